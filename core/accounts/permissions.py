@@ -1,0 +1,73 @@
+"""Who may act for which organization. Every service asks here before it reads or writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from core.accounts.models import CooperativeMember, Membership, Organization, OrganizationKind, Role, User
+from core.errors import NotFound, PermissionDenied
+from core.extensions import db
+
+MANAGING_ROLES = (Role.OWNER, Role.MANAGER)
+
+
+def actable_organization_ids(user: User, roles: Iterable[Role] | None = None) -> set[int]:
+    """Organizations ``user`` may act for: their own (in ``roles``), and households of co-ops they manage."""
+    wanted = set(roles) if roles is not None else set(Role)
+    rows = db.session.execute(
+        select(Membership.organization_id, Membership.role, Organization.kind)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.user_id == user.id)
+    ).all()
+    ids = {org_id for org_id, role, _kind in rows if role in wanted}
+    managed_coops = [org_id for org_id, role, kind in rows if kind == OrganizationKind.COOPERATIVE and role in MANAGING_ROLES]
+    if managed_coops:
+        ids.update(
+            db.session.scalars(select(CooperativeMember.household_id).where(CooperativeMember.cooperative_id.in_(managed_coops)))
+        )
+    return ids
+
+
+def can_act_for(user: User | None, organization_id: int, roles: Iterable[Role] | None = None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return organization_id in actable_organization_ids(user, roles)
+
+
+def require_act_for(user: User | None, organization_id: int, roles: Iterable[Role] | None = None) -> Organization:
+    """The organization, if ``user`` may act for it in ``roles``.
+
+    Someone with no tie to the organization learns nothing about it (404); a
+    member whose role is too low is told so (403).
+    """
+    organization = db.session.get(Organization, organization_id)
+    if organization is None or user is None:
+        raise NotFound("Organization not found.")
+    if can_act_for(user, organization_id, roles):
+        return organization
+    if can_act_for(user, organization_id):
+        raise PermissionDenied("Your role in this organization does not allow this.")
+    raise NotFound("Organization not found.")
+
+
+def is_department_officer(user: User | None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return (
+        db.session.scalar(
+            select(Membership.id)
+            .join(Organization, Organization.id == Membership.organization_id)
+            .where(Membership.user_id == user.id, Organization.kind == OrganizationKind.DEPARTMENT)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def require_department_officer(user: User | None) -> None:
+    if not is_department_officer(user):
+        raise PermissionDenied("Only officers of the Department of Agriculture and Environment may do this.")

@@ -1,0 +1,91 @@
+"""The composition root: ``create_app`` builds the app from the environment and overrides."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from core.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+    environ = os.environ if environ is None else environ
+    instance_path = Path(environ.get("NONGSAN_INSTANCE_PATH") or (overrides or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    app = Flask(
+        "nongsan",
+        root_path=str(ROOT),
+        instance_path=str(instance_path.resolve()),
+        template_folder="templates",
+        static_folder="static",
+    )
+    app.config.from_mapping(load_config(environ, instance_path, overrides))
+    app.testing = app.config["NONGSAN_ENV"] == "testing" or bool(app.config.get("TESTING"))
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from core.logging import init_logging
+
+    init_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from core import i18n
+    from core.extensions import api, csrf, db, limiter, login_manager, migrate
+    from core.security import load_session_user
+    from core.storage import init_storage
+    from core.tasks import init_celery
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    i18n.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.login_view = "accounts.sign_in"
+    limiter.init_app(app)
+    api.init_app(app)
+    init_celery(app)
+    init_storage(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from core.accounts import api as accounts_api
+    from core.accounts import views as accounts_views
+    from core.extensions import api, csrf
+    from core.geo import api as geo_api
+    from core.health import bp as health_bp
+    from core.views import bp as core_views
+
+    # The JSON API authenticates with bearer tokens, never cookies, so CSRF does not apply to it.
+    for blueprint in (accounts_api.blp, geo_api.blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+    app.register_blueprint(health_bp)
+    app.register_blueprint(core_views)
+    app.register_blueprint(accounts_views.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from core.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from core.accounts.cli import accounts_cli
+    from core.seed import seed_demo_command
+
+    app.cli.add_command(accounts_cli)
+    app.cli.add_command(seed_demo_command)

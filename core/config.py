@@ -1,0 +1,147 @@
+"""Settings read from the environment when the app is created, never at import.
+
+Production is the default: a deployment that forgets a setting stops at start-up
+with a message naming it instead of running on a guess. Development (``make run``)
+is the embedded default: SQLite in the instance folder, tasks run in-process, and
+a random secret generated once and kept in the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+# Settings a production deployment must give; each is named in the error when missing.
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "CELERY_BROKER_URL", "STORAGE_BACKEND")
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the environment does not describe a runnable deployment."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """The embedded default's secret: made once, kept with the instance database."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    secret_file = instance_path / "secret_key"
+    if not secret_file.exists():
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return secret_file.read_text().strip()
+
+
+def _database_url(url: str) -> str:
+    # Heroku-style URLs name the scheme "postgres"; SQLAlchemy wants an explicit driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from ``environ`` and ``overrides`` (overrides win)."""
+    overrides = dict(overrides or {})
+    env = overrides.get("NONGSAN_ENV") or environ.get("NONGSAN_ENV") or "production"
+    if env not in ENVIRONMENTS:
+        raise ConfigurationError(f"NONGSAN_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    production = env == "production"
+
+    broker = environ.get("CELERY_BROKER_URL") or environ.get("REDIS_URL") or ""
+    config: dict[str, Any] = {
+        "NONGSAN_ENV": env,
+        "SECRET_KEY": environ.get("SECRET_KEY", ""),
+        "DATABASE_URL": environ.get("DATABASE_URL", ""),
+        "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": environ.get("CELERY_RESULT_BACKEND") or environ.get("REDIS_URL") or "",
+        "CELERY_TASK_ALWAYS_EAGER": _bool(environ.get("CELERY_TASK_ALWAYS_EAGER"), default=not broker),
+        "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_PUBLISHABLE_KEY": environ.get("STRIPE_PUBLISHABLE_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": environ.get("STRIPE_API_BASE", ""),
+        "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(environ.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(environ.get("MAIL_USE_TLS")),
+        "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "nongsan@localhost"),
+        "STORAGE_BACKEND": environ.get("STORAGE_BACKEND", "" if production else "local"),
+        "STORAGE_LOCAL_PATH": environ.get("STORAGE_LOCAL_PATH") or str(instance_path / "files"),
+        "STORAGE_S3_BUCKET": environ.get("STORAGE_S3_BUCKET", ""),
+        "STORAGE_S3_ENDPOINT_URL": environ.get("STORAGE_S3_ENDPOINT_URL", ""),
+        "STORAGE_S3_REGION": environ.get("STORAGE_S3_REGION", "us-east-1"),
+        "STORAGE_S3_ACCESS_KEY_ID": environ.get("STORAGE_S3_ACCESS_KEY_ID", ""),
+        "STORAGE_S3_SECRET_ACCESS_KEY": environ.get("STORAGE_S3_SECRET_ACCESS_KEY", ""),
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://",
+        "LOGIN_FAILURE_LIMIT": int(environ.get("LOGIN_FAILURE_LIMIT") or 5),
+        "LOGIN_FAILURE_WINDOW_SECONDS": int(environ.get("LOGIN_FAILURE_WINDOW_SECONDS") or 15 * 60),
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_UPLOAD_BYTES") or 10 * 1024 * 1024),
+        "IMAGE_MAX_BYTES": int(environ.get("IMAGE_MAX_BYTES") or 8 * 1024 * 1024),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+    }
+    config.update(overrides)
+
+    if config["NONGSAN_ENV"] == "production":
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not config.get(name)]
+        if missing:
+            raise ConfigurationError(
+                "Production start-up needs these settings in the environment: "
+                + ", ".join(missing)
+                + ". Set them, or set NONGSAN_ENV=development for a local trial."
+            )
+    else:
+        if not config["SECRET_KEY"]:
+            config["SECRET_KEY"] = _instance_secret(instance_path)
+        if not config["DATABASE_URL"]:
+            config["DATABASE_URL"] = f"sqlite:///{instance_path / 'nongsan.sqlite3'}"
+        if not config["PUBLIC_BASE_URL"]:
+            config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{environ.get('PORT') or 5000}"
+
+    config["DATABASE_URL"] = _database_url(config["DATABASE_URL"])
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    config["CELERY"] = {
+        "broker_url": config["CELERY_BROKER_URL"] or "memory://",
+        "result_backend": config["CELERY_RESULT_BACKEND"] or None,
+        "task_always_eager": config["CELERY_TASK_ALWAYS_EAGER"],
+        "task_eager_propagates": True,
+        "task_ignore_result": True,
+        "broker_connection_retry_on_startup": True,
+        "timezone": "Asia/Ho_Chi_Minh",
+        "enable_utc": True,
+    }
+    # API conventions and documents (flask-smorest).
+    config.update(
+        {
+            "API_TITLE": "nongsan",
+            "API_VERSION": "v1",
+            "OPENAPI_VERSION": "3.0.3",
+            "OPENAPI_URL_PREFIX": "/api",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "OPENAPI_REDOC_PATH": "/docs",
+            "OPENAPI_REDOC_URL": "/static/vendor/redoc.standalone.js",
+            "BABEL_DEFAULT_LOCALE": "vi",
+            "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+            "LANGUAGES": ("vi", "en"),
+            "WTF_CSRF_TIME_LIMIT": None,
+        }
+    )
+    for key, value in overrides.items():
+        if key not in {"NONGSAN_ENV"}:
+            config[key] = value
+    return config

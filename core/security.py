@@ -1,0 +1,99 @@
+"""Password hashing, API token authentication and the acting user."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import g, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.accounts.models import ApiToken, User
+from core.db import utcnow
+from core.errors import AuthenticationError
+from core.extensions import db
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "ns_"
+BEARER = [{"bearerAuth": []}]
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh API token and the SHA-256 hex digest that is stored in its place."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_from_bearer() -> User | None:
+    """The user behind ``Authorization: Bearer <token>``; ``AuthenticationError`` if it is wrong."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("Send 'Authorization: Bearer <token>' with a token from POST /api/v1/auth/tokens.")
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+    ).first()
+    if row is None:
+        raise AuthenticationError("The API token is unknown or revoked.")
+    api_token, user = row
+    api_token.last_used_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def api_user() -> User | None:
+    """The authenticated API caller for this request, or None (resolved once per request)."""
+    if "api_user" not in g:
+        g.api_user = user_from_bearer()
+    return g.api_user
+
+
+def auth_required(view):
+    """Refuse an API call without a valid bearer token (401, problem JSON)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if api_user() is None:
+            raise AuthenticationError("This endpoint needs 'Authorization: Bearer <token>'.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def current_actor() -> User | None:
+    """Who is acting: the API token's user under /api, else the signed-in page user."""
+    if request.path.startswith("/api/"):
+        return api_user()
+    return current_user if current_user.is_authenticated else None
+
+
+def load_session_user(user_id: str) -> User | None:
+    """Flask-Login's user loader for page sessions."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.is_active else None
