@@ -69,12 +69,16 @@ def register_blueprints(app: Flask) -> None:
     from core.views import bp as core_views
 
     # The JSON API authenticates with bearer tokens, never cookies, so CSRF does not apply to it.
-    for blueprint in (accounts_api.blp, geo_api.blp):
+    from traceability.api import blueprints as traceability_api
+    from traceability.views import bp as traceability_views
+
+    for blueprint in (accounts_api.blp, geo_api.blp, *traceability_api()):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(health_bp)
     app.register_blueprint(core_views)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(traceability_views)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -85,7 +89,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from core.accounts.cli import accounts_cli
+    from core.i18n_cli import translations_cli
     from core.seed import seed_demo_command
 
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(translations_cli)
     app.cli.add_command(seed_demo_command)

@@ -30,15 +30,39 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def _instance_secret(instance_path: Path) -> str:
-    """The embedded default's secret: made once, kept with the instance database."""
+    """The embedded default's secret: made once (owner-only, 0600), kept with the instance database."""
     instance_path.mkdir(parents=True, exist_ok=True)
     secret_file = instance_path / "secret_key"
-    if not secret_file.exists():
-        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        # Written under a temporary name and linked into place, so a second process
+        # starting at the same moment never reads a half-written (empty) secret.
+        staging = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-    return secret_file.read_text().strip()
+        try:
+            os.link(staging, secret_file)
+        except FileExistsError:
+            pass  # made earlier (or just now by another process): keep that one
+        finally:
+            staging.unlink()
+    except OSError as exc:
+        raise ConfigurationError(f"Cannot keep the development SECRET_KEY in {secret_file}: {exc}") from exc
+    secret = secret_file.read_text().strip()
+    if not secret:
+        raise ConfigurationError(f"The development secret in {secret_file} is empty; delete the file to make a new one.")
+    return secret
 
 
 def _database_url(url: str) -> str:
@@ -58,7 +82,7 @@ def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapp
         raise ConfigurationError(f"NONGSAN_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     production = env == "production"
 
-    broker = environ.get("CELERY_BROKER_URL") or environ.get("REDIS_URL") or ""
+    broker = overrides.get("CELERY_BROKER_URL", environ.get("CELERY_BROKER_URL") or environ.get("REDIS_URL") or "")
     config: dict[str, Any] = {
         "NONGSAN_ENV": env,
         "SECRET_KEY": environ.get("SECRET_KEY", ""),
@@ -66,13 +90,14 @@ def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapp
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": environ.get("CELERY_RESULT_BACKEND") or environ.get("REDIS_URL") or "",
+        # No broker (make run): tasks run in the web process, before send_task returns.
         "CELERY_TASK_ALWAYS_EAGER": _bool(environ.get("CELERY_TASK_ALWAYS_EAGER"), default=not broker),
         "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_PUBLISHABLE_KEY": environ.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": environ.get("STRIPE_API_BASE", ""),
         "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(environ.get("MAIL_PORT") or 25),
+        "MAIL_PORT": _int(environ, "MAIL_PORT", 25),
         "MAIL_USERNAME": environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(environ.get("MAIL_USE_TLS")),
@@ -85,10 +110,10 @@ def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapp
         "STORAGE_S3_ACCESS_KEY_ID": environ.get("STORAGE_S3_ACCESS_KEY_ID", ""),
         "STORAGE_S3_SECRET_ACCESS_KEY": environ.get("STORAGE_S3_SECRET_ACCESS_KEY", ""),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://",
-        "LOGIN_FAILURE_LIMIT": int(environ.get("LOGIN_FAILURE_LIMIT") or 5),
-        "LOGIN_FAILURE_WINDOW_SECONDS": int(environ.get("LOGIN_FAILURE_WINDOW_SECONDS") or 15 * 60),
-        "MAX_CONTENT_LENGTH": int(environ.get("MAX_UPLOAD_BYTES") or 10 * 1024 * 1024),
-        "IMAGE_MAX_BYTES": int(environ.get("IMAGE_MAX_BYTES") or 8 * 1024 * 1024),
+        "LOGIN_FAILURE_LIMIT": _int(environ, "LOGIN_FAILURE_LIMIT", 5),
+        "LOGIN_FAILURE_WINDOW_SECONDS": _int(environ, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
+        "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        "IMAGE_MAX_BYTES": _int(environ, "IMAGE_MAX_BYTES", 8 * 1024 * 1024),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -114,7 +139,11 @@ def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapp
 
     config["DATABASE_URL"] = _database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    if config["DATABASE_URL"].startswith("postgresql"):
+        # An unreachable server must fail a request (and /readyz) in seconds, not hang a worker.
+        engine_options["connect_args"] = {"connect_timeout": 5}
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     config["CELERY"] = {
         "broker_url": config["CELERY_BROKER_URL"] or "memory://",
         "result_backend": config["CELERY_RESULT_BACKEND"] or None,
@@ -133,8 +162,10 @@ def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapp
             "OPENAPI_VERSION": "3.0.3",
             "OPENAPI_URL_PREFIX": "/api",
             "OPENAPI_JSON_PATH": "openapi.json",
-            "OPENAPI_REDOC_PATH": "/docs",
-            "OPENAPI_REDOC_URL": "/static/vendor/redoc.standalone.js",
+            # Swagger UI comes from the pinned swagger-ui-bundle wheel, served by core.views: no CDN.
+            "OPENAPI_SWAGGER_UI_PATH": "/docs",
+            "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
+            "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None, "deepLinking": True},
             "BABEL_DEFAULT_LOCALE": "vi",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
             "LANGUAGES": ("vi", "en"),

@@ -6,59 +6,88 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from core.extensions import babel
+from core.extensions import babel, db
 
 LANG_COOKIE = "lang"
+# Each language is named in itself: someone who cannot read the page must still find their own.
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+# CLDR separates amount and symbol with a no-break space (U+00A0, or U+202F in some locales).
+# Pages, CSV exports and tests all expect the plain "250.000 ₫" a Vietnamese reader types.
+_CLDR_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
 def select_locale() -> str:
+    """``?lang=``, then the ``lang`` cookie, then the signed-in user's choice, then Accept-Language, else vi."""
     languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():  # a CLI command or a Celery task renders in the default language
+        return default
     chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or default
+
+
+def remember_locale(user, code: str) -> None:
+    """Keep a signed-in user's language so their next device opens in it too."""
+    if user.locale != code:
+        user.locale = code
+        db.session.commit()
+
+
+def _locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def money(amount: int | None) -> str:
     """VND has no minor unit: 250000 → '250.000 ₫' (vi) or '₫250,000' (en)."""
     if amount is None:
         return ""
-    return format_currency(amount, "VND", locale=str(get_locale()), currency_digits=True)
+    return format_currency(amount, "VND", locale=_locale(), currency_digits=True).translate(_CLDR_SPACES)
 
 
 def number(value: Decimal | float | int | None, digits: int = 3) -> str:
-    """1250.5 → '1.250,5' (vi) or '1,250.5' (en)."""
+    """1250.5 → '1.250,5' (vi) or '1,250.5' (en); at most ``digits`` decimals, none padded."""
     if value is None:
         return ""
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    return format_decimal(value, format=pattern, locale=str(get_locale()))
+    return format_decimal(value, format=pattern, locale=_locale()).translate(_CLDR_SPACES)
 
 
 def day(value: date | datetime | None) -> str:
-    """27/11/2026 (vi) or 27 Nov 2026 (en), in Vietnam's time zone."""
+    """27/11/2026 (vi) or 27 Nov 2026 (en); a datetime is first moved to Vietnam's time zone."""
     if value is None:
         return ""
-    pattern = "dd/MM/yyyy" if str(get_locale()) == "vi" else "d MMM yyyy"
+    pattern = "dd/MM/yyyy" if _locale() == "vi" else "d MMM yyyy"
     if isinstance(value, datetime):
         return format_datetime(value, pattern)
     return format_date(value, pattern)
 
 
 def moment(value: datetime | None) -> str:
+    """'14:30 27/11/2026' (vi) or '27 Nov 2026, 14:30' (en) in Vietnam's time zone (naive means UTC)."""
     if value is None:
         return ""
-    pattern = "HH:mm dd/MM/yyyy" if str(get_locale()) == "vi" else "d MMM yyyy, HH:mm"
+    pattern = "HH:mm dd/MM/yyyy" if _locale() == "vi" else "d MMM yyyy, HH:mm"
     return format_datetime(value, pattern)
+
+
+def _vary_on_language(response: Response) -> Response:
+    # The same URL answers in two languages, so shared caches must key on what chose it.
+    if response.mimetype == "text/html":
+        response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment)
-    app.jinja_env.globals.update(get_locale=get_locale)
+    app.jinja_env.globals.update(get_locale=get_locale, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.after_request(_vary_on_language)

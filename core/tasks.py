@@ -2,18 +2,41 @@
 
 Services send tasks by name, after their transaction commits, so that a worker
 never looks for a row that is not there yet and no service imports a tasks module.
-With no broker configured (``make run``) tasks run eagerly in the web process.
+
+Two ways to run:
+
+- With a broker (``CELERY_BROKER_URL``, production): ``send_task`` queues the task
+  and a worker (``make worker``: ``celery -A wsgi:celery_app worker --beat``) runs it.
+  The worker builds the same app through ``wsgi.py``, so it imports the same task
+  modules and runs every task inside an app context.
+- With no broker (``make run``, ``NONGSAN_ENV=development`` without
+  ``CELERY_BROKER_URL``, and the tests): ``task_always_eager`` is on and a task runs
+  in the web process, inside ``send_task``, before it returns. Periodic tasks do not
+  run then (there is no beat); call them with ``send_task`` if needed.
+
+Task modules are named by the composition root (``core/app.py`` passes
+``task_modules``) because core imports no domain package. Each module declares its
+tasks with ``@shared_task(name="domain.task_name")``; importing it registers them.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
 from typing import Any
 
 from celery import Celery, Task
+from celery.result import AsyncResult, EagerResult
 from flask import Flask
 
+# Housekeeping that keeps tables from growing without bound (see core/maintenance.py).
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "purge-login-failures": {"task": "core.purge_login_failures", "schedule": 15 * 60.0},
+    "purge-idempotency-records": {"task": "core.purge_idempotency_records", "schedule": 60 * 60.0},
+}
 
-def init_celery(app: Flask) -> Celery:
+
+def init_celery(app: Flask, task_modules: Iterable[str] = ()) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
@@ -21,21 +44,28 @@ def init_celery(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
+    modules = tuple(dict.fromkeys(("core.maintenance", *task_modules)))
+    # The worker imports ``imports`` at start-up; importing them here as well registers
+    # the tasks in this process, which eager mode and the beat schedule's check need.
+    celery_app.conf.imports = modules
+    for module in modules:
+        importlib.import_module(module)
+    celery_app.conf.beat_schedule = dict(BEAT_SCHEDULE)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
 
 
-def send_task(name: str, *args: Any, **kwargs: Any) -> None:
+def send_task(name: str, *args: Any, **kwargs: Any) -> AsyncResult | EagerResult:
     """Send task ``name``. Call it after ``db.session.commit()``, never inside a transaction.
 
     Eagerly (no broker) the task runs here, in this process, before this returns.
+    The result is only kept where a result backend is configured and the task does
+    not ignore results; callers normally drop it.
     """
     from flask import current_app
 
     celery_app: Celery = current_app.extensions["celery"]
     if celery_app.conf.task_always_eager:
-        task = celery_app.tasks[name]
-        task.apply(args=args, kwargs=kwargs)
-    else:
-        celery_app.send_task(name, args=args, kwargs=kwargs)
+        return celery_app.tasks[name].apply(args=args, kwargs=kwargs)
+    return celery_app.send_task(name, args=args, kwargs=kwargs)

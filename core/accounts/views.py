@@ -1,5 +1,254 @@
-"""Account pages: sign up, sign in, sign out, organization profile and members."""
+"""Account pages: sign up, sign in, sign out, organization profile, members and co-op households.
 
-from flask import Blueprint
+A form post that cannot be accepted re-renders the form with field messages and
+what was typed (passwords aside), always with status 422.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+
+from core.accounts import services
+from core.accounts.current import SESSION_KEY, choose_organization, current_organization
+from core.accounts.forms import ExistingHouseholdForm, MemberForm, NewHouseholdForm, OrganizationForm, SignInForm, SignUpForm
+from core.accounts.logins import is_email
+from core.accounts.models import Organization, OrganizationKind, Role
+from core.accounts.permissions import MANAGING_ROLES, can_act_for
+from core.errors import Conflict, DomainError, PermissionDenied, TooManyAttempts, ValidationError
 
 bp = Blueprint("accounts", __name__)
+
+INVALID = 422
+# PermissionDenied reaches a form only for a rule about what is asked (e.g. only owners grant
+# owner): whoever may not manage at all is refused with 403 before the form is read.
+FORM_ERRORS = (ValidationError, Conflict, PermissionDenied)
+SIGN_UP_FIELDS = {
+    "phone": "login",
+    "email": "login",
+    "organization.name": "org_name",
+    "organization.kind": "org_kind",
+    "organization.commune_code": "commune_code",
+}
+HOUSEHOLD_FIELDS = {"owner.name": "owner_name", "owner.phone": "owner_login", "owner.email": "owner_login", "owner.login": "owner_login", "owner.password": "owner_password"}
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a same-site path: ``next`` must never send someone to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+def show_errors(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:
+    """Put a service's messages on the form's fields (translated), the rest above the form."""
+    fields = fields or {}
+    if not error.errors:
+        form.form_errors.append(_(error.detail))
+    for key, messages in error.errors.items():
+        field = getattr(form, fields.get(key, key), None)
+        translated = [_(message) for message in messages]
+        if field is None or key == "csrf_token":
+            form.form_errors.extend(translated)
+        else:
+            field.errors = list(field.errors) + translated
+
+
+def login_kwargs(login: str) -> dict[str, str]:
+    return {"email": login} if is_email(login) else {"phone": login}
+
+
+def page(template: str, status: int = 200, **context):
+    """Render an organization page with the switcher and section links."""
+    organization = context.get("organization")
+    context.setdefault("organizations", services.actable_organizations(current_user))
+    context.setdefault("is_cooperative", organization is not None and organization.kind == OrganizationKind.COOPERATIVE)
+    return render_template(template, **context), status
+
+
+def require_current(*, manage: bool = False) -> Organization:
+    """The current organization (404 without one); with ``manage``, 403 unless an owner or manager acts."""
+    organization = current_organization()
+    if organization is None:
+        abort(404)
+    if manage and not can_act_for(current_user, organization.id, MANAGING_ROLES):
+        abort(403)
+    return organization
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user, organization = services.sign_up(
+                name=form.name.data, password=form.password.data, org_name=form.org_name.data, org_kind=form.org_kind.data,
+                commune_code=form.commune_code.data, **login_kwargs(form.login.data),
+            )
+        except FORM_ERRORS as error:
+            show_errors(form, error, SIGN_UP_FIELDS)
+        else:
+            login_user(user)
+            session[SESSION_KEY] = organization.id
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("accounts.organization"), code=303)
+    status = INVALID if form.is_submitted() else 200
+    return render_template("core/accounts/sign_up.html", form=form), status
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    form = SignInForm()
+    next_url = safe_next(request.args.get("next"), url_for("accounts.organization"))
+    headers = {}
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except TooManyAttempts as error:
+            form.form_errors.append(_("Too many failed sign-in attempts. Please wait a little and try again."))
+            headers["Retry-After"] = str(error.retry_after)
+            return render_template("core/accounts/sign_in.html", form=form, next_url=next_url), 429, headers
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            session.pop(SESSION_KEY, None)
+            login_user(user)
+            return redirect(next_url, code=303)
+    status = INVALID if form.is_submitted() else 200
+    return render_template("core/accounts/sign_in.html", form=form, next_url=next_url), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("core.home"), code=303)
+
+
+@bp.post("/org/switch")
+@login_required
+def switch_organization():
+    if not choose_organization(request.form.get("organization_id", type=int) or 0):
+        abort(404)
+    return redirect(safe_next(request.form.get("next"), url_for("accounts.organization")), code=303)
+
+
+@bp.route("/org", methods=["GET", "POST"])
+@login_required
+def organization():
+    organization = current_organization()
+    if organization is None:
+        return page("core/accounts/organization.html", organization=None, form=None)
+    can_edit = can_act_for(current_user, organization.id, MANAGING_ROLES)
+    form = OrganizationForm(obj=organization) if can_edit else None
+    if request.method == "POST":
+        if form is None:
+            abort(403)  # a plain member sees the profile but cannot change it
+        if form.validate_on_submit():
+            try:
+                services.update_organization(current_user, organization.id, name=form.name.data, street=form.street.data or "", commune_code=form.commune_code.data or "")
+            except FORM_ERRORS as error:
+                show_errors(form, error)
+            else:
+                flash(_("The organization profile is saved."), "success")
+                return redirect(url_for("accounts.organization"), code=303)
+        return page("core/accounts/organization.html", INVALID, organization=organization, form=form, commune=services.commune_name(organization.commune_code))
+    return page("core/accounts/organization.html", organization=organization, form=form, commune=services.commune_name(organization.commune_code))
+
+
+def _members_page(organization: Organization, form: MemberForm, status: int = 200):
+    return page(
+        "core/accounts/members.html",
+        status,
+        organization=organization,
+        form=form if can_act_for(current_user, organization.id, MANAGING_ROLES) else None,
+        members=services.list_members(current_user, organization.id),
+        can_remove=services.role_of(current_user, organization.id) == Role.OWNER,
+    )
+
+
+@bp.route("/org/members", methods=["GET", "POST"])
+@login_required
+def members():
+    organization = require_current(manage=request.method == "POST")
+    form = MemberForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.add_member(current_user, organization.id, form.login.data, form.role.data)
+            except FORM_ERRORS as error:
+                show_errors(form, error)
+            else:
+                flash(_("The member is added."), "success")
+                return redirect(url_for("accounts.members"), code=303)
+        return _members_page(organization, form, INVALID)
+    return _members_page(organization, form)
+
+
+@bp.post("/org/members/<int:user_id>/remove")
+@login_required
+def remove_member(user_id: int):
+    organization = require_current()
+    services.remove_member(current_user, organization.id, user_id)
+    flash(_("The member is removed."), "success")
+    return redirect(url_for("accounts.members"), code=303)
+
+
+def _households_page(organization: Organization, existing: ExistingHouseholdForm, new: NewHouseholdForm, status: int = 200):
+    can_manage = can_act_for(current_user, organization.id, MANAGING_ROLES)
+    return page(
+        "core/accounts/households.html",
+        status,
+        organization=organization,
+        households=services.list_households(current_user, organization.id),
+        existing_form=existing if can_manage else None,
+        new_form=new if can_manage else None,
+    )
+
+
+@bp.get("/org/households")
+@login_required
+def households():
+    organization = require_current()
+    return _households_page(organization, ExistingHouseholdForm(formdata=None), NewHouseholdForm(formdata=None))
+
+
+@bp.post("/org/households/add")
+@login_required
+def add_household():
+    organization = require_current(manage=True)
+    form = ExistingHouseholdForm()
+    if form.validate_on_submit():
+        try:
+            services.add_household(current_user, organization.id, form.household_id.data)
+        except (*FORM_ERRORS, services.HouseholdNotFound) as error:
+            show_errors(form, error)
+        else:
+            flash(_("The household is added to the cooperative."), "success")
+            return redirect(url_for("accounts.households"), code=303)
+    return _households_page(organization, form, NewHouseholdForm(formdata=None), INVALID)
+
+
+@bp.post("/org/households/new")
+@login_required
+def new_household():
+    organization = require_current(manage=True)
+    form = NewHouseholdForm()
+    if form.validate_on_submit():
+        login = form.owner_login.data
+        try:
+            services.create_household(
+                current_user, organization.id, name=form.name.data, commune_code=form.commune_code.data, owner_name=form.owner_name.data,
+                owner_password=form.owner_password.data, owner_phone=None if is_email(login) else login, owner_email=login if is_email(login) else None,
+            )
+        except FORM_ERRORS as error:
+            show_errors(form, error, HOUSEHOLD_FIELDS)
+        else:
+            flash(_("The household and its owner's account are created."), "success")
+            return redirect(url_for("accounts.households"), code=303)
+    return _households_page(organization, ExistingHouseholdForm(formdata=None), form, INVALID)

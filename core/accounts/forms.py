@@ -1,0 +1,57 @@
+"""Page forms. They check presence and shape; the services decide what is valid."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from core.accounts.models import Role
+
+KIND_CHOICES = [
+    ("household", _l("Farming household")),
+    ("cooperative", _l("Cooperative")),
+    ("processor", _l("Processor")),
+    ("trader", _l("Trader")),
+    ("buyer", _l("Buyer")),
+]
+ROLE_CHOICES = [(Role.MEMBER.value, _l("Member")), (Role.MANAGER.value, _l("Manager")), (Role.OWNER.value, _l("Owner"))]
+LOGIN_REQUIRED = _l("Enter your phone number or email address.")
+
+
+class SignUpForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
+    login = StringField(_l("Phone number or email"), validators=[DataRequired(LOGIN_REQUIRED), Length(max=254)])
+    password = PasswordField(_l("Password (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))])
+    org_name = StringField(_l("Name of your farm or business"), validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200)])
+    org_kind = SelectField(_l("You are a"), choices=KIND_CHOICES, validate_choice=False)
+    commune_code = StringField(_l("Commune code (optional)"), validators=[Optional(), Length(max=10)])
+
+
+class SignInForm(FlaskForm):
+    login = StringField(_l("Phone number or email"), validators=[DataRequired(LOGIN_REQUIRED), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200)])
+    street = StringField(_l("Street address"), validators=[Optional(), Length(max=300)])
+    commune_code = StringField(_l("Commune code"), validators=[Optional(), Length(max=10)])
+
+
+class MemberForm(FlaskForm):
+    login = StringField(_l("Phone number or email of the person"), validators=[DataRequired(LOGIN_REQUIRED), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validate_choice=False)
+
+
+class ExistingHouseholdForm(FlaskForm):
+    household_id = IntegerField(_l("Household number"), validators=[DataRequired(_l("Enter the household's number."))])
+
+
+class NewHouseholdForm(FlaskForm):
+    name = StringField(_l("Household name"), validators=[DataRequired(_l("Enter the household's name.")), Length(max=200)])
+    commune_code = StringField(_l("Commune code (optional)"), validators=[Optional(), Length(max=10)])
+    owner_name = StringField(_l("Head of household"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
+    owner_login = StringField(_l("Their phone number or email"), validators=[DataRequired(LOGIN_REQUIRED), Length(max=254)])
+    owner_password = PasswordField(_l("A first password for them (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))])

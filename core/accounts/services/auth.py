@@ -1,0 +1,115 @@
+"""Signing in, the per-login failure limit, and personal API tokens."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from core.accounts import messages
+from core.accounts.logins import LoginError, login_key, normalize_login
+from core.accounts.models import ApiToken, LoginFailure, User
+from core.db import utcnow
+from core.errors import AuthenticationError, NotFound, TooManyAttempts
+from core.extensions import db
+from core.security import hash_password, new_token, verify_password
+
+_dummy_hash: str | None = None
+
+
+def _spend_password_time(password: str) -> None:
+    """Verify against a throwaway hash so an unknown login takes as long as a wrong password."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password("not a real password, only here for timing")
+    verify_password(_dummy_hash, password)
+
+
+def _window() -> timedelta:
+    return timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+
+
+def check_login_allowed(key: str) -> None:
+    """``TooManyAttempts`` while ``key`` has reached its failure limit inside the window."""
+    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
+    now = utcnow()
+    since = now - _window()
+    count, oldest = db.session.execute(
+        select(func.count(LoginFailure.id), func.min(LoginFailure.at)).where(LoginFailure.login == key, LoginFailure.at > since)
+    ).one()
+    if count < limit:
+        return
+    # The block lifts when enough failures have aged out to drop below the limit.
+    ages = db.session.scalars(
+        select(LoginFailure.at).where(LoginFailure.login == key, LoginFailure.at > since).order_by(LoginFailure.at).limit(count - limit + 1)
+    ).all()
+    expires = (ages[-1] if ages else oldest) + _window()
+    retry_after = max(1, math.ceil((expires - now).total_seconds()))
+    raise TooManyAttempts(
+        f"Too many failed sign-in attempts for this login. Try again in {retry_after} seconds.", retry_after=retry_after
+    )
+
+
+def _record_failure(key: str) -> None:
+    db.session.execute(delete(LoginFailure).where(LoginFailure.login == key, LoginFailure.at <= utcnow() - _window()))
+    db.session.add(LoginFailure(login=key))
+    db.session.commit()
+
+
+def authenticate(login: str, password: str) -> User:
+    """The active user with this login and password.
+
+    Unknown logins and wrong passwords fail alike (same error, similar time) and
+    both count toward the login's limit; a blocked login stays blocked even when
+    the right password is given, until its failures age out.
+    """
+    key = login_key(login)
+    check_login_allowed(key)
+    user = None
+    try:
+        stored = normalize_login(login)
+    except LoginError:
+        stored = None
+    if stored is not None:
+        column = User.email if "@" in stored else User.phone
+        user = db.session.scalar(select(User).where(column == stored))
+    if user is None or not user.is_active:
+        _spend_password_time(password or "")
+        _record_failure(key)
+        raise AuthenticationError(messages.BAD_CREDENTIALS)
+    if not verify_password(user.password_hash, password or ""):
+        _record_failure(key)
+        raise AuthenticationError(messages.BAD_CREDENTIALS)
+    return user
+
+
+def issue_token(login: str, password: str, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for the user with these credentials, and its secret (shown once, stored hashed)."""
+    user = authenticate(login, password)
+    secret, digest = new_token()
+    token = ApiToken(user_id=user.id, name=(name or "").strip()[:100], token_hash=digest, prefix=secret[:8])
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def list_tokens(user: User, *, offset: int = 0, limit: int | None = None) -> tuple[list[ApiToken], int]:
+    """The user's own tokens, newest first, and how many there are."""
+    where = ApiToken.user_id == user.id
+    total = db.session.scalar(select(func.count(ApiToken.id)).where(where)) or 0
+    query = select(ApiToken).where(where).order_by(ApiToken.id.desc()).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query)), total
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    """Revoke one of ``user``'s tokens; someone else's token is ``NotFound``."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("Token not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()

@@ -1,0 +1,264 @@
+"""Organization profiles, members, co-op households, verification and admin grants."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.accounts import messages
+from core.accounts.logins import LoginError, normalize_login
+from core.accounts.models import CooperativeMember, Membership, Organization, OrganizationKind, Role, User
+from core.accounts.permissions import (
+    MANAGING_ROLES,
+    actable_organization_ids,
+    can_act_for,
+    is_department_officer,
+    require_act_for,
+    require_department_officer,
+)
+from core.accounts.services.signup import (
+    check_commune,
+    check_new_login,
+    check_password,
+    check_text,
+    commit_new_login,
+    ensure_login_free,
+)
+from core.db import utcnow
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from core.extensions import db
+from core.security import hash_password
+
+
+class HouseholdNotFound(NotFound):
+    """No household with that id that the caller manages."""
+
+
+def _role_in(user: User, organization_id: int) -> Role | None:
+    """The user's own role in the organization (None when not a member)."""
+    return db.session.scalar(select(Membership.role).where(Membership.user_id == user.id, Membership.organization_id == organization_id))
+
+
+role_of = _role_in
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's own memberships, with their organizations, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Membership).join(Organization, Organization.id == Membership.organization_id).where(Membership.user_id == user.id).order_by(Membership.id)
+        )
+    )
+
+
+def actable_organizations(user: User) -> list[Organization]:
+    """Organizations the user may act for (their own and their co-ops' households), for the switcher."""
+    ids = actable_organization_ids(user)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name, Organization.id)))
+
+
+def get_organization(user: User | None, organization_id: int) -> Organization:
+    """An organization its members, its co-op's managers, department officers and admins may see; else ``NotFound``."""
+    organization = db.session.get(Organization, organization_id)
+    if organization is None or user is None:
+        raise NotFound("Organization not found.")
+    if can_act_for(user, organization_id) or is_department_officer(user):
+        return organization
+    raise NotFound("Organization not found.")
+
+
+def update_organization(user: User, organization_id: int, *, name: str | None = None, street: str | None = None, commune_code: str | None = None) -> Organization:
+    """Change the name, street or commune (owners and managers; None leaves a field as it is)."""
+    organization = require_act_for(user, organization_id, MANAGING_ROLES)
+    errors: dict[str, list[str]] = {}
+    if name is not None:
+        name = check_text(name, errors, "name", messages.ORG_NAME_REQUIRED)
+    # None leaves the commune as it is; a blank code clears it.
+    new_commune = check_commune(commune_code, errors, "commune_code") if commune_code is not None else organization.commune_code
+    if errors:
+        raise ValidationError("The organization has invalid fields; see errors.", errors=errors)
+    if name is not None:
+        organization.name = name
+    if street is not None:
+        organization.street = " ".join(street.split())[:300] or None
+    organization.commune_code = new_commune
+    db.session.commit()
+    return organization
+
+
+def list_members(user: User, organization_id: int) -> list[Membership]:
+    get_organization(user, organization_id)
+    return list(
+        db.session.scalars(
+            select(Membership).join(User, User.id == Membership.user_id).where(Membership.organization_id == organization_id).order_by(Membership.id)
+        )
+    )
+
+
+def add_member(user: User, organization_id: int, login: str, role: str = Role.MEMBER) -> Membership:
+    """Add an existing user by phone or email (owners and managers; only owners grant owner)."""
+    organization = require_act_for(user, organization_id, MANAGING_ROLES)
+    if organization.kind == OrganizationKind.DEPARTMENT and not user.is_admin:
+        raise PermissionDenied(messages.DEPARTMENT_BY_ADMIN)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError("The role is not valid.", errors={"role": [messages.ROLE_INVALID]}) from None
+    if role == Role.OWNER and _role_in(user, organization_id) != Role.OWNER:
+        raise PermissionDenied(messages.ONLY_OWNER_GRANTS_OWNER)
+    try:
+        stored = normalize_login(login)
+    except LoginError as exc:
+        raise ValidationError("The login is not a valid phone number or email.", errors={"login": [str(exc)]}) from None
+    column = User.email if "@" in stored else User.phone
+    member = db.session.scalar(select(User).where(column == stored, User.is_active.is_(True)))
+    if member is None:
+        raise ValidationError("No account uses this login.", errors={"login": [messages.USER_UNKNOWN]})
+    if _role_in(member, organization_id) is not None:
+        raise Conflict("This person is already a member.", errors={"login": [messages.ALREADY_MEMBER]})
+    membership = Membership(user_id=member.id, organization_id=organization_id, role=role)
+    db.session.add(membership)
+    db.session.commit()
+    return membership
+
+
+def remove_member(user: User, organization_id: int, member_id: int) -> None:
+    """Remove a member (owners only); the last owner stays."""
+    organization = require_act_for(user, organization_id, MANAGING_ROLES)
+    if _role_in(user, organization.id) != Role.OWNER and not user.is_admin:
+        raise PermissionDenied("Only an owner can remove members.")
+    membership = db.session.scalar(select(Membership).where(Membership.organization_id == organization_id, Membership.user_id == member_id))
+    if membership is None:
+        raise NotFound("Member not found.")
+    if membership.role == Role.OWNER:
+        owners = db.session.scalar(select(func.count(Membership.id)).where(Membership.organization_id == organization_id, Membership.role == Role.OWNER))
+        if owners <= 1:
+            raise Conflict(messages.LAST_OWNER)
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def _require_cooperative(user: User, organization_id: int, roles=None) -> Organization:
+    organization = require_act_for(user, organization_id, roles) if roles else get_organization(user, organization_id)
+    if organization.kind != OrganizationKind.COOPERATIVE:
+        raise NotFound(messages.NOT_A_COOPERATIVE)
+    return organization
+
+
+def list_households(user: User, cooperative_id: int) -> list[Organization]:
+    _require_cooperative(user, cooperative_id)
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .join(CooperativeMember, CooperativeMember.household_id == Organization.id)
+            .where(CooperativeMember.cooperative_id == cooperative_id)
+            .order_by(Organization.name, Organization.id)
+        )
+    )
+
+
+def _managed_directly(user: User, organization_id: int) -> bool:
+    return user.is_admin or _role_in(user, organization_id) in MANAGING_ROLES
+
+
+def add_household(user: User, cooperative_id: int, household_id: int) -> Organization:
+    """Add an existing household to the co-op (co-op owners and managers).
+
+    The household must agree: the caller must also be an owner or manager of the
+    household itself (its owner can add the co-op manager as a manager first).
+    Otherwise anyone could claim a stranger's farm and act for it.
+    """
+    cooperative = _require_cooperative(user, cooperative_id, MANAGING_ROLES)
+    household = db.session.get(Organization, household_id)
+    if household is None or not _managed_directly(user, household_id):
+        raise HouseholdNotFound("Household not found.", errors={"household_id": [messages.HOUSEHOLD_UNKNOWN]})
+    if household.kind != OrganizationKind.HOUSEHOLD:
+        raise ValidationError("This organization is not a household.", errors={"household_id": [messages.NOT_A_HOUSEHOLD]})
+    exists = db.session.scalar(
+        select(CooperativeMember.id).where(CooperativeMember.cooperative_id == cooperative.id, CooperativeMember.household_id == household.id)
+    )
+    if exists is not None:
+        raise Conflict("This household is already a member.", errors={"household_id": [messages.HOUSEHOLD_ALREADY_MEMBER]})
+    db.session.add(CooperativeMember(cooperative_id=cooperative.id, household_id=household.id))
+    db.session.commit()
+    return household
+
+
+def create_household(
+    user: User,
+    cooperative_id: int,
+    *,
+    name: str,
+    owner_name: str,
+    owner_password: str,
+    owner_phone: str | None = None,
+    owner_email: str | None = None,
+    commune_code: str | None = None,
+    street: str | None = None,
+) -> tuple[Organization, User]:
+    """A new household, its owner's new account and its co-op membership, in one transaction."""
+    cooperative = _require_cooperative(user, cooperative_id, MANAGING_ROLES)
+    errors: dict[str, list[str]] = {}
+    name = check_text(name, errors, "name", messages.ORG_NAME_REQUIRED)
+    owner_name = check_text(owner_name, errors, "owner.name", messages.NAME_REQUIRED)
+    phone, email = check_new_login(owner_phone, owner_email, errors, prefix="owner.")
+    owner_password = check_password(owner_password, errors, "owner.password")
+    commune_code = check_commune(commune_code, errors, "commune_code")
+    if errors:
+        raise ValidationError("The household has invalid fields; see errors.", errors=errors)
+    ensure_login_free(phone, email, prefix="owner.")
+    owner = User(phone=phone, email=email, name=owner_name, password_hash=hash_password(owner_password))
+    household = Organization(
+        name=name, kind=OrganizationKind.HOUSEHOLD, commune_code=commune_code or cooperative.commune_code, street=" ".join((street or "").split()) or None
+    )
+    db.session.add_all([owner, household])
+    db.session.flush()
+    db.session.add_all(
+        [
+            Membership(user_id=owner.id, organization_id=household.id, role=Role.OWNER),
+            CooperativeMember(cooperative_id=cooperative.id, household_id=household.id),
+        ]
+    )
+    commit_new_login(phone, email, prefix="owner.")
+    return household, owner
+
+
+def set_verification(user: User, organization_id: int, verified: bool) -> Organization:
+    """Mark an organization verified (or no longer) — department officers only."""
+    organization = get_organization(user, organization_id)
+    require_department_officer(user)
+    if verified:
+        organization.verified_at = utcnow()
+        organization.verified_by_id = user.id
+    else:
+        organization.verified_at = None
+        organization.verified_by_id = None
+    db.session.commit()
+    return organization
+
+
+def grant(admin: User, user_id: int, *, organization_id: int | None = None, role: str | None = None, make_admin: bool = False) -> User:
+    """The administrator's grant: a membership in any organization (department included) or admin rights."""
+    if not admin.is_admin:
+        raise PermissionDenied("Only an administrator may grant roles.")
+    target = db.session.get(User, user_id)
+    if target is None:
+        raise NotFound("User not found.")
+    if make_admin:
+        target.is_admin = True
+    if organization_id is not None:
+        organization = db.session.get(Organization, organization_id)
+        if organization is None:
+            raise ValidationError("No such organization.", errors={"organization_id": ["No organization with this id."]})
+        try:
+            granted = Role(role or Role.MEMBER)
+        except ValueError:
+            raise ValidationError("The role is not valid.", errors={"role": [messages.ROLE_INVALID]}) from None
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == target.id, Membership.organization_id == organization.id))
+        if membership is None:
+            db.session.add(Membership(user_id=target.id, organization_id=organization.id, role=granted))
+        else:
+            membership.role = granted
+    db.session.commit()
+    return target

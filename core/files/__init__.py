@@ -1,0 +1,1 @@
+"""Uploaded files: checked, cleaned images kept in storage and served publicly."""

@@ -1,0 +1,10 @@
+"""The traceability JSON API: one flask-smorest blueprint per resource, registered under /api/v1."""
+
+from __future__ import annotations
+
+
+def blueprints() -> list:
+    """Every traceability API blueprint (imported here so that create_app registers them all)."""
+    from traceability.api import batches, plots
+
+    return [plots.blp, batches.blp]

@@ -1,0 +1,29 @@
+"""Traceability records, shaped after GS1 EPCIS 2.0 from the first table on.
+
+Plots and certificates say where produce grows; batches (lots) are what moves;
+events are the append-only log of what happened to batches. Lineage edges and
+origin-plot sets are written by the same transaction as the event that causes them.
+"""
+
+from traceability.models.batches import Batch, BatchLink, BatchPlot, BatchStatus, Shipment, ShipmentStatus
+from traceability.models.events import ErrorDeclaration, Event, EventQuantity, EventType, QuantityRole
+from traceability.models.plots import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
+
+__all__ = [
+    "Batch",
+    "BatchLink",
+    "BatchPlot",
+    "BatchStatus",
+    "Certificate",
+    "CertificatePlot",
+    "CertificateType",
+    "ErrorDeclaration",
+    "Event",
+    "EventQuantity",
+    "EventType",
+    "Plot",
+    "QuantityRole",
+    "Shipment",
+    "ShipmentStatus",
+    "VerificationState",
+]

@@ -1,0 +1,211 @@
+"""Appending events: the one place that writes the event log, moves quantities and chains hashes.
+
+Every operation service (harvest, split, merge, transform, ship, ...) builds its
+event through ``append_event`` inside its own transaction and then commits once.
+Batches are locked in primary-key order before anything is read from them, so
+concurrent operations on the same batch queue up instead of overdrawing it
+(PostgreSQL: SELECT ... FOR UPDATE; SQLite: the connection already holds the
+write lock from BEGIN IMMEDIATE, see core.db).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from core.db import utcnow
+from core.extensions import db
+from traceability.errors import MassBalanceError
+from traceability.models import Batch, Event, EventQuantity, EventType, QuantityRole
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One line of an event's quantities: ``quantity`` of ``batch`` with ``role``."""
+
+    batch: Batch
+    role: QuantityRole
+    quantity: Decimal
+
+
+QUANTUM = Decimal("0.0001")  # the precision of Numeric(18, 4) columns
+
+
+def quantize(quantity: Decimal) -> Decimal:
+    """Round to what the database keeps, so that the hashed value equals the stored one."""
+    return Decimal(quantity).quantize(QUANTUM)
+
+
+def lock_batches(batch_ids: Iterable[int]) -> dict[int, Batch]:
+    """Load and lock the batches, always in primary-key order (no deadlocks between two operations)."""
+    ids = sorted(set(batch_ids))
+    if not ids:
+        return {}
+    statement = select(Batch).where(Batch.id.in_(ids)).order_by(Batch.id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    return {batch.id: batch for batch in db.session.scalars(statement)}
+
+
+def _plain(value: Any) -> Any:
+    """Values as they are serialized for hashing: stable across backends and Python runs."""
+    if isinstance(value, Decimal):
+        normalized = value.normalize()
+        return format(normalized, "f") if normalized == normalized.to_integral() else str(normalized)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "value") and not isinstance(value, (str, int, float, bool)):
+        return value.value  # enums
+    return value
+
+
+def canonical_content(event: Event, quantities: Sequence[tuple[str, str, Decimal, str]]) -> bytes:
+    """The bytes an event's hash is taken over: its content, its quantities and its predecessors' hashes.
+
+    ``quantities`` are (batch code, role, quantity, unit) tuples. Keys are sorted and
+    numbers written as normalized decimal strings, so the same content always gives
+    the same bytes on SQLite and PostgreSQL.
+    """
+    document = {
+        "event_uuid": event.event_uuid,
+        "type": event.type,
+        "action": event.action,
+        "operation": event.operation,
+        "biz_step": event.biz_step,
+        "disposition": event.disposition,
+        "event_time": event.event_time,
+        "event_time_zone_offset": event.event_time_zone_offset,
+        "record_time": event.record_time,
+        "plot_id": event.plot_id,
+        "location_name": event.location_name,
+        "location_commune_code": event.location_commune_code,
+        "organization_id": event.organization_id,
+        "user_id": event.user_id,
+        "measurements": event.measurements or [],
+        "photos": event.photos or [],
+        "note": event.note,
+        "extra": event.extra or {},
+        "anomaly_reason": event.anomaly_reason,
+        "quantities": sorted([code, role, _plain(quantity), unit] for code, role, quantity, unit in quantities),
+        "prev_hashes": event.prev_hashes or {},
+    }
+    return json.dumps(_plain(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_hash(event: Event, quantities: Sequence[tuple[str, str, Decimal, str]]) -> str:
+    return hashlib.sha256(canonical_content(event, quantities)).hexdigest()
+
+
+def latest_hashes(batch_ids: Iterable[int]) -> dict[int, str | None]:
+    """The hash of the newest event touching each batch (None for a batch with no event yet)."""
+    ids = list(set(batch_ids))
+    result: dict[int, str | None] = dict.fromkeys(ids)
+    if not ids:
+        return result
+    newest = (
+        select(EventQuantity.batch_id, db.func.max(EventQuantity.event_id).label("event_id"))
+        .where(EventQuantity.batch_id.in_(ids))
+        .group_by(EventQuantity.batch_id)
+        .subquery()
+    )
+    rows = db.session.execute(select(newest.c.batch_id, Event.content_hash).join(Event, Event.id == newest.c.event_id))
+    for batch_id, digest in rows:
+        result[batch_id] = digest
+    return result
+
+
+def append_event(
+    *,
+    type: EventType,
+    operation: str,
+    biz_step: str,
+    organization_id: int,
+    user_id: int | None,
+    movements: Sequence[Movement],
+    event_time: datetime | None = None,
+    event_time_zone_offset: str = "+07:00",
+    action: str | None = None,
+    disposition: str | None = None,
+    plot_id: int | None = None,
+    location_name: str | None = None,
+    location_commune_code: str | None = None,
+    measurements: list[dict] | None = None,
+    photos: list[str] | None = None,
+    note: str | None = None,
+    extra: dict | None = None,
+    anomaly_reason: str | None = None,
+) -> Event:
+    """Write one event with its quantities, move the batches' remaining quantities, chain the hash.
+
+    The caller has locked every batch in ``movements`` (``lock_batches``) and commits.
+    An input larger than what a batch has left raises ``MassBalanceError`` and
+    nothing is written.
+    """
+    if not movements:
+        raise ValueError("an event must touch at least one batch")
+    movements = [Movement(m.batch, m.role, quantize(m.quantity)) for m in movements]
+    if any(m.quantity < 0 for m in movements):
+        raise ValueError("event quantities are never negative; the role says which way they move")
+    taken: dict[int, Decimal] = {}
+    for movement in movements:
+        if movement.role is QuantityRole.INPUT:
+            taken[movement.batch.id] = taken.get(movement.batch.id, Decimal(0)) + movement.quantity
+    for movement in movements:
+        batch = movement.batch
+        if batch.id in taken and taken[batch.id] > batch.quantity_remaining:
+            raise MassBalanceError(
+                f"Batch {batch.code} has {batch.quantity_remaining} {batch.unit} left; {taken[batch.id]} {batch.unit} was asked.",
+                errors={"quantity": [f"At most {batch.quantity_remaining} {batch.unit} remain in batch {batch.code}."]},
+            )
+
+    batches = {movement.batch.id: movement.batch for movement in movements}
+    previous = latest_hashes(batches)
+    now = utcnow()
+    event = Event(
+        event_uuid=f"urn:uuid:{uuid.uuid4()}",
+        type=type,
+        action=action,
+        operation=operation,
+        biz_step=biz_step,
+        disposition=disposition,
+        event_time=event_time or now,
+        event_time_zone_offset=event_time_zone_offset,
+        record_time=now,
+        plot_id=plot_id,
+        location_name=location_name,
+        location_commune_code=location_commune_code,
+        organization_id=organization_id,
+        user_id=user_id,
+        measurements=measurements or [],
+        photos=photos or [],
+        note=note,
+        extra=extra or {},
+        anomaly_reason=anomaly_reason,
+        prev_hashes={batches[batch_id].code: digest for batch_id, digest in sorted(previous.items())},
+    )
+    lines = [(m.batch.code, m.role.value, m.quantity, m.batch.unit) for m in movements]
+    event.content_hash = content_hash(event, lines)
+    db.session.add(event)
+    db.session.flush()
+    for movement in movements:
+        db.session.add(
+            EventQuantity(event_id=event.id, batch_id=movement.batch.id, role=movement.role, quantity=movement.quantity, unit=movement.batch.unit)
+        )
+        if movement.role is QuantityRole.INPUT:
+            movement.batch.quantity_remaining -= movement.quantity
+        elif movement.role is QuantityRole.OUTPUT:
+            movement.batch.quantity_remaining += movement.quantity
+    db.session.flush()
+    return event

@@ -1,0 +1,1 @@
+"""Batch pages: list, harvest, detail, record a step."""
