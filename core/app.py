@@ -12,6 +12,8 @@ from flask import Flask
 from core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
+# Celery task modules of the domains, imported by the app and the worker (core's own come with core.tasks).
+TASK_MODULES: tuple[str, ...] = ()
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
@@ -43,6 +45,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from core import i18n
     from core.extensions import api, csrf, db, limiter, login_manager, migrate
+    from core.idempotency import init_idempotency
     from core.security import load_session_user
     from core.storage import init_storage
     from core.tasks import init_celery
@@ -56,7 +59,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     limiter.init_app(app)
     api.init_app(app)
-    init_celery(app)
+    init_celery(app, task_modules=TASK_MODULES)
+    init_idempotency(app)
     init_storage(app)
 
 

@@ -95,8 +95,23 @@ def _error_page(status: int, headers=None):
         500: _("Something went wrong on our side. Please try again in a moment."),
         503: _("The service is temporarily unavailable. Please try again in a moment."),
     }
-    message = messages.get(status, messages[500] if status >= 500 else messages[400])
-    body = render_template("errors/error.html", status=status, message=message)
+    titles = {
+        400: _("Something is not right"),
+        401: _("Please sign in"),
+        403: _("Not allowed"),
+        404: _("Page not found"),
+        405: _("Not allowed"),
+        409: _("Something changed"),
+        413: _("File too large"),
+        422: _("Please check what you entered"),
+        429: _("Please wait a little"),
+        500: _("Something went wrong"),
+        503: _("Temporarily unavailable"),
+    }
+    fallback = 500 if status >= 500 else 400
+    message = messages.get(status, messages[fallback])
+    title = titles.get(status, titles[fallback])
+    body = render_template("errors/error.html", status=status, title=title, message=message)
     return body, status, headers or {}
 
 

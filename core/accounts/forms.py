@@ -17,6 +17,8 @@ KIND_CHOICES = [
     ("buyer", _l("Buyer")),
 ]
 ROLE_CHOICES = [(Role.MEMBER.value, _l("Member")), (Role.MANAGER.value, _l("Manager")), (Role.OWNER.value, _l("Owner"))]
+KIND_LABELS = dict(KIND_CHOICES, department=_l("Department of Agriculture and Environment"))
+ROLE_LABELS = dict(ROLE_CHOICES)
 LOGIN_REQUIRED = _l("Enter your phone number or email address.")
 
 

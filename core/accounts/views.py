@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 
 from core.accounts import services
 from core.accounts.current import SESSION_KEY, choose_organization, current_organization
-from core.accounts.forms import ExistingHouseholdForm, MemberForm, NewHouseholdForm, OrganizationForm, SignInForm, SignUpForm
+from core.accounts.forms import KIND_LABELS, ROLE_LABELS, ExistingHouseholdForm, MemberForm, NewHouseholdForm, OrganizationForm, SignInForm, SignUpForm
 from core.accounts.logins import is_email
 from core.accounts.models import Organization, OrganizationKind, Role
 from core.accounts.permissions import MANAGING_ROLES, can_act_for
@@ -66,6 +66,7 @@ def login_kwargs(login: str) -> dict[str, str]:
 def page(template: str, status: int = 200, **context):
     """Render an organization page with the switcher and section links."""
     organization = context.get("organization")
+    context.update(kind_labels=KIND_LABELS, role_labels=ROLE_LABELS)
     context.setdefault("organizations", services.actable_organizations(current_user))
     context.setdefault("is_cooperative", organization is not None and organization.kind == OrganizationKind.COOPERATIVE)
     return render_template(template, **context), status

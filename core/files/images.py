@@ -86,6 +86,8 @@ def _decode(data: bytes, max_pixels: int, max_side: int) -> tuple[Image.Image, s
         if source.width * source.height > max_pixels:
             raise _too_many_pixels()
         source_format = source.format or ""
+        if source_format not in _OUTPUT:
+            raise UnidentifiedImageError(f"unexpected image format {source_format!r}")
         if source_format in {"JPEG", "MPO"}:
             source.draft("RGB", (max_side, max_side))  # decode big JPEGs at a reduced scale
         source.load()

@@ -1,0 +1,192 @@
+"""Idempotency-Key for the JSON API: a retried create answers like the first try and creates nothing.
+
+A farmer on patchy 3G taps "save", the answer is lost, the app sends the request
+again: with the same ``Idempotency-Key`` header the second request gets the first
+one's status and body back (marked ``Idempotent-Replayed: true``) instead of a
+second batch or order. It applies to every ``POST`` under ``/api/`` that carries
+the header, through request hooks, so no view has to do anything.
+
+- Keys belong to the authenticated caller (``user:<id>``); without a token the
+  scope is the path (``POST /api/v1/accounts``), so one key serves one endpoint.
+- The same key with another body or path is refused (422): it is a client bug,
+  and answering with the first request's result would hide it.
+- The key is claimed by inserting its row before the view runs; the unique
+  (scope, key) constraint decides between two identical requests racing, and
+  the loser gets 409 "still in progress" with ``Retry-After``.
+- Answers with 2xx and 4xx statuses are kept for 24 hours (``RETENTION``;
+  ``core.purge_idempotency_records`` deletes them); a 5xx, a 429 (rate limited)
+  or an exception releases the key so that the retry really runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta
+
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, delete, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import utcnow
+from core.errors import problem_response
+from core.extensions import db
+from core.security import api_user
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+RETENTION = timedelta(hours=24)
+# A claim older than this belongs to a request whose process died; a retry may take it over.
+# It is longer than any request may run (gunicorn's timeout).
+ABANDONED_AFTER = timedelta(minutes=5)
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as UUIDs and random tokens are
+_NOT_KEPT = {408, 429}  # the client is told to retry these: keeping them would refuse the retry
+
+
+class IdempotencyRecord(db.Model):
+    """One claimed Idempotency-Key and, once the request finished, the answer it got."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(80))  # "user:<id>" or "anonymous:<sha256 of the path>"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(2000))
+    request_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the raw body
+    status: Mapped[int | None]  # None while the first request is still running
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+def init_idempotency(app: Flask) -> None:
+    app.before_request(_claim_key)
+    app.after_request(_keep_answer)
+    app.teardown_request(_release_on_error)
+
+
+def _applies() -> bool:
+    return request.method == "POST" and request.path.startswith("/api/") and HEADER in request.headers and request.url_rule is not None
+
+
+def _claim_key() -> Response | None:
+    if not _applies():
+        return None
+    key = request.headers[HEADER]
+    if not _KEY.fullmatch(key):
+        return problem_response(400, "Bad request", f"The {HEADER} header must be 1 to 255 visible ASCII characters, such as a UUID.")
+    user = api_user()  # a wrong token is refused here (401) before any key is claimed
+    scope = f"user:{user.id}" if user is not None else "anonymous:" + hashlib.sha256(request.path.encode()).hexdigest()
+    request_hash = hashlib.sha256(request.get_data(cache=True)).hexdigest()
+
+    for _attempt in range(3):
+        record = IdempotencyRecord(
+            scope=scope,
+            user_id=user.id if user is not None else None,
+            key=key,
+            method=request.method,
+            path=request.path,
+            request_hash=request_hash,
+        )
+        db.session.add(record)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+        else:
+            g.idempotency_record_id = record.id
+            return None
+        existing = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key))
+        if existing is None:
+            continue  # released (failed) or purged since our insert: claim it again
+        return _answer_existing(existing, request_hash)
+    return _in_progress()
+
+
+def _answer_existing(existing: IdempotencyRecord, request_hash: str) -> Response | None:
+    if existing.path != request.path or existing.method != request.method or existing.request_hash != request_hash:
+        return problem_response(
+            422,
+            "Unprocessable entity",
+            f"This {HEADER} was already used for a different request (another body or path). Send a new key for a new request.",
+        )
+    if existing.status is None:
+        if _take_over_abandoned(existing.id):
+            return None
+        return _in_progress()
+    response = current_app.response_class(existing.response_body or b"", status=existing.status, content_type=existing.content_type)
+    response.headers[REPLAYED_HEADER] = "true"
+    if existing.location:
+        response.headers["Location"] = existing.location
+    return response
+
+
+def _take_over_abandoned(record_id: int) -> bool:
+    now = utcnow()
+    claimed = db.session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record_id, IdempotencyRecord.status.is_(None), IdempotencyRecord.created_at < now - ABANDONED_AFTER)
+        .values(created_at=now)
+    ).rowcount
+    db.session.commit()
+    if claimed:
+        g.idempotency_record_id = record_id
+    return bool(claimed)
+
+
+def _in_progress() -> Response:
+    return problem_response(
+        409,
+        "Conflict",
+        f"A request with this {HEADER} is still being processed. Retry in a moment to get its answer.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _keepable(response: Response) -> bool:
+    if response.is_streamed or response.direct_passthrough:
+        return False
+    status = response.status_code
+    return 200 <= status < 300 or (400 <= status < 500 and status not in _NOT_KEPT)
+
+
+def _keep_answer(response: Response) -> Response:
+    record_id = g.pop("idempotency_record_id", None)
+    if record_id is None:
+        return response
+    # Services commit their own work; anything still pending here was meant to be dropped,
+    # and must not ride along with this commit.
+    db.session.rollback()
+    statement = update(IdempotencyRecord).where(IdempotencyRecord.id == record_id)
+    if _keepable(response):
+        db.session.execute(
+            statement.values(
+                status=response.status_code,
+                response_body=response.get_data(),
+                content_type=response.content_type,
+                location=response.headers.get("Location"),
+            )
+        )
+    else:
+        db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+    db.session.commit()
+    return response
+
+
+def _release_on_error(error: BaseException | None) -> None:
+    """An exception skipped ``_keep_answer``: free the key so the client's retry runs again."""
+    record_id = g.pop("idempotency_record_id", None)
+    if record_id is None:
+        return
+    try:
+        db.session.rollback()
+        db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not release an Idempotency-Key after a failed request")
