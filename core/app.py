@@ -68,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     from core.accounts import api as accounts_api
     from core.accounts import views as accounts_views
     from core.extensions import api, csrf
+    from core.files import api as files_api
+    from core.files import views as files_views
     from core.geo import api as geo_api
     from core.health import bp as health_bp
     from core.views import bp as core_views
@@ -76,12 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from traceability.api import blueprints as traceability_api
     from traceability.views import bp as traceability_views
 
-    for blueprint in (accounts_api.blp, geo_api.blp, *traceability_api()):
+    for blueprint in (accounts_api.blp, geo_api.blp, files_api.blp, *traceability_api()):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(health_bp)
     app.register_blueprint(core_views)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(files_views.bp)
     app.register_blueprint(traceability_views)
 
 

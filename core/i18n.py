@@ -26,12 +26,18 @@ def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():  # a CLI command or a Celery task renders in the default language
         return default
-    chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
-    if chosen in languages:
-        return chosen
+    for chosen in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if chosen in languages:
+            return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or default
+    # By primary subtag in the browser's order: werkzeug's best_match would prefer an exact
+    # "en;q=0.5" to "vi-VN" listed first, and answer a Vietnamese phone in English.
+    for tag, quality in request.accept_languages:
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if quality > 0 and primary in languages:
+            return primary
+    return default
 
 
 def remember_locale(user, code: str) -> None:

@@ -7,6 +7,7 @@ where each engineer lists the Vietnamese for the messages they add.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,7 +117,8 @@ def update(root: Path = ROOT) -> UpdateReport:
     for locale in LOCALES:
         path = po_path(root, locale)
         catalog = _read_catalog(path, locale)
-        catalog.update(template, no_fuzzy_matching=True)
+        # Catalog.update adopts the template's new Message objects: give each locale its own copy.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         report.filled[locale] = _fill(catalog, locale, pending)
         if locale == "vi":
             report.untranslated = sorted(_key(m) for m in catalog if m.id and not _is_translated(m))

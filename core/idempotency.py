@@ -16,11 +16,16 @@ the header, through request hooks, so no view has to do anything.
 - Answers with 2xx and 4xx statuses are kept for 24 hours (``RETENTION``;
   ``core.purge_idempotency_records`` deletes them); a 5xx, a 429 (rate limited)
   or an exception releases the key so that the retry really runs again.
+- An answer marked ``Cache-Control: no-store`` (one that shows a secret, such as a
+  new API token) is never kept: the key is released and a retry runs again.
+- The body is remembered only as an HMAC-SHA256 keyed with SECRET_KEY: a plain
+  SHA-256 of a sign-in body would be a fast, unsalted hash of the password.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from datetime import datetime, timedelta
 
@@ -56,7 +61,7 @@ class IdempotencyRecord(db.Model):
     key: Mapped[str] = mapped_column(String(255))
     method: Mapped[str] = mapped_column(String(10))
     path: Mapped[str] = mapped_column(String(2000))
-    request_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the raw body
+    request_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of the raw body
     status: Mapped[int | None]  # None while the first request is still running
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
     content_type: Mapped[str | None] = mapped_column(String(200))
@@ -82,7 +87,7 @@ def _claim_key() -> Response | None:
         return problem_response(400, "Bad request", f"The {HEADER} header must be 1 to 255 visible ASCII characters, such as a UUID.")
     user = api_user()  # a wrong token is refused here (401) before any key is claimed
     scope = f"user:{user.id}" if user is not None else "anonymous:" + hashlib.sha256(request.path.encode()).hexdigest()
-    request_hash = hashlib.sha256(request.get_data(cache=True)).hexdigest()
+    request_hash = hmac.new(current_app.config["SECRET_KEY"].encode(), request.get_data(cache=True), hashlib.sha256).hexdigest()
 
     for _attempt in range(3):
         record = IdempotencyRecord(
@@ -95,11 +100,13 @@ def _claim_key() -> Response | None:
         )
         db.session.add(record)
         try:
+            db.session.flush()
+            record_id = record.id  # read before the commit: reading it after would open a new transaction
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
         else:
-            g.idempotency_record_id = record.id
+            g.idempotency_record_id = record_id
             return None
         existing = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key))
         if existing is None:
@@ -149,7 +156,7 @@ def _in_progress() -> Response:
 
 
 def _keepable(response: Response) -> bool:
-    if response.is_streamed or response.direct_passthrough:
+    if response.is_streamed or response.direct_passthrough or response.cache_control.no_store:
         return False
     status = response.status_code
     return 200 <= status < 300 or (400 <= status < 500 and status not in _NOT_KEPT)

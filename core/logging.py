@@ -1,8 +1,17 @@
-"""Structured (JSON) request logging: one line per request with method, path, status and duration."""
+"""Structured (JSON) request logging: one line per request with method, path, status and duration.
+
+The line carries no IP address and no query string: a trace page is opened by
+scanning a bag, and the logs must not become a record of who scanned what.
+Under gunicorn this replaces its access log (``accesslog`` is off in
+gunicorn.conf.py). In tests no handler is installed and the records stay at
+INFO, below the root logger's WARNING, so they are silent unless a test asks
+for them (``caplog.set_level(logging.INFO, "nongsan.request")``).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
@@ -10,32 +19,38 @@ from flask import Flask, g, request
 from pythonjsonlogger.json import JsonFormatter
 
 request_logger = logging.getLogger("nongsan.request")
+# A request id from the proxy is echoed and logged; anything else gets a fresh one.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def json_formatter() -> JsonFormatter:
+    return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
 def init_logging(app: Flask) -> None:
     if not app.testing and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(json_formatter())
         logging.basicConfig(level=logging.INFO, handlers=[handler])
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
     @app.before_request
     def _start_timer() -> None:
         g.request_started = time.perf_counter()
-        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
     @app.after_request
     def _log_request(response):
         started = g.pop("request_started", None)
         duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        # No IP address, no query string: logs must not become a record of who scanned what.
         request_logger.info(
             "request",
             extra={
                 "request_id": g.get("request_id"),
                 "method": request.method,
-                "path": request.path,
+                "path": request.path,  # without the query string
                 "endpoint": request.endpoint,
                 "status": response.status_code,
                 "duration_ms": duration_ms,

@@ -126,13 +126,19 @@ def _clean_database(request) -> Iterator[None]:
 
 
 @pytest.fixture
-def make_app(database_url: str, instance_path: Path) -> Callable[..., Flask]:
+def make_app(database_url: str, instance_path: Path) -> Iterator[Callable[..., Flask]]:
     """Another app on the same database with other settings (the tables come from ``app``)."""
+    built: list[Flask] = []
 
     def build(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
-        return create_app(test_overrides(database_url, instance_path, **overrides), environ=environ or {})
+        built.append(create_app(test_overrides(database_url, instance_path, **overrides), environ=environ or {}))
+        return built[-1]
 
-    return build
+    yield build
+    for application in built:  # each app has its own connection pool; close it (PostgreSQL warns otherwise)
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

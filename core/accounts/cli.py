@@ -14,7 +14,7 @@ accounts_cli = AppGroup("accounts", help="Manage user accounts.")
 
 def _explain(error: DomainError) -> str:
     details = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.errors.items())
-    return f"{error.detail} {details}".strip() if details else error.detail
+    return details or error.detail
 
 
 @accounts_cli.command("create")

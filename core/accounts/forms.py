@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms import IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.accounts.models import Role
 
 KIND_CHOICES = [
-    ("household", _l("Farming household")),
-    ("cooperative", _l("Cooperative")),
-    ("processor", _l("Processor")),
-    ("trader", _l("Trader")),
-    ("buyer", _l("Buyer")),
+    SelectChoice("household", _l("Farming household")),
+    SelectChoice("cooperative", _l("Cooperative")),
+    SelectChoice("processor", _l("Processor")),
+    SelectChoice("trader", _l("Trader")),
+    SelectChoice("buyer", _l("Buyer")),
 ]
-ROLE_CHOICES = [(Role.MEMBER.value, _l("Member")), (Role.MANAGER.value, _l("Manager")), (Role.OWNER.value, _l("Owner"))]
-KIND_LABELS = dict(KIND_CHOICES, department=_l("Department of Agriculture and Environment"))
-ROLE_LABELS = dict(ROLE_CHOICES)
+ROLE_CHOICES = [SelectChoice(Role.MEMBER.value, _l("Member")), SelectChoice(Role.MANAGER.value, _l("Manager")), SelectChoice(Role.OWNER.value, _l("Owner"))]
+KIND_LABELS = {choice.value: choice.label for choice in KIND_CHOICES} | {"department": _l("Department of Agriculture and Environment")}
+ROLE_LABELS = {choice.value: choice.label for choice in ROLE_CHOICES}
 LOGIN_REQUIRED = _l("Enter your phone number or email address.")
 
 

@@ -1,1 +1,172 @@
-"""Batch pages: list, harvest, detail, record a step."""
+"""Batch pages for the phone: my lots, register a harvest, a lot's story, record a step, split, receive.
+
+A form that cannot be accepted is shown again with what was typed and the
+service's field messages, with status 422.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from core.accounts.current import current_organization
+from core.errors import Conflict, ValidationError
+from traceability import catalog
+from traceability.services import batches, custody, operations, summaries
+from traceability.services.event_input import today
+from traceability.views import bp
+
+INVALID = 422
+MEASUREMENT_LABELS = {
+    "moisture": _l("Moisture (%)"),
+    "density": _l("Density (g/l)"),
+    "drc": _l("Dry rubber content, DRC (%)"),
+    "kor": _l("KOR (lbs per 80 kg bag)"),
+    "temperature": _l("Temperature (°C)"),
+    "foreign_matter": _l("Foreign matter (%)"),
+}
+STEP_LABELS = {
+    "sun_drying": _l("Sun drying"), "drying": _l("Drying"), "threshing": _l("Threshing"), "winnowing": _l("Winnowing"),
+    "cleaning": _l("Cleaning"), "sorting": _l("Sorting"), "grading": _l("Grading"), "steaming": _l("Steaming"),
+    "shelling": _l("Shelling"), "peeling": _l("Peeling"), "sterilising": _l("Sterilising"), "tapping": _l("Tapping"),
+    "coagulation": _l("Coagulation"), "creping": _l("Creping"), "crumbling": _l("Crumbling"), "baling": _l("Baling"),
+    "inspecting": _l("Inspecting"), "storing": _l("Storing"), "packing": _l("Packing"), "sampling": _l("Sampling"),
+    "loading": _l("Loading"), "unloading": _l("Unloading"), "holding": _l("Holding"),
+}  # fmt: skip
+
+
+def _organization():
+    organization = current_organization()
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def _date(value: str, field: str, errors: dict) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.setdefault(field, []).append("Enter a date.")
+        return None
+
+
+def _fail(template: str, error, values, **context):
+    """Show the form again with what was typed and the service's messages."""
+    errors = dict(error.errors or {}) if not isinstance(error, dict) else error
+    if not isinstance(error, dict) and not error.errors:
+        errors["_form"] = [error.detail]
+    return render_template(template, values=values, errors=errors, **context), INVALID
+
+
+@bp.route("/batches")
+@login_required
+def batch_list():
+    organization = _organization()
+    page = max(request.args.get("page", 1, type=int), 1)
+    found, total = batches.list_batches(current_user, custodian_id=organization.id, offset=(page - 1) * 20, limit=20)
+    return render_template(
+        "traceability/batches/list.html", organization=organization, batches=summaries.describe_batches(found), total=total, page=page,
+        incoming=custody.incoming_shipments(current_user),
+    )  # fmt: skip
+
+
+def _harvest_context(organization):
+    products = [(p.code, p.name) for p in catalog.PRODUCTS.values() if p.harvested]
+    return {"organization": organization, "plots": batches.plots_for_harvest(current_user, organization.id), "product_options": products, "today": today()}
+
+
+@bp.route("/batches/new", methods=["GET", "POST"])
+@login_required
+def harvest_new():
+    organization = _organization()
+    template = "traceability/batches/harvest.html"
+    if request.method == "GET":
+        return render_template(template, values=request.form, errors={}, **_harvest_context(organization))
+    form = request.form
+    errors: dict = {}
+    harvest_date = _date(form.get("harvest_date", ""), "harvest_date", errors)
+    if errors:
+        return _fail(template, errors, form, **_harvest_context(organization))
+    try:
+        batch = batches.record_harvest(
+            current_user, organization_id=organization.id, product=form.get("product", ""), grade=form.get("grade") or None,
+            quantity=form.get("quantity", ""), unit=form.get("unit") or "kg", drc_percent=form.get("drc_percent") or None,
+            plot_ids=[int(i) for i in form.getlist("plot_ids") if i.isdigit()], harvest_date=harvest_date,
+            lot_number=form.get("lot_number") or None, gtin=form.get("gtin") or None, note=form.get("note") or None,
+        )  # fmt: skip
+    except ValidationError as error:
+        return _fail(template, error, form, **_harvest_context(organization))
+    flash(_("Harvest recorded. Lot code: %(code)s", code=batch.code), "success")
+    return redirect(url_for("traceability.batch_detail", code=batch.code), code=303)
+
+
+@bp.route("/batches/<code>")
+@login_required
+def batch_detail(code):
+    overview = summaries.batch_overview(current_user, code)
+    return render_template("traceability/batches/detail.html", measurement_labels=MEASUREMENT_LABELS, step_labels=STEP_LABELS, **overview)
+
+
+def _step_context(code):
+    return {"batch": summaries.describe_batch(batches.get_batch(current_user, code)), "steps": STEP_LABELS, "measurement_labels": MEASUREMENT_LABELS}
+
+
+@bp.route("/batches/<code>/steps/new", methods=["GET", "POST"])
+@login_required
+def step_new(code):
+    template = "traceability/batches/step.html"
+    if request.method == "GET":
+        return render_template(template, values=request.form, errors={}, kept_photos=[], **_step_context(code))
+    form = request.form
+    measured = [{"type": kind, "value": form.get(f"m_{kind}")} for kind in MEASUREMENT_LABELS if form.get(f"m_{kind}", "").strip()]
+    try:
+        batches.record_step_with_photo(
+            current_user, code, photo=request.files.get("photo"), photos=form.getlist("photos"), step=form.get("step", ""),
+            event_time=form.get("event_time") or None, measurements=measured, note=form.get("note") or None,
+            quantity_after=form.get("quantity_after") or None,
+        )  # fmt: skip
+    except ValidationError as error:
+        # Measurement errors are named by position; the form names them by type.
+        errors = {(f"m_{measured[int(k.split('.')[1])]['type']}" if k.startswith("measurements.") else k): v for k, v in error.errors.items()}
+        error.errors = errors
+        return _fail(template, error, form, kept_photos=error.extra.get("photos", []), **_step_context(code))
+    flash(_("Step recorded."), "success")
+    return redirect(url_for("traceability.batch_detail", code=code), code=303)
+
+
+@bp.route("/batches/<code>/split", methods=["GET", "POST"])
+@login_required
+def split(code):
+    template = "traceability/batches/split.html"
+    context = {"batch": summaries.describe_batch(batches.get_batch(current_user, code)), "rows": range(4)}
+    if request.method == "GET":
+        return render_template(template, values=request.form, errors={}, **context)
+    form = request.form
+    rows = [i for i, q in enumerate(form.getlist("part_quantity")) if q.strip()]
+    parts = [{"quantity": form.getlist("part_quantity")[i]} for i in rows]
+    try:
+        _parent, children = operations.split(current_user, code, parts=parts, note=form.get("note") or None)
+    except ValidationError as error:
+        # Parts are numbered among the filled rows; the form numbers every row.
+        error.errors = {(f"parts.{rows[int(k.split('.')[1])]}.quantity" if k.startswith("parts.") else k): v for k, v in error.errors.items()}
+        return _fail(template, error, form, **context)
+    flash(_("Lot split into %(count)d new lots.", count=len(children)), "success")
+    return redirect(url_for("traceability.batch_detail", code=code), code=303)
+
+
+@bp.route("/shipments/<int:shipment_id>/receive", methods=["POST"])
+@login_required
+def receive(shipment_id):
+    try:
+        shipment = custody.receive(current_user, shipment_id)
+    except Conflict:
+        flash(_("This shipment was already received."), "warning")
+        return redirect(url_for("traceability.batch_list"), code=303)
+    flash(_("Receipt confirmed. The lot is now yours."), "success")
+    return redirect(url_for("traceability.batch_detail", code=custody.batch_code(shipment)), code=303)

@@ -1,1 +1,242 @@
-"""Plot and certificate pages."""
+"""Plot, certificate and import pages for the phone.
+
+A form that cannot be accepted is shown again with what was typed and the
+service's field messages next to the fields, with status 422.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from core.accounts.current import current_organization
+from core.errors import ValidationError
+from core.files.services import store_image
+from core.geo.units import registry
+from traceability import catalog
+from traceability.models import CertificateType
+from traceability.numbers import parse_decimal
+from traceability.services import certificates as certificate_service
+from traceability.services import imports as import_service
+from traceability.services import plots as plot_service
+from traceability.views import bp
+
+INVALID = 422
+PER_PAGE = 20
+CROP_LABELS = {"cashew": _l("Cashew"), "pepper": _l("Pepper"), "rubber": _l("Rubber")}
+CERTIFICATE_LABELS = {
+    CertificateType.VIETGAP.value: _l("VietGAP"),
+    CertificateType.GLOBALGAP.value: _l("GlobalGAP"),
+    CertificateType.ORGANIC.value: _l("Organic"),
+    CertificateType.RAINFOREST_ALLIANCE.value: _l("Rainforest Alliance"),
+    CertificateType.FAIRTRADE.value: _l("Fairtrade"),
+    CertificateType.OTHER.value: _l("Other"),
+}
+IMPORT_LABELS = {"plots": _l("Plots"), "harvests": _l("Harvests")}
+
+
+def _organization():
+    organization = current_organization()
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def _communes(organization) -> list[tuple[str, str]]:
+    reg = registry()
+    home = reg.commune_by_code.get(organization.commune_code or "")
+    province = home.province_code if home else "75"
+    return [(unit.code, unit.name) for unit in reg.communes_by_province.get(province, ())]
+
+
+def _plot_data(form: MultiDict) -> tuple[dict, dict[str, list[str]]]:
+    """The plot fields from a form; a GPS point typed as latitude/longitude becomes a GeoJSON Point."""
+    data = {
+        "name": form.get("name", ""), "commune_code": form.get("commune_code", ""), "street": form.get("street", ""),
+        "area_ha": form.get("area_ha", ""), "crops": form.getlist("crops"), "growing_area_code": form.get("growing_area_code", ""),
+        "deforestation_free": form.get("deforestation_free") == "y", "geometry": form.get("geometry", "").strip() or None,
+    }  # fmt: skip
+    errors: dict[str, list[str]] = {}
+    latitude, longitude = form.get("latitude", "").strip(), form.get("longitude", "").strip()
+    if data["geometry"] is None and (latitude or longitude):
+        lat, lng = parse_decimal(latitude, locale="en"), parse_decimal(longitude, locale="en")
+        if lat is None:
+            errors["latitude"] = ["Enter the latitude as a number, for example 11.851234."]
+        if lng is None:
+            errors["longitude"] = ["Enter the longitude as a number, for example 106.581234."]
+        if lat is not None and lng is not None:
+            data["geometry"] = {"type": "Point", "coordinates": [float(lng), float(lat)]}
+    return data, errors
+
+
+def _form_errors(error: ValidationError, data: dict, extra: dict[str, list[str]]) -> dict[str, list[str]]:
+    errors = {**extra, **(error.errors or {})}
+    if isinstance(data.get("geometry"), dict) and "geometry" in errors:
+        errors["latitude"] = errors.pop("geometry")  # the point came from the latitude/longitude fields
+    if not errors:
+        errors["_form"] = [error.detail]
+    return errors
+
+
+def _plot_form(template: str, status: int = 200, **context):
+    organization = context["organization"]
+    context.setdefault("errors", {})
+    context.setdefault("values", MultiDict())
+    return (
+        render_template(
+            template, communes=_communes(organization), crop_labels=CROP_LABELS, owners=plot_service.plot_organizations(current_user), **context
+        ),
+        status,
+    )
+
+
+@bp.route("/plots")
+@login_required
+def plot_list():
+    organization = _organization()
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = plot_service.list_plots(current_user, organization_id=organization.id, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    plots = [(plot, plot_service.eudr_status(plot)) for plot in found.items]
+    return render_template(
+        "traceability/plots/list.html", organization=organization, plots=plots, total=found.total, page=page, per_page=PER_PAGE, crop_labels=CROP_LABELS
+    )
+
+
+@bp.route("/plots/new", methods=["GET", "POST"])
+@login_required
+def plot_new():
+    organization = _organization()
+    template = "traceability/plots/form.html"
+    if request.method == "GET":
+        values = MultiDict({"owner_id": str(organization.id), "commune_code": organization.commune_code or ""})
+        return _plot_form(template, organization=organization, values=values)
+    data, extra = _plot_data(request.form)
+    try:
+        if extra:
+            raise ValidationError("Some plot fields are not valid; see errors.", errors=extra)
+        owner_id = request.form.get("owner_id", type=int) or organization.id
+        plot = plot_service.create_plot(current_user, owner_id, data)
+    except ValidationError as error:
+        return _plot_form(template, INVALID, organization=organization, values=request.form, errors=_form_errors(error, data, extra))
+    flash(_("Plot saved."), "success")
+    return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
+
+
+@bp.route("/plots/<int:plot_id>")
+@login_required
+def plot_detail(plot_id):
+    plot = plot_service.get_plot(current_user, plot_id)
+    certificates, _total = certificate_service.list_certificates(current_user, plot_id=plot.id, limit=50)
+    return render_template(
+        "traceability/plots/detail.html", plot=plot, eudr=plot_service.eudr_status(plot), certificates=certificates, crop_labels=CROP_LABELS,
+        certificate_labels=CERTIFICATE_LABELS, commune=registry().commune_by_code.get(plot.commune_code),
+    )  # fmt: skip
+
+
+def _plot_values(plot) -> MultiDict:
+    values = MultiDict(
+        {"name": plot.name, "commune_code": plot.commune_code, "street": plot.street or "", "area_ha": catalog.decimal_text(plot.area_ha),
+         "growing_area_code": plot.growing_area_code or "", "owner_id": str(plot.organization_id)}
+    )  # fmt: skip
+    for crop in plot.crops or []:
+        values.add("crops", crop)
+    if plot.deforestation_free:
+        values["deforestation_free"] = "y"
+    if plot.geometry and plot.geometry["type"] == "Point":
+        values["longitude"], values["latitude"] = (str(c) for c in plot.geometry["coordinates"][:2])
+    elif plot.geometry:
+        values["geometry"] = json.dumps(plot.geometry)
+    return values
+
+
+@bp.route("/plots/<int:plot_id>/edit", methods=["GET", "POST"])
+@login_required
+def plot_edit(plot_id):
+    organization = _organization()
+    plot = plot_service.get_plot(current_user, plot_id)
+    template = "traceability/plots/form.html"
+    if request.method == "GET":
+        return _plot_form(template, organization=organization, plot=plot, values=_plot_values(plot))
+    data, extra = _plot_data(request.form)
+    try:
+        if extra:
+            raise ValidationError("Some plot fields are not valid; see errors.", errors=extra)
+        plot_service.update_plot(current_user, plot.id, data)
+    except ValidationError as error:
+        return _plot_form(template, INVALID, organization=organization, plot=plot, values=request.form, errors=_form_errors(error, data, extra))
+    flash(_("Plot saved."), "success")
+    return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
+
+
+def _certificate_form(status: int = 200, **context):
+    organization = context["organization"]
+    found = plot_service.list_plots(current_user, organization_id=organization.id, limit=500)
+    context.setdefault("errors", {})
+    return render_template("traceability/plots/certificate_form.html", plots=found.items, certificate_labels=CERTIFICATE_LABELS, **context), status
+
+
+@bp.route("/certificates/new", methods=["GET", "POST"])
+@login_required
+def certificate_new():
+    organization = _organization()
+    if request.method == "GET":
+        values = MultiDict([("plot_ids", str(request.args.get("plot_id", type=int)))] if request.args.get("plot_id") else [])
+        return _certificate_form(organization=organization, values=values)
+    form = request.form
+    document_id = form.get("document_id") or None
+    try:
+        upload = request.files.get("document")
+        if upload is not None and upload.filename:
+            document_id = store_image(current_user, organization.id, upload).public_id
+        certificate = certificate_service.create_certificate(
+            current_user,
+            {
+                "organization_id": organization.id, "type": form.get("type", ""), "type_other": form.get("type_other"),
+                "number": form.get("number"), "issuer": form.get("issuer"), "valid_from": _day(form.get("valid_from")),
+                "valid_to": _day(form.get("valid_to")), "plot_ids": [int(i) for i in form.getlist("plot_ids") if i.isdigit()],
+                "document_id": document_id,
+            },
+        )  # fmt: skip
+    except ValidationError as error:
+        errors = dict(error.errors or {"_form": [error.detail]})
+        if "file" in errors:
+            errors["document"] = errors.pop("file")
+        return _certificate_form(INVALID, organization=organization, values=form, errors=errors, document_id=document_id)
+    flash(_("Certificate saved. The department will verify it."), "success")
+    plot_ids = [plot.id for plot in certificate.plots]
+    return redirect(url_for("traceability.plot_detail", plot_id=plot_ids[0]) if plot_ids else url_for("traceability.plot_list"), code=303)
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@login_required
+def import_sheet():
+    organization = _organization()
+    template = "traceability/plots/import.html"
+    context = {"organization": organization, "kinds": IMPORT_LABELS, "problems": [], "errors": {}}
+    if request.method == "GET":
+        return render_template(template, values=MultiDict({"kind": request.args.get("kind", "plots")}), **context)
+    form = request.form
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template(template, values=form, **{**context, "errors": {"file": ["Choose the file to import."]}}), INVALID
+    try:
+        result = import_service.run_import(current_user, organization.id, form.get("kind", ""), upload.filename, upload.read())
+    except import_service.SheetRejected as rejected:
+        return render_template(template, values=form, **{**context, "problems": rejected.problems}), INVALID
+    except ValidationError as error:
+        return render_template(template, values=form, **{**context, "errors": error.errors}), INVALID
+    flash(_("Imported %(count)d rows.", count=result.created), "success")
+    return redirect(url_for("traceability.plot_list" if result.kind == "plots" else "traceability.batch_list"), code=303)

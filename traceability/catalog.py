@@ -1,0 +1,242 @@
+"""What the platform knows about its commodities: product forms, grades, conversion bands, steps, measurements.
+
+Pure data and pure functions (no database), shared by the plot, batch and event
+services. Values follow ../shared/DOMAIN.md §3 (forms, grades, conversion
+ratios) and §4 (GS1 CBV 2.0 business steps and dispositions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from core.errors import ValidationError
+
+COMMODITIES = ("cashew", "pepper", "rubber")
+
+
+@dataclass(frozen=True)
+class Product:
+    code: str
+    commodity: str
+    name: Any  # a lazy English msgid; str() it inside a request to get the user's language
+    grades: tuple[str, ...] = ()
+    harvested: bool = False  # the form produce has when it leaves a plot
+    needs_drc: bool = False  # quantities only mean something with a dry rubber content
+
+
+PRODUCTS: dict[str, Product] = {
+    p.code: p
+    for p in (
+        Product("raw_cashew_nuts", "cashew", _l("Raw cashew nuts"), harvested=True),
+        Product(
+            "cashew_kernels",
+            "cashew",
+            _l("Cashew kernels"),
+            grades=("W180", "W210", "W240", "W320", "W450", "W500", "SW", "SW180", "SW240", "SW320", "WS", "LWP", "LP", "SP", "SSP", "BB", "SB", "DW"),
+        ),
+        Product("fresh_pepper", "pepper", _l("Fresh pepper"), harvested=True),
+        Product("black_pepper", "pepper", _l("Black pepper"), grades=("500GL", "550GL", "570GL")),
+        Product("white_pepper", "pepper", _l("White pepper"), grades=("600GL", "630GL")),
+        Product("field_latex", "rubber", _l("Field latex"), harvested=True, needs_drc=True),
+        Product("cup_lump", "rubber", _l("Cup lump"), harvested=True),
+        Product("svr", "rubber", _l("SVR block rubber"), grades=("3L", "5", "10", "20", "CV50", "CV60")),
+        Product("rss", "rubber", _l("Ribbed smoked sheets (RSS)"), grades=("RSS1", "RSS2", "RSS3", "RSS4", "RSS5")),
+    )
+}
+
+
+def product(code: str) -> Product:
+    """The product form ``code``; a field error naming ``product`` when there is none."""
+    found = PRODUCTS.get(code) if isinstance(code, str) else None
+    if found is None:
+        allowed = ", ".join(PRODUCTS)
+        raise ValidationError("Unknown product.", errors={"product": [f"Unknown product {code!r}; use one of: {allowed}."]})
+    return found
+
+
+def products_of(commodity: str) -> list[Product]:
+    return [p for p in PRODUCTS.values() if p.commodity == commodity]
+
+
+def _grade_key(text: str, prefix: str = "") -> str:
+    key = "".join(ch for ch in text.upper() if ch.isalnum())
+    for noise in ("SVR", "RSS"):
+        if key.startswith(noise) and len(key) > len(noise):
+            key = key[len(noise) :]
+    if key.endswith("GL") and key[:-2].isdigit():
+        key = key[:-2]
+    return key
+
+
+def normalize_grade(product_code: str, grade: str | None) -> str | None:
+    """The product's canonical grade for what a person typed ("500 g/l" → "500GL", "SVR10" → "10").
+
+    Products without a grade list take free text (at most 20 characters). A grade
+    that is not one of the product's grades is a field error on ``grade``.
+    """
+    form = product(product_code)
+    if grade is None or not str(grade).strip():
+        return None
+    text = str(grade).strip()
+    if not form.grades:
+        if len(text) > 20:
+            raise ValidationError("Invalid grade.", errors={"grade": ["A grade has at most 20 characters."]})
+        return text
+    by_key = {_grade_key(g): g for g in form.grades}
+    found = by_key.get(_grade_key(text))
+    if found is None:
+        raise ValidationError(
+            "Invalid grade.", errors={"grade": [f"Unknown grade {text!r} for {form.code}; use one of: {', '.join(form.grades)}."]}
+        )
+    return found
+
+
+# Output/input mass ratios a transformation may have (DOMAIN.md §3). For inputs whose
+# product needs a DRC (field latex) the band applies on a DRY basis: output / dry_basis(input, drc).
+_BANDS: dict[tuple[str, str], tuple[Decimal, Decimal]] = {
+    ("raw_cashew_nuts", "cashew_kernels"): (Decimal("0.20"), Decimal("0.30")),
+    ("fresh_pepper", "black_pepper"): (Decimal("0.28"), Decimal("0.38")),
+    ("fresh_pepper", "white_pepper"): (Decimal("0.25"), Decimal("0.32")),
+    ("black_pepper", "white_pepper"): (Decimal("0.70"), Decimal("0.80")),
+    ("field_latex", "svr"): (Decimal("0.90"), Decimal("1.02")),
+    ("field_latex", "rss"): (Decimal("0.90"), Decimal("1.02")),
+    ("cup_lump", "svr"): (Decimal("0.50"), Decimal("0.80")),
+    # Same form, made drier or cleaner: some mass is lost, none is gained.
+    ("raw_cashew_nuts", "raw_cashew_nuts"): (Decimal("0.80"), Decimal("1.00")),
+    ("cashew_kernels", "cashew_kernels"): (Decimal("0.80"), Decimal("1.00")),
+    ("black_pepper", "black_pepper"): (Decimal("0.80"), Decimal("1.00")),
+    ("white_pepper", "white_pepper"): (Decimal("0.80"), Decimal("1.00")),
+    ("cup_lump", "cup_lump"): (Decimal("0.80"), Decimal("1.00")),
+}
+
+
+def conversion_band(input_product: str, output_product: str) -> tuple[Decimal, Decimal] | None:
+    """(low, high) output/input ratio for this transformation; None when it is not a transformation we allow."""
+    return _BANDS.get((input_product, output_product))
+
+
+def dry_basis(quantity: Decimal, drc_percent: Decimal) -> Decimal:
+    """Dry rubber in a quantity of latex: quantity × DRC / 100."""
+    return Decimal(quantity) * Decimal(drc_percent) / Decimal(100)
+
+
+# GS1 CBV 2.0 business steps (the words the EPCIS 2.0 JSON schema enumerates).
+CBV_BIZ_STEPS = frozenset(
+    {
+        "accepting", "arriving", "assembling", "collecting", "commissioning", "consigning", "creating_class_instance",
+        "cycle_counting", "decommissioning", "departing", "destroying", "disassembling", "dispensing", "encoding",
+        "entering_exiting", "holding", "inspecting", "installing", "killing", "loading", "other", "packing", "picking",
+        "receiving", "removing", "repackaging", "repairing", "replacing", "reserving", "retail_selling", "shipping",
+        "staging_outbound", "stock_taking", "stocking", "storing", "transporting", "unloading", "unpacking",
+        "void_shipping", "sensor_reporting", "sampling",
+    }
+)  # fmt: skip
+
+# Our own steps, for which CBV has no word; exported as URIs (see biz_step_uri).
+OWN_BIZ_STEPS = frozenset(
+    {
+        "drying", "sun_drying", "threshing", "steaming", "shelling", "peeling", "grading", "cleaning", "sizing",
+        "winnowing", "sterilising", "tapping", "coagulation", "creping", "crumbling", "baling", "fermenting",
+        "sorting", "smoking", "soaking", "retting", "separating_apple",
+    }
+)  # fmt: skip
+
+# GS1 CBV 2.0 dispositions.
+DISPOSITIONS = frozenset(
+    {
+        "active", "container_closed", "damaged", "destroyed", "dispensed", "disposed", "encoded", "expired",
+        "in_progress", "in_transit", "inactive", "no_pedigree_match", "non_sellable_other", "partially_dispensed",
+        "recalled", "reserved", "retail_sold", "returned", "sellable_accessible", "sellable_not_accessible", "stolen",
+        "unknown", "available", "completeness_verified", "completeness_inferred", "conformant", "container_open",
+        "mismatch_instance", "mismatch_class", "mismatch_quantity", "needs_replacement", "non_conformant", "unavailable",
+    }
+)  # fmt: skip
+
+
+def is_known_biz_step(step: str) -> bool:
+    return step in CBV_BIZ_STEPS or step in OWN_BIZ_STEPS
+
+
+def biz_step_uri(step: str, base_url: str) -> str:
+    """A CBV word stays as it is (EPCIS 2.0 JSON allows the bare word); ours becomes a URI of our vocabulary."""
+    if step in CBV_BIZ_STEPS:
+        return step
+    return f"{base_url.rstrip('/')}/voc/bizstep/{step}"
+
+
+# type -> (unit, lowest, highest) accepted value.
+MEASUREMENTS: dict[str, tuple[str, Decimal, Decimal]] = {
+    "moisture": ("percent", Decimal(0), Decimal(100)),
+    "density": ("g_per_l", Decimal(200), Decimal(800)),
+    "drc": ("percent", Decimal(0), Decimal(100)),  # plausible 20–70 (latex 20–45, cup lump > 50)
+    "kor": ("lbs_per_80kg", Decimal(20), Decimal(60)),
+    "temperature": ("celsius", Decimal(-10), Decimal(300)),
+    "foreign_matter": ("percent", Decimal(0), Decimal(100)),
+}
+DRC_PLAUSIBLE = (Decimal(20), Decimal(70))
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain text without exponent or trailing zeros ("10.50" → "10.5", "1E+2" → "100")."""
+    normalized = value.normalize()
+    if normalized == normalized.to_integral():
+        return format(normalized.quantize(Decimal(1)), "f")
+    return format(normalized, "f")
+
+
+def _measurement_value(raw: Any) -> Decimal | None:
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, float):
+        raw = repr(raw)
+    text = str(raw).strip()
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")  # "10,5" as a Vietnamese phone keyboard types it
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def validate_measurements(items: list[dict] | None) -> list[dict]:
+    """Checked measurements as stored: [{"type", "value": "<decimal string>", "unit"}]; field errors name measurements.<i>.<field>."""
+    errors: dict[str, list[str]] = {}
+    result: list[dict] = []
+    for index, item in enumerate(items or []):
+        where = f"measurements.{index}"
+        if not isinstance(item, dict):
+            errors[where] = ["A measurement is an object with type, value and unit."]
+            continue
+        kind = item.get("type")
+        if kind not in MEASUREMENTS:
+            errors[f"{where}.type"] = [f"Unknown measurement type; use one of: {', '.join(MEASUREMENTS)}."]
+            continue
+        unit, low, high = MEASUREMENTS[kind]
+        given_unit = item.get("unit")
+        if given_unit not in (None, "", unit):
+            errors[f"{where}.unit"] = [f"{kind} is measured in {unit}."]
+        value = _measurement_value(item.get("value"))
+        if value is None:
+            errors[f"{where}.value"] = ["Enter a number."]
+        elif not low <= value <= high:
+            errors[f"{where}.value"] = [f"{kind} must be between {decimal_text(low)} and {decimal_text(high)} {unit}."]
+        else:
+            result.append({"type": kind, "value": decimal_text(value), "unit": unit})
+    if errors:
+        raise ValidationError("Some measurements are not valid.", errors=errors)
+    return result
+
+
+UNITS = ("kg", "t")
+_KG_PER_UNIT = {"kg": Decimal(1), "t": Decimal(1000)}
+
+
+def to_kg(quantity: Decimal, unit: str) -> Decimal:
+    if unit not in _KG_PER_UNIT:
+        raise ValidationError("Unknown unit.", errors={"unit": [f"Use one of: {', '.join(UNITS)}."]})
+    return Decimal(quantity) * _KG_PER_UNIT[unit]

@@ -1,0 +1,60 @@
+"""Identifiers: public batch codes, GTINs and GS1 lot numbers (AI 10)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from core.errors import ValidationError
+
+# No 0/O, 1/I/L: a code read aloud over the phone or copied from a smudged label stays unambiguous.
+BATCH_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+BATCH_CODE_LENGTH = 8
+
+# GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1): no space, no diacritics.
+_GS1_CSET82 = re.compile(r"""[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+""")
+LOT_NUMBER_MAX = 20
+
+
+def new_batch_code() -> str:
+    """A fresh random public code: cryptographically random, never derived from a sequence."""
+    return "".join(secrets.choice(BATCH_CODE_ALPHABET) for _ in range(BATCH_CODE_LENGTH))
+
+
+def normalize_batch_code(text: str) -> str:
+    """What a person typed or scanned ("abcd-efgh ") as the stored code ("ABCDEFGH")."""
+    return "".join(ch for ch in (text or "").upper() if ch not in " -\t")
+
+
+def gtin_check_digit(digits: str) -> int:
+    """The GS1 mod-10 check digit for ``digits`` (all digits but the check digit): weights 3,1,3,… from the right."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return (10 - total % 10) % 10
+
+
+def validate_gtin(text: str) -> str:
+    """A GTIN-8/12/13/14 with a correct check digit, returned as GTIN-14; a field error on ``gtin`` otherwise."""
+    digits = "".join((text or "").split())
+    if not digits.isdigit() or not digits.isascii() or len(digits) not in (8, 12, 13, 14):
+        raise ValidationError("Invalid GTIN.", errors={"gtin": ["A GTIN has 8, 12, 13 or 14 digits."]})
+    expected = gtin_check_digit(digits[:-1])
+    if int(digits[-1]) != expected:
+        raise ValidationError(
+            "Invalid GTIN.", errors={"gtin": [f"The check digit of this GTIN is wrong: the last digit should be {expected}."]}
+        )
+    return digits.zfill(14)
+
+
+def validate_lot_number(text: str) -> str:
+    """A GS1 lot number (AI 10): 1–20 characters of GS1 character set 82; a field error on ``lot_number`` otherwise."""
+    value = (text or "").strip()
+    if not value:
+        raise ValidationError("Invalid lot number.", errors={"lot_number": ["Enter a lot number."]})
+    if len(value) > LOT_NUMBER_MAX:
+        raise ValidationError("Invalid lot number.", errors={"lot_number": [f"A lot number has at most {LOT_NUMBER_MAX} characters."]})
+    if not _GS1_CSET82.fullmatch(value):
+        raise ValidationError(
+            "Invalid lot number.",
+            errors={"lot_number": ["A lot number may only use Latin letters without accents, digits and !\"%&'()*+,-./:;<=>?_ (no spaces)."]},
+        )
+    return value

@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the traceability API (one module per resource)."""

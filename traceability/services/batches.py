@@ -1,0 +1,299 @@
+"""Batches: harvest (commissioning a lot from plots), process steps, and reading batches and their events.
+
+A harvest is an EPCIS ObjectEvent ADD with bizStep ``commissioning`` (CBV has no
+"harvesting"; commissioning covers it) whose output quantity brings the new lot
+into being. A process step is an ObjectEvent OBSERVE; a step that loses weight
+(drying) records the loss as an input taken out of the batch — a step never adds.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from werkzeug.datastructures import FileStorage
+
+from core.accounts.models import User
+from core.errors import ValidationError
+from core.files.services import store_image
+from core.extensions import db
+from traceability import catalog, identifiers
+from traceability.models import Batch, BatchPlot, BatchStatus, Event, EventQuantity, EventType, Plot, QuantityRole
+from traceability.services import event_input, ledger
+from traceability.services.access import Reader, lock_actable, readable_batch
+from traceability.services.event_input import Errors
+
+CODE_ATTEMPTS = 5
+
+
+def unique_batch_code() -> str:
+    """A fresh public code; a collision (about one in 10^11 per pair) just draws again."""
+    for _ in range(CODE_ATTEMPTS):
+        code = identifiers.new_batch_code()
+        if db.session.scalar(select(Batch.id).where(Batch.code == code)) is None:
+            return code
+    raise RuntimeError("could not draw an unused batch code")
+
+
+def new_batch(template: Batch | None = None, **values) -> Batch:
+    """A batch with nothing in it yet: the event that creates it adds its quantity (remaining = outputs - inputs)."""
+    inherited = {}
+    if template is not None:
+        inherited = {
+            "commodity": template.commodity, "product": template.product, "grade": template.grade, "unit": template.unit,
+            "drc_percent": template.drc_percent, "custodian_id": template.custodian_id, "harvest_start": template.harvest_start,
+            "harvest_end": template.harvest_end, "unknown_origin": template.unknown_origin, "gtin": template.gtin,
+        }  # fmt: skip
+    inherited.update(values)
+    batch = Batch(code=unique_batch_code(), quantity_remaining=Decimal(0), status=BatchStatus.ACTIVE, **inherited)
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def add_plots(batch: Batch, plot_ids) -> None:
+    for plot_id in sorted(set(plot_ids)):
+        db.session.add(BatchPlot(batch_id=batch.id, plot_id=plot_id))
+
+
+def plot_ids_of(batch_ids) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {batch_id: [] for batch_id in batch_ids}
+    rows = db.session.execute(select(BatchPlot.batch_id, BatchPlot.plot_id).where(BatchPlot.batch_id.in_(list(result))).order_by(BatchPlot.plot_id))
+    for batch_id, plot_id in rows:
+        result[batch_id].append(plot_id)
+    return result
+
+
+def _harvest_plots(reader: Reader, plot_ids: list[int], commodity: str | None, errors: Errors) -> list[Plot]:
+    plots = {p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(plot_ids)))} if plot_ids else {}
+    for plot_id in plot_ids:
+        plot = plots.get(plot_id)
+        if plot is None or plot.organization_id not in reader.organization_ids:
+            errors.add("plot_ids", f"No plot {plot_id} of yours.")
+        elif commodity and plot.crops and commodity not in plot.crops:
+            errors.add("plot_ids", f"Plot {plot.name} does not grow {commodity}.")
+    return [plots[i] for i in plot_ids if i in plots]
+
+
+def build_harvest(
+    user: User,
+    *,
+    product: str,
+    quantity: Decimal,
+    plot_ids: list[int] | None = None,
+    unit: str | None = "kg",
+    commodity: str | None = None,
+    grade: str | None = None,
+    drc_percent: Decimal | None = None,
+    organization_id: int | None = None,
+    harvest_date: date | None = None,
+    harvest_start: date | None = None,
+    harvest_end: date | None = None,
+    gtin: str | None = None,
+    lot_number: str | None = None,
+    note: str | None = None,
+    event_time: datetime | str | None = None,
+    measurements: list[dict] | None = None,
+    origin_unknown: bool = False,
+    reader: Reader | None = None,
+) -> Batch:
+    """Commission a batch from plots: checked, added and flushed, NOT committed (bulk imports commit once).
+
+    Every field is checked and all field errors are raised together. ``origin_unknown``
+    registers produce bought from outside the platform (no plots): it is never EUDR-ready.
+    """
+    reader = reader or Reader(user)
+    errors = Errors()
+    form = errors.check(lambda: catalog.product(product))
+    if form is not None and not form.harvested:
+        errors.add("product", f"{form.code} does not come straight from a plot; record a transformation instead.")
+    if form is not None and commodity and commodity != form.commodity:
+        errors.add("commodity", f"{form.code} is {form.commodity}, not {commodity}.")
+    grade = errors.check(lambda: catalog.normalize_grade(form.code, grade)) if form else None
+    amount = errors.check(lambda: event_input.quantity(quantity))
+    unit = errors.check(lambda: event_input.unit(unit))
+    drc = errors.check(lambda: event_input.drc_percent(drc_percent, form)) if form else None
+    period = errors.check(lambda: event_input.harvest_period(harvest_date, harvest_start, harvest_end))
+    gtin = errors.check(lambda: identifiers.validate_gtin(gtin)) if gtin else None
+    lot_number = errors.check(lambda: identifiers.validate_lot_number(lot_number)) if lot_number else None
+    measured = errors.check(lambda: catalog.validate_measurements(measurements))
+    when = errors.check(lambda: event_input.event_time(event_time))
+    plot_ids = list(dict.fromkeys(plot_ids or []))
+    if not plot_ids and not origin_unknown:
+        errors.add("plot_ids", "Choose the plots the harvest comes from.")
+    if plot_ids and origin_unknown:
+        errors.add("plot_ids", "A harvest of unknown origin has no plots.")
+    plots = _harvest_plots(reader, plot_ids, form.commodity if form else None, errors)
+    owners = {plot.organization_id for plot in plots}
+    if organization_id is None and len(owners) == 1:
+        organization_id = owners.pop()
+    if organization_id is None:
+        errors.add("organization_id", "Choose the organization that holds the harvest.")
+    elif organization_id not in reader.organization_ids:
+        errors.add("organization_id", "You may not record harvests for this organization.")
+    errors.raise_if_any()
+
+    batch = new_batch(
+        commodity=form.commodity, product=form.code, grade=grade, unit=unit, initial_quantity=amount, drc_percent=drc,
+        custodian_id=organization_id, harvest_start=period[0], harvest_end=period[1], gtin=gtin, lot_number=lot_number,
+        unknown_origin=origin_unknown, note=(note or "").strip() or None, created_by_id=user.id,
+    )  # fmt: skip
+    add_plots(batch, plot_ids)
+    single = plots[0] if len(plots) == 1 else None
+    ilmd = {"harvest_start": period[0].isoformat(), "harvest_end": period[1].isoformat(), "plot_ids": sorted(plot_ids)}
+    if drc is not None:
+        ilmd["drc_percent"] = catalog.decimal_text(drc)
+    ledger.append_event(
+        type=EventType.OBJECT, action="ADD", operation="harvest", biz_step="commissioning", disposition="active",
+        organization_id=organization_id, user_id=user.id, movements=[ledger.Movement(batch, QuantityRole.OUTPUT, amount)],
+        event_time=when[0], event_time_zone_offset=when[1], plot_id=single.id if single else None,
+        location_commune_code=single.commune_code if single else None, measurements=measured, note=batch.note,
+        extra={"ilmd": ilmd, **({"origin_unknown": True} if origin_unknown else {})},
+    )  # fmt: skip
+    return batch
+
+
+def record_harvest(user: User, **fields) -> Batch:
+    """``build_harvest`` in its own transaction."""
+    batch = build_harvest(user, **fields)
+    db.session.commit()
+    return batch
+
+
+def record_step(
+    user: User,
+    code: str,
+    *,
+    step: str,
+    event_time: datetime | str | None = None,
+    disposition: str | None = None,
+    location: dict | None = None,
+    measurements: list[dict] | None = None,
+    note: str | None = None,
+    photos: list[str] | None = None,
+    quantity_after: Decimal | None = None,
+    operation: str = "process",
+    extra: dict | None = None,
+    commit: bool = True,
+) -> Event:
+    """A process step on a batch (drying, grading, inspecting...): an ObjectEvent OBSERVE.
+
+    ``quantity_after`` is the batch's weight after the step, when the step lost
+    some (drying): the loss is recorded as an input taken out of the batch.
+    """
+    reader, (batch,) = lock_actable(user, [code])
+    errors = Errors()
+    stored_step = errors.check(lambda: event_input.biz_step(step))
+    disposition = errors.check(lambda: event_input.disposition(disposition))
+    when = errors.check(lambda: event_input.event_time(event_time))
+    where = errors.check(lambda: event_input.location(location, reader.organization_ids)) or (None, None, None)
+    measured = errors.check(lambda: catalog.validate_measurements(measurements))
+    pictures = errors.check(lambda: event_input.photos(photos, batch.custodian_id))
+    loss = Decimal(0)
+    if quantity_after is not None and quantity_after != "":
+        after = errors.check(lambda: event_input.quantity(quantity_after, "quantity_after"))
+        if after is not None and after > batch.quantity_remaining:
+            errors.add("quantity_after", f"A step cannot add weight: batch {batch.code} holds {batch.quantity_remaining} {batch.unit}.")
+        elif after is not None:
+            loss = batch.quantity_remaining - after
+    errors.raise_if_any()
+
+    movement = ledger.Movement(batch, QuantityRole.INPUT, loss) if loss else ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)
+    event = ledger.append_event(
+        type=EventType.OBJECT, action="OBSERVE", operation=operation, biz_step=stored_step, disposition=disposition,
+        organization_id=batch.custodian_id, user_id=user.id, movements=[movement], event_time=when[0], event_time_zone_offset=when[1],
+        plot_id=where[0], location_name=where[1], location_commune_code=where[2], measurements=measured, photos=pictures,
+        note=(note or "").strip() or None, extra=extra,
+    )  # fmt: skip
+    if commit:
+        db.session.commit()
+    return event
+
+
+def record_step_with_photo(user: User, code: str, *, photo: FileStorage | None = None, photos: list[str] | None = None, **fields) -> Event:
+    """A step from the phone form: a photo taken with the camera is stored first, then the step refers to it.
+
+    The stored photo's id comes back in a failed form's field error data (``photos``)
+    so that a second attempt does not ask for the picture again.
+    """
+    photos = [p for p in (photos or []) if p]
+    if photo is not None and photo.filename:
+        batch = readable_batch(user, code)
+        photos.append(store_image(user, batch.custodian_id, photo).public_id)
+    try:
+        return record_step(user, code, photos=photos, **fields)
+    except ValidationError as error:
+        error.extra["photos"] = photos
+        raise
+
+
+def plots_for_harvest(user: User, organization_id: int) -> list[Plot]:
+    """The organization's plots, for the harvest form (an organization the user does not act for has none here)."""
+    if organization_id not in Reader(user).organization_ids:
+        return []
+    return list(db.session.scalars(select(Plot).where(Plot.organization_id == organization_id).order_by(Plot.name, Plot.id)))
+
+
+def get_batch(user: User | None, code: str) -> Batch:
+    return readable_batch(user, code)
+
+
+def list_batches(
+    user: User,
+    *,
+    commodity: str | None = None,
+    product: str | None = None,
+    custodian_id: int | None = None,
+    harvest_from: date | None = None,
+    harvest_to: date | None = None,
+    include_consumed: bool = True,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[list[Batch], int]:
+    """Batches the user may see (held, or on their way to them), newest first, with the total count."""
+    reader = Reader(user)
+    query = select(Batch)
+    if not reader.sees_all:
+        from traceability.models import Shipment, ShipmentStatus
+
+        incoming = select(Shipment.batch_id).where(Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(reader.organization_ids))
+        query = query.where(or_(Batch.custodian_id.in_(reader.organization_ids), Batch.id.in_(incoming)))
+    if commodity:
+        query = query.where(Batch.commodity == commodity)
+    if product:
+        query = query.where(Batch.product == product)
+    if custodian_id is not None:
+        query = query.where(Batch.custodian_id == custodian_id)
+    if harvest_from is not None:
+        query = query.where(func.coalesce(Batch.harvest_end, Batch.harvest_start) >= harvest_from)
+    if harvest_to is not None:
+        query = query.where(Batch.harvest_start <= harvest_to)
+    if not include_consumed:
+        query = query.where(Batch.status != BatchStatus.CONSUMED)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    batches = db.session.scalars(query.order_by(Batch.created_at.desc(), Batch.id.desc()).offset(offset).limit(limit)).all()
+    return list(batches), total
+
+
+def batch_events(user: User | None, code: str, *, offset: int = 0, limit: int = 100) -> tuple[Batch, list[Event], int]:
+    """A batch's events in the order they happened (recorded order for equal times), with the total count."""
+    batch = readable_batch(user, code)
+    ids = select(EventQuantity.event_id).where(EventQuantity.batch_id == batch.id)
+    query = select(Event).where(Event.id.in_(ids))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    events = db.session.scalars(query.order_by(Event.event_time, Event.id).offset(offset).limit(limit)).all()
+    return batch, list(events), total
+
+
+def check_not_consumed(batch: Batch) -> None:
+    """After an operation took inputs: a batch with nothing left is marked consumed."""
+    if batch.quantity_remaining == 0:
+        batch.status = BatchStatus.CONSUMED
+
+
+def require_same_custodian(batches: list[Batch], field: str) -> int:
+    custodians = {batch.custodian_id for batch in batches}
+    if len(custodians) != 1:
+        raise ValidationError("Batches of different holders.", errors={field: ["All batches must be held by the same organization."]})
+    return custodians.pop()

@@ -1,0 +1,116 @@
+"""Custody moving between organizations: the sender ships a whole lot, the receiver confirms.
+
+Shipping is an EPCIS ObjectEvent OBSERVE with bizStep ``shipping`` and disposition
+``in_transit``; its bizTransactionList carries the delivery note or invoice and
+its source/destination lists the two parties (``owning_party``). From then until
+the receiver's ``receiving`` event the lot is in transit: neither side may act
+on it (409). On receipt the receiver becomes the custodian. To ship part of a
+lot, split it first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from core.accounts.models import Organization, User
+from core.db import utcnow
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from core.extensions import db
+from traceability.models import Batch, BatchStatus, EventType, QuantityRole, Shipment, ShipmentStatus
+from traceability.services import event_input, ledger
+from traceability.services.access import Reader, lock_actable
+
+
+def _parties(sender: int, receiver: int) -> dict:
+    return {
+        "sourceList": [{"type": "owning_party", "organization_id": sender}],
+        "destinationList": [{"type": "owning_party", "organization_id": receiver}],
+    }
+
+
+def ship(
+    user: User, code: str, *, to_organization_id: int, reference: str | None = None, note: str | None = None, event_time: datetime | str | None = None
+) -> Shipment:
+    _reader, (batch,) = lock_actable(user, [code], field="batch_code")
+    receiver = db.session.get(Organization, to_organization_id)
+    if receiver is None:
+        raise ValidationError("Unknown receiver.", errors={"to_organization_id": ["No such organization."]})
+    if receiver.id == batch.custodian_id:
+        raise ValidationError("Same organization.", errors={"to_organization_id": ["The lot is already held by this organization."]})
+    when = event_input.event_time(event_time)
+    reference = (reference or "").strip() or None
+    extra = _parties(batch.custodian_id, receiver.id)
+    if reference:
+        extra["bizTransactionList"] = [{"type": "desadv", "reference": reference}]
+    event = ledger.append_event(
+        type=EventType.OBJECT, action="OBSERVE", operation="ship", biz_step="shipping", disposition="in_transit",
+        organization_id=batch.custodian_id, user_id=user.id, movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
+        event_time=when[0], event_time_zone_offset=when[1], note=(note or "").strip() or None, extra=extra,
+    )  # fmt: skip
+    shipment = Shipment(
+        batch_id=batch.id, from_organization_id=batch.custodian_id, to_organization_id=receiver.id, status=ShipmentStatus.IN_TRANSIT,
+        reference=reference, shipped_event_id=event.id, shipped_at=utcnow(), shipped_by_id=user.id,
+    )  # fmt: skip
+    db.session.add(shipment)
+    batch.status = BatchStatus.IN_TRANSIT
+    db.session.commit()
+    return shipment
+
+
+def receive(user: User, shipment_id: int, *, note: str | None = None, event_time: datetime | str | None = None) -> Shipment:
+    """The receiver confirms: the lot becomes theirs and active again."""
+    reader = Reader(user)
+    shipment = _visible_shipment(reader, shipment_id)
+    if shipment.to_organization_id not in reader.organization_ids:
+        raise PermissionDenied("Only the receiving organization confirms receipt.")
+    batch = ledger.lock_batches([shipment.batch_id])[shipment.batch_id]
+    db.session.refresh(shipment)
+    if shipment.status is not ShipmentStatus.IN_TRANSIT:
+        raise Conflict("This shipment was already received.")
+    when = event_input.event_time(event_time)
+    event = ledger.append_event(
+        type=EventType.OBJECT, action="OBSERVE", operation="receive", biz_step="receiving", disposition="in_progress",
+        organization_id=shipment.to_organization_id, user_id=user.id,
+        movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)], event_time=when[0],
+        event_time_zone_offset=when[1], note=(note or "").strip() or None, extra=_parties(shipment.from_organization_id, shipment.to_organization_id),
+    )  # fmt: skip
+    shipment.status = ShipmentStatus.RECEIVED
+    shipment.received_event_id = event.id
+    shipment.received_at = utcnow()
+    shipment.received_by_id = user.id
+    batch.custodian_id = shipment.to_organization_id
+    batch.status = BatchStatus.ACTIVE if batch.quantity_remaining > 0 else BatchStatus.CONSUMED
+    db.session.commit()
+    return shipment
+
+
+def _visible_shipment(reader: Reader, shipment_id: int) -> Shipment:
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None or not (reader.sees_all or {shipment.from_organization_id, shipment.to_organization_id} & reader.organization_ids):
+        raise NotFound("No such shipment that you may see.")
+    return shipment
+
+
+def batch_code(shipment: Shipment) -> str:
+    return db.session.scalar(select(Batch.code).where(Batch.id == shipment.batch_id))
+
+
+def get_shipment(user: User, shipment_id: int) -> Shipment:
+    """A shipment the user is a party to (or any, for department officers)."""
+    return _visible_shipment(Reader(user), shipment_id)
+
+
+def incoming_shipments(user: User) -> list[Shipment]:
+    """Shipments on their way to an organization the user acts for, oldest first (a picker list)."""
+    reader = Reader(user)
+    if not reader.organization_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Shipment)
+            .where(Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(reader.organization_ids))
+            .order_by(Shipment.id)
+        )
+    )

@@ -1,0 +1,189 @@
+"""Checks shared by every operation that records an event: when, where, which step, which photos.
+
+Each function either returns the cleaned value or raises ``ValidationError`` with
+field errors; ``collect`` gathers those of several fields into one error so a
+form shows every problem at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from core.errors import ValidationError
+from core.extensions import db
+from traceability import catalog
+from traceability.models import Plot
+from traceability.numbers import parse_decimal
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+VIETNAM_OFFSET = timezone(timedelta(hours=7))
+# Phones' clocks drift; a step "a minute from now" is not a step in the future.
+CLOCK_SKEW = timedelta(minutes=5)
+
+T = TypeVar("T")
+
+
+class Errors:
+    """Field errors collected from several checks, raised together."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def check(self, check: Callable[[], T], prefix: str = "") -> T | None:
+        """Run ``check``; keep its field errors (under ``prefix``) and return None if it failed."""
+        try:
+            return check()
+        except ValidationError as error:
+            for field, messages in (error.errors or {"_schema": [error.detail]}).items():
+                for message in messages:
+                    self.add(f"{prefix}{field}", message)
+            return None
+
+    def raise_if_any(self, detail: str = "Some fields are not valid; see errors.") -> None:
+        if self.fields:
+            raise ValidationError(detail, errors=self.fields)
+
+
+def today() -> date:
+    """Today in Vietnam: a harvest "today" at 06:00 in Bình Phước is still yesterday in UTC."""
+    return datetime.now(VIETNAM).date()
+
+
+def offset_text(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def event_time(value: datetime | str | None, field: str = "event_time") -> tuple[datetime, str]:
+    """(aware UTC time, "+07:00"-style offset as given); no offset means Vietnam's; the future is refused."""
+    if value is None or value == "":
+        now = datetime.now(VIETNAM_OFFSET)
+        return now.astimezone(UTC), offset_text(now)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError("Invalid time.", errors={field: ["Give a date and time in ISO 8601, e.g. 2026-03-01T08:30:00+07:00."]}) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VIETNAM_OFFSET)
+    if value > datetime.now(UTC) + CLOCK_SKEW:
+        raise ValidationError("The time is in the future.", errors={field: ["This time is in the future."]})
+    return value.astimezone(UTC), offset_text(value)
+
+
+def harvest_period(harvest_date: date | None, start: date | None, end: date | None) -> tuple[date, date]:
+    """(start, end) of a harvest: one day or a range, never in the future, never ending before it starts."""
+    if harvest_date is not None:
+        if start is not None or end is not None:
+            raise ValidationError("Invalid harvest period.", errors={"harvest_date": ["Give either a harvest date or a start and end, not both."]})
+        start = end = harvest_date
+    if start is None:
+        field = "harvest_date" if end is None else "harvest_start"
+        raise ValidationError("Missing harvest date.", errors={field: ["Enter the harvest date."]})
+    end = end or start
+    field = "harvest_date" if harvest_date is not None else "harvest_end"
+    if end > today():
+        raise ValidationError("The harvest date is in the future.", errors={field: ["The harvest date cannot be in the future."]})
+    if end < start:
+        raise ValidationError("Invalid harvest period.", errors={"harvest_end": ["The harvest cannot end before it starts."]})
+    return start, end
+
+
+def quantity(value: Any, field: str = "quantity") -> Decimal:
+    """A positive Decimal with at most 4 decimals (what the database keeps)."""
+    number = parse_decimal(value)
+    if number is None:
+        raise ValidationError("Invalid quantity.", errors={field: ["Enter a number."]})
+    if number <= 0:
+        raise ValidationError("Invalid quantity.", errors={field: ["Enter a quantity above zero."]})
+    if number != number.quantize(Decimal("0.0001")) or number >= Decimal("1e13"):
+        raise ValidationError("Invalid quantity.", errors={field: ["Use at most 4 decimals and 13 digits before the decimal point."]})
+    return number
+
+
+def unit(value: str | None) -> str:
+    value = value or "kg"
+    if value not in catalog.UNITS:
+        raise ValidationError("Invalid unit.", errors={"unit": [f"Use one of: {', '.join(catalog.UNITS)}."]})
+    return value
+
+
+def drc_percent(value: Any, product: catalog.Product) -> Decimal | None:
+    """The dry rubber content a latex lot needs; refused for forms that have none."""
+    if value is None or value == "":
+        if product.needs_drc:
+            raise ValidationError("Missing DRC.", errors={"drc_percent": ["Field latex needs its dry rubber content (DRC %)."]})
+        return None
+    if not product.needs_drc:
+        raise ValidationError("Unexpected DRC.", errors={"drc_percent": [f"A DRC is only given for latex, not {product.code}."]})
+    number = quantity(value, "drc_percent")
+    if number > 100:
+        raise ValidationError("Invalid DRC.", errors={"drc_percent": ["The DRC is a percentage between 0 and 100."]})
+    return number
+
+
+def biz_step(step: str | None, field: str = "step") -> str:
+    """The stored bizStep: a CBV word as is, a word of our vocabulary as its URI; unknown words refused."""
+    word = (step or "").strip().lower()
+    if not word:
+        raise ValidationError("Missing step.", errors={field: ["Choose a step."]})
+    if not catalog.is_known_biz_step(word):
+        raise ValidationError("Unknown step.", errors={field: [f"Unknown step {word!r}."]})
+    return catalog.biz_step_uri(word, current_app.config["PUBLIC_BASE_URL"])
+
+
+def step_word(stored: str) -> str:
+    """The word behind a stored bizStep (the last segment of one of our URIs)."""
+    return stored.rsplit("/", 1)[-1] if "/voc/bizstep/" in stored else stored
+
+
+def disposition(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in catalog.DISPOSITIONS:
+        raise ValidationError("Unknown disposition.", errors={"disposition": [f"Unknown disposition {value!r}."]})
+    return value
+
+
+def location(value: dict | None, acting_for: set[int]) -> tuple[int | None, str | None, str | None]:
+    """(plot id, facility name, commune code): where a step happened; a plot must be one the user acts for."""
+    if not value:
+        return None, None, None
+    plot_id, name, commune = value.get("plot_id"), (value.get("name") or "").strip() or None, (value.get("commune_code") or "").strip() or None
+    if plot_id is not None:
+        plot = db.session.get(Plot, plot_id)
+        if plot is None or plot.organization_id not in acting_for:
+            raise ValidationError("Unknown plot.", errors={"location.plot_id": [f"No plot {plot_id} of yours."]})
+        return plot.id, name or plot.name, commune or plot.commune_code
+    if commune is not None:
+        from core.geo.units import registry
+
+        if commune not in registry().commune_by_code:
+            raise ValidationError("Unknown commune.", errors={"location.commune_code": [f"Unknown commune code {commune!r}."]})
+    return None, name, commune
+
+
+def photos(public_ids: list[str] | None, organization_id: int) -> list[str]:
+    """Photos are stored files uploaded for the organization recording the event."""
+    ids = [str(i) for i in (public_ids or [])]
+    if not ids:
+        return []
+    from core.files.models import StoredFile
+
+    known = set(db.session.scalars(select(StoredFile.public_id).where(StoredFile.public_id.in_(ids), StoredFile.organization_id == organization_id)))
+    errors = {f"photos.{i}": ["Unknown photo; upload it first."] for i, public_id in enumerate(ids) if public_id not in known}
+    if errors:
+        raise ValidationError("Unknown photos.", errors=errors)
+    return ids

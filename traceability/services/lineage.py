@@ -1,0 +1,138 @@
+"""Lineage: every batch a lot came from (back to the farms) and went into (forward to the buyers).
+
+Each direction is ONE recursive query over ``batch_links`` (SQLAlchemy
+``.cte(recursive=True)``, the same SQL on SQLite and PostgreSQL), joined to the
+batches and their custodians in the same statement: the number of round trips
+does not grow with the number of ancestors. The CTE uses UNION, not UNION ALL,
+so a lot that reaches an ancestor along several paths (split, then merged back)
+does not multiply rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import literal, select
+
+from core.accounts.models import Organization, User
+from core.extensions import db
+from traceability.models import Batch, BatchLink, BatchPlot, Plot, Shipment, ShipmentStatus
+from traceability.services.access import readable_batch
+
+ANCESTORS = "ancestors"
+DESCENDANTS = "descendants"
+
+
+@dataclass(frozen=True)
+class Node:
+    batch: Batch
+    depth: int  # 1 = a direct parent (or child)
+    custodian_name: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    parent_code: str
+    child_code: str
+    event_id: int
+    quantity: Decimal | None
+
+
+@dataclass
+class Lineage:
+    batch: Batch
+    custodian_name: str
+    ancestors: list[Node] = field(default_factory=list)
+    descendants: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    plots: list[Plot] = field(default_factory=list)
+    custody: list[dict] = field(default_factory=list)
+
+    @property
+    def root(self) -> Node:
+        return Node(self.batch, 0, self.custodian_name)
+
+
+def _walk_cte(start_id: int, direction: str):
+    """Rows (batch_id, via_id, event_id, quantity, depth): ``batch_id`` is linked to ``via_id`` one step nearer the start."""
+    links = BatchLink.__table__
+    if direction == ANCESTORS:
+        far, near = links.c.parent_id, links.c.child_id
+    else:
+        far, near = links.c.child_id, links.c.parent_id
+    seed = select(far.label("batch_id"), near.label("via_id"), links.c.event_id, links.c.quantity, literal(1).label("depth")).where(near == start_id)
+    walk = seed.cte(f"{direction}_walk", recursive=True)
+    step = select(far, near, links.c.event_id, links.c.quantity, walk.c.depth + 1).join(walk, near == walk.c.batch_id)
+    return walk.union(step)
+
+
+def related_ids(start_id: int, direction: str) -> set[int]:
+    """Just the ids of every ancestor (or descendant): one query."""
+    walk = _walk_cte(start_id, direction)
+    return set(db.session.scalars(select(walk.c.batch_id).distinct()))
+
+
+def _nodes(start: Batch, direction: str) -> tuple[list[Node], list[Edge]]:
+    walk = _walk_cte(start.id, direction)
+    via = Batch.__table__.alias("via")
+    rows = db.session.execute(
+        select(Batch, Organization.name, walk.c.depth, walk.c.event_id, walk.c.quantity, via.c.code)
+        .join(walk, walk.c.batch_id == Batch.id)
+        .join(Organization, Organization.id == Batch.custodian_id)
+        .join(via, via.c.id == walk.c.via_id)
+    ).all()
+    nearest: dict[int, Node] = {}
+    edges: set[Edge] = set()
+    for batch, custodian_name, depth, event_id, quantity, via_code in rows:
+        if batch.id not in nearest or depth < nearest[batch.id].depth:
+            nearest[batch.id] = Node(batch, depth, custodian_name)
+        if direction == ANCESTORS:
+            edges.add(Edge(batch.code, via_code, event_id, quantity))
+        else:
+            edges.add(Edge(via_code, batch.code, event_id, quantity))
+    nodes = sorted(nearest.values(), key=lambda node: (node.depth, node.batch.id))
+    return nodes, sorted(edges, key=lambda edge: (edge.event_id, edge.parent_code, edge.child_code))
+
+
+def custody_of(batch: Batch) -> list[dict]:
+    """Who held the batch, oldest first: the first holder, then each organization it was shipped to."""
+    sender, receiver = Organization.__table__.alias("sender"), Organization.__table__.alias("receiver")
+    rows = db.session.execute(
+        select(Shipment, sender.c.name, receiver.c.name)
+        .join(sender, sender.c.id == Shipment.from_organization_id)
+        .join(receiver, receiver.c.id == Shipment.to_organization_id)
+        .where(Shipment.batch_id == batch.id)
+        .order_by(Shipment.id)
+    ).all()
+    if not rows:
+        name = db.session.scalar(select(Organization.name).where(Organization.id == batch.custodian_id))
+        return [{"organization_id": batch.custodian_id, "organization_name": name, "since": batch.created_at, "until": None, "shipment_id": None}]
+    first, first_sender, _ = rows[0]
+    holders = [{"organization_id": first.from_organization_id, "organization_name": first_sender, "since": batch.created_at, "until": None, "shipment_id": None}]
+    for shipment, _sender_name, receiver_name in rows:
+        holders[-1]["until"] = shipment.shipped_at
+        received = shipment.status is ShipmentStatus.RECEIVED
+        holders.append(
+            {
+                "organization_id": shipment.to_organization_id,
+                "organization_name": receiver_name,
+                "since": shipment.received_at if received else None,
+                "until": None,
+                "shipment_id": shipment.id,
+                "in_transit": not received,
+            }
+        )
+    return holders
+
+
+def lineage(user: User | None, code: str) -> Lineage:
+    """Ancestors, descendants, edges, origin plots and custody of the batch ``code`` (404 if the user may not see it)."""
+    batch = readable_batch(user, code)
+    ancestors, back = _nodes(batch, ANCESTORS)
+    descendants, forward = _nodes(batch, DESCENDANTS)
+    plots = db.session.scalars(select(Plot).join(BatchPlot, BatchPlot.plot_id == Plot.id).where(BatchPlot.batch_id == batch.id).order_by(Plot.id)).all()
+    custody = custody_of(batch)
+    holder = next((h["organization_name"] for h in custody if h["organization_id"] == batch.custodian_id), "")
+    return Lineage(batch, holder, ancestors, descendants, back + forward, list(plots), custody)
+

@@ -1,0 +1,250 @@
+"""Farm plots: register, edit, read and list them, with what the EUDR needs from each.
+
+Anyone who may act for the owner organization (co-op managers for member
+households) writes a plot; the same people and department officers read it;
+anybody else is told it does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, cast, func, select
+
+from core.accounts.models import Organization, User
+from core.accounts.permissions import actable_organization_ids, is_department_officer, require_act_for
+from core.db import utcnow
+from core.errors import NotFound, PermissionDenied, ValidationError
+from core.extensions import db
+from traceability import catalog, geometry
+from traceability.models import Plot
+from traceability.numbers import parse_decimal
+
+MAX_AREA_HA = Decimal(100_000)
+PLOT_FIELDS = ("name", "commune_code", "street", "area_ha", "crops", "geometry", "growing_area_code", "deforestation_free")
+
+# Field messages (English msgids; pages translate them, imports map them to Vietnamese).
+MSG_REQUIRED = "This field is required."
+MSG_NAME_TOO_LONG = "At most 200 characters."
+MSG_AREA = "Enter the area in hectares as a number greater than 0."
+MSG_AREA_TOO_LARGE = "The area is too large for one plot."
+MSG_AREA_DECIMALS = "Use at most 4 decimals."
+MSG_COMMUNE = "Unknown commune code; choose the commune or ward from the list."
+MSG_CROPS = "Choose crops among cashew, pepper and rubber."
+MSG_GROWING_AREA_CODE = "At most 50 characters."
+MSG_STREET = "At most 300 characters."
+
+
+def commune_error(code: str) -> str | None:
+    """Why ``code`` is not a commune/ward code of today's two-tier units, or None when it is one."""
+    from core.geo.units import COMMUNE_CODE_WIDTH, normalize_code, registry
+
+    normalized = normalize_code(code, COMMUNE_CODE_WIDTH)
+    if normalized is None or len(str(code).strip()) != COMMUNE_CODE_WIDTH or normalized not in registry().commune_by_code:
+        return MSG_COMMUNE
+    return None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _crops(value: Any) -> list[str] | None:
+    if value is None or value == "":
+        return []
+    items = [part.strip() for part in value.replace(";", ",").split(",")] if isinstance(value, str) else list(value)
+    crops = [item for item in dict.fromkeys(items) if item]
+    if any(crop not in catalog.COMMODITIES for crop in crops):
+        return None
+    return crops
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"y", "yes", "true", "1", "on", "có", "co", "x"}
+    return bool(value)
+
+
+def clean_plot_fields(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """The checked values of the plot fields present in ``data``; every bad field named at once.
+
+    Accepts what an API schema loaded or what a form or a sheet cell holds: area
+    as a number or Vietnamese text ("2,5"), crops as a list or "cashew, pepper",
+    geometry as a GeoJSON object or its text. ``partial`` checks only the keys given.
+    """
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+
+    def wanted(field: str) -> bool:
+        return field in data or not partial
+
+    if wanted("name"):
+        name = _text(data.get("name"))
+        if not name:
+            errors["name"] = [MSG_REQUIRED]
+        elif len(name) > 200:
+            errors["name"] = [MSG_NAME_TOO_LONG]
+        cleaned["name"] = name
+    if wanted("commune_code"):
+        code = _text(data.get("commune_code"))
+        problem = MSG_REQUIRED if not code else commune_error(code)
+        if problem:
+            errors["commune_code"] = [problem]
+        cleaned["commune_code"] = code
+    if wanted("street"):
+        street = _text(data.get("street")) or None
+        if street and len(street) > 300:
+            errors["street"] = [MSG_STREET]
+        cleaned["street"] = street
+    if wanted("area_ha"):
+        raw = data.get("area_ha")
+        area = parse_decimal(raw)
+        if raw is None or raw == "":
+            errors["area_ha"] = [MSG_REQUIRED]
+        elif area is None or area <= 0:
+            errors["area_ha"] = [MSG_AREA]
+        elif area > MAX_AREA_HA:
+            errors["area_ha"] = [MSG_AREA_TOO_LARGE]
+        elif area != area.quantize(Decimal("0.0001")):
+            errors["area_ha"] = [MSG_AREA_DECIMALS]
+        cleaned["area_ha"] = area
+    if wanted("crops"):
+        crops = _crops(data.get("crops"))
+        if crops is None:
+            errors["crops"] = [MSG_CROPS]
+        cleaned["crops"] = crops or []
+    if wanted("geometry"):
+        shape = data.get("geometry")
+        if isinstance(shape, str):
+            shape = shape.strip() or None
+            if shape is not None:
+                try:
+                    shape = json.loads(shape)
+                except ValueError:
+                    errors["geometry"] = ["This is not GeoJSON: paste a geometry such as {\"type\": \"Polygon\", \"coordinates\": ...}."]
+        if shape is not None and "geometry" not in errors:
+            try:
+                shape = geometry.validate_geometry(shape)
+            except ValidationError as exc:
+                errors.update(exc.errors)
+        cleaned["geometry"] = shape
+    if wanted("growing_area_code"):
+        growing = _text(data.get("growing_area_code")) or None
+        if growing and len(growing) > 50:
+            errors["growing_area_code"] = [MSG_GROWING_AREA_CODE]
+        cleaned["growing_area_code"] = growing
+    if wanted("deforestation_free"):
+        cleaned["deforestation_free"] = _flag(data.get("deforestation_free"))
+    if errors:
+        raise ValidationError("Some plot fields are not valid; see errors.", errors=errors)
+    return cleaned
+
+
+def _apply(plot: Plot, actor: User, cleaned: dict[str, Any]) -> None:
+    for field in ("name", "commune_code", "street", "area_ha", "crops", "growing_area_code"):
+        if field in cleaned:
+            setattr(plot, field, cleaned[field])
+    if "geometry" in cleaned:
+        plot.geometry = cleaned["geometry"]
+        plot.geometry_type = cleaned["geometry"]["type"] if cleaned["geometry"] else None
+    if "deforestation_free" in cleaned and cleaned["deforestation_free"] != bool(plot.deforestation_free):
+        # The declaration is the acting user's word at this moment; withdrawing it clears both.
+        plot.deforestation_free = cleaned["deforestation_free"]
+        plot.deforestation_declared_at = utcnow() if plot.deforestation_free else None
+        plot.deforestation_declared_by_id = actor.id if plot.deforestation_free else None
+
+
+def new_plot(actor: User, organization_id: int, cleaned: dict[str, Any]) -> Plot:
+    """Add a plot from already-cleaned fields for an organization the caller already checked; no commit."""
+    plot = Plot(organization_id=organization_id, created_by_id=actor.id, deforestation_free=False, crops=[])
+    _apply(plot, actor, cleaned)
+    db.session.add(plot)
+    return plot
+
+
+def build_plot(actor: User, organization_id: int, data: dict[str, Any]) -> Plot:
+    """Check who acts and every field, then add the plot without committing (bulk imports commit once)."""
+    require_act_for(actor, organization_id)
+    return new_plot(actor, organization_id, clean_plot_fields(data))
+
+
+def create_plot(actor: User, organization_id: int, data: dict[str, Any]) -> Plot:
+    plot = build_plot(actor, organization_id, data)
+    db.session.commit()
+    return plot
+
+
+def _visible_ids(actor: User | None) -> set[int] | None:
+    """Organizations whose plots ``actor`` may read; None means all (department officers)."""
+    if actor is None:
+        return set()
+    if is_department_officer(actor):
+        return None
+    return actable_organization_ids(actor)
+
+
+def get_plot(actor: User | None, plot_id: int) -> Plot:
+    plot = db.session.get(Plot, plot_id)
+    visible = _visible_ids(actor)
+    if plot is None or (visible is not None and plot.organization_id not in visible):
+        raise NotFound("No plot with this id that you may see.")
+    return plot
+
+
+def update_plot(actor: User, plot_id: int, data: dict[str, Any]) -> Plot:
+    plot = get_plot(actor, plot_id)
+    if plot.organization_id not in actable_organization_ids(actor):
+        raise PermissionDenied("You may read this plot but not change it.")
+    cleaned = clean_plot_fields({key: data[key] for key in PLOT_FIELDS if key in data}, partial=True)
+    _apply(plot, actor, cleaned)
+    db.session.commit()
+    return plot
+
+
+@dataclass(frozen=True)
+class PlotPage:
+    items: list[Plot]
+    total: int
+
+
+def list_plots(
+    actor: User | None,
+    *,
+    organization_id: int | None = None,
+    commune_code: str | None = None,
+    crop: str | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> PlotPage:
+    """The plots ``actor`` may see, newest first, filtered and paged."""
+    statement = select(Plot)
+    visible = _visible_ids(actor)
+    if visible is not None:
+        statement = statement.where(Plot.organization_id.in_(visible or {-1}))
+    if organization_id is not None:
+        statement = statement.where(Plot.organization_id == organization_id)
+    if commune_code:
+        statement = statement.where(Plot.commune_code == commune_code)
+    if crop:
+        # crops is a JSON list of fixed words; its text form contains the quoted word on both backends.
+        statement = statement.where(cast(Plot.crops, String).like(f'%"{crop}"%'))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    items = db.session.scalars(statement.order_by(Plot.id.desc()).limit(limit).offset(offset)).all()
+    return PlotPage(items=list(items), total=total)
+
+
+def plot_organizations(actor: User) -> list[Organization]:
+    """The organizations ``actor`` may register plots for (their own and co-op member households), by name."""
+    ids = actable_organization_ids(actor)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)))
+
+
+def eudr_status(plot: Plot) -> dict[str, Any]:
+    """{"ready": bool, "reasons": [...]} as the plot's API and pages show it."""
+    ready, reasons = geometry.eudr_plot_status(plot)
+    return {"ready": ready, "reasons": reasons, "needs_polygon": geometry.needs_polygon(plot.area_ha)}
