@@ -39,11 +39,18 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 def post_fork(server, worker):
-    """Each worker opens its own database connections: a socket shared across a fork corrupts both sides."""
+    """Set up what must not be shared across the fork, in each worker.
+
+    - Database connections: a socket shared by two processes corrupts both sides.
+    - The old-address matcher (core.geo) loads in a thread, and a thread started
+      before the fork would not carry over.
+    """
     from core.extensions import db
+    from core.geo.services import warm_up
 
     app = getattr(server.app, "callable", None)
     if app is not None:
         with app.app_context():
             for engine in db.engines.values():
                 engine.dispose(close=False)
+    warm_up()

@@ -33,6 +33,12 @@ def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str,
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    if app.config.get("GEO_WARM_UP"):
+        # The old-address matcher needs seconds to load; start now so the first sign-up does not wait.
+        # Production workers warm up after the fork instead (gunicorn.conf.py post_fork).
+        from core.geo.services import warm_up
+
+        warm_up()
     return app
 
 
@@ -71,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from core.files import api as files_api
     from core.files import views as files_views
     from core.geo import api as geo_api
+    from core.geo import views as geo_views
     from core.health import bp as health_bp
     from core.views import bp as core_views
 
@@ -85,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_views)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(files_views.bp)
+    app.register_blueprint(geo_views.bp)
     app.register_blueprint(traceability_views)
 
 

@@ -8,7 +8,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import g, request
+from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -66,9 +66,12 @@ def user_from_bearer() -> User | None:
 
 def api_user() -> User | None:
     """The authenticated API caller for this request, or None (resolved once per request)."""
-    if "api_user" not in g:
-        g.api_user = user_from_bearer()
-    return g.api_user
+    # Cached on the request itself: ``g`` belongs to the app context, which an outer
+    # context (a CLI command, a test) may share across several requests.
+    key = "nongsan.api_user"
+    if key not in request.environ:
+        request.environ[key] = user_from_bearer()
+    return request.environ[key]
 
 
 def auth_required(view):

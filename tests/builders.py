@@ -21,7 +21,7 @@ def make_user(*, phone: str | None = None, email: str | None = None, name: str =
     return user
 
 
-def make_org(kind: OrganizationKind | str = OrganizationKind.HOUSEHOLD, *, name: str | None = None, commune_code: str | None = "25477", owner: User | None = None, role: Role = Role.OWNER) -> Organization:
+def make_org(kind: OrganizationKind | str = OrganizationKind.HOUSEHOLD, *, name: str | None = None, commune_code: str | None = "25270", owner: User | None = None, role: Role = Role.OWNER) -> Organization:
     organization = Organization(name=name or f"Tổ chức {next(_counter)}", kind=OrganizationKind(kind), commune_code=commune_code)
     db.session.add(organization)
     db.session.flush()

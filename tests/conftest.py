@@ -90,6 +90,7 @@ def test_overrides(database_url: str, instance_path: Path, **extra: Any) -> dict
         "STORAGE_LOCAL_PATH": str(instance_path / "files"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
+        "GEO_WARM_UP": False,
     }
     overrides.update(extra)
     return overrides

@@ -19,6 +19,8 @@ from core.accounts.permissions import actable_organization_ids, is_department_of
 from core.db import utcnow
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.extensions import db
+from core.geo.services import require_commune
+from core.geo.units import COMMUNE_CODE_WIDTH
 from traceability import catalog, geometry
 from traceability.models import Plot
 from traceability.numbers import parse_decimal
@@ -40,10 +42,12 @@ MSG_STREET = "At most 300 characters."
 
 def commune_error(code: str) -> str | None:
     """Why ``code`` is not a commune/ward code of today's two-tier units, or None when it is one."""
-    from core.geo.units import COMMUNE_CODE_WIDTH, normalize_code, registry
-
-    normalized = normalize_code(code, COMMUNE_CODE_WIDTH)
-    if normalized is None or len(str(code).strip()) != COMMUNE_CODE_WIDTH or normalized not in registry().commune_by_code:
+    if len(str(code).strip()) != COMMUNE_CODE_WIDTH:
+        return MSG_COMMUNE
+    try:
+        require_commune(code)
+    except ValidationError:
+        # Our own wording, so that a sheet import can give it in Vietnamese whatever the page language.
         return MSG_COMMUNE
     return None
 
