@@ -40,7 +40,7 @@ openapi: install
 	$(DEV) $(FLASK) openapi write --format=json openapi.json
 
 worker: install
-	$(BIN)/celery -A wsgi:celery_app worker --beat --loglevel=INFO
+	$(DEV) $(BIN)/celery -A wsgi:celery_app worker --beat --schedule instance/celerybeat-schedule --loglevel=INFO
 
 bench: install-test
 	$(BIN)/python -m benchmarks

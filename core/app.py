@@ -28,6 +28,12 @@ def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str,
     )
     app.config.from_mapping(load_config(environ, instance_path, overrides))
     app.testing = app.config["NONGSAN_ENV"] == "testing" or bool(app.config.get("TESTING"))
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N reverse proxies: take the client address and scheme from their X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)

@@ -57,7 +57,9 @@ class Tokens(MethodView):
     def post(self, data):
         """Get a personal API token for a phone number or email and password (shown once)."""
         token, secret = services.issue_token(data["login"], data["password"], data["name"])
-        return {"token": secret, "id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at}
+        # The secret is shown once: no cache (and no Idempotency-Key replay store) may keep it.
+        body = {"token": secret, "id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at}
+        return body, 201, {"Cache-Control": "no-store"}
 
     @blp.doc(security=BEARER)
     @auth_required

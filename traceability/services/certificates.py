@@ -19,13 +19,19 @@ from core.db import utcnow
 from core.errors import NotFound, ValidationError
 from core.extensions import db
 from core.files.models import StoredFile
+from traceability.geometry import N_
 from traceability.models import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 from traceability.services.plots import MSG_REQUIRED
 
-MSG_TYPE = "Choose the kind of certificate."
-MSG_RANGE = "The certificate cannot end before it starts."
-MSG_PLOTS = "Choose plots of the organization that holds the certificate."
-MSG_DOCUMENT = "Upload the document again: this file is unknown."
+MSG_TYPE = N_("Choose the kind of certificate.")
+MSG_RANGE = N_("The certificate cannot end before it starts.")
+MSG_PLOTS = N_("Choose plots of the organization that holds the certificate.")
+MSG_DOCUMENT = N_("Upload the document again: this file is unknown.")
+MSG_TYPE_OTHER = N_("Say which certificate this is.")
+MSG_DATE = N_("Enter a date.")
+MSG_TOO_LONG = {100: N_("At most 100 characters."), 200: N_("At most 200 characters.")}
+MSG_STATE = N_("Choose verified or rejected.")
+MSG_REJECTION_NOTE = N_("Say why the certificate is rejected.")
 
 
 def _plots_of(organization_id: int, plot_ids: Iterable[int]) -> list[Plot] | None:
@@ -50,18 +56,18 @@ def create_certificate(actor: User, data: dict[str, Any]) -> Certificate:
         errors["type"] = [MSG_TYPE]
     type_other = (data.get("type_other") or "").strip() or None
     if kind is CertificateType.OTHER and not type_other:
-        errors["type_other"] = ["Say which certificate this is."]
+        errors["type_other"] = [MSG_TYPE_OTHER]
     number = (data.get("number") or "").strip()
     issuer = (data.get("issuer") or "").strip()
     for field, value, limit in (("number", number, 100), ("issuer", issuer, 200)):
         if not value:
             errors[field] = [MSG_REQUIRED]
         elif len(value) > limit:
-            errors[field] = [f"At most {limit} characters."]
+            errors[field] = [MSG_TOO_LONG[limit]]
     valid_from, valid_to = data.get("valid_from"), data.get("valid_to")
     for field, value in (("valid_from", valid_from), ("valid_to", valid_to)):
         if not isinstance(value, date):
-            errors[field] = ["Enter a date."]
+            errors[field] = [MSG_DATE]
     if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_to < valid_from:
         errors["valid_to"] = [MSG_RANGE]
     plots = _plots_of(organization_id, data.get("plot_ids") or [])
@@ -139,10 +145,10 @@ def verify_certificate(actor: User, certificate_id: int, state: str, note: str |
         raise NotFound("No certificate with this id that you may see.")
     require_department_officer(actor)
     if state not in (VerificationState.VERIFIED, VerificationState.REJECTED):
-        raise ValidationError("Invalid state.", errors={"state": ["Choose verified or rejected."]})
+        raise ValidationError("Invalid state.", errors={"state": [MSG_STATE]})
     note = (note or "").strip() or None
     if state == VerificationState.REJECTED and not note:
-        raise ValidationError("A rejection needs a reason.", errors={"note": ["Say why the certificate is rejected."]})
+        raise ValidationError("A rejection needs a reason.", errors={"note": [MSG_REJECTION_NOTE]})
     certificate.verification = VerificationState(state)
     certificate.verification_note = note
     certificate.verified_by_id = actor.id

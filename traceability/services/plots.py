@@ -22,22 +22,24 @@ from core.extensions import db
 from core.geo.services import require_commune
 from core.geo.units import COMMUNE_CODE_WIDTH
 from traceability import catalog, geometry
+from traceability.geometry import N_
 from traceability.models import Plot
 from traceability.numbers import parse_decimal
 
 MAX_AREA_HA = Decimal(100_000)
 PLOT_FIELDS = ("name", "commune_code", "street", "area_ha", "crops", "geometry", "growing_area_code", "deforestation_free")
 
-# Field messages (English msgids; pages translate them, imports map them to Vietnamese).
-MSG_REQUIRED = "This field is required."
-MSG_NAME_TOO_LONG = "At most 200 characters."
-MSG_AREA = "Enter the area in hectares as a number greater than 0."
-MSG_AREA_TOO_LARGE = "The area is too large for one plot."
-MSG_AREA_DECIMALS = "Use at most 4 decimals."
-MSG_COMMUNE = "Unknown commune code; choose the commune or ward from the list."
-MSG_CROPS = "Choose crops among cashew, pepper and rubber."
-MSG_GROWING_AREA_CODE = "At most 50 characters."
-MSG_STREET = "At most 300 characters."
+# Field messages: English msgids that pages translate on display and imports map to Vietnamese.
+MSG_REQUIRED = N_("This field is required.")
+MSG_NAME_TOO_LONG = N_("At most 200 characters.")
+MSG_AREA = N_("Enter the area in hectares as a number greater than 0.")
+MSG_AREA_TOO_LARGE = N_("The area is too large for one plot.")
+MSG_AREA_DECIMALS = N_("Use at most 4 decimals.")
+MSG_COMMUNE = N_("Unknown commune code; choose the commune or ward from the list.")
+MSG_CROPS = N_("Choose crops among cashew, pepper and rubber.")
+MSG_GROWING_AREA_CODE = N_("At most 50 characters.")
+MSG_STREET = N_("At most 300 characters.")
+MSG_NOT_GEOJSON = N_("This is not GeoJSON: paste a geometry such as {\"type\": \"Polygon\", \"coordinates\": ...}.")
 
 
 def commune_error(code: str) -> str | None:
@@ -128,7 +130,7 @@ def clean_plot_fields(data: dict[str, Any], *, partial: bool = False) -> dict[st
                 try:
                     shape = json.loads(shape)
                 except ValueError:
-                    errors["geometry"] = ["This is not GeoJSON: paste a geometry such as {\"type\": \"Polygon\", \"coordinates\": ...}."]
+                    errors["geometry"] = [MSG_NOT_GEOJSON]
         if shape is not None and "geometry" not in errors:
             try:
                 shape = geometry.validate_geometry(shape)

@@ -67,9 +67,9 @@ def _plot_data(form: MultiDict) -> tuple[dict, dict[str, list[str]]]:
     if data["geometry"] is None and (latitude or longitude):
         lat, lng = parse_decimal(latitude, locale="en"), parse_decimal(longitude, locale="en")
         if lat is None:
-            errors["latitude"] = ["Enter the latitude as a number, for example 11.851234."]
+            errors["latitude"] = [_("Enter the latitude as a number, for example 11.851234.")]
         if lng is None:
-            errors["longitude"] = ["Enter the longitude as a number, for example 106.581234."]
+            errors["longitude"] = [_("Enter the longitude as a number, for example 106.581234.")]
         if lat is not None and lng is not None:
             data["geometry"] = {"type": "Point", "coordinates": [float(lng), float(lat)]}
     return data, errors
@@ -77,6 +77,9 @@ def _plot_data(form: MultiDict) -> tuple[dict, dict[str, list[str]]]:
 
 def _form_errors(error: ValidationError, data: dict, extra: dict[str, list[str]]) -> dict[str, list[str]]:
     errors = {**extra, **(error.errors or {})}
+    if "geometry" in errors:
+        # The checker explains in English with the coordinates; lead with a line in the reader's language.
+        errors["geometry"] = [_("This location is not valid."), *errors["geometry"]]
     if isinstance(data.get("geometry"), dict) and "geometry" in errors:
         errors["latitude"] = errors.pop("geometry")  # the point came from the latitude/longitude fields
     if not errors:
@@ -231,7 +234,7 @@ def import_sheet():
     form = request.form
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_template(template, values=form, **{**context, "errors": {"file": ["Choose the file to import."]}}), INVALID
+        return render_template(template, values=form, **{**context, "errors": {"file": [_("Choose the file to import.")]}}), INVALID
     try:
         result = import_service.run_import(current_user, organization.id, form.get("kind", ""), upload.filename, upload.read())
     except import_service.SheetRejected as rejected:

@@ -44,7 +44,8 @@ def _upload(client, token, organization_id, data: bytes, filename="photo.jpg", c
     return client.post(
         "/api/v1/photos",
         data={"organization_id": str(organization_id), "file": (BytesIO(data), filename, content_type)},
-        headers=bearer(token) if token else {},
+        # Field messages follow the caller's language; these tests read them in English.
+        headers={**(bearer(token) if token else {}), "Accept-Language": "en"},
         content_type="multipart/form-data",
     )
 
