@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, Response, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from core.extensions import babel, db
@@ -49,6 +49,11 @@ def remember_locale(user, code: str) -> None:
 
 def _locale() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def translate(message: str) -> str:
+    """A message handed over at run time (e.g. a service's field error), translated without %-formatting."""
+    return gettext(message)
 
 
 def money(amount: int | None) -> str:
@@ -94,6 +99,6 @@ def _vary_on_language(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment)
+    app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment, translate=translate)
     app.jinja_env.globals.update(get_locale=get_locale, LANGUAGE_NAMES=LANGUAGE_NAMES)
     app.after_request(_vary_on_language)

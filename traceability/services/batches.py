@@ -286,7 +286,7 @@ def batch_events(user: User | None, code: str, *, offset: int = 0, limit: int = 
     return batch, list(events), total
 
 
-def check_not_consumed(batch: Batch) -> None:
+def mark_consumed_if_empty(batch: Batch) -> None:
     """After an operation took inputs: a batch with nothing left is marked consumed."""
     if batch.quantity_remaining == 0:
         batch.status = BatchStatus.CONSUMED

@@ -33,7 +33,7 @@ from traceability.errors import BatchNotActiveError
 from traceability.models import Batch, BatchStatus, ErrorDeclaration, Event, EventQuantity, EventType, QuantityRole
 from traceability.services import event_input, ledger
 from traceability.services.access import Reader, check_actable
-from traceability.services.batches import check_not_consumed, record_step
+from traceability.services.batches import mark_consumed_if_empty, record_step
 
 REASONS = ("did_not_occur", "incorrect_data")
 UNDOABLE = ("harvest", "process")
@@ -104,7 +104,7 @@ def correct(
         elif delta < 0:
             corrective_events.append(_adjust(user, only, original, QuantityRole.INPUT, -delta, action="OBSERVE", biz_step="stock_taking"))
             only.initial_quantity += delta
-            check_not_consumed(only)
+            mark_consumed_if_empty(only)
 
     declaration = ErrorDeclaration(
         event_id=original.id, reason=reason, note=(note or "").strip() or None, corrective_event_ids=[e.id for e in corrective_events],

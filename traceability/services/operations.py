@@ -27,7 +27,7 @@ from traceability.errors import MassBalanceError
 from traceability.models import Batch, BatchLink, BatchPlot, Event, EventType, QuantityRole
 from traceability.services import event_input, ledger
 from traceability.services.access import lock_actable
-from traceability.services.batches import add_plots, check_not_consumed, new_batch, require_same_custodian
+from traceability.services.batches import add_plots, mark_consumed_if_empty, new_batch, require_same_custodian
 from traceability.services.eudr import readiness_many
 from traceability.services.event_input import Errors
 
@@ -83,7 +83,7 @@ def split(user: User, code: str, *, parts: list[dict], note: str | None = None, 
         user_id=user.id, movements=movements, event_time=when[0], event_time_zone_offset=when[1], note=(note or "").strip() or None,
     )  # fmt: skip
     _link([(parent, total)], children, event)
-    check_not_consumed(parent)
+    mark_consumed_if_empty(parent)
     db.session.commit()
     return parent, children
 
@@ -128,7 +128,7 @@ def merge(user: User, codes: list[str], *, note: str | None = None, event_time: 
     )  # fmt: skip
     _link(taken, [merged], event)
     for batch in inputs:
-        check_not_consumed(batch)
+        mark_consumed_if_empty(batch)
     db.session.commit()
     return merged, warnings
 
@@ -247,6 +247,6 @@ def transform(
     )  # fmt: skip
     _link(list(zip(batches, amounts, strict=True)), lots, event)
     for batch in batches:
-        check_not_consumed(batch)
+        mark_consumed_if_empty(batch)
     db.session.commit()
     return event, lots

@@ -61,9 +61,6 @@ def _fail(template: str, error, values, **context):
     errors = dict(error.errors or {}) if not isinstance(error, dict) else error
     if not isinstance(error, dict) and not error.errors:
         errors["_form"] = [error.detail]
-    # The form macros pass messages through Jinja's gettext, which %-formats them: a literal
-    # "%" in a message (the GS1 character list, "DRC %") must reach it doubled.
-    errors = {field: [message.replace("%", "%%") for message in messages] for field, messages in errors.items()}
     return render_template(template, values=values, errors=errors, **context), INVALID
 
 

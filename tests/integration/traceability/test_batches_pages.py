@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from core.extensions import db
 from tests.conftest import csrf_token
-from tests.traceability_builders import BatchWorld
+from tests.traceability_builders import BatchWorld, seeded
+from traceability.models import Plot
 
 
 @pytest.fixture
@@ -98,9 +100,6 @@ def test_the_receiver_confirms_a_shipment_from_the_list(client, world):
 
 def test_a_rubber_lot_page_shows_why_it_is_not_eudr_ready(app, client):
     world = BatchWorld(app, crop="rubber")
-    from core.extensions import db
-    from tests.traceability_builders import seeded
-    from traceability.models import Plot
 
     def drop_geometry():
         plot = db.session.get(Plot, world.an_plot)

@@ -9,10 +9,9 @@ from sqlalchemy import event
 
 from core.accounts.models import User
 from core.extensions import db
-from tests.traceability_builders import BatchWorld
+from tests.traceability_builders import BatchWorld, make_harvest
 from traceability.models import Plot
 from traceability.services import lineage, operations
-from tests.traceability_builders import make_harvest
 
 
 @pytest.fixture
