@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 DEV := NONGSAN_ENV=development
 FLASK := $(BIN)/flask --app wsgi
+# One-off commands skip the old-address matcher's warm-up (it only helps a server).
+CLI := $(DEV) GEO_WARM_UP=0 $(FLASK)
 
-.PHONY: run test install install-test translations openapi bench worker clean
+.PHONY: run test install install-test translations openapi catalogs bench worker clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,19 +27,21 @@ translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -d translations >/dev/null
 
 run: install
-	$(DEV) $(FLASK) db upgrade
-	$(DEV) $(FLASK) seed-demo
+	$(CLI) db upgrade
+	$(CLI) seed-demo
 	$(DEV) PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
 	$(BIN)/lint-imports
-	$(DEV) $(FLASK) openapi write --format=json openapi.check.json && diff -q openapi.json openapi.check.json >/dev/null || { echo "openapi.json drifted from the code: run 'make openapi' and commit it"; rm -f openapi.check.json; exit 1; }
-	rm -f openapi.check.json
 	$(BIN)/python -m pytest
 	TEST_DATABASE=postgres $(BIN)/python -m pytest tests/integration
 
+# tests/integration/core/test_openapi.py fails when the committed document drifts from the code.
 openapi: install
-	$(DEV) $(FLASK) openapi write --format=json openapi.json
+	$(CLI) openapi write --format=json openapi.json
+
+catalogs: install
+	$(CLI) translations update
 
 worker: install
 	$(DEV) $(BIN)/celery -A wsgi:celery_app worker --beat --schedule instance/celerybeat-schedule --loglevel=INFO

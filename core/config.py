@@ -102,6 +102,9 @@ def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapp
         "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(environ.get("MAIL_USE_TLS")),
         "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "nongsan@localhost"),
+        # Marketplace: how long checkout holds stock, and how long a seller has to accept a cash-on-delivery order.
+        "RESERVATION_MINUTES": _int(environ, "RESERVATION_MINUTES", 30),
+        "COD_ACCEPT_HOURS": _int(environ, "COD_ACCEPT_HOURS", 48),
         "STORAGE_BACKEND": environ.get("STORAGE_BACKEND", "" if production else "local"),
         "STORAGE_LOCAL_PATH": environ.get("STORAGE_LOCAL_PATH") or str(instance_path / "files"),
         "STORAGE_S3_BUCKET": environ.get("STORAGE_S3_BUCKET", ""),

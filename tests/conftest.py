@@ -28,6 +28,20 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` prove PostgreSQL behaviour (row locks): they run in the PostgreSQL pass only.
+
+    They are deselected, not skipped, in the SQLite pass, which `make test` follows with the PostgreSQL one.
+    """
+    if os.environ.get("TEST_DATABASE") == "postgres":
+        return
+    selected = [item for item in items if "postgres" not in item.keywords]
+    deselected = [item for item in items if "postgres" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
 def need_service(reason: str) -> None:
     """Skip a test whose service is missing on a bare machine; in CI that is a failure."""
     if IN_CI:

@@ -7,7 +7,9 @@ origin-plot sets are written by the same transaction as the event that causes th
 
 from traceability.models.batches import Batch, BatchLink, BatchPlot, BatchStatus, Shipment, ShipmentStatus
 from traceability.models.events import ErrorDeclaration, Event, EventQuantity, EventType, QuantityRole
+from traceability.models.labels import LabelFormat, LabelJob, LabelJobStatus
 from traceability.models.plots import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
+from traceability.models.recalls import Recall, RecalledBatch
 
 __all__ = [
     "Batch",
@@ -21,8 +23,13 @@ __all__ = [
     "Event",
     "EventQuantity",
     "EventType",
+    "LabelFormat",
+    "LabelJob",
+    "LabelJobStatus",
     "Plot",
     "QuantityRole",
+    "Recall",
+    "RecalledBatch",
     "Shipment",
     "ShipmentStatus",
     "VerificationState",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from decimal import Decimal
 
@@ -56,7 +55,6 @@ def remaining(app, code: str) -> Decimal:
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(os.environ.get("TEST_DATABASE") != "postgres", reason="needs TEST_DATABASE=postgres")
 def test_twenty_concurrent_splits_never_take_more_than_the_lot_holds(app):
     world = BatchWorld(app)
     code = world.harvest("an", "1000")

@@ -1,0 +1,34 @@
+"""Marketplace records: listings and their stock, reservations and allocations, orders and payments.
+
+Stock follows Saleor's model: a listing offers a quantity of a lot; checkout
+*reserves* part of it for a limited time (``Reservation``); payment, or a
+seller's acceptance of cash on delivery, turns the reservation into a sale
+(``Allocation``). The listing row keeps the running totals (reserved, sold,
+shipped) that the conditional updates and the CHECK constraints work on.
+
+Quantities are whole grams (integers) in these tables: the "never oversell"
+comparisons run inside the database, and SQLite would do them on floats if the
+columns were decimals. Services and schemas speak kilograms as ``Decimal``.
+"""
+
+from market.models.listings import Listing, ListingCertification, ListingCommune, ListingStatus
+from market.models.orders import Order, OrderLine, OrderStatus, OrderStatusChange
+from market.models.payments import Payment, PaymentStatus, Refund
+from market.models.stock import Allocation, Reservation, ReservationStatus
+
+__all__ = [
+    "Allocation",
+    "Listing",
+    "ListingCertification",
+    "ListingCommune",
+    "ListingStatus",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusChange",
+    "Payment",
+    "PaymentStatus",
+    "Refund",
+    "Reservation",
+    "ReservationStatus",
+]

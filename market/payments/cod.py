@@ -1,0 +1,50 @@
+"""Cash on delivery: the buyer pays the seller in cash when the goods are handed over.
+
+Nothing is taken at checkout. The seller confirms the cash once received (the
+order becomes paid); a refund is cash given back, recorded by the seller.
+"""
+
+from __future__ import annotations
+
+from core.accounts.models import User
+from core.db import utcnow
+from core.errors import ValidationError
+from core.extensions import db
+from market.models import Order, Payment, PaymentStatus, Refund
+
+
+def _payment_of(order: Order) -> Payment | None:
+    return db.session.scalar(db.select(Payment).where(Payment.order_id == order.id))
+
+
+class CashOnDelivery:
+    name = "cod"
+
+    def instructions(self, order: Order) -> dict:
+        payment = _payment_of(order)
+        paid = payment is not None and payment.status is PaymentStatus.CONFIRMED
+        return {
+            "method": self.name,
+            "amount_due": 0 if paid else order.total,
+            "currency": "VND",
+            "pay_on": order.delivery_method,
+            "message": "Paid in cash." if paid else f"Pay {order.total} VND in cash to the seller when you receive the goods; nothing is paid now.",
+        }
+
+    def confirm(self, order: Order, *, amount: int, reference: str | None = None, by: User | None = None) -> Payment:
+        if amount != order.total:
+            raise ValidationError("Cash must cover the order.", errors={"amount": [f"The order's total is {order.total} VND."]})
+        payment = _payment_of(order)
+        if payment is None:
+            payment = Payment(order_id=order.id, method=self.name, amount=amount)
+            db.session.add(payment)
+        payment.status = PaymentStatus.CONFIRMED
+        payment.reference = reference
+        payment.confirmed_at = utcnow()
+        payment.confirmed_by_id = by.id if by else None
+        return payment
+
+    def refund(self, order: Order, amount: int, reason: str | None = None, *, by: User | None = None) -> Refund:
+        refund = Refund(order_id=order.id, method=self.name, amount=amount, reason=reason, by_user_id=by.id if by else None)
+        db.session.add(refund)
+        return refund

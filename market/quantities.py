@@ -1,0 +1,42 @@
+"""Kilograms as people type them, and the whole grams the stock tables keep.
+
+Bulk forms (raw nuts, latex, cup lump, block rubber, sheets) trade in whole
+kilograms; kernels and pepper are also sold in small bags, so grams are allowed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.errors import ValidationError
+from traceability.numbers import parse_decimal
+
+GRAMS_PER_KG = 1000
+WHOLE_KG_PRODUCTS = frozenset({"raw_cashew_nuts", "field_latex", "cup_lump", "svr", "rss", "fresh_pepper"})
+MAX_KG = Decimal("100000000")  # 100 000 t: far above a season, below any column limit
+
+
+def grams_to_kg(grams: int) -> Decimal:
+    """12500 → Decimal('12.5'), 12000 → Decimal('12'); exact, never in exponent form."""
+    value = Decimal(grams).scaleb(-3)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def kg_step(product: str | None) -> Decimal:
+    return Decimal(1) if product in WHOLE_KG_PRODUCTS else Decimal("0.001")
+
+
+def parse_kg(value: object, field: str = "quantity", *, product: str | None = None, allow_zero: bool = False) -> int:
+    """A quantity in kg ("12,5", "1.250", 12.5) as whole grams; a field error when it is not one this product allows."""
+    number = parse_decimal(value)
+    if number is None:
+        raise ValidationError("Enter a quantity in kg.", errors={field: ["Enter a quantity in kg."]})
+    if number < 0 or (number == 0 and not allow_zero):
+        raise ValidationError("The quantity must be more than zero.", errors={field: ["The quantity must be more than zero."]})
+    if number > MAX_KG:
+        raise ValidationError("The quantity is too large.", errors={field: ["The quantity is too large."]})
+    step = kg_step(product)
+    if number % step:
+        message = "Whole kilograms only for this product." if step == 1 else "At most 3 decimals (grams)."
+        raise ValidationError(message, errors={field: [message]})
+    return int(number * GRAMS_PER_KG)

@@ -1,0 +1,1 @@
+"""Marketplace services: listings, search, cart, orders, transitions, stock and notifications."""
