@@ -7,13 +7,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 # Celery task modules of the domains, imported by the app and the worker (core's own come with core.tasks).
-TASK_MODULES: tuple[str, ...] = ()
+TASK_MODULES: tuple[str, ...] = ("traceability.tasks",)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
@@ -90,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     # The JSON API authenticates with bearer tokens, never cookies, so CSRF does not apply to it.
     from traceability.api import blueprints as traceability_api
     from traceability.views import bp as traceability_views
+    from traceability.views.resolver import bp as resolver_views
 
     for blueprint in (accounts_api.blp, geo_api.blp, files_api.blp, *traceability_api()):
         csrf.exempt(blueprint)
@@ -100,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(files_views.bp)
     app.register_blueprint(geo_views.bp)
     app.register_blueprint(traceability_views)
+    app.register_blueprint(resolver_views)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -111,8 +115,38 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from core.accounts.cli import accounts_cli
     from core.i18n_cli import translations_cli
-    from core.seed import seed_demo_command
 
     app.cli.add_command(accounts_cli)
     app.cli.add_command(translations_cli)
     app.cli.add_command(seed_demo_command)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo season of a cashew co-op, a pepper household, rubber smallholders and a processor.
+
+    Each domain seeds its own part; this composition root runs them in order. Running it
+    again does nothing. Production refuses: the demo logins share a published password.
+    """
+    from flask import current_app
+
+    from core import seed
+    from core.extensions import db
+    from traceability.demo import seed_traceability
+
+    if current_app.config["NONGSAN_ENV"] == "production":
+        raise click.ClickException("The demo data has published passwords; load it only with NONGSAN_ENV=development.")
+    if seed.already_seeded():
+        click.echo("Demo data is already loaded.")
+        return
+    world = seed.seed_accounts()
+    db.session.commit()
+    lots = seed_traceability(world.users, world.orgs)
+    click.echo(f"Demo season loaded. Every demo login uses the password: {seed.DEMO_PASSWORD}")
+    for who, login, organization in world.logins:
+        click.echo(f"  {login:<28} {who} — {organization}")
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo("Trace pages of demo lots:")
+    for name, lot in lots.items():
+        click.echo(f"  {name:<20} {base}/t/{lot.code}")

@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote, urlencode
 from core.errors import DomainError
 from traceability.identifiers import LOT_NUMBER_MAX, gtin_check_digit
 
+GS1_VOC = "https://gs1.org/voc/"  # the GS1 Web Vocabulary: link types are its terms
 AI_GTIN = "01"
 AI_VARIANT = "22"
 AI_LOT = "10"

@@ -148,7 +148,7 @@ def _apply(errors: _Errors, listing: Listing, values: dict, offer: _Offer) -> No
     if offer.min_order_g is not None:
         listing.min_order_g = offer.min_order_g
     if "price_tiers" in values or listing.id is None:
-        tiers = errors.check(lambda: clean_tiers(values.get("price_tiers"), base_price=offer.price or 1, product=listing.product))
+        tiers = errors.check(lambda: clean_tiers(values.get("price_tiers"), base_price=offer.price or 10**12, product=listing.product))
         listing.price_tiers = tiers or []
     if "payment_methods" in values or listing.id is None:
         listing.payment_methods = errors.check(lambda: _methods(values.get("payment_methods"))) or []

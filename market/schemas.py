@@ -1,0 +1,236 @@
+"""Marketplace API schemas. Inputs check shape and types; the services decide what is valid and name the field.
+
+Money is an integer of VND. Quantities are kilograms, given as a JSON number or
+as text ("12,5" and "1.250" read the Vietnamese way) and answered as text, so
+that no float ever rounds a kilogram.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+LISTING_STATUSES = ("draft", "active", "paused", "sold_out")
+ORDER_STATUSES = (
+    "pending_payment", "paid", "accepted", "shipped", "delivered", "completed", "cancelled", "expired", "refunded", "partially_refunded",
+)  # fmt: skip
+PAYMENT_METHODS = ("card", "vietqr", "cod")
+
+
+class Kilograms(fields.Field):
+    """Kilograms in, as a number or text; text out ("12.5")."""
+
+    default_error_messages = {"invalid": "Enter a quantity in kg."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise self.make_error("invalid")
+        return repr(value) if isinstance(value, float) else value
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+class Party(Schema):
+    id = fields.Int()
+    name = fields.Str(allow_none=True)
+
+
+class PriceTierSchema(Schema):
+    min_quantity = Kilograms(required=True, metadata={"description": "From this many kg"})
+    price_per_kg = fields.Int(required=True, strict=True, metadata={"description": "VND per kg, lower than the tier before"})
+
+
+class _ListingFields(Schema):
+    title_en = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    description = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    description_en = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    min_order_quantity = Kilograms(load_default=None, allow_none=True, metadata={"description": "kg; default 1 kg"})
+    price_tiers = fields.List(fields.Nested(PriceTierSchema), load_default=list)
+    payment_methods = fields.List(fields.Str(), load_default=lambda: ["cod"], metadata={"description": "cod now; card and vietqr answer 422 until they exist"})
+    photos = fields.List(fields.Str(), load_default=list, metadata={"description": "Public ids of photos uploaded with POST /api/v1/photos"})
+    pickup = fields.Bool(load_default=True, metadata={"description": "The buyer may collect at the seller's address"})
+    delivery_fees = fields.Dict(
+        keys=fields.Str(), values=fields.Int(strict=True), load_default=dict, metadata={"description": 'Province code → delivery fee in VND, e.g. {"75": 50000}'}
+    )
+
+
+class ListingCreateSchema(_ListingFields):
+    batch_code = fields.Str(required=True, metadata={"description": "A lot your organization holds"})
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=200), metadata={"description": "In Vietnamese"})
+    price_per_kg = fields.Int(required=True, strict=True, metadata={"description": "VND per kg"})
+    quantity = Kilograms(required=True, metadata={"description": "kg offered; at most what the lot has not yet offered elsewhere"})
+
+
+class ListingUpdateSchema(Schema):
+    """Only the fields sent change."""
+
+    title = fields.Str(validate=validate.Length(min=1, max=200))
+    title_en = fields.Str(allow_none=True, validate=validate.Length(max=200))
+    description = fields.Str(allow_none=True, validate=validate.Length(max=5000))
+    description_en = fields.Str(allow_none=True, validate=validate.Length(max=5000))
+    price_per_kg = fields.Int(strict=True)
+    quantity = Kilograms()
+    min_order_quantity = Kilograms()
+    price_tiers = fields.List(fields.Nested(PriceTierSchema))
+    payment_methods = fields.List(fields.Str())
+    photos = fields.List(fields.Str())
+    pickup = fields.Bool()
+    delivery_fees = fields.Dict(keys=fields.Str(), values=fields.Int(strict=True))
+    status = fields.Str(validate=validate.OneOf(LISTING_STATUSES), metadata={"description": "active publishes, paused hides; sold_out is set by the marketplace"})
+
+
+class TraceSummarySchema(Schema):
+    code = fields.Str()
+    product_name = fields.Str()
+    grade = fields.Str(allow_none=True)
+    harvest_start = fields.Date(allow_none=True)
+    harvest_end = fields.Date(allow_none=True)
+    commune_codes = fields.List(fields.Str())
+    communes = fields.List(fields.Str(allow_none=True))
+    farms = fields.List(fields.Str())
+    plot_count = fields.Int()
+    certifications = fields.List(fields.Str())
+    eudr_applicable = fields.Bool()
+    eudr_ready = fields.Bool(allow_none=True)
+    eudr_reasons = fields.List(fields.Str())
+    event_count = fields.Int()
+
+
+class ListingSchema(Schema):
+    id = fields.Str(metadata={"description": "Public listing id"})
+    batch_code = fields.Str()
+    title = fields.Str()
+    title_en = fields.Str(allow_none=True)
+    description = fields.Str(allow_none=True)
+    description_en = fields.Str(allow_none=True)
+    price_per_kg = fields.Int()
+    price_tiers = fields.List(fields.Nested(PriceTierSchema))
+    quantity = Kilograms(metadata={"description": "kg offered"})
+    available = Kilograms(metadata={"description": "kg that can still be ordered"})
+    reserved = Kilograms(allow_none=True, metadata={"description": "kg held by unpaid orders (the seller only)"})
+    sold = Kilograms(allow_none=True, metadata={"description": "kg sold (the seller only)"})
+    min_order_quantity = Kilograms()
+    payment_methods = fields.List(fields.Str(validate=validate.OneOf(PAYMENT_METHODS)))
+    photos = fields.List(fields.Str())
+    pickup = fields.Bool()
+    delivery_fees = fields.Dict(keys=fields.Str(), values=fields.Int())
+    status = fields.Str(metadata={"description": " | ".join(LISTING_STATUSES)})
+    commodity = fields.Str()
+    product = fields.Str()
+    grade = fields.Str(allow_none=True)
+    eudr_ready = fields.Bool(allow_none=True, metadata={"description": "Rubber only: every origin plot is EUDR-compliant"})
+    certifications = fields.List(fields.Str())
+    commune_codes = fields.List(fields.Str(), metadata={"description": "Communes of the origin plots"})
+    seller = fields.Nested(Party)
+    trace_url = fields.Str(metadata={"description": "The lot's public trace page"})
+    trace = fields.Nested(TraceSummarySchema, allow_none=True)
+    created_at = fields.AwareDateTime()
+    published_at = fields.AwareDateTime(allow_none=True)
+
+
+class ListingQuerySchema(Schema):
+    commodity = fields.Str(validate=validate.OneOf(("cashew", "pepper", "rubber")))
+    product = fields.Str()
+    grade = fields.Str()
+    certification = fields.Str(metadata={"description": "vietgap, globalgap, organic, rainforest_alliance, fairtrade"})
+    commune = fields.Str(metadata={"description": "GSO commune code of an origin plot"})
+    eudr_ready = fields.Bool()
+    price_min = fields.Int(validate=validate.Range(min=0))
+    price_max = fields.Int(validate=validate.Range(min=0))
+    sort = fields.Str(load_default="newest", validate=validate.OneOf(("newest", "price_asc", "price_desc")))
+    mine = fields.Bool(load_default=False, metadata={"description": "Your organizations' listings, drafts and paused ones included (needs a token)"})
+
+
+class AddressSchema(Schema):
+    commune_code = fields.Str(required=True, metadata={"description": "GSO commune code (since July 2025)"})
+    street = fields.Str(load_default=None, allow_none=True)
+
+
+class DeliveryRequestSchema(Schema):
+    method = fields.Str(load_default="pickup", validate=validate.OneOf(("pickup", "delivery")))
+    address = fields.Nested(AddressSchema, load_default=None, allow_none=True)
+
+
+class OrderItemSchema(Schema):
+    listing_id = fields.Str(required=True)
+    quantity = Kilograms(required=True)
+
+
+class OrderCreateSchema(Schema):
+    items = fields.List(fields.Nested(OrderItemSchema), required=True, validate=validate.Length(min=1))
+    payment_method = fields.Str(required=True, metadata={"description": "cod; card and vietqr answer 422 until they exist"})
+    delivery = fields.Nested(DeliveryRequestSchema, load_default=None)
+    buyer_organization_id = fields.Int(load_default=None, metadata={"description": "Default: your first organization"})
+
+
+class OrderLineSchema(Schema):
+    listing_id = fields.Str(allow_none=True)
+    batch_code = fields.Str()
+    title = fields.Str()
+    quantity = Kilograms()
+    unit_price = fields.Int(metadata={"description": "VND per kg, volume price applied"})
+    line_total = fields.Int(metadata={"description": "unit_price × quantity in VND, rounded half up"})
+    buyer_batch_code = fields.Str(allow_none=True, metadata={"description": "The buyer's own lot, once shipped"})
+    buyer_trace_url = fields.Str(allow_none=True)
+
+
+class TotalsSchema(Schema):
+    subtotal = fields.Int()
+    delivery_fee = fields.Int()
+    total = fields.Int()
+    refunded = fields.Int()
+    currency = fields.Str()
+
+
+class DeliveryAddressSchema(Schema):
+    commune_code = fields.Str()
+    street = fields.Str(allow_none=True)
+    text = fields.Str()
+
+
+class DeliverySchema(Schema):
+    method = fields.Str()
+    address = fields.Nested(DeliveryAddressSchema, allow_none=True)
+
+
+class StatusChangeSchema(Schema):
+    from_ = fields.Str(data_key="from", attribute="from", allow_none=True)
+    to = fields.Str()
+    by_user_id = fields.Int(allow_none=True)
+    by_name = fields.Str(allow_none=True)
+    at = fields.AwareDateTime()
+    note = fields.Str(allow_none=True)
+
+
+class OrderSchema(Schema):
+    id = fields.Str()
+    status = fields.Str(metadata={"description": " | ".join(ORDER_STATUSES)})
+    buyer = fields.Nested(Party)
+    seller = fields.Nested(Party)
+    payment_method = fields.Str()
+    lines = fields.List(fields.Nested(OrderLineSchema))
+    totals = fields.Nested(TotalsSchema)
+    delivery = fields.Nested(DeliverySchema)
+    payment_instructions = fields.Dict()
+    expires_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Until when the reservation holds"})
+    created_at = fields.AwareDateTime()
+    history = fields.List(fields.Nested(StatusChangeSchema))
+    next_statuses = fields.List(fields.Str(), metadata={"description": "Where you may move the order now"})
+
+
+class OrdersResultSchema(Schema):
+    orders = fields.List(fields.Nested(OrderSchema))
+
+
+class OrderQuerySchema(Schema):
+    role = fields.Str(validate=validate.OneOf(("buyer", "seller")))
+    status = fields.Str(validate=validate.OneOf(ORDER_STATUSES))
+
+
+class TransitionSchema(Schema):
+    to = fields.Str(required=True, metadata={"description": " | ".join(ORDER_STATUSES)})
+    amount = fields.Int(load_default=None, strict=True, metadata={"description": "VND, for partially_refunded"})
+    reason = fields.Str(load_default=None, validate=validate.Length(max=1000))
+    note = fields.Str(load_default=None, validate=validate.Length(max=1000))

@@ -1,0 +1,129 @@
+"""Listings and orders as the API and the pages show them, loaded in a few queries per page of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import select
+
+from core.accounts.models import Organization, User
+from core.accounts.permissions import actable_organization_ids
+from core.geo.services import format_address, get_commune
+from core.extensions import db
+from market import states
+from market.models import Listing, Order
+from market.payments import method_of
+from market.quantities import grams_to_kg
+from traceability.services import market_support
+
+
+def _names(ids: Iterable[int]) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
+
+
+def trace_url(batch_code: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{batch_code}"
+
+
+def describe_listings(listings: Iterable[Listing], viewer_ids: set[int] | None = None, *, with_trace: bool = False) -> list[dict]:
+    """Listing dicts; stock counters beyond what is available only for the seller's own people."""
+    listings = list(listings)
+    viewer_ids = viewer_ids or set()
+    names = _names(listing.seller_id for listing in listings)
+    traces = market_support.trace_summaries(listing.batch_id for listing in listings) if with_trace else {}
+    result = []
+    for listing in listings:
+        own = listing.seller_id in viewer_ids
+        trace = traces.get(listing.batch_id)
+        if trace is not None:
+            trace = {**trace, "communes": [_commune_name(code) for code in trace["commune_codes"]]}
+        result.append(
+            {
+                "id": listing.public_id,
+                "batch_code": listing.batch_code,
+                "title": listing.title,
+                "title_en": listing.title_en,
+                "description": listing.description,
+                "description_en": listing.description_en,
+                "price_per_kg": listing.price_per_kg,
+                "price_tiers": listing.price_tiers or [],
+                "quantity": grams_to_kg(listing.quantity_g),
+                "available": grams_to_kg(max(listing.available_g, 0)),
+                "reserved": grams_to_kg(listing.reserved_g) if own else None,
+                "sold": grams_to_kg(listing.sold_g) if own else None,
+                "min_order_quantity": grams_to_kg(listing.min_order_g),
+                "payment_methods": list(listing.payment_methods or []),
+                "photos": list(listing.photos or []),
+                "pickup": listing.pickup,
+                "delivery_fees": dict(listing.delivery_fees or {}),
+                "status": listing.status.value,
+                "commodity": listing.commodity,
+                "product": listing.product,
+                "grade": listing.grade,
+                "eudr_ready": listing.eudr_ready if listing.commodity == "rubber" else None,
+                "certifications": sorted(c.type for c in listing.certifications),
+                "commune_codes": sorted(c.commune_code for c in listing.communes),
+                "seller": {"id": listing.seller_id, "name": names.get(listing.seller_id)},
+                "is_own": own,
+                "trace_url": trace_url(listing.batch_code),
+                "trace": trace,
+                "created_at": listing.created_at,
+                "published_at": listing.published_at,
+            }
+        )
+    return result
+
+
+def _commune_name(code: str | None) -> str | None:
+    commune = get_commune(code) if code else None
+    return f"{commune.name}, {commune.province_name}" if commune else code
+
+
+def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[dict]:
+    orders = list(orders)
+    viewer_ids = actable_organization_ids(user) if user is not None else set()
+    names = _names([o.buyer_id for o in orders] + [o.seller_id for o in orders])
+    listing_ids = dict(db.session.execute(select(Listing.id, Listing.public_id).where(Listing.id.in_({line.listing_id for o in orders for line in o.lines}))).all())
+    by_ids = {change.by_user_id for o in orders for change in o.history if change.by_user_id}
+    people = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(by_ids))).all()) if by_ids else {}
+    result = []
+    for order in orders:
+        roles = {role for role, org in ((states.BUYER, order.buyer_id), (states.SELLER, order.seller_id)) if org in viewer_ids}
+        address = format_address(order.delivery_commune_code, order.delivery_street) if order.delivery_commune_code else None
+        result.append(
+            {
+                "id": order.public_id,
+                "status": order.status.value,
+                "buyer": {"id": order.buyer_id, "name": names.get(order.buyer_id)},
+                "seller": {"id": order.seller_id, "name": names.get(order.seller_id)},
+                "payment_method": order.payment_method,
+                "lines": [
+                    {
+                        "listing_id": listing_ids.get(line.listing_id),
+                        "batch_code": line.batch_code,
+                        "title": line.title,
+                        "quantity": grams_to_kg(line.quantity_g),
+                        "unit_price": line.unit_price,
+                        "line_total": line.line_total,
+                        "buyer_batch_code": line.buyer_batch_code,
+                        "buyer_trace_url": trace_url(line.buyer_batch_code) if line.buyer_batch_code else None,
+                    }
+                    for line in order.lines
+                ],
+                "totals": {"subtotal": order.subtotal, "delivery_fee": order.delivery_fee, "total": order.total, "refunded": order.refunded_amount, "currency": "VND"},
+                "delivery": {"method": order.delivery_method, "address": {"commune_code": order.delivery_commune_code, "street": order.delivery_street, "text": address} if address else None},
+                "payment_instructions": method_of(order).instructions(order),
+                "expires_at": order.expires_at,
+                "created_at": order.created_at,
+                "history": [
+                    {"from": change.from_status, "to": change.to_status, "by_user_id": change.by_user_id, "by_name": people.get(change.by_user_id), "at": change.at, "note": change.note} for change in order.history
+                ],
+                "roles": sorted(roles),
+                "next_statuses": [s.value for s in states.next_statuses(order.payment_method, order.status, roles)],
+            }
+        )
+    return result

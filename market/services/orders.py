@@ -1,0 +1,214 @@
+"""Checkout: items from several sellers become one order per seller, their stock reserved in one transaction.
+
+Either every item is reserved and every order placed, or nothing is: a listing
+with too little left refuses the whole checkout (409, naming it and what is
+left), so the buyer never ends up with half a cart ordered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from core.accounts.models import Organization, User
+from core.accounts.permissions import actable_organization_ids
+from core.accounts.services import memberships_of
+from core.db import utcnow
+from core.errors import ValidationError
+from core.extensions import db
+from core.geo.services import require_commune
+from core.tasks import send_task
+from market import states
+from market.errors import ListingNotFoundError, ListingSoldOutError, ListingUnavailableError, OrderNotFoundError
+from market.models import Listing, ListingStatus, Order, OrderLine, OrderStatus, OrderStatusChange, Payment, Reservation
+from market.payments import require_method
+from market.pricing import delivery_fee, line_total, unit_price
+from market.quantities import grams_to_kg, parse_kg
+from market.services import stock
+
+MAX_ITEMS = 50
+MAX_STREET = 300
+
+
+def reservation_minutes() -> int:
+    return int(current_app.config.get("RESERVATION_MINUTES", 30))
+
+
+def cod_accept_hours() -> int:
+    return int(current_app.config.get("COD_ACCEPT_HOURS", 48))
+
+
+def buyer_organization(user: User, organization_id: int | None) -> Organization:
+    """The organization the user buys for: the one named (if they act for it), else their first."""
+    if organization_id is not None:
+        if organization_id not in actable_organization_ids(user):
+            raise ValidationError("Not your organization.", errors={"buyer_organization_id": ["You do not act for this organization."]})
+        return db.session.get(Organization, organization_id)
+    memberships = memberships_of(user)
+    if not memberships:
+        raise ValidationError("No organization.", errors={"buyer_organization_id": ["Join or create an organization before buying."]})
+    return memberships[0].organization
+
+
+def _items(raw: list[dict]) -> dict[str, object]:
+    if not raw:
+        raise ValidationError("The cart is empty.", errors={"items": ["Add at least one listing."]})
+    if len(raw) > MAX_ITEMS:
+        raise ValidationError("Too many items.", errors={"items": [f"At most {MAX_ITEMS} items in one checkout."]})
+    return {str(item.get("listing_id") or ""): item.get("quantity") for item in raw}
+
+
+def _load_listings(ids: list[str]) -> dict[str, Listing]:
+    found = {listing.public_id: listing for listing in db.session.scalars(select(Listing).where(Listing.public_id.in_(ids)))}
+    for public_id in ids:
+        listing = found.get(public_id)
+        if listing is None or listing.status is ListingStatus.DRAFT:
+            raise ListingNotFoundError(public_id)
+        if listing.status is not ListingStatus.ACTIVE:
+            raise ListingUnavailableError(f"Listing {public_id} is {listing.status.value} and cannot be ordered now.", listing_id=public_id)
+    return found
+
+
+def _quantities(raw: dict[str, object], listings: dict[str, Listing]) -> dict[str, int]:
+    grams: dict[str, int] = {}
+    errors: dict[str, list[str]] = {}
+    for index, (public_id, quantity) in enumerate(raw.items()):
+        listing = listings[public_id]
+        field = f"items.{index}.quantity"
+        try:
+            grams[public_id] = parse_kg(quantity, field, product=listing.product)
+        except ValidationError as error:
+            errors.update(error.errors)
+            continue
+        if grams[public_id] < listing.min_order_g and grams[public_id] != listing.available_g:
+            errors[field] = [f"The minimum order of listing {public_id} is {listing.min_order_quantity} kg."]
+    if errors:
+        raise ValidationError("Some quantities are not valid.", errors=errors)
+    return grams
+
+
+def _delivery(delivery: dict | None, sellers: dict[int, list[Listing]]) -> tuple[str, str | None, str | None, dict[int, int]]:
+    """(method, commune code, street, fee per seller) after checking every listing offers it."""
+    delivery = delivery or {}
+    method = delivery.get("method") or "pickup"
+    if method == "pickup":
+        refusing = [listing.public_id for group in sellers.values() for listing in group if not listing.pickup]
+        if refusing:
+            raise ValidationError("Pickup not offered.", errors={"delivery.method": [f"Listing {refusing[0]} is not offered for pickup; choose delivery."]})
+        return method, None, None, dict.fromkeys(sellers, 0)
+    if method != "delivery":
+        raise ValidationError("Unknown delivery method.", errors={"delivery.method": ["Choose pickup or delivery."]})
+    address = delivery.get("address") or {}
+    try:
+        commune = require_commune(address.get("commune_code"))
+    except ValidationError as error:
+        raise ValidationError(error.detail, errors={"delivery.address.commune_code": error.errors["commune_code"]}) from None
+    street = (address.get("street") or "").strip() or None
+    if street and len(street) > MAX_STREET:
+        raise ValidationError("Street too long.", errors={"delivery.address.street": [f"At most {MAX_STREET} characters."]})
+    fees = {}
+    for seller_id, group in sellers.items():
+        fee = delivery_fee([listing.delivery_fees or {} for listing in group], commune.province_code)
+        if fee is None:
+            raise ValidationError(
+                "No delivery to this province.",
+                errors={"delivery.address.commune_code": [f"A seller in your cart does not deliver to {commune.province_name}; choose pickup."]},
+            )
+        fees[seller_id] = fee
+    return method, commune.code, street, fees
+
+
+def place_orders(user: User, *, items: list[dict], payment_method: str, delivery: dict | None = None, buyer_organization_id: int | None = None) -> list[Order]:
+    """Reserve every item and make one order per seller; all or nothing."""
+    method = require_method(payment_method)
+    buyer = buyer_organization(user, buyer_organization_id)
+    raw = _items(items)
+    listings = _load_listings(list(raw))
+    own = [public_id for public_id, listing in listings.items() if listing.seller_id == buyer.id]
+    if own:
+        raise ValidationError("Your own listing.", errors={"items": [f"Listing {own[0]} is your organization's own offer."]})
+    refusing = [public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])]
+    if refusing:
+        raise ValidationError("Payment method not accepted.", errors={"payment_method": [f"Listing {refusing[0]} does not accept {method.name}."]})
+    grams = _quantities(raw, listings)
+    sellers: dict[int, list[Listing]] = defaultdict(list)
+    for public_id in raw:
+        sellers[listings[public_id].seller_id].append(listings[public_id])
+    delivery_method, commune_code, street, fees = _delivery(delivery, sellers)
+
+    try:
+        stock.reserve({listings[public_id].id: amount for public_id, amount in grams.items()})
+    except ListingSoldOutError:
+        db.session.rollback()  # reservations taken before the one that failed go back too
+        raise
+    now = utcnow()
+    hold = timedelta(hours=cod_accept_hours()) if method.name == states.CASH_ON_DELIVERY else timedelta(minutes=reservation_minutes())
+    checkout_id = str(uuid.uuid4())
+    orders = []
+    for seller_id in sorted(sellers):
+        order = Order(
+            checkout_id=checkout_id, buyer_id=buyer.id, seller_id=seller_id, placed_by_id=user.id, status=OrderStatus.PENDING_PAYMENT,
+            payment_method=method.name, delivery_method=delivery_method, delivery_commune_code=commune_code, delivery_street=street,
+            delivery_fee=fees[seller_id], subtotal=0, total=0, refunded_amount=0, expires_at=now + hold,
+        )  # fmt: skip
+        for listing in sellers[seller_id]:
+            amount = grams[listing.public_id]
+            price = unit_price(listing.price_per_kg, listing.price_tiers, amount)
+            order.lines.append(
+                OrderLine(listing_id=listing.id, batch_id=listing.batch_id, batch_code=listing.batch_code, title=listing.title,
+                          quantity_g=amount, unit_price=price, line_total=line_total(price, amount))
+            )  # fmt: skip
+        order.subtotal = sum(line.line_total for line in order.lines)
+        order.total = order.subtotal + order.delivery_fee
+        order.history.append(OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT.value, by_user_id=user.id, at=now))
+        db.session.add(order)
+        db.session.flush()
+        db.session.add(Payment(order_id=order.id, method=method.name, amount=order.total))
+        for line in order.lines:
+            db.session.add(Reservation(listing_id=line.listing_id, order_id=order.id, order_line_id=line.id, quantity_g=line.quantity_g, expires_at=order.expires_at))
+        orders.append(order)
+    db.session.commit()
+    for order in orders:
+        send_task("market.send_order_email", order.id, "placed")
+    return orders
+
+
+def _roles(user: User | None, order: Order) -> set[str]:
+    ids = actable_organization_ids(user) if user is not None else set()
+    return {role for role, org in ((states.BUYER, order.buyer_id), (states.SELLER, order.seller_id)) if org in ids}
+
+
+def visible_order(user: User, public_id: str, *, lock: bool = False) -> tuple[Order, set[str]]:
+    """An order the user buys or sells in, with the parts they play; 404 for anyone else."""
+    statement = select(Order).where(Order.public_id == public_id).execution_options(populate_existing=True)
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(of=Order)
+    order = db.session.scalar(statement)
+    roles = _roles(user, order) if order is not None else set()
+    if not roles:
+        raise OrderNotFoundError(public_id)
+    return order, roles
+
+
+def list_orders(user: User, *, role: str | None = None, organization_id: int | None = None, status: str | None = None, offset: int = 0, limit: int = 20) -> tuple[list[Order], int]:
+    """Orders the user's organizations placed (role buyer) or received (role seller), newest first."""
+    ids = actable_organization_ids(user)
+    if organization_id is not None:
+        ids &= {organization_id}
+    if not ids:
+        return [], 0
+    sides = {"buyer": Order.buyer_id.in_(ids), "seller": Order.seller_id.in_(ids)}
+    query = select(Order).where(sides[role] if role in sides else or_(*sides.values()))
+    if status:
+        query = query.where(Order.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    found = db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc()).offset(offset).limit(limit)).all()
+    return list(found), total
+
+
+def quantity_text(grams: int) -> str:
+    return str(grams_to_kg(grams))

@@ -1,0 +1,157 @@
+"""Moving an order through its states, each move checked, recorded, and done with its consequences in one transaction.
+
+The order row is locked first (PostgreSQL ``FOR UPDATE``; SQLite holds the write
+lock already), so a seller accepting and the beat job expiring the same order
+cannot both win: whichever comes second sees the new status and gets 409.
+
+What each move does besides the status:
+- paid: the payment method confirms the money; paid online, the reservation becomes a sale;
+- accepted: for cash on delivery, the reservation becomes a sale;
+- shipped: the sold quantity is split off the seller's lot into a lot of the buyer's, shipped to them;
+- delivered: the buyer's organization receives that lot and holds it;
+- cancelled: reserved stock goes back, or sold stock goes back on offer; money taken is refunded;
+- expired: reserved stock goes back;
+- refunded / partially_refunded: a refund record through the payment method.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from core.accounts.models import User
+from core.db import utcnow
+from core.errors import PermissionDenied, ValidationError
+from core.extensions import db
+from core.tasks import send_task
+from market import states
+from market.errors import TransitionNotAllowedError
+from market.models import Order, OrderStatus, OrderStatusChange, Payment, PaymentStatus
+from market.payments import method_of
+from market.quantities import grams_to_kg
+from market.services import stock
+from market.services.orders import visible_order
+from traceability.services import market_support
+
+NOTIFIED = {OrderStatus.PAID: "paid", OrderStatus.ACCEPTED: "accepted", OrderStatus.SHIPPED: "shipped", OrderStatus.DELIVERED: "delivered"}
+EXPIRY_BATCH = 200
+MAX_NOTE = 1000
+
+
+def _target(value: str) -> OrderStatus:
+    try:
+        return OrderStatus(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in OrderStatus)
+        raise ValidationError("Unknown status.", errors={"to": [f"Unknown status {value!r}; use one of: {allowed}."]}) from None
+
+
+def _money_taken(order: Order) -> bool:
+    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    return payment is not None and payment.status is PaymentStatus.CONFIRMED
+
+
+def _refund(order: Order, amount: int, reason: str | None, user: User | None) -> None:
+    method_of(order).refund(order, amount, reason, by=user)
+    order.refunded_amount += amount
+
+
+def _refund_amount(order: Order, target: OrderStatus, amount: int | None) -> int:
+    remaining = order.total - order.refunded_amount
+    if target is OrderStatus.REFUNDED:
+        if amount not in (None, remaining):
+            raise ValidationError("A full refund is what remains.", errors={"amount": [f"A full refund gives back the {remaining} VND not yet refunded."]})
+        return remaining
+    if amount is None or not 0 < amount < remaining:
+        raise ValidationError("Give the amount.", errors={"amount": [f"A partial refund is more than 0 and less than {remaining} VND."]})
+    return amount
+
+
+def _ship(order: Order, user: User) -> None:
+    deliveries = market_support.ship_to_buyer(
+        user, [(line.batch_id, grams_to_kg(line.quantity_g)) for line in order.lines], buyer_organization_id=order.buyer_id, reference=order.public_id
+    )
+    for line, delivery in zip(order.lines, deliveries, strict=True):
+        line.buyer_batch_code, line.shipment_id = delivery.code, delivery.shipment_id
+    stock.record_shipped(order)
+
+
+def _apply(order: Order, target: OrderStatus, roles: set[str], user: User | None, *, amount: int | None, reason: str | None) -> None:
+    allowed = states.allowed_roles(order.payment_method, order.status, target)
+    if allowed is None:
+        raise TransitionNotAllowedError(order.status.value, target.value)
+    if not allowed & roles:
+        parts = " or ".join(sorted(allowed))
+        raise PermissionDenied(f"Only the {parts} may make an order {target.value}.")
+    current = order.status
+    if target is OrderStatus.PAID:
+        method_of(order).confirm(order, amount=order.total, by=user)
+    if target is states.sells_on(order.payment_method):
+        stock.convert_reservations(order)
+        order.expires_at = None
+    if target is OrderStatus.SHIPPED:
+        _ship(order, user)
+    elif target is OrderStatus.DELIVERED:
+        note = "Delivery confirmed by the buyer." if states.BUYER in roles else "Handed over by the seller."
+        market_support.receive_for_buyer(user, [line.shipment_id for line in order.lines], note=note)
+    elif target in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+        if current in states.RESERVED:
+            stock.release_reservations(order)
+        else:
+            stock.release_allocations(order)
+        if _money_taken(order) and order.total > order.refunded_amount:
+            _refund(order, order.total - order.refunded_amount, reason or "Order cancelled.", user)
+        order.expires_at = None
+    elif target in (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED):
+        _refund(order, _refund_amount(order, target, amount), reason, user)
+    order.status = target
+
+
+def _record(order: Order, current: OrderStatus, target: OrderStatus, user: User | None, note: str | None, at: datetime) -> None:
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise ValidationError("Note too long.", errors={"note": [f"At most {MAX_NOTE} characters."]})
+    order.history.append(OrderStatusChange(from_status=current.value, to_status=target.value, by_user_id=user.id if user else None, at=at, note=note))
+
+
+def transition(user: User, public_id: str, to: str, *, amount: int | None = None, reason: str | None = None, note: str | None = None) -> Order:
+    """Move the order ``public_id`` to status ``to`` as ``user`` (its buyer or its seller)."""
+    target = _target(to)
+    order, roles = visible_order(user, public_id, lock=True)
+    current = order.status
+    try:
+        _apply(order, target, roles, user, amount=amount, reason=reason)
+        _record(order, current, target, user, note, utcnow())
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    if target in NOTIFIED:
+        send_task("market.send_order_email", order.id, NOTIFIED[target])
+    return order
+
+
+def expire_overdue(now: datetime | None = None) -> int:
+    """Expire unpaid (or unaccepted cash-on-delivery) orders past their time; their stock goes back. One transaction each."""
+    now = now or utcnow()
+    ids = list(
+        db.session.scalars(
+            select(Order.id).where(Order.status == OrderStatus.PENDING_PAYMENT, Order.expires_at < now).order_by(Order.id).limit(EXPIRY_BATCH)
+        )
+    )
+    db.session.rollback()
+    expired = 0
+    for order_id in ids:
+        statement = select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
+        if db.session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)  # an order being accepted right now is left to its request
+        order = db.session.scalar(statement)
+        if order is None or order.status is not OrderStatus.PENDING_PAYMENT or order.expires_at is None or order.expires_at >= now:
+            db.session.rollback()
+            continue
+        _apply(order, OrderStatus.EXPIRED, {states.SYSTEM}, None, amount=None, reason=None)
+        _record(order, OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, None, "The reservation lapsed.", now)
+        db.session.commit()
+        expired += 1
+    return expired

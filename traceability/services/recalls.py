@@ -1,0 +1,116 @@
+"""Recalls: a lot and everything made from it marked as recalled, with the reason, in one transaction.
+
+Who may recall: whoever may act for the lot's custodian, or a department
+officer. The lots reached are the recalled lot and all its descendants (one
+recursive query, ``lineage.related_ids``), wherever they are now and whoever
+holds them: that is the point of a recall. Each gets an EPCIS ObjectEvent
+OBSERVE with bizStep ``holding`` and disposition ``recalled`` through the ledger,
+so the recall is part of every affected lot's hash-chained history.
+
+A lot already reached by an earlier recall is not marked twice; a recall that
+would reach no new lot is refused (409). ``recall_status(batch)`` is what the
+public trace page shows at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from core.accounts.models import Membership, Organization, OrganizationKind, User
+from core.errors import Conflict, PermissionDenied, ValidationError
+from core.extensions import db
+from traceability.errors import BatchNotFoundError
+from traceability.geometry import N_
+from traceability.models import Batch, EventType, QuantityRole, Recall, RecalledBatch
+from traceability.services import ledger
+from traceability.services.access import Reader, find_batch
+from traceability.services.lineage import DESCENDANTS, related_ids
+
+REASON_MIN, REASON_MAX = 5, 2000
+MSG_REASON = N_("Say why the lot is recalled (at least 5 characters).")
+MSG_REASON_TOO_LONG = N_("At most 2,000 characters.")
+
+
+@dataclass(frozen=True)
+class RecallResult:
+    recall: Recall
+    batch_code: str
+    organization_name: str
+    affected: list[str]  # codes of the lots this recall marked: the recalled lot first, then by code
+
+
+def _reason(text: object) -> str:
+    reason = " ".join(str(text or "").split())
+    if len(reason) < REASON_MIN:
+        raise ValidationError("The reason is missing.", errors={"reason": [MSG_REASON]})
+    if len(reason) > REASON_MAX:
+        raise ValidationError("The reason is too long.", errors={"reason": [MSG_REASON_TOO_LONG]})
+    return reason
+
+
+def _department_of(user: User) -> int | None:
+    return db.session.scalar(
+        select(Membership.organization_id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.user_id == user.id, Organization.kind == OrganizationKind.DEPARTMENT)
+        .order_by(Membership.organization_id)
+        .limit(1)
+    )
+
+
+def recall(user: User, code: str, reason: object) -> RecallResult:
+    """Recall lot ``code`` and every lot made from it; 404 if the user may not see it, 403 if they only read it."""
+    reader = Reader(user)
+    batch = find_batch(code)
+    if batch is None or not reader.may_read(batch):
+        raise BatchNotFoundError(code)
+    holder = reader.may_act(batch)
+    if not holder and not reader.sees_all:
+        raise PermissionDenied(f"Only the holder of lot {batch.code} or a department officer may recall it.")
+    cleaned = _reason(reason)
+
+    reached = {batch.id} | related_ids(batch.id, DESCENDANTS)
+    locked = ledger.lock_batches(reached)
+    # Read after the lock: a recall committed meanwhile has marked its lots already.
+    already = set(db.session.scalars(select(RecalledBatch.batch_id).where(RecalledBatch.batch_id.in_(reached))))
+    new_ids = sorted(reached - already)
+    if not new_ids:
+        raise Conflict(f"Lot {batch.code} and every lot made from it are already recalled.")
+    organization_id = batch.custodian_id if holder else (_department_of(user) or batch.custodian_id)
+    entry = Recall(batch_id=batch.id, reason=cleaned, by_id=user.id, organization_id=organization_id)
+    db.session.add(entry)
+    db.session.flush()
+    for batch_id in new_ids:
+        lot = locked[batch_id]
+        event = ledger.append_event(
+            type=EventType.OBJECT, action="OBSERVE", operation="recall", biz_step="holding", disposition="recalled",
+            organization_id=organization_id, user_id=user.id, note=cleaned,
+            movements=[ledger.Movement(lot, QuantityRole.OBSERVED, lot.quantity_remaining)],
+            extra={"recall": {"recall_id": entry.id, "recalled_lot": batch.code}},
+        )  # fmt: skip
+        db.session.add(RecalledBatch(recall_id=entry.id, batch_id=lot.id, event_id=event.id))
+    codes = sorted((locked[i].code for i in new_ids if i != batch.id))
+    affected = ([batch.code] if batch.id in new_ids else []) + codes
+    batch_code = batch.code
+    organization_name = db.session.scalar(select(Organization.name).where(Organization.id == organization_id)) or ""
+    db.session.commit()
+    return RecallResult(entry, batch_code, organization_name, affected)
+
+
+def recall_status(batch: Batch) -> Recall | None:
+    """The latest recall that reached ``batch`` (its own, or one of a lot it was made from); None if none did."""
+    return recall_statuses([batch.id]).get(batch.id)
+
+
+def recall_statuses(batch_ids: Iterable[int]) -> dict[int, Recall]:
+    """The latest recall reaching each of ``batch_ids`` (absent when none did), in one query."""
+    ids = list(set(batch_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(RecalledBatch.batch_id, Recall).join(Recall, Recall.id == RecalledBatch.recall_id).where(RecalledBatch.batch_id.in_(ids)).order_by(Recall.at, Recall.id)
+    ).all()
+    return {batch_id: entry for batch_id, entry in rows}  # later rows (newer recalls) win
