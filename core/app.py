@@ -15,7 +15,7 @@ from core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 # Celery task modules of the domains, imported by the app and the worker (core's own come with core.tasks).
-TASK_MODULES: tuple[str, ...] = ("traceability.tasks",)
+TASK_MODULES: tuple[str, ...] = ("traceability.tasks", "market.tasks")
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
@@ -93,8 +93,10 @@ def register_blueprints(app: Flask) -> None:
     from traceability.api import blueprints as traceability_api
     from traceability.views import bp as traceability_views
     from traceability.views.resolver import bp as resolver_views
+    from market.api import blueprints as market_api
+    from market.views import bp as market_views
 
-    for blueprint in (accounts_api.blp, geo_api.blp, files_api.blp, *traceability_api()):
+    for blueprint in (accounts_api.blp, geo_api.blp, files_api.blp, *traceability_api(), *market_api()):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(health_bp)
@@ -104,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(geo_views.bp)
     app.register_blueprint(traceability_views)
     app.register_blueprint(resolver_views)
+    app.register_blueprint(market_views)
 
 
 def register_errorhandlers(app: Flask) -> None:

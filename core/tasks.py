@@ -33,6 +33,7 @@ from flask import Flask
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "purge-login-failures": {"task": "core.purge_login_failures", "schedule": 15 * 60.0},
     "purge-idempotency-records": {"task": "core.purge_idempotency_records", "schedule": 60 * 60.0},
+    "release-expired-reservations": {"task": "market.release_expired_reservations", "schedule": 60.0},
 }
 
 

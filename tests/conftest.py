@@ -29,14 +29,13 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` prove PostgreSQL behaviour (row locks): they run in the PostgreSQL pass only.
+    """Tests marked ``postgres`` (row locks) run in the PostgreSQL pass only, ``sqlite`` ones (pragmas) in the SQLite pass.
 
-    They are deselected, not skipped, in the SQLite pass, which `make test` follows with the PostgreSQL one.
+    They are deselected, not skipped: `make test` runs both passes, so each runs where it means something.
     """
-    if os.environ.get("TEST_DATABASE") == "postgres":
-        return
-    selected = [item for item in items if "postgres" not in item.keywords]
-    deselected = [item for item in items if "postgres" in item.keywords]
+    other = "sqlite" if os.environ.get("TEST_DATABASE") == "postgres" else "postgres"
+    selected = [item for item in items if other not in item.keywords]
+    deselected = [item for item in items if other in item.keywords]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

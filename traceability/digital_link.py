@@ -4,7 +4,7 @@ A batch with a GTIN is identified on the web as ``<base>/01/<GTIN-14>/10/<lot>``
 (GS1 Digital Link URI syntax 1.4): the GTIN is the primary key, the lot (AI 10)
 qualifies it, and further qualifiers come in the order the standard fixes for a
 GTIN: consumer product variant (22), lot (10), serial (21). Data attributes such
-as the harvest date (7007, YYMMDD or a YYMMDDYYMMDD range) or the net weight in kg
+as the harvest date (7007, YYMMDD) or the net weight in kg
 (310n, six digits with n decimals) go in the query string.
 
 A batch without a lot number uses its public code as the lot: codes are eight
@@ -103,13 +103,14 @@ def gtin14(text: str) -> str:
     return text.zfill(14)
 
 
-def harvest_attribute(start: date | None, end: date | None = None) -> str | None:
-    """AI (7007) harvest date: YYMMDD, or YYMMDDYYMMDD for a range."""
-    if start is None:
-        return None
-    if end is None or end == start:
-        return start.strftime("%y%m%d")
-    return start.strftime("%y%m%d") + end.strftime("%y%m%d")
+def harvest_attribute(day: date) -> str:
+    """AI (7007) harvest date as YYMMDD.
+
+    GS1 also allows a YYMMDDYYMMDD range, but biip (the validator we check our
+    links with) cannot read one, so a lot harvested over several days is given by
+    its last day, the day its produce was complete.
+    """
+    return day.strftime("%y%m%d")
 
 
 def net_weight_attribute(kg: Decimal) -> tuple[str, str] | None:
@@ -134,14 +135,14 @@ def build(
     lot: str | None,
     *,
     serial: str | None = None,
-    harvest: tuple[date | None, date | None] | None = None,
+    harvest_date: date | None = None,
     net_weight_kg: Decimal | None = None,
 ) -> str:
     """A Digital Link URI for a GTIN and lot, with the harvest date and net weight as data attributes if given."""
     link = DigitalLink(gtin=gtin14(gtin), lot=lot, serial=serial)
     attributes: dict[str, str] = {}
-    if harvest is not None and (value := harvest_attribute(*harvest)):
-        attributes[AI_HARVEST_DATE] = value
+    if harvest_date is not None:
+        attributes[AI_HARVEST_DATE] = harvest_attribute(harvest_date)
     if net_weight_kg is not None and (weight := net_weight_attribute(net_weight_kg)):
         attributes[weight[0]] = weight[1]
     uri = link.uri(base_url)

@@ -7,9 +7,11 @@ service imports this module.
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 
-from traceability.services import labels
+from traceability.services import labels, scans
 
 
 # Idempotent (a rerun redraws the same file under the same key), so a worker that dies
@@ -17,3 +19,10 @@ from traceability.services import labels
 @shared_task(name="traceability.render_label_sheet", acks_late=True)
 def render_label_sheet(job_id: int) -> None:
     labels.render_label_job(job_id)
+
+
+# Counting is not idempotent (a redelivered task would count a view twice), so the
+# task is acknowledged early: a lost view is better than an invented one.
+@shared_task(name="traceability.record_scan")
+def record_scan(batch_id: int, day: str) -> None:
+    scans.record_scan(batch_id, date.fromisoformat(day))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from core.accounts.models import User
 from core.accounts.permissions import actable_organization_ids
@@ -107,8 +108,13 @@ def _copy_source(listing: Listing, source: ListingSource) -> None:
     listing.batch_id, listing.batch_code = source.id, source.code
     listing.commodity, listing.product, listing.grade = source.commodity, source.product, source.grade
     listing.eudr_ready = bool(source.eudr_ready)
-    listing.communes = [ListingCommune(commune_code=code) for code in source.commune_codes]
-    listing.certifications = [ListingCertification(type=kind) for kind in source.certifications]
+    # Kept rows stay (a replaced collection would insert the new rows before deleting the old, against the unique key).
+    listing.communes = [c for c in listing.communes if c.commune_code in source.commune_codes] + [
+        ListingCommune(commune_code=code) for code in source.commune_codes if code not in {c.commune_code for c in listing.communes}
+    ]
+    listing.certifications = [c for c in listing.certifications if c.type in source.certifications] + [
+        ListingCertification(type=kind) for kind in source.certifications if kind not in {c.type for c in listing.certifications}
+    ]
 
 
 @dataclass
@@ -232,13 +238,19 @@ def update_listing(user: User, public_id: str, **values) -> Listing:
     return listing
 
 
-def seller_listings(user: User, organization_id: int, *, offset: int = 0, limit: int = 20) -> tuple[list[Listing], int]:
-    """Every listing of an organization the user acts for (drafts included), newest first."""
-    if organization_id not in actable_organization_ids(user):
+def own_listings(user: User, organization_id: int | None = None, *, offset: int = 0, limit: int = 20) -> tuple[list[Listing], int]:
+    """Listings of the organizations the user acts for (or of one of them), drafts included, newest first."""
+    ids = actable_organization_ids(user)
+    if organization_id is not None:
+        ids &= {organization_id}
+    if not ids:
         return [], 0
-    query = select(Listing).where(Listing.seller_id == organization_id)
+    query = select(Listing).where(Listing.seller_id.in_(ids))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    found = db.session.scalars(query.order_by(Listing.created_at.desc(), Listing.id.desc()).offset(offset).limit(limit)).all()
+    found = db.session.scalars(
+        query.options(selectinload(Listing.communes), selectinload(Listing.certifications))
+        .order_by(Listing.created_at.desc(), Listing.id.desc()).offset(offset).limit(limit)
+    ).all()
     return list(found), total
 
 

@@ -171,9 +171,12 @@ def place_orders(user: User, *, items: list[dict], payment_method: str, delivery
         for line in order.lines:
             db.session.add(Reservation(listing_id=line.listing_id, order_id=order.id, order_line_id=line.id, quantity_g=line.quantity_g, expires_at=order.expires_at))
         orders.append(order)
+    placed = [order.id for order in orders]
     db.session.commit()
-    for order in orders:
-        send_task("market.send_order_email", order.id, "placed")
+    # By id, read before the commit: touching the orders now would open a new transaction (on SQLite,
+    # the write lock) while an eager task runs in its own session.
+    for order_id in placed:
+        send_task("market.send_order_email", order_id, "placed")
     return orders
 
 

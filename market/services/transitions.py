@@ -126,9 +126,10 @@ def transition(user: User, public_id: str, to: str, *, amount: int | None = None
     except Exception:
         db.session.rollback()
         raise
+    order_id = order.id
     db.session.commit()
     if target in NOTIFIED:
-        send_task("market.send_order_email", order.id, NOTIFIED[target])
+        send_task("market.send_order_email", order_id, NOTIFIED[target])
     return order
 
 

@@ -10,11 +10,13 @@ from traceability.models.events import ErrorDeclaration, Event, EventQuantity, E
 from traceability.models.labels import LabelFormat, LabelJob, LabelJobStatus
 from traceability.models.plots import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 from traceability.models.recalls import Recall, RecalledBatch
+from traceability.models.scans import BatchScanDay
 
 __all__ = [
     "Batch",
     "BatchLink",
     "BatchPlot",
+    "BatchScanDay",
     "BatchStatus",
     "Certificate",
     "CertificatePlot",

@@ -42,7 +42,7 @@ from traceability.models import (
 )
 from traceability.services import ledger
 from traceability.services.access import Reader, check_actable, lock_actable, readable_batch
-from traceability.services.batches import add_plots, check_not_consumed, new_batch
+from traceability.services.batches import add_plots, mark_consumed_if_empty, new_batch
 from traceability.services.eudr import readiness_many
 
 SALE_SPLIT_STEP = "repackaging"
@@ -247,7 +247,7 @@ def ship_to_buyer(
             movements=[ledger.Movement(parent, QuantityRole.INPUT, amount), ledger.Movement(child, QuantityRole.OUTPUT, amount)],
         )  # fmt: skip
         db.session.add(BatchLink(parent_id=parent.id, child_id=child.id, event_id=split.id, quantity=ledger.quantize(amount)))
-        check_not_consumed(parent)
+        mark_consumed_if_empty(parent)
         shipped = ledger.append_event(
             type=EventType.OBJECT, action="OBSERVE", operation="ship", biz_step="shipping", disposition="in_transit",
             organization_id=parent.custodian_id, user_id=user.id, event_time=when,

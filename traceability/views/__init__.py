@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("traceability", __name__)
 
-from traceability.views import batches, labels, plots, public  # noqa: E402,F401  (routes register on bp)
+from traceability.views import batches, labels, operations, plots, public  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,62 @@
+"""Orders: checkout (one order per seller), reading, and moving through the state machine."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.security import BEARER, api_user, auth_required
+from market.schemas import OrderCreateSchema, OrderQuerySchema, OrderSchema, OrdersResultSchema, TransitionSchema
+from market.services import orders, transitions
+from market.services.describe import describe_orders
+
+blp = Blueprint("market_orders", __name__, description="Marketplace orders, reservations and fulfilment")
+
+
+@blp.route("/orders")
+class Orders(MethodView):
+    @blp.doc(security=BEARER)
+    @auth_required
+    @blp.arguments(OrderCreateSchema)
+    @blp.response(201, OrdersResultSchema)
+    def post(self, data):
+        """Check out: reserve every item and make one order per seller (all or nothing; 409 when stock ran out)."""
+        user = api_user()
+        return {"orders": describe_orders(orders.place_orders(user, **data), user)}
+
+    @blp.doc(security=BEARER)
+    @auth_required
+    @blp.arguments(OrderQuerySchema, location="query")
+    @blp.response(200, OrderSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """Orders your organizations placed (role=buyer) or received (role=seller), newest first."""
+        p = pagination_parameters
+        user = api_user()
+        found, p.item_count = orders.list_orders(user, role=query.get("role"), status=query.get("status"), offset=p.first_item, limit=p.page_size)
+        return describe_orders(found, user)
+
+
+@blp.route("/orders/<order_id>")
+class OrderById(MethodView):
+    @blp.doc(security=BEARER)
+    @auth_required
+    @blp.response(200, OrderSchema)
+    def get(self, order_id):
+        """One order you buy or sell in, with its lines, totals, payment instructions and status history."""
+        user = api_user()
+        order, _roles = orders.visible_order(user, order_id)
+        return describe_orders([order], user)[0]
+
+
+@blp.route("/orders/<order_id>/transitions")
+class OrderTransitions(MethodView):
+    @blp.doc(security=BEARER)
+    @auth_required
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, OrderSchema)
+    def post(self, data, order_id):
+        """Move the order to another status; 409 with ``current_status`` when that is impossible from where it is."""
+        user = api_user()
+        order = transitions.transition(user, order_id, data.pop("to"), **data)
+        return describe_orders([order], user)[0]

@@ -1,0 +1,89 @@
+"""Scan counts: how many times a batch's public trace page was opened, by day.
+
+What counts: a full page (200) sent to something that is not a robot. A 304
+answer is a browser re-checking a page it already shows, not a new look, so it
+is not counted; nor are HEAD requests, link previewers (Zalo, Facebook, ...)
+or crawlers. Nothing about the visitor is kept: no IP address, no cookie, no
+User-Agent, only a counter per batch and Vietnam calendar day. The count is
+written by a Celery task sent after the response has gone out
+(``traceability.record_scan``), so a page view never waits for it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.accounts.models import User
+from core.db import utcnow
+from core.errors import PermissionDenied, ValidationError
+from core.extensions import db
+from traceability.errors import BatchNotFoundError
+from traceability.models import BatchScanDay
+from traceability.services.access import Reader, find_batch
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+# Robots, crawlers and the fetchers behind link previews in chat apps and social networks.
+_ROBOT = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|facebookcatalog|zalo|whatsapp|telegram|skype|viber|"
+    r"discord|slack|embedly|quora link|pinterest|vkshare|w3c_validator|headless|python-requests|curl|wget|httpclient",
+    re.IGNORECASE,
+)
+
+
+def is_robot(user_agent: str | None) -> bool:
+    """Whether a User-Agent is a robot or a link previewer; a missing one counts as a robot."""
+    return not user_agent or _ROBOT.search(user_agent) is not None
+
+
+def scan_day(moment: datetime | None = None) -> date:
+    """The Vietnam calendar day of ``moment`` (now by default): a scan at 06:30 in Hà Nội is that day's, not UTC's."""
+    return (moment or utcnow()).astimezone(VIETNAM).date()
+
+
+def record_scan(batch_id: int, day: date) -> None:
+    """Add one view of batch ``batch_id`` on ``day``: one UPSERT, safe when many workers count the same row."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(BatchScanDay).values(batch_id=batch_id, day=day, count=1)
+    statement = statement.on_conflict_do_update(index_elements=["batch_id", "day"], set_={"count": BatchScanDay.count + 1})
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def scan_counts(user: User | None, code: str, *, start: date | None = None, end: date | None = None) -> dict:
+    """Views of batch ``code`` per day from ``start`` to ``end`` (the last 30 days by default), for its custodian.
+
+    Only whoever may act for the custodian sees them: a reader who may not act
+    (a department officer, a receiver while in transit) gets 403, anyone else 404.
+    Every day of the range is listed, days without views with 0.
+    """
+    reader = Reader(user)
+    batch = find_batch(code)
+    if batch is None or not reader.may_read(batch):
+        raise BatchNotFoundError(code)
+    if not reader.may_act(batch):
+        raise PermissionDenied(f"Only the holder of lot {batch.code} sees how often its page was opened.")
+    end = end or scan_day()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise ValidationError("The range ends before it starts.", errors={"start": ["The first day must not be after the last day."]})
+    if (end - start).days + 1 > MAX_DAYS:
+        raise ValidationError("The range is too long.", errors={"start": [f"Ask for at most {MAX_DAYS} days at a time."]})
+    counted = dict(
+        db.session.execute(
+            select(BatchScanDay.day, BatchScanDay.count).where(BatchScanDay.batch_id == batch.id, BatchScanDay.day >= start, BatchScanDay.day <= end)
+        ).all()
+    )
+    overall = db.session.scalar(select(func.coalesce(func.sum(BatchScanDay.count), 0)).where(BatchScanDay.batch_id == batch.id)) or 0
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    per_day = [{"day": day, "count": counted.get(day, 0)} for day in days]
+    return {"batch_code": batch.code, "start": start, "end": end, "total": sum(row["count"] for row in per_day), "all_time": overall, "days": per_day}

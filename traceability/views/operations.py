@@ -1,0 +1,240 @@
+"""Operations pages for processors and co-ops: merge lots, transform them, ship one, see shipments, declare an error.
+
+Each page acts for the user's current organization. A form that cannot be
+accepted is shown again with what was typed and the service's field messages
+(422, or 409 when something changed meanwhile). The service numbers the lots
+and outputs it was given; the forms name fields by lot code and row, so field
+errors are renamed on the way back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.accounts import directory
+from core.accounts.current import current_organization
+from core.accounts.forms import KIND_LABELS
+from core.accounts.messages import N_
+from core.errors import Conflict, DomainError, ValidationError
+from traceability import catalog
+from traceability.services import corrections, custody, operations, shipments_query
+from traceability.services.corrections import REASONS
+from traceability.views import bp
+from traceability.views.batches import MEASUREMENT_LABELS, STEP_LABELS
+
+OUTPUT_ROWS = 3
+YIELD_REFUSED = "The yield is outside the usual range."  # the detail operations.transform refuses a yield with
+CHOOSE_RECEIVER = N_("Choose who receives the lot.")
+REFERENCE_TOO_LONG = N_("At most 100 characters.")
+REFERENCE_LENGTH = 100  # shipments.reference
+CHOOSE_REASON = N_("Say whether the record did not happen or holds wrong data.")
+# Fixed messages the services give (no number in them), marked so that these pages show them translated.
+SERVICE_MESSAGES = (
+    N_("Choose at least two different lots to merge."),
+    N_("Only lots of the same product and grade can be merged."),
+    N_("All batches must be held by the same organization."),
+    N_("Some merged lots are EUDR-ready and others are not: the merged lot is not EUDR-ready."),
+    N_("Give each input lot once, at least one."),
+    N_("Give at least one output."),
+    N_("All inputs must be the same product."),
+    N_("All outputs of one transformation are the same product (grades may differ)."),
+    N_("The latex lots need their DRC to check the yield."),
+    N_("The lot is already held by this organization."),
+    N_("This event was already corrected."),
+    N_("Only a harvest's quantity is corrected this way (reason incorrect_data)."),
+    N_("Enter a number."),
+    N_("Enter a quantity above zero."),
+    N_("Choose a step."),
+)
+
+
+def _organization():
+    organization = current_organization()
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def _values():
+    """What was typed: the form after a POST, the query string (e.g. a lot chosen on its page) on a GET."""
+    return request.form if request.method == "POST" else request.args
+
+
+def _errors(error: DomainError, known: set[str], rename: Callable[[str], str] = lambda key: key) -> dict[str, list[str]]:
+    """The error's field messages under the form's field names; those of no field on the form go on top of it."""
+    errors: dict[str, list[str]] = {}
+    for key, messages in (error.errors or {}).items():
+        name = rename(key)
+        errors.setdefault(name if name in known else "_form", []).extend(messages)
+    if not errors:
+        errors["_form"] = [error.detail]
+    return errors
+
+
+def _indexed(key: str, prefix: str) -> tuple[int, str] | None:
+    """("inputs.2.quantity", "inputs") → (2, "quantity")."""
+    head, _dot, rest = key.partition(".")
+    index, _dot, field = rest.partition(".")
+    return (int(index), field) if head == prefix and index.isdigit() else None
+
+
+@bp.route("/batches/merge", methods=["GET", "POST"])
+@login_required
+def merge_new():
+    organization = _organization()
+    template = "traceability/operations/merge.html"
+    values = _values()
+    # A lot's page links here with its product and grade: only lots like it can be merged with it.
+    grade = request.args.get("grade")
+    lots = shipments_query.usable_lots(current_user, organization.id, product=request.args.get("product") or None, grade=grade)
+    context = {"organization": organization, "lots": lots}
+    if request.method == "GET":
+        return render_template(template, values=values, errors={}, **context)
+    try:
+        merged, warnings = operations.merge(current_user, values.getlist("code"), note=values.get("note") or None)
+    except (ValidationError, Conflict) as error:
+        return render_template(template, values=values, errors=_errors(error, {"inputs", "note"}), **context), error.status
+    flash(_("Lots merged into lot %(code)s.", code=merged.code), "success")
+    for warning in warnings:
+        flash(_(warning), "warning")
+    return redirect(url_for("traceability.batch_detail", code=merged.code), code=303)
+
+
+def _output_products(input_product: str | None) -> list[tuple[str, str]]:
+    """Product forms a transformation may make (from ``input_product`` when it is known)."""
+    inputs = [input_product] if input_product in catalog.PRODUCTS else list(catalog.PRODUCTS)
+    return [(p.code, str(p.name)) for p in catalog.PRODUCTS.values() if any(catalog.conversion_band(i, p.code) for i in inputs)]
+
+
+def _transform_rename(codes: list[str], rows: list[int]) -> Callable[[str], str]:
+    def rename(key: str) -> str:
+        found = _indexed(key, "inputs")
+        if found and found[0] < len(codes):
+            return f"input_qty_{codes[found[0]]}"
+        found = _indexed(key, "outputs")
+        if found and found[1] in ("product", "unit"):
+            return found[1]
+        if found and found[1] in ("grade", "quantity") and found[0] < len(rows):
+            return f"output_{found[1]}.{rows[found[0]]}"
+        return "outputs" if found else key
+
+    return rename
+
+
+@bp.route("/batches/transform", methods=["GET", "POST"])
+@login_required
+def transform_new():
+    organization = _organization()
+    template = "traceability/operations/transform.html"
+    values = _values()
+    product = request.args.get("product") or None
+    context = {
+        "organization": organization, "lots": shipments_query.usable_lots(current_user, organization.id, product=product),
+        "product_options": _output_products(product), "steps": STEP_LABELS, "rows": range(OUTPUT_ROWS),
+    }  # fmt: skip
+    if request.method == "GET":
+        return render_template(template, values=values, errors={}, show_reason=False, **context)
+    codes = values.getlist("input_code")
+    grades, quantities = values.getlist("output_grade"), values.getlist("output_quantity")
+    rows = [i for i in range(OUTPUT_ROWS) if (quantities[i:i + 1] or [""])[0].strip() or (grades[i:i + 1] or [""])[0].strip()]
+    unit = values.get("unit") or "kg"
+    try:
+        event, lots = operations.transform(
+            current_user, inputs=[{"code": code, "quantity": values.get(f"input_qty_{code}", "").strip() or None} for code in codes],
+            outputs=[{"product": values.get("product"), "grade": grades[i].strip() or None, "quantity": quantities[i], "unit": unit} for i in rows],
+            step=values.get("step", ""), reason=values.get("reason") or None, note=values.get("note") or None,
+            event_time=values.get("event_time") or None,
+        )  # fmt: skip
+    except (ValidationError, Conflict) as error:
+        refused_for_yield = error.detail == YIELD_REFUSED
+        known = {"inputs", "outputs", "product", "unit", "step", "event_time", "note", "reason"} | {f"input_qty_{code}" for code in codes}
+        known |= {f"output_{name}.{i}" for name in ("grade", "quantity") for i in rows}
+        errors = _errors(error, known, _transform_rename(codes, rows))
+        show_reason = refused_for_yield or bool(values.get("reason", "").strip())
+        return render_template(template, values=values, errors=errors, show_reason=show_reason, yield_refused=refused_for_yield, **context), error.status
+    flash(_("Transformation recorded: %(count)d new lots.", count=len(lots)), "success")
+    if event.anomaly_reason:
+        flash(_("The yield is unusual; your reason is recorded and shown to the department."), "warning")
+    return redirect(url_for("traceability.batch_detail", code=lots[0].code), code=303)
+
+
+@bp.route("/batches/<code>/ship", methods=["GET", "POST"])
+@login_required
+def ship(code):
+    lot = shipments_query.actable_lot(current_user, code)
+    template = "traceability/operations/ship.html"
+    values = _values()
+    receivers = directory.search_organizations(values.get("q"), exclude_ids=[lot["custodian_id"]])
+    context = {"batch": lot, "kind_labels": KIND_LABELS, "min_query": directory.MIN_QUERY_LENGTH}
+    if request.method == "GET":
+        return render_template(template, values=values, errors={}, receivers=receivers, **context)
+    chosen_id = values.get("to_organization_id", "")
+    chosen = directory.public_organization(int(chosen_id)) if chosen_id.isdigit() else None
+    if chosen is not None and chosen not in receivers:
+        receivers.insert(0, chosen)
+    problems = {"to_organization_id": [CHOOSE_RECEIVER]} if chosen is None else {}
+    if len(values.get("reference", "").strip()) > REFERENCE_LENGTH:
+        problems["reference"] = [REFERENCE_TOO_LONG]
+    try:
+        if problems:
+            raise ValidationError("Some fields are not valid.", errors=problems)
+        custody.ship(current_user, lot["code"], to_organization_id=chosen.id, reference=values.get("reference"), note=values.get("note"))
+    except (ValidationError, Conflict) as error:
+        return render_template(template, values=values, errors=_errors(error, {"to_organization_id", "reference", "note"}), receivers=receivers, **context), error.status
+    flash(_("Lot %(code)s is on its way to %(name)s. It stays in transit until they confirm receipt.", code=lot["code"], name=chosen.name), "success")
+    return redirect(url_for("traceability.batch_detail", code=lot["code"]), code=303)
+
+
+@bp.route("/shipments")
+@login_required
+def shipment_list():
+    organization = _organization()
+    shipments = shipments_query.open_shipments(current_user, organization.id)
+    return render_template("traceability/operations/shipments.html", organization=organization, **shipments)
+
+
+def _correction_rename(measured: list[dict]) -> Callable[[str], str]:
+    def rename(key: str) -> str:
+        if not key.startswith("corrective."):
+            return key
+        field = key.removeprefix("corrective.")
+        found = _indexed(field, "measurements")
+        if found and found[0] < len(measured):
+            return f"m_{measured[found[0]]['type']}"
+        return {"note": "step_note", "batch_code": "step"}.get(field, field)
+
+    return rename
+
+
+@bp.route("/batches/<code>/events/<int:event_id>/correction", methods=["GET", "POST"])
+@login_required
+def correction_new(code, event_id):
+    batch, event = shipments_query.event_to_correct(current_user, code, event_id)
+    template = "traceability/operations/correction.html"
+    context = {"batch": batch, "event": event, "steps": STEP_LABELS, "measurement_labels": MEASUREMENT_LABELS, "reasons": REASONS}
+    values = _values()
+    if request.method == "GET":
+        return render_template(template, values=values, errors={}, **context)
+    measured = [{"type": kind, "value": values.get(f"m_{kind}")} for kind in MEASUREMENT_LABELS if values.get(f"m_{kind}", "").strip()]
+    corrective = None
+    if values.get("step"):
+        corrective = {
+            "batch_code": batch["code"], "step": values["step"], "event_time": values.get("event_time") or None,
+            "measurements": measured, "note": values.get("step_note") or None,
+        }  # fmt: skip
+    try:
+        if values.get("reason") not in REASONS:
+            raise ValidationError("No reason chosen.", errors={"reason": [CHOOSE_REASON]})
+        corrections.correct(
+            current_user, event_id, reason=values["reason"], note=values.get("note") or None, corrective=corrective,
+            quantity=values.get("quantity", "").strip() or None,
+        )  # fmt: skip
+    except (ValidationError, Conflict) as error:
+        known = {"reason", "note", "quantity", "step", "event_time", "step_note"} | {f"m_{kind}" for kind in MEASUREMENT_LABELS}
+        return render_template(template, values=values, errors=_errors(error, known, _correction_rename(measured)), **context), error.status
+    flash(_("The error is recorded. The original record stays visible, marked as corrected."), "success")
+    return redirect(url_for("traceability.batch_detail", code=batch["code"]), code=303)
