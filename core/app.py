@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from traceability.api import blueprints as traceability_api
     from traceability.views import bp as traceability_views
     from traceability.views.resolver import bp as resolver_views
+    from traceability.views.trace import bp as trace_views
     from market.api import blueprints as market_api
     from market.views import bp as market_views
 
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(geo_views.bp)
     app.register_blueprint(traceability_views)
     app.register_blueprint(resolver_views)
+    app.register_blueprint(trace_views)
     app.register_blueprint(market_views)
 
 
@@ -136,6 +138,7 @@ def seed_demo_command() -> None:
 
     from core import seed
     from core.extensions import db
+    from market.demo import seed_market_demo
     from traceability.demo import seed_traceability
 
     if current_app.config["NONGSAN_ENV"] == "production":
@@ -146,6 +149,7 @@ def seed_demo_command() -> None:
     world = seed.seed_accounts()
     db.session.commit()
     lots = seed_traceability(world.users, world.orgs)
+    listings = seed_market_demo(world.users, world.orgs, lots)
     click.echo(f"Demo season loaded. Every demo login uses the password: {seed.DEMO_PASSWORD}")
     for who, login, organization in world.logins:
         click.echo(f"  {login:<28} {who} — {organization}")
@@ -153,3 +157,4 @@ def seed_demo_command() -> None:
     click.echo("Trace pages of demo lots:")
     for name, lot in lots.items():
         click.echo(f"  {name:<20} {base}/t/{lot.code}")
+    click.echo(f"Marketplace ({len(listings)} demo listings): {base}/market")

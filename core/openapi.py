@@ -1,8 +1,36 @@
-"""The flask-smorest ``Api`` with RFC 7807 errors and bearer-token security in the document."""
+"""The flask-smorest ``Api`` with RFC 7807 errors, bearer-token security and ``page``/``per_page`` paging."""
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_smorest import Api
+from flask_smorest import pagination as _pagination
+
+_smorest_pagination_schema = _pagination._pagination_parameters_schema_factory
+
+
+def _per_page_pagination_schema(def_page: int, def_page_size: int, def_max_page_size: int) -> type[ma.Schema]:
+    """Our API convention names the page size ``per_page`` (smorest says ``page_size``).
+
+    flask-smorest builds its paging schema in this one module-level factory; wrapping it
+    renames the query parameter for every paginated endpoint and in the OpenAPI document,
+    while views keep reading ``pagination_parameters.page_size``. Pinned flask-smorest
+    (0.47.0): tests/integration/core/test_pagination.py fails if an upgrade moves it.
+    """
+    base = _smorest_pagination_schema(def_page, def_page_size, def_max_page_size)
+
+    class PerPagePaginationSchema(base):
+        page_size = ma.fields.Integer(
+            data_key="per_page",
+            load_default=def_page_size,
+            validate=ma.validate.Range(min=1, max=def_max_page_size),
+            metadata={"description": f"Items per page (at most {def_max_page_size})."},
+        )
+
+    return PerPagePaginationSchema
+
+
+_pagination._pagination_parameters_schema_factory = _per_page_pagination_schema
 
 
 class ProblemApi(Api):

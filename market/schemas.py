@@ -32,7 +32,7 @@ class Kilograms(fields.Field):
         return None if value is None else str(value)
 
 
-class Party(Schema):
+class OrderPartySchema(Schema):
     id = fields.Int()
     name = fields.Str(allow_none=True)
 
@@ -123,7 +123,7 @@ class ListingSchema(Schema):
     eudr_ready = fields.Bool(allow_none=True, metadata={"description": "Rubber only: every origin plot is EUDR-compliant"})
     certifications = fields.List(fields.Str())
     commune_codes = fields.List(fields.Str(), metadata={"description": "Communes of the origin plots"})
-    seller = fields.Nested(Party)
+    seller = fields.Nested(OrderPartySchema)
     trace_url = fields.Str(metadata={"description": "The lot's public trace page"})
     trace = fields.Nested(TraceSummarySchema, allow_none=True)
     created_at = fields.AwareDateTime()
@@ -143,14 +143,14 @@ class ListingQuerySchema(Schema):
     mine = fields.Bool(load_default=False, metadata={"description": "Your organizations' listings, drafts and paused ones included (needs a token)"})
 
 
-class AddressSchema(Schema):
+class OrderAddressSchema(Schema):
     commune_code = fields.Str(required=True, metadata={"description": "GSO commune code (since July 2025)"})
     street = fields.Str(load_default=None, allow_none=True)
 
 
-class DeliveryRequestSchema(Schema):
+class OrderDeliveryRequestSchema(Schema):
     method = fields.Str(load_default="pickup", validate=validate.OneOf(("pickup", "delivery")))
-    address = fields.Nested(AddressSchema, load_default=None, allow_none=True)
+    address = fields.Nested(OrderAddressSchema, load_default=None, allow_none=True)
 
 
 class OrderItemSchema(Schema):
@@ -161,7 +161,7 @@ class OrderItemSchema(Schema):
 class OrderCreateSchema(Schema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True, validate=validate.Length(min=1))
     payment_method = fields.Str(required=True, metadata={"description": "cod; card and vietqr answer 422 until they exist"})
-    delivery = fields.Nested(DeliveryRequestSchema, load_default=None)
+    delivery = fields.Nested(OrderDeliveryRequestSchema, load_default=None)
     buyer_organization_id = fields.Int(load_default=None, metadata={"description": "Default: your first organization"})
 
 
@@ -176,7 +176,7 @@ class OrderLineSchema(Schema):
     buyer_trace_url = fields.Str(allow_none=True)
 
 
-class TotalsSchema(Schema):
+class OrderTotalsSchema(Schema):
     subtotal = fields.Int()
     delivery_fee = fields.Int()
     total = fields.Int()
@@ -184,18 +184,18 @@ class TotalsSchema(Schema):
     currency = fields.Str()
 
 
-class DeliveryAddressSchema(Schema):
+class OrderDeliveryAddressSchema(Schema):
     commune_code = fields.Str()
     street = fields.Str(allow_none=True)
     text = fields.Str()
 
 
-class DeliverySchema(Schema):
+class OrderDeliverySchema(Schema):
     method = fields.Str()
-    address = fields.Nested(DeliveryAddressSchema, allow_none=True)
+    address = fields.Nested(OrderDeliveryAddressSchema, allow_none=True)
 
 
-class StatusChangeSchema(Schema):
+class OrderStatusChangeSchema(Schema):
     from_ = fields.Str(data_key="from", attribute="from", allow_none=True)
     to = fields.Str()
     by_user_id = fields.Int(allow_none=True)
@@ -207,16 +207,16 @@ class StatusChangeSchema(Schema):
 class OrderSchema(Schema):
     id = fields.Str()
     status = fields.Str(metadata={"description": " | ".join(ORDER_STATUSES)})
-    buyer = fields.Nested(Party)
-    seller = fields.Nested(Party)
+    buyer = fields.Nested(OrderPartySchema)
+    seller = fields.Nested(OrderPartySchema)
     payment_method = fields.Str()
     lines = fields.List(fields.Nested(OrderLineSchema))
-    totals = fields.Nested(TotalsSchema)
-    delivery = fields.Nested(DeliverySchema)
+    totals = fields.Nested(OrderTotalsSchema)
+    delivery = fields.Nested(OrderDeliverySchema)
     payment_instructions = fields.Dict()
     expires_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Until when the reservation holds"})
     created_at = fields.AwareDateTime()
-    history = fields.List(fields.Nested(StatusChangeSchema))
+    history = fields.List(fields.Nested(OrderStatusChangeSchema))
     next_statuses = fields.List(fields.Str(), metadata={"description": "Where you may move the order now"})
 
 

@@ -28,7 +28,7 @@ class SignUpForm(FlaskForm):
     password = PasswordField(_l("Password (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))])
     org_name = StringField(_l("Name of your farm or business"), validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200)])
     org_kind = SelectField(_l("You are a"), choices=KIND_CHOICES, validate_choice=False)
-    commune_code = StringField(_l("Commune code (optional)"), validators=[Optional(), Length(max=10)])
+    # The address comes from the address picker (core.geo.picker), outside this form.
 
 
 class SignInForm(FlaskForm):
@@ -38,8 +38,7 @@ class SignInForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organization's name.")), Length(max=200)])
-    street = StringField(_l("Street address"), validators=[Optional(), Length(max=300)])
-    commune_code = StringField(_l("Commune code"), validators=[Optional(), Length(max=10)])
+    # The address comes from the address picker (core.geo.picker), outside this form.
 
 
 class MemberForm(FlaskForm):

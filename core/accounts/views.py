@@ -20,6 +20,8 @@ from core.accounts.logins import is_email
 from core.accounts.models import Organization, OrganizationKind, Role
 from core.accounts.permissions import MANAGING_ROLES, can_act_for
 from core.errors import Conflict, DomainError, PermissionDenied, TooManyAttempts, ValidationError
+from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
+from core.geo.services import format_address, get_commune
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,8 +34,9 @@ SIGN_UP_FIELDS = {
     "email": "login",
     "organization.name": "org_name",
     "organization.kind": "org_kind",
-    "organization.commune_code": "commune_code",
 }
+# Service messages about the address, by the picker part they belong to.
+ADDRESS_FIELDS = {"organization.commune_code": "commune_code", "commune_code": "commune_code", "street": "street"}
 HOUSEHOLD_FIELDS = {"owner.name": "owner_name", "owner.phone": "owner_login", "owner.email": "owner_login", "owner.login": "owner_login", "owner.password": "owner_password"}
 
 
@@ -45,18 +48,47 @@ def safe_next(target: str | None, default: str) -> str:
     return default if parts.scheme or parts.netloc else target
 
 
-def show_errors(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:
-    """Put a service's messages on the form's fields (translated), the rest above the form."""
+def show_errors(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None, picker: AddressPicker | None = None) -> None:
+    """Put a service's messages on the form's fields (translated), the rest above the form.
+
+    With a ``picker``, messages about the address go to its parts (the macro translates them).
+    """
     fields = fields or {}
     if not error.errors:
         form.form_errors.append(_(error.detail))
     for key, messages in error.errors.items():
+        if picker is not None and key in ADDRESS_FIELDS:
+            picker.errors.setdefault(ADDRESS_FIELDS[key], []).extend(messages)
+            continue
         field = getattr(form, fields.get(key, key), None)
         translated = [_(message) for message in messages]
         if field is None or key == "csrf_token":
             form.form_errors.extend(translated)
         else:
             field.errors = list(field.errors) + translated
+
+
+def address_accepted(picker: AddressPicker) -> bool:
+    """True when the picker may be saved: a complete address, or none at all.
+
+    An organization may have no address (a buyer abroad, say), so a picker left untouched is
+    not an error (its "choose a commune" message is dropped); anything typed must lead to
+    one commune.
+    """
+    if picker.refresh:
+        return False
+    left_blank = picker.commune is None and not picker.street and not picker.old_address and set(picker.errors) <= {"commune_code"}
+    if left_blank:
+        picker.errors.clear()
+        return True
+    return picker.is_complete
+
+
+def organization_address(organization: Organization) -> str | None:
+    """The stored address as people write it since July 2025: street, commune, province."""
+    if organization.commune_code and get_commune(organization.commune_code):
+        return format_address(organization.commune_code, organization.street)
+    return ", ".join(part for part in (organization.street, organization.commune_code) if part) or None
 
 
 def login_kwargs(login: str) -> dict[str, str]:
@@ -85,21 +117,25 @@ def require_current(*, manage: bool = False) -> Organization:
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up():
     form = SignUpForm()
-    if form.validate_on_submit():
+    picker = read_address_picker(request.form) if form.is_submitted() else new_address_picker()
+    # "Show communes" only redraws the form for another province: no field messages, nothing saved.
+    if form.is_submitted() and not picker.refresh and all([form.validate(), address_accepted(picker)]):
         try:
             user, organization = services.sign_up(
                 name=form.name.data, password=form.password.data, org_name=form.org_name.data, org_kind=form.org_kind.data,
-                commune_code=form.commune_code.data, **login_kwargs(form.login.data),
+                commune_code=picker.commune_code, **login_kwargs(form.login.data),
             )
+            if picker.street:  # sign_up takes no street; the new owner adds it to their organization
+                services.update_organization(user, organization.id, street=picker.street)
         except FORM_ERRORS as error:
-            show_errors(form, error, SIGN_UP_FIELDS)
+            show_errors(form, error, SIGN_UP_FIELDS, picker)
         else:
             login_user(user)
             session[SESSION_KEY] = organization.id
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("accounts.organization"), code=303)
-    status = INVALID if form.is_submitted() else 200
-    return render_template("core/accounts/sign_up.html", form=form), status
+    status = INVALID if form.is_submitted() and not picker.refresh else 200
+    return render_template("core/accounts/sign_up.html", form=form, picker=picker), status
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -147,19 +183,23 @@ def organization():
         return page("core/accounts/organization.html", organization=None, form=None)
     can_edit = can_act_for(current_user, organization.id, MANAGING_ROLES)
     form = OrganizationForm(obj=organization) if can_edit else None
+    picker = new_address_picker(organization.commune_code, organization.street or "") if can_edit else None
+    status = 200
     if request.method == "POST":
         if form is None:
             abort(403)  # a plain member sees the profile but cannot change it
-        if form.validate_on_submit():
-            try:
-                services.update_organization(current_user, organization.id, name=form.name.data, street=form.street.data or "", commune_code=form.commune_code.data or "")
-            except FORM_ERRORS as error:
-                show_errors(form, error)
-            else:
-                flash(_("The organization profile is saved."), "success")
-                return redirect(url_for("accounts.organization"), code=303)
-        return page("core/accounts/organization.html", INVALID, organization=organization, form=form, commune=services.commune_name(organization.commune_code))
-    return page("core/accounts/organization.html", organization=organization, form=form, commune=services.commune_name(organization.commune_code))
+        picker = read_address_picker(request.form)
+        if not picker.refresh:
+            status = INVALID
+            if all([form.validate_on_submit(), address_accepted(picker)]):  # both, so every message shows at once
+                try:
+                    services.update_organization(current_user, organization.id, name=form.name.data, street=picker.street, commune_code=picker.commune_code or "")
+                except FORM_ERRORS as error:
+                    show_errors(form, error, picker=picker)
+                else:
+                    flash(_("The organization profile is saved."), "success")
+                    return redirect(url_for("accounts.organization"), code=303)
+    return page("core/accounts/organization.html", status, organization=organization, form=form, picker=picker, address=organization_address(organization))
 
 
 def _members_page(organization: Organization, form: MemberForm, status: int = 200):

@@ -73,12 +73,13 @@ def _methods(raw) -> list[str]:
     return names
 
 
-def _photos(raw, organization_id: int) -> list[str]:
+def _photos(raw, organization_ids: set[int]) -> list[str]:
+    """Photos uploaded for the seller or another organization the user acts for (a co-op selling a member's lot)."""
     ids = list(dict.fromkeys(p for p in raw or [] if p))
     if len(ids) > MAX_PHOTOS:
         raise ValidationError("Too many photos.", errors={"photos": [f"At most {MAX_PHOTOS} photos."]})
     if ids:
-        found = set(db.session.scalars(select(StoredFile.public_id).where(StoredFile.public_id.in_(ids), StoredFile.organization_id == organization_id)))
+        found = set(db.session.scalars(select(StoredFile.public_id).where(StoredFile.public_id.in_(ids), StoredFile.organization_id.in_(organization_ids))))
         missing = [p for p in ids if p not in found]
         if missing:
             raise ValidationError("Unknown photo.", errors={"photos": [f"No photo {missing[0]} uploaded by your organization."]})
@@ -145,7 +146,7 @@ def _offer(errors: _Errors, values: dict, product: str, current: Listing | None)
     return _Offer(price, quantity_g, min_order_g)
 
 
-def _apply(errors: _Errors, listing: Listing, values: dict, offer: _Offer) -> None:
+def _apply(errors: _Errors, user: User, listing: Listing, values: dict, offer: _Offer) -> None:
     for field in TEXT_LIMITS:
         if field in values or listing.id is None:
             setattr(listing, field, _text(errors, values, field, required=field == "title"))
@@ -159,7 +160,8 @@ def _apply(errors: _Errors, listing: Listing, values: dict, offer: _Offer) -> No
     if "payment_methods" in values or listing.id is None:
         listing.payment_methods = errors.check(lambda: _methods(values.get("payment_methods"))) or []
     if "photos" in values or listing.id is None:
-        listing.photos = errors.check(lambda: _photos(values.get("photos"), listing.seller_id)) or []
+        allowed = actable_organization_ids(user) | {listing.seller_id}
+        listing.photos = errors.check(lambda: _photos(values.get("photos"), allowed)) or []
     if "pickup" in values or listing.id is None:
         listing.pickup = bool(values.get("pickup", True))
     if "delivery_fees" in values or listing.id is None:
@@ -175,7 +177,7 @@ def create_listing(user: User, *, batch_code: str, **values) -> Listing:
     offer = _offer(errors, values, source.product, None)
     listing = Listing(seller_id=source.custodian_id, status=ListingStatus.DRAFT, created_by_id=user.id, reserved_g=0, sold_g=0, shipped_g=0)
     _copy_source(listing, source)
-    _apply(errors, listing, values, offer)
+    _apply(errors, user, listing, values, offer)
     errors.raise_if_any()
     _check_offer(source, offer.quantity_g, None)
     listing.quantity_g = offer.quantity_g
@@ -221,7 +223,7 @@ def update_listing(user: User, public_id: str, **values) -> Listing:
     listing = seller_listing(user, public_id, lock=True)
     errors = _Errors()
     offer = _offer(errors, values, listing.product, listing)
-    _apply(errors, listing, values, offer)
+    _apply(errors, user, listing, values, offer)
     if offer.quantity_g is not None and offer.quantity_g < listing.reserved_g + listing.sold_g:
         committed = grams_to_kg(listing.reserved_g + listing.sold_g)
         errors.add("quantity", f"{committed} kg is already reserved or sold; offer at least that.")

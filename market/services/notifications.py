@@ -73,9 +73,9 @@ def compose(order: Order, event: str, user: User, role: str) -> EmailMessage:
     message["Subject"] = subject
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = formataddr((user.name, user.email))
-    message["Content-Language"] = locale
     message["Message-ID"] = make_msgid(domain="nongsan")
     message.set_content(body)
+    message["Content-Language"] = locale  # after set_content, which replaces the Content-* headers
     return message
 
 

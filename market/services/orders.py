@@ -68,6 +68,10 @@ def _load_listings(ids: list[str]) -> dict[str, Listing]:
         listing = found.get(public_id)
         if listing is None or listing.status is ListingStatus.DRAFT:
             raise ListingNotFoundError(public_id)
+        if listing.status is ListingStatus.SOLD_OUT:
+            raise ListingSoldOutError(
+                f"Listing {public_id} is sold out.", errors={"items": [f"Listing {public_id} is sold out."]}, listing_id=public_id, available="0"
+            )
         if listing.status is not ListingStatus.ACTIVE:
             raise ListingUnavailableError(f"Listing {public_id} is {listing.status.value} and cannot be ordered now.", listing_id=public_id)
     return found

@@ -5,3 +5,5 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("market", __name__, url_prefix="/market")
+
+from market.views import browse, orders, seller  # noqa: E402,F401  (routes register on bp)

@@ -1,62 +1,17 @@
 """The layout on a phone: no sideways scrolling and big tap targets, in Vietnamese and English.
 
-A real Chromium (Debian's) drives the app served by werkzeug on 127.0.0.1.
+A real Chromium (Debian's) drives the app served by werkzeug on 127.0.0.1 (fixtures in conftest.py).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
-from core.app import create_app
-from core.i18n_catalogs import compile_catalogs, stale_catalogs
-from tests import conftest
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONES = [(360, 740), (390, 844)]
 # Controls a thumb must hit; checkboxes are exempt because their 48 px label is the target.
 TAP_TARGETS = "button, .button, .site-nav a, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def live_server(app, database_url, instance_path) -> Iterator[str]:
-    """The app on a free loopback port; ``app`` has made the tables in the same database."""
-    if stale_catalogs():
-        compile_catalogs()
-    served = create_app(conftest.test_overrides(database_url, instance_path, SERVER_NAME=None), environ={})
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not CHROMIUM.exists():
-        conftest.need_service(f"{CHROMIUM} is missing: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def pages_to_check(app) -> list[tuple[str, int]]:

@@ -88,6 +88,22 @@ def _fit(text: str, font: str, size: float, width: float, minimum: float) -> tup
     return text.rstrip() + ELLIPSIS, minimum
 
 
+def _wrapped(lines: list[Line], geometry: LabelGeometry, width: float) -> list[Line]:
+    """Body lines too long to stay readable on one line (a co-op's full name) broken in two at the space nearest the middle."""
+    result = []
+    for line in lines:
+        style = geometry.styles[line.style]
+        font = BOLD if style.bold else REGULAR
+        readable = max(geometry.min_font_size, style.size * 0.75)
+        spaces = [i for i, ch in enumerate(line.text) if ch == " "]
+        if line.style != "body" or pdfmetrics.stringWidth(line.text, font, readable) <= width or not spaces:
+            result.append(line)
+            continue
+        middle = min(spaces, key=lambda i: abs(i - len(line.text) / 2))
+        result += [Line(line.text[:middle], line.style), Line(line.text[middle + 1 :], line.style)]
+    return result
+
+
 def _text_box(geometry: LabelGeometry) -> tuple[float, float, float, float]:
     """(left, bottom, width, height) of the text area, relative to the label's corner."""
     g = geometry
@@ -99,8 +115,9 @@ def _text_box(geometry: LabelGeometry) -> tuple[float, float, float, float]:
 
 
 def _layout(lines: list[Line], geometry: LabelGeometry) -> list[_Placed]:
-    """Place the lines in the text area: shrink a line that is too wide, scale all down if too many, centre vertically."""
+    """Place the lines in the text area: break or shrink a line that is too wide, scale all down if too many, centre vertically."""
     left, bottom, width, height = _text_box(geometry)
+    lines = _wrapped(lines, geometry, width)
     scale = 1.0
     for _attempt in range(4):
         fitted = []

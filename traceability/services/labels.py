@@ -174,7 +174,8 @@ def label_content(batch: Batch, net_weight_kg: Decimal) -> LabelContent:
 
 
 def file_key(job: LabelJob) -> str:
-    return f"labels/{job.public_id}.pdf"
+    # Storage keys start with a letter or digit; a random id may start with "-" or "_".
+    return f"labels/sheet-{job.public_id}.pdf"
 
 
 def render_label_job(job_id: int) -> None:

@@ -6,7 +6,7 @@ or as the full URI (``https://gs1.org/voc/traceability``). We serve:
 - ``gs1:defaultLink`` (also no linkType at all), ``gs1:traceability`` and
   ``gs1:pip`` → the public trace page ``/t/<code>``;
 - ``gs1:certificationInfo`` → the trace page's certificates section;
-- ``gs1:recallStatus`` → the trace page, which shows a recall at its top;
+- ``gs1:recallStatus`` → the trace page's recall notice at its top (``#recall``);
 - ``linkset`` (and ``all``, the name used before the linkset) → every link above
   as an RFC 9264 linkset.
 
@@ -46,7 +46,7 @@ LINK_TYPES: dict[str, LinkType] = {
         LinkType("traceability", "Traceability of this lot: origin farms, processing steps and custody"),
         LinkType("pip", "Product information: what this lot is, where and when it was grown"),
         LinkType("certificationInfo", "Certificates valid for the farms of this lot at harvest time", "#certificates"),
-        LinkType("recallStatus", "Whether this lot or a lot it was made from is recalled"),
+        LinkType("recallStatus", "Whether this lot or a lot it was made from is recalled", "#recall"),
     )
 }
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from core.accounts import directory
@@ -20,6 +22,7 @@ from core.accounts.current import current_organization
 from core.accounts.forms import KIND_LABELS
 from core.accounts.messages import N_
 from core.errors import Conflict, DomainError, ValidationError
+from core.i18n import translate
 from traceability import catalog
 from traceability.services import corrections, custody, operations, shipments_query
 from traceability.services.corrections import REASONS
@@ -32,6 +35,11 @@ CHOOSE_RECEIVER = N_("Choose who receives the lot.")
 REFERENCE_TOO_LONG = N_("At most 100 characters.")
 REFERENCE_LENGTH = 100  # shipments.reference
 CHOOSE_REASON = N_("Say whether the record did not happen or holds wrong data.")
+# Steps only operations record, named for the record shown on the correction page.
+EVENT_LABELS = STEP_LABELS | {
+    "commissioning": _l("Harvest"), "repackaging": _l("Split or merge"), "shipping": _l("Shipping"), "receiving": _l("Receiving"),
+    "stock_taking": _l("Quantity corrected"), "decommissioning": _l("Removed"),
+}  # fmt: skip
 # Fixed messages the services give (no number in them), marked so that these pages show them translated.
 SERVICE_MESSAGES = (
     N_("Choose at least two different lots to merge."),
@@ -100,7 +108,7 @@ def merge_new():
         return render_template(template, values=values, errors=_errors(error, {"inputs", "note"}), **context), error.status
     flash(_("Lots merged into lot %(code)s.", code=merged.code), "success")
     for warning in warnings:
-        flash(_(warning), "warning")
+        flash(translate(warning), "warning")
     return redirect(url_for("traceability.batch_detail", code=merged.code), code=303)
 
 
@@ -139,8 +147,8 @@ def transform_new():
     if request.method == "GET":
         return render_template(template, values=values, errors={}, show_reason=False, **context)
     codes = values.getlist("input_code")
-    grades, quantities = values.getlist("output_grade"), values.getlist("output_quantity")
-    rows = [i for i in range(OUTPUT_ROWS) if (quantities[i:i + 1] or [""])[0].strip() or (grades[i:i + 1] or [""])[0].strip()]
+    grades, quantities = (values.getlist(name) + [""] * OUTPUT_ROWS for name in ("output_grade", "output_quantity"))
+    rows = [i for i in range(OUTPUT_ROWS) if quantities[i].strip() or grades[i].strip()]
     unit = values.get("unit") or "kg"
     try:
         event, lots = operations.transform(
@@ -156,7 +164,7 @@ def transform_new():
         errors = _errors(error, known, _transform_rename(codes, rows))
         show_reason = refused_for_yield or bool(values.get("reason", "").strip())
         return render_template(template, values=values, errors=errors, show_reason=show_reason, yield_refused=refused_for_yield, **context), error.status
-    flash(_("Transformation recorded: %(count)d new lots.", count=len(lots)), "success")
+    flash(ngettext("Processing recorded: %(num)d new lot.", "Processing recorded: %(num)d new lots.", len(lots)), "success")
     if event.anomaly_reason:
         flash(_("The yield is unusual; your reason is recorded and shown to the department."), "warning")
     return redirect(url_for("traceability.batch_detail", code=lots[0].code), code=303)
@@ -215,7 +223,7 @@ def _correction_rename(measured: list[dict]) -> Callable[[str], str]:
 def correction_new(code, event_id):
     batch, event = shipments_query.event_to_correct(current_user, code, event_id)
     template = "traceability/operations/correction.html"
-    context = {"batch": batch, "event": event, "steps": STEP_LABELS, "measurement_labels": MEASUREMENT_LABELS, "reasons": REASONS}
+    context = {"batch": batch, "event": event, "steps": STEP_LABELS, "event_labels": EVENT_LABELS, "measurement_labels": MEASUREMENT_LABELS, "reasons": REASONS}
     values = _values()
     if request.method == "GET":
         return render_template(template, values=values, errors={}, **context)

@@ -18,7 +18,8 @@ from werkzeug.datastructures import MultiDict
 from core.accounts.current import current_organization
 from core.errors import ValidationError
 from core.files.services import store_image
-from core.geo.units import registry
+from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
+from core.geo.services import format_address, get_commune
 from traceability import catalog
 from traceability.models import CertificateType
 from traceability.numbers import parse_decimal
@@ -48,17 +49,13 @@ def _organization():
     return organization
 
 
-def _communes(organization) -> list[tuple[str, str]]:
-    reg = registry()
-    home = reg.commune_by_code.get(organization.commune_code or "")
-    province = home.province_code if home else "75"
-    return [(unit.code, unit.name) for unit in reg.communes_by_province.get(province, ())]
+ADDRESS_PARTS = ("commune_code", "street")
 
 
-def _plot_data(form: MultiDict) -> tuple[dict, dict[str, list[str]]]:
+def _plot_data(form: MultiDict, picker: AddressPicker) -> tuple[dict, dict[str, list[str]]]:
     """The plot fields from a form; a GPS point typed as latitude/longitude becomes a GeoJSON Point."""
     data = {
-        "name": form.get("name", ""), "commune_code": form.get("commune_code", ""), "street": form.get("street", ""),
+        "name": form.get("name", ""), "commune_code": picker.commune_code or "", "street": picker.street,
         "area_ha": form.get("area_ha", ""), "crops": form.getlist("crops"), "growing_area_code": form.get("growing_area_code", ""),
         "deforestation_free": form.get("deforestation_free") == "y", "geometry": form.get("geometry", "").strip() or None,
     }  # fmt: skip
@@ -75,28 +72,41 @@ def _plot_data(form: MultiDict) -> tuple[dict, dict[str, list[str]]]:
     return data, errors
 
 
-def _form_errors(error: ValidationError, data: dict, extra: dict[str, list[str]]) -> dict[str, list[str]]:
+def _check_before_saving(data: dict, extra: dict[str, list[str]], picker: AddressPicker) -> None:
+    """Every problem at once when the address or a typed coordinate already stops the save.
+
+    The plot service would only say "required" for an address still to choose (several
+    communes match the old address, say), so the other fields are checked without it.
+    """
+    if not extra and not picker.errors:
+        return
+    errors = dict(extra)
+    try:
+        plot_service.clean_plot_fields({key: value for key, value in data.items() if key not in ADDRESS_PARTS}, partial=True)
+    except ValidationError as error:
+        errors = {**error.errors, **errors}
+    raise ValidationError("Some plot fields are not valid; see errors.", errors=errors)
+
+
+def _form_errors(error: ValidationError, data: dict, extra: dict[str, list[str]], picker: AddressPicker) -> dict[str, list[str]]:
     errors = {**extra, **(error.errors or {})}
+    for part in ADDRESS_PARTS:  # shown by the address picker, next to its own messages
+        if part in errors:
+            picker.errors.setdefault(part, []).extend(errors.pop(part))
     if "geometry" in errors:
         # The checker explains in English with the coordinates; lead with a line in the reader's language.
         errors["geometry"] = [_("This location is not valid."), *errors["geometry"]]
     if isinstance(data.get("geometry"), dict) and "geometry" in errors:
         errors["latitude"] = errors.pop("geometry")  # the point came from the latitude/longitude fields
-    if not errors:
+    if not errors and not picker.errors:
         errors["_form"] = [error.detail]
     return errors
 
 
 def _plot_form(template: str, status: int = 200, **context):
-    organization = context["organization"]
     context.setdefault("errors", {})
     context.setdefault("values", MultiDict())
-    return (
-        render_template(
-            template, communes=_communes(organization), crop_labels=CROP_LABELS, owners=plot_service.plot_organizations(current_user), **context
-        ),
-        status,
-    )
+    return render_template(template, crop_labels=CROP_LABELS, owners=plot_service.plot_organizations(current_user), **context), status
 
 
 @bp.route("/plots")
@@ -117,16 +127,19 @@ def plot_new():
     organization = _organization()
     template = "traceability/plots/form.html"
     if request.method == "GET":
-        values = MultiDict({"owner_id": str(organization.id), "commune_code": organization.commune_code or ""})
-        return _plot_form(template, organization=organization, values=values)
-    data, extra = _plot_data(request.form)
+        values = MultiDict({"owner_id": str(organization.id)})
+        return _plot_form(template, organization=organization, values=values, picker=new_address_picker(organization.commune_code))
+    picker = read_address_picker(request.form)
+    if picker.refresh:  # "Show communes": the same form with another province's communes, nothing saved
+        return _plot_form(template, organization=organization, values=request.form, picker=picker)
+    data, extra = _plot_data(request.form, picker)
     try:
-        if extra:
-            raise ValidationError("Some plot fields are not valid; see errors.", errors=extra)
+        _check_before_saving(data, extra, picker)
         owner_id = request.form.get("owner_id", type=int) or organization.id
         plot = plot_service.create_plot(current_user, owner_id, data)
     except ValidationError as error:
-        return _plot_form(template, INVALID, organization=organization, values=request.form, errors=_form_errors(error, data, extra))
+        errors = _form_errors(error, data, extra, picker)
+        return _plot_form(template, INVALID, organization=organization, values=request.form, picker=picker, errors=errors)
     flash(_("Plot saved."), "success")
     return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
 
@@ -138,13 +151,13 @@ def plot_detail(plot_id):
     certificates, _total = certificate_service.list_certificates(current_user, plot_id=plot.id, limit=50)
     return render_template(
         "traceability/plots/detail.html", plot=plot, eudr=plot_service.eudr_status(plot), certificates=certificates, crop_labels=CROP_LABELS,
-        certificate_labels=CERTIFICATE_LABELS, commune=registry().commune_by_code.get(plot.commune_code),
+        certificate_labels=CERTIFICATE_LABELS, address=format_address(plot.commune_code, plot.street) if get_commune(plot.commune_code) else plot.commune_code,
     )  # fmt: skip
 
 
 def _plot_values(plot) -> MultiDict:
     values = MultiDict(
-        {"name": plot.name, "commune_code": plot.commune_code, "street": plot.street or "", "area_ha": catalog.decimal_text(plot.area_ha),
+        {"name": plot.name, "area_ha": catalog.decimal_text(plot.area_ha),
          "growing_area_code": plot.growing_area_code or "", "owner_id": str(plot.organization_id)}
     )  # fmt: skip
     for crop in plot.crops or []:
@@ -165,14 +178,18 @@ def plot_edit(plot_id):
     plot = plot_service.get_plot(current_user, plot_id)
     template = "traceability/plots/form.html"
     if request.method == "GET":
-        return _plot_form(template, organization=organization, plot=plot, values=_plot_values(plot))
-    data, extra = _plot_data(request.form)
+        picker = new_address_picker(plot.commune_code, plot.street or "")
+        return _plot_form(template, organization=organization, plot=plot, values=_plot_values(plot), picker=picker)
+    picker = read_address_picker(request.form)
+    if picker.refresh:
+        return _plot_form(template, organization=organization, plot=plot, values=request.form, picker=picker)
+    data, extra = _plot_data(request.form, picker)
     try:
-        if extra:
-            raise ValidationError("Some plot fields are not valid; see errors.", errors=extra)
+        _check_before_saving(data, extra, picker)
         plot_service.update_plot(current_user, plot.id, data)
     except ValidationError as error:
-        return _plot_form(template, INVALID, organization=organization, plot=plot, values=request.form, errors=_form_errors(error, data, extra))
+        errors = _form_errors(error, data, extra, picker)
+        return _plot_form(template, INVALID, organization=organization, plot=plot, values=request.form, picker=picker, errors=errors)
     flash(_("Plot saved."), "success")
     return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
 

@@ -37,7 +37,7 @@ class MarketWorld:
                 user = person(f"Người bán {who}", locale)
                 org = make_org(OrganizationKind.HOUSEHOLD, name=f"Hộ bán {who}", owner=user, commune_code=commune)
                 plot = make_plot(org, name=f"Vườn {who}", crops=[crop], commune_code=commune, geometry=point(106.5, 11.8), area_ha="1.2")
-                ids.update({f"{who}_user": user.id, f"{who}_org": org.id, f"{who}_plot": plot.id, who: make_token(user)})
+                ids.update({f"{who}_user": user.id, f"{who}_login": user.phone, f"{who}_org": org.id, f"{who}_plot": plot.id, who: make_token(user)})
                 if who == "cashew":
                     make_certificate(org, [plot], verification=VerificationState.VERIFIED)
                 if who == "rubber":
@@ -46,7 +46,7 @@ class MarketWorld:
             for who, locale in (("buyer", "en"), ("other_buyer", "vi")):
                 user = person(f"Người mua {who}", locale)
                 org = make_org(OrganizationKind.BUYER, name=f"Công ty mua {who}", owner=user, commune_code=None)
-                ids.update({f"{who}_user": user.id, f"{who}_org": org.id, who: make_token(user)})
+                ids.update({f"{who}_user": user.id, f"{who}_login": user.phone, f"{who}_org": org.id, who: make_token(user)})
             return ids
 
         for key, value in seeded(app, build).items():

@@ -143,7 +143,7 @@ def test_list_filters_and_pages(client, world):
     assert [b["quantity"] for b in january] == ["100"]
     assert client.get("/api/v1/batches?commodity=pepper", headers=world.auth("an")).json == []
     assert len(client.get("/api/v1/batches?product=raw_cashew_nuts", headers=world.auth("an")).json) == 2
-    paged = client.get("/api/v1/batches?page_size=1&page=2", headers=world.auth("an"))
+    paged = client.get("/api/v1/batches?per_page=1&page=2", headers=world.auth("an"))
     assert len(paged.json) == 1 and json.loads(paged.headers["X-Pagination"])["total"] == 2
     officer = client.get(f"/api/v1/batches?custodian={world.binh_org}", headers=world.auth("officer")).json
     assert [b["quantity"] for b in officer] == ["300"]

@@ -9,11 +9,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import event
 
-from core.accounts.models import OrganizationKind, User
+from core.accounts.models import OrganizationKind
 from core.extensions import db
 from tests.builders import make_org, make_token
 from tests.conftest import csrf_token
-from tests.traceability_builders import BatchWorld, make_harvest, make_plot, quick_user, seeded
+from tests.traceability_builders import make_harvest, make_plot, quick_user, seeded
 from traceability.models import LabelJob, LabelJobStatus
 
 COOP = "Hợp tác xã Điều Bù Gia Mập"
@@ -164,3 +164,13 @@ def test_someone_elses_label_page_is_not_found(client, coop, app):
     other = seeded(app, lambda: quick_user("Khách").id)
     sign_in(client, other)
     assert client.get(f"/batches/{coop['code']}/labels").status_code == 404
+
+
+def test_a_long_producer_name_is_broken_over_two_lines_never_cut():
+    from traceability.labels import LabelContent, Line, render_labels
+
+    name = "Hợp tác xã Nông nghiệp Dịch vụ Điều Bù Gia Mập"
+    content = LabelContent("http://localhost/t/7KQ2MXPA", (Line("Hạt điều thô", "title"), Line(name, "body")), bag_line="Bao {number}/{count}")
+    lines = PdfReader(io.BytesIO(render_labels(content, "a4", 3))).pages[0].extract_text().splitlines()
+    assert "…" not in "".join(lines)
+    assert lines[:4] == ["Hạt điều thô", "Hợp tác xã Nông nghiệp", "Dịch vụ Điều Bù Gia Mập", "Bao 1/3"]

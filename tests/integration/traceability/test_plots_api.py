@@ -140,7 +140,7 @@ def test_list_filters_and_pages(app, client, world):
 
     seeded(app, build)
     auth = world.auth("farmer")
-    first = client.get("/api/v1/plots?page=1&page_size=10", headers=auth)
+    first = client.get("/api/v1/plots?page=1&per_page=10", headers=auth)
     assert len(first.get_json()) == 10
     assert json.loads(first.headers["X-Pagination"])["total"] == 26
     pepper = client.get("/api/v1/plots?crop=pepper", headers=auth).get_json()

@@ -30,6 +30,10 @@ def people(app):
     return seeded(app, build)
 
 
+# The address picker's fields (core.geo.picker) with the plots' commune, Xã Lộc Ninh.
+ADDRESS = {"address-province_code": "75", "address-commune_code": COMMUNE}
+
+
 def in_english(client):
     """Pages whose English messages a test reads (the Vietnamese catalog is added later)."""
     client.set_cookie("lang", "en", domain="localhost")
@@ -47,7 +51,7 @@ def plots(app):
 
 def test_a_failed_plot_form_keeps_what_was_typed(app, client, people):
     sign_in(client, "0913000001")
-    response = post(client, "/plots/new", name="Vườn điều nhà Ba", commune_code=COMMUNE, area_ha="không biết", crops="cashew", latitude="11.851234", longitude="106.581234")
+    response = post(client, "/plots/new", name="Vườn điều nhà Ba", **ADDRESS, area_ha="không biết", crops="cashew", latitude="11.851234", longitude="106.581234")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="Vườn điều nhà Ba"' in page
@@ -62,7 +66,7 @@ def test_a_failed_plot_form_keeps_what_was_typed(app, client, people):
 def test_a_bad_gps_point_is_shown_on_the_coordinates(app, client, people):
     sign_in(client, "0913000001")
     in_english(client)
-    response = post(client, "/plots/new", name="Lô 1", commune_code=COMMUNE, area_ha="1", latitude="106.58", longitude="11.85")
+    response = post(client, "/plots/new", name="Lô 1", **ADDRESS, area_ha="1", latitude="106.58", longitude="11.85")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert '<html lang="en">' in page
@@ -74,7 +78,7 @@ def test_coop_manager_adds_a_plot_for_a_member_with_a_comma_decimal(app, client,
     form = client.get("/plots/new").get_data(as_text=True)
     assert "Hộ Lê Văn Cúc" in form and "Xã Lộc Ninh" in form
     response = post(
-        client, "/plots/new", owner_id=str(people["member"]), name="Lô tiêu", commune_code=COMMUNE, area_ha="1,75", crops="pepper",
+        client, "/plots/new", owner_id=str(people["member"]), name="Lô tiêu", **ADDRESS, area_ha="1,75", crops="pepper",
         latitude="11,851234", longitude="106,581234", deforestation_free="y",
     )  # fmt: skip
     assert response.status_code == 303
@@ -88,16 +92,16 @@ def test_coop_manager_adds_a_plot_for_a_member_with_a_comma_decimal(app, client,
 def test_edit_a_plot_and_see_its_eudr_status(app, client, people):
     sign_in(client, "0913000001")
     in_english(client)
-    created = post(client, "/plots/new", name="Lô cao su", commune_code=COMMUNE, area_ha="6", crops="rubber", latitude="11.85", longitude="106.58", deforestation_free="y")
+    created = post(client, "/plots/new", name="Lô cao su", **ADDRESS, area_ha="6", crops="rubber", latitude="11.85", longitude="106.58", deforestation_free="y")
     detail_url = created.headers["Location"]
     detail = client.get(detail_url).get_data(as_text=True)
     assert "A plot over 4 ha needs its boundary as a polygon" in detail
     edit_url = detail_url + "/edit"
     assert 'value="Lô cao su"' in client.get(edit_url).get_data(as_text=True)
-    bad = post(client, edit_url, name="Lô cao su", commune_code=COMMUNE, area_ha="6", crops="rubber", geometry='{"type": "Polygon", "coordinates": [[[106.0, 11.0], [106.01, 11.01], [106.01, 11.0], [106.0, 11.01], [106.0, 11.0]]]}', deforestation_free="y")
+    bad = post(client, edit_url, name="Lô cao su", **ADDRESS, area_ha="6", crops="rubber", geometry='{"type": "Polygon", "coordinates": [[[106.0, 11.0], [106.01, 11.01], [106.01, 11.0], [106.0, 11.01], [106.0, 11.0]]]}', deforestation_free="y")
     assert bad.status_code == 422 and "crosses itself" in bad.get_data(as_text=True)
     polygon = '{"type": "Polygon", "coordinates": [[[106.58, 11.85], [106.5821, 11.85], [106.5821, 11.8521], [106.58, 11.8521], [106.58, 11.85]]]}'
-    good = post(client, edit_url, name="Lô cao su lớn", commune_code=COMMUNE, area_ha="6", crops="rubber", geometry=polygon, deforestation_free="y")
+    good = post(client, edit_url, name="Lô cao su lớn", **ADDRESS, area_ha="6", crops="rubber", geometry=polygon, deforestation_free="y")
     assert good.status_code == 303
     assert "This plot has everything the EUDR asks for." in client.get(detail_url).get_data(as_text=True)
 
@@ -112,7 +116,7 @@ def test_someone_elses_plot_pages_are_not_found(client, people):
 def test_certificate_form_keeps_what_was_typed_and_saves(app, client, people):
     sign_in(client, "0913000001")
     in_english(client)
-    plot_id = post(client, "/plots/new", name="Lô điều", commune_code=COMMUNE, area_ha="2").headers["Location"].rsplit("/", 1)[1]
+    plot_id = post(client, "/plots/new", name="Lô điều", **ADDRESS, area_ha="2").headers["Location"].rsplit("/", 1)[1]
     url = f"/certificates/new?plot_id={plot_id}"
     assert f'value="{plot_id}" checked' in client.get(url).get_data(as_text=True)
     bad = post(client, url, "/certificates/new", type="vietgap", number="VG-0042", issuer="QUACERT", valid_from="2026-01-01", valid_to="2025-01-01", plot_ids=plot_id)

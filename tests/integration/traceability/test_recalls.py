@@ -25,9 +25,10 @@ def world(app):
 def family(world):
     """A harvest split in two; one part merged with another harvest; the merged lot split again. And a stranger lot."""
 
+    parent, other, stranger = world.harvest("an", "1000"), world.harvest("an", "400"), world.harvest("an", "50")
+
     def build():
         user = db.session.get(User, world.an_user)
-        parent, other, stranger = world.harvest("an", "1000"), world.harvest("an", "400"), world.harvest("an", "50")
         _p, (left, right) = operations.split(user, parent, parts=[{"quantity": Decimal(300)}, {"quantity": Decimal(200)}])
         left_code, right_code = left.code, right.code
         merged, _warnings = operations.merge(user, [left_code, other])

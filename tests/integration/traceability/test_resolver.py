@@ -47,7 +47,7 @@ def test_a_lot_without_lot_number_resolves_by_its_code(client, world):
         ("gs1:defaultLink", ""),
         ("gs1:certificationInfo", "#certificates"),
         ("https://gs1.org/voc/certificationInfo", "#certificates"),
-        ("gs1:recallStatus", ""),
+        ("gs1:recallStatus", "#recall"),
     ],
 )
 def test_served_link_types_lead_to_the_trace_page(client, lot, link_type, suffix):

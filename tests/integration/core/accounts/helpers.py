@@ -19,7 +19,8 @@ def sign_up(client, login: str, password: str = PASSWORD, **fields):
         "password": password,
         "org_name": "Vườn điều Lộc Ninh",
         "org_kind": "household",
-        "commune_code": "25270",
+        "address-province_code": "75",
+        "address-commune_code": "25270",
     }
     data.update(fields)
     return client.post("/sign-up", data=data)

@@ -1,0 +1,91 @@
+"""The shopping cart of the pages, kept in the session as {listing id: quantity text}; checkout turns it into orders.
+
+The API takes its items directly; the cart only remembers what a buyer picked
+while browsing. Nothing is reserved until checkout.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.errors import ValidationError
+from core.extensions import db
+from core.i18n import number
+from market.errors import ListingNotFoundError
+from market.models import Listing, ListingStatus
+from market.pricing import line_total, unit_price
+from market.quantities import grams_to_kg, parse_kg
+from market.services.describe import describe_listings
+
+MAX_LINES = 50
+
+
+def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, str]:
+    """The cart with ``quantity`` kg of an active listing added to what it already held of it."""
+    listing = db.session.scalar(select(Listing).where(Listing.public_id == listing_id))
+    if listing is None or listing.status is ListingStatus.DRAFT:
+        raise ListingNotFoundError(listing_id)
+    if listing.status is not ListingStatus.ACTIVE:
+        raise ValidationError("Not available.", errors={"quantity": [_("This offer cannot be ordered now.")]})
+    grams = parse_kg(quantity, product=listing.product)
+    if listing_id in cart:
+        grams += parse_kg(cart[listing_id], product=listing.product)
+    if listing_id not in cart and len(cart) >= MAX_LINES:
+        raise ValidationError("The cart is full.", errors={"quantity": [_("At most %(count)d offers in one cart.", count=MAX_LINES)]})
+    if grams > listing.available_g:
+        raise ValidationError("Not that much left.", errors={"quantity": [_("Only %(quantity)s kg is left.", quantity=number(grams_to_kg(listing.available_g)))]})
+    return {**cart, listing_id: str(grams_to_kg(grams))}
+
+
+def update(cart: dict[str, str], quantities: dict[str, str]) -> dict[str, str]:
+    """New quantities for the cart's lines; an empty or zero quantity removes the line."""
+    updated = dict(cart)
+    for listing_id, text in quantities.items():
+        if listing_id not in updated:
+            continue
+        if not (text or "").strip() or (text or "").strip() in {"0", "0,0", "0.0"}:
+            updated.pop(listing_id)
+        else:
+            updated[listing_id] = text.strip()
+    return updated
+
+
+def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
+    """The cart grouped by seller (one order each at checkout), with prices and what is wrong with a line."""
+    listings = {l.public_id: l for l in db.session.scalars(select(Listing).where(Listing.public_id.in_(list(cart))))} if cart else {}
+    described = {d["id"]: d for d in describe_listings(listings.values(), viewer_ids)}
+    groups: dict[int, dict] = defaultdict(lambda: {"lines": [], "subtotal": 0})
+    problems = 0
+    for listing_id, text in cart.items():
+        listing = listings.get(listing_id)
+        if listing is None:
+            continue
+        problem, total, price = None, 0, listing.price_per_kg
+        try:
+            grams = parse_kg(text, product=listing.product)
+        except ValidationError as error:
+            grams, problem = None, _(next(iter(error.errors.values()))[0])
+        if problem is None and listing.status is not ListingStatus.ACTIVE:
+            problem = _("This offer cannot be ordered now.")
+        elif problem is None and grams > listing.available_g:
+            problem = _("Only %(quantity)s kg is left.", quantity=number(grams_to_kg(listing.available_g)))
+        elif problem is None and grams < listing.min_order_g and grams != listing.available_g:
+            problem = _("The minimum order is %(quantity)s kg.", quantity=number(grams_to_kg(listing.min_order_g)))
+        if grams is not None:
+            price = unit_price(listing.price_per_kg, listing.price_tiers, grams)
+            total = line_total(price, grams)
+        problems += problem is not None
+        group = groups[listing.seller_id]
+        group["seller"] = described[listing_id]["seller"]
+        group["lines"].append({"listing": described[listing_id], "quantity": text, "unit_price": price, "line_total": total, "problem": problem})
+        group["subtotal"] += total
+    ordered = [groups[seller_id] for seller_id in sorted(groups)]
+    return {"groups": ordered, "total": sum(g["subtotal"] for g in ordered), "problems": problems, "count": sum(len(g["lines"]) for g in ordered)}
+
+
+def items(cart: dict[str, str]) -> list[dict]:
+    """The cart as the order service's items."""
+    return [{"listing_id": listing_id, "quantity": quantity} for listing_id, quantity in cart.items()]

@@ -1,0 +1,157 @@
+"""Buying pages: the marketplace with its filters, a listing with its trace, the cart and checkout."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from core.accounts.current import current_organization
+from core.errors import Conflict, ValidationError
+from core.geo.picker import new_address_picker, read_address_picker
+from market.services import cart, orders, search
+from market.services.describe import describe_listings
+from market.services.listings import my_organization_ids
+from market.views import bp
+from traceability import catalog
+
+PER_PAGE = 20
+CART_KEY = "market_cart"
+COMMODITY_NAMES = {"cashew": _l("Cashew"), "pepper": _l("Pepper"), "rubber": _l("Rubber")}
+CERTIFICATION_NAMES = {
+    "vietgap": "VietGAP", "globalgap": "GlobalG.A.P.", "organic": _l("Organic"),
+    "rainforest_alliance": "Rainforest Alliance", "fairtrade": "Fairtrade",
+}  # fmt: skip
+SORT_NAMES = {"newest": _l("Newest first"), "price_asc": _l("Cheapest first"), "price_desc": _l("Most expensive first")}
+PAYMENT_NAMES = {"cod": _l("Cash on delivery"), "card": _l("Card"), "vietqr": _l("Bank transfer (VietQR)")}
+
+
+def _viewer_ids() -> set[int]:
+    return my_organization_ids(current_user if current_user.is_authenticated else None)
+
+
+def _int_arg(name: str) -> int | None:
+    value = (request.args.get(name) or "").replace(".", "").replace(",", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _filters() -> search.Filters:
+    args = request.args
+    eudr = {"yes": True, "no": False}.get(args.get("eudr", ""))
+    sort = args.get("sort") if args.get("sort") in search.SORTS else "newest"
+    return search.Filters(
+        commodity=args.get("commodity") or None, product=args.get("product") or None, grade=args.get("grade") or None,
+        certification=args.get("certification") or None, commune=args.get("commune") or None, eudr_ready=eudr,
+        price_min=_int_arg("price_min"), price_max=_int_arg("price_max"), sort=sort,
+    )  # fmt: skip
+
+
+def _options() -> dict:
+    return {
+        "commodities": COMMODITY_NAMES,
+        "products": [(p.code, p.name) for p in catalog.PRODUCTS.values()],
+        "certifications": CERTIFICATION_NAMES,
+        "sorts": SORT_NAMES,
+        "communes": [(unit.code, unit.name) for unit in new_address_picker().communes],
+    }
+
+
+@bp.get("")
+def browse():
+    page = max(request.args.get("page", 1, type=int), 1)
+    filters = _filters()
+    try:
+        found, total = search.search_listings(filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    except ValidationError:
+        flash(_("Check the price range: the lowest price is above the highest."), "error")
+        found, total = [], 0
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "market/browse.html", listings=describe_listings(found, _viewer_ids()), total=total, page=page, per_page=PER_PAGE,
+        args=args, values=request.args, payment_names=PAYMENT_NAMES, **_options(),
+    )  # fmt: skip
+
+
+@bp.get("/listings/<listing_id>")
+def listing(listing_id):
+    viewer = _viewer_ids()
+    found = search.public_listing(listing_id, viewer)
+    if found is None:
+        abort(404)
+    described = describe_listings([found], viewer, with_trace=True)[0]
+    return render_template(
+        "market/listing.html", listing=described, certifications=CERTIFICATION_NAMES, payment_names=PAYMENT_NAMES, errors={}, values={},
+    )  # fmt: skip
+
+
+def _cart() -> dict[str, str]:
+    stored = session.get(CART_KEY)
+    return dict(stored) if isinstance(stored, dict) else {}
+
+
+@bp.post("/cart/add")
+def cart_add():
+    listing_id = request.form.get("listing_id", "")
+    try:
+        session[CART_KEY] = cart.add(_cart(), listing_id, request.form.get("quantity"))
+    except ValidationError as error:
+        flash(next(iter(error.errors.values()))[0] if error.errors else error.detail, "error")
+        return redirect(url_for("market.listing", listing_id=listing_id), code=303)
+    flash(_("Added to your cart."), "success")
+    return redirect(url_for("market.cart_page"), code=303)
+
+
+@bp.get("/cart")
+def cart_page():
+    return render_template("market/cart.html", cart=cart.view(_cart(), _viewer_ids()))
+
+
+@bp.post("/cart")
+def cart_update():
+    current = _cart()
+    quantities = {listing_id: request.form.get(f"quantity-{listing_id}", current[listing_id]) for listing_id in current}
+    if request.form.get("remove"):
+        quantities[request.form["remove"]] = ""
+    session[CART_KEY] = cart.update(current, quantities)
+    flash(_("Cart updated."), "success")
+    return redirect(url_for("market.cart_page"), code=303)
+
+
+def _checkout_page(picker, errors: dict, status: int = 200):
+    content = cart.view(_cart(), _viewer_ids())
+    return (
+        render_template(
+            "market/checkout.html", cart=content, picker=picker, errors=errors, values=request.form, payment_names=PAYMENT_NAMES,
+            organization=current_organization(),
+        ),
+        status,
+    )  # fmt: skip
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@login_required
+def checkout():
+    if not _cart():
+        flash(_("Your cart is empty."), "error")
+        return redirect(url_for("market.browse"), code=303)
+    if request.method == "GET":
+        return _checkout_page(new_address_picker(), {})
+    method = request.form.get("delivery_method", "pickup")
+    if request.form.get("address-refresh"):  # "Show communes" of another province: only redraw the form
+        return _checkout_page(read_address_picker(request.form), {})
+    picker = read_address_picker(request.form) if method == "delivery" else new_address_picker()
+    if method == "delivery" and not picker.is_complete:
+        return _checkout_page(picker, {}, 200 if picker.refresh else 422)
+    delivery = {"method": method, "address": {"commune_code": picker.commune_code, "street": picker.street} if method == "delivery" else None}
+    organization = current_organization()
+    try:
+        placed = orders.place_orders(
+            current_user, items=cart.items(_cart()), payment_method=request.form.get("payment_method", ""), delivery=delivery,
+            buyer_organization_id=organization.id if organization else None,
+        )  # fmt: skip
+    except (ValidationError, Conflict) as error:
+        return _checkout_page(picker, error.errors or {"_form": [error.detail]}, error.status)
+    session.pop(CART_KEY, None)
+    flash(_("Thank you! %(count)d order(s) placed; each seller confirms theirs.", count=len(placed)), "success")
+    return redirect(url_for("market.my_orders"), code=303)

@@ -1,0 +1,77 @@
+"""Order pages: the buyer's orders, the seller's sales, one order with its history and the buttons to move it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from core.errors import DomainError, NotFound
+from market.services import orders, transitions
+from market.services.describe import describe_orders
+from market.views import bp
+
+PER_PAGE = 20
+STATUS_NAMES = {
+    "pending_payment": _l("Waiting for the seller"), "paid": _l("Paid"), "accepted": _l("Accepted"), "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"), "completed": _l("Completed"), "cancelled": _l("Cancelled"), "expired": _l("Expired"),
+    "refunded": _l("Refunded"), "partially_refunded": _l("Partly refunded"),
+}  # fmt: skip
+# What the button that moves an order to each status says.
+ACTION_NAMES = {
+    "paid": _l("Confirm the money was received"), "accepted": _l("Accept the order"), "shipped": _l("Mark as shipped"),
+    "delivered": _l("Confirm delivery"), "completed": _l("Complete the order"), "cancelled": _l("Cancel the order"),
+    "refunded": _l("Refund in full"), "partially_refunded": _l("Refund part"),
+}  # fmt: skip
+
+
+def _list(role: str, template: str):
+    page = max(request.args.get("page", 1, type=int), 1)
+    found, total = orders.list_orders(current_user, role=role, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    return render_template(template, orders=describe_orders(found, current_user), total=total, page=page, per_page=PER_PAGE, status_names=STATUS_NAMES)
+
+
+@bp.get("/orders")
+@login_required
+def my_orders():
+    return _list("buyer", "market/orders.html")
+
+
+@bp.get("/sales")
+@login_required
+def sales():
+    return _list("seller", "market/sales.html")
+
+
+@bp.get("/orders/<order_id>")
+@login_required
+def order_detail(order_id):
+    try:
+        order, _roles = orders.visible_order(current_user, order_id)
+    except NotFound:
+        return render_template("errors/error.html", status=404, title=_("Page not found"), message=_("We could not find this order.")), 404
+    return render_template("market/order.html", order=describe_orders([order], current_user)[0], status_names=STATUS_NAMES, action_names=ACTION_NAMES)
+
+
+@bp.post("/orders/<order_id>/transitions")
+@login_required
+def order_transition(order_id):
+    form = request.form
+    amount = form.get("amount", "").replace(".", "").replace(",", "").strip()
+    try:
+        transitions.transition(
+            current_user, order_id, form.get("to", ""), amount=int(amount) if amount.isdigit() else None, reason=form.get("reason") or None,
+            note=form.get("note") or None,
+        )  # fmt: skip
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        current = error.extra.get("current_status")
+        if current:
+            flash(_("This order is now “%(status)s”; that step is no longer possible.", status=STATUS_NAMES.get(current, current)), "error")
+        else:
+            flash(" ".join(m for messages in error.errors.values() for m in messages) or error.detail, "error")
+        return redirect(url_for("market.order_detail", order_id=order_id), code=303)
+    flash(_("Order updated: %(status)s.", status=STATUS_NAMES.get(form.get("to", ""), form.get("to", ""))), "success")
+    return redirect(url_for("market.order_detail", order_id=order_id), code=303)

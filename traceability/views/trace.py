@@ -1,0 +1,179 @@
+"""The public trace page (/t/<code>), its full lineage, and a lot's scan counts for its holder.
+
+Opened by scanning a bag on a cheap phone, often on 3G: the browser's copy is
+checked first (ETag and Last-Modified from two queries, 304 when current), the
+page works without JavaScript and sets no cookie for a visitor who has none.
+Every full page sent to a person (not a robot or a link previewer) counts one
+view, recorded by a task sent after the response has gone out.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from datetime import date
+
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from PIL import Image, ImageDraw
+from werkzeug.http import is_resource_modified
+
+from core.errors import ValidationError
+from core.tasks import send_task
+from traceability.errors import BatchNotFoundError
+from traceability.identifiers import normalize_batch_code
+from traceability.services import scans, trace_page
+from traceability.views.batches import MEASUREMENT_LABELS, STEP_LABELS
+
+bp = Blueprint("trace", __name__)
+
+CACHE_PUBLIC = "public, max-age=60"
+# A signed-in visitor's page carries their own menu: keep it out of shared caches.
+CACHE_PRIVATE = "private, max-age=0, must-revalidate"
+OPERATION_LABELS = {
+    "harvest": _l("Harvested"),
+    "split": _l("Split into smaller lots"),
+    "merge": _l("Lots pooled together"),
+    "ship": _l("Shipped"),
+    "receive": _l("Received"),
+    "recall": _l("Recalled"),
+    "correct": _l("Correction"),
+}
+CERTIFICATE_LABELS = {
+    "vietgap": "VietGAP",
+    "globalgap": "GLOBALG.A.P.",
+    "organic": _l("Organic"),
+    "rainforest_alliance": "Rainforest Alliance",
+    "fairtrade": "Fairtrade",
+}
+# Flat colours of the commodity pictures shown (and shared as the preview image) when a lot has no photo.
+ILLUSTRATION_COLOURS = {"cashew": ("#f6e7c8", "#b86b25"), "pepper": ("#e4ecd9", "#2d3a25"), "rubber": ("#e3eee6", "#3f6d4e")}
+
+
+def _labels() -> dict:
+    return {
+        "step_labels": STEP_LABELS, "operation_labels": OPERATION_LABELS, "measurement_labels": MEASUREMENT_LABELS,
+        "certificate_labels": CERTIFICATE_LABELS,
+    }  # fmt: skip
+
+
+def _canonical(code: str, endpoint: str):
+    """A code typed or printed another way ("ab12-cd34") is sent once and for all (301) to its stored form."""
+    canonical = normalize_batch_code(code)
+    if canonical != code and canonical:
+        return redirect(url_for(endpoint, code=canonical, **request.args.to_dict()), code=301)
+    return None
+
+
+def _not_found(code: str):
+    response = make_response(render_template("traceability/trace/not_found.html", code=code), 404)
+    response.headers["Cache-Control"] = CACHE_PUBLIC
+    return response
+
+
+def _cache(response: Response, version: trace_page.Version, signed_in: bool) -> Response:
+    response.set_etag(version.etag, weak=True)
+    response.last_modified = version.last_modified
+    response.headers["Cache-Control"] = CACHE_PRIVATE if signed_in else CACHE_PUBLIC
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def _count_view_after_response(response: Response, batch_id: int) -> None:
+    """Count this view once the response is sent: the visitor never waits for it, and nothing about them is kept."""
+    app = current_app._get_current_object()
+    day = scans.scan_day().isoformat()
+
+    def count() -> None:
+        with app.app_context():
+            try:
+                send_task("traceability.record_scan", batch_id, day)
+            except Exception:  # a lost count must never break a page that was already sent
+                app.logger.warning("could not count a view of batch %s", batch_id, exc_info=True)
+
+    response.call_on_close(count)
+
+
+@bp.get("/t/<code>")
+def page(code: str):
+    moved = _canonical(code, "trace.page")
+    if moved is not None:
+        return moved
+    signed_in = current_user.is_authenticated
+    try:
+        version = trace_page.page_version(code, f"{get_locale()}|{current_user.get_id() if signed_in else '-'}")
+    except BatchNotFoundError:
+        return _not_found(code)
+    if not is_resource_modified(request.environ, etag=f'W/"{version.etag}"', last_modified=version.last_modified):
+        return _cache(Response(status=304), version, signed_in)
+    data = trace_page.build_trace_page(version)
+    response = _cache(make_response(render_template("traceability/trace/page.html", **data, **_labels())), version, signed_in)
+    if request.method == "GET" and not scans.is_robot(request.user_agent.string):
+        _count_view_after_response(response, version.batch.id)
+    return response
+
+
+@bp.get("/t/<code>/lineage")
+def lineage(code: str):
+    moved = _canonical(code, "trace.lineage")
+    if moved is not None:
+        return moved
+    try:
+        listing = trace_page.lineage_listing(code, page=request.args.get("page", 1, type=int))
+    except BatchNotFoundError:
+        return _not_found(code)
+    response = make_response(render_template("traceability/trace/lineage.html", **listing))
+    response.headers["Cache-Control"] = CACHE_PRIVATE if current_user.is_authenticated else CACHE_PUBLIC
+    return response
+
+
+@functools.lru_cache(maxsize=8)
+def _illustration_png(commodity: str) -> bytes:
+    """A 1200 × 630 picture (the size link previews use) of the commodity, drawn once per process."""
+    background, ink = ILLUSTRATION_COLOURS[commodity]
+    image = Image.new("RGB", (1200, 630), background)
+    draw = ImageDraw.Draw(image)
+    if commodity == "cashew":
+        draw.ellipse((430, 150, 770, 420), fill="#e9a23b")  # the apple
+        draw.chord((470, 360, 730, 560), 180, 360, fill=ink)  # the nut under it
+    elif commodity == "pepper":
+        for index in range(14):
+            x, y = 540 + (index % 3) * 60 - (index // 6) * 10, 140 + index * 26
+            draw.ellipse((x, y, x + 56, y + 56), fill=ink)
+        draw.line((600, 90, 600, 150), fill="#4f7a2a", width=12)
+    else:
+        draw.polygon([(600, 110), (470, 380), (730, 380)], fill="#f3f1ea")
+        draw.ellipse((470, 290, 730, 520), fill="#f3f1ea", outline=ink, width=8)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@bp.get("/illustrations/<any(cashew, pepper, rubber):commodity>.png")
+def illustration(commodity: str):
+    response = Response(_illustration_png(commodity), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/batches/<code>/scans")
+@login_required
+def batch_scans(code: str):
+    """How often the lot's trace page was opened, day by day, for whoever may act for its holder."""
+    start = _day(request.args.get("start"))
+    end = _day(request.args.get("end"))
+    try:
+        counts = scans.scan_counts(current_user, code, start=start, end=end)
+    except ValidationError:
+        counts = scans.scan_counts(current_user, code)
+    return render_template("traceability/trace/scans.html", **counts)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
