@@ -46,6 +46,7 @@ class Accounts(MethodView):
             org_name=org["name"],
             org_kind=org["kind"],
             commune_code=org.get("commune_code"),
+            street=org.get("street"),
         )
         return {"user": user, "organization": organization}
 

@@ -62,6 +62,7 @@ class NewOrganizationSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
     commune_code = fields.Str(load_default=None, allow_none=True)
+    street = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300), metadata={"description": "Street, hamlet or house number within the commune."})
 
 
 class SignUpSchema(_OneLogin):

@@ -123,10 +123,8 @@ def sign_up():
         try:
             user, organization = services.sign_up(
                 name=form.name.data, password=form.password.data, org_name=form.org_name.data, org_kind=form.org_kind.data,
-                commune_code=picker.commune_code, **login_kwargs(form.login.data),
+                commune_code=picker.commune_code, street=picker.street, **login_kwargs(form.login.data),
             )
-            if picker.street:  # sign_up takes no street; the new owner adds it to their organization
-                services.update_organization(user, organization.id, street=picker.street)
         except FORM_ERRORS as error:
             show_errors(form, error, SIGN_UP_FIELDS, picker)
         else:

@@ -21,7 +21,7 @@ from core.errors import PermissionDenied
 from core.extensions import db
 from traceability.errors import BatchNotActiveError, BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
-from traceability.models import Batch, BatchStatus, Shipment, ShipmentStatus
+from traceability.models import Batch, BatchStatus, RecalledBatch, Shipment, ShipmentStatus
 from traceability.services import ledger
 
 
@@ -84,10 +84,22 @@ def check_actable(reader: Reader, batch: Batch, field: str | None = None) -> Non
         )
 
 
-def lock_actable(user: User | None, codes: list[str], field: str | None = None, reader: Reader | None = None) -> tuple[Reader, list[Batch]]:
+def refuse_recalled(batches: list[Batch], field: str | None = None) -> None:
+    """A recalled lot may still be inspected or destroyed, but never split, merged, transformed, shipped or sold."""
+    recalled = set(db.session.scalars(select(RecalledBatch.batch_id).where(RecalledBatch.batch_id.in_([b.id for b in batches]))))
+    for batch in batches:
+        if batch.id in recalled:
+            message = f"Batch {batch.code} is recalled; it can no longer be processed, shipped or sold."
+            raise BatchNotActiveError(message, errors={field: [message]} if field else None)
+
+
+def lock_actable(
+    user: User | None, codes: list[str], field: str | None = None, reader: Reader | None = None, *, allow_recalled: bool = False
+) -> tuple[Reader, list[Batch]]:
     """Lock the batches ``codes`` (primary-key order) and check the user may act on each, in the given order.
 
     The checks run after the lock, so a shipment or split committed meanwhile is seen.
+    Recalled lots are refused unless ``allow_recalled`` (a process step such as destroying).
     """
     reader = reader or Reader(user)
     normalized = [normalize_batch_code(code) for code in codes]
@@ -99,4 +111,6 @@ def lock_actable(user: User | None, codes: list[str], field: str | None = None, 
     batches = [locked[ids[code]] for code in normalized]
     for batch in batches:
         check_actable(reader, batch, field)
+    if not allow_recalled:
+        refuse_recalled(batches, field)
     return reader, batches

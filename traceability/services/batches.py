@@ -182,7 +182,7 @@ def record_step(
     ``quantity_after`` is the batch's weight after the step, when the step lost
     some (drying): the loss is recorded as an input taken out of the batch.
     """
-    reader, (batch,) = lock_actable(user, [code])
+    reader, (batch,) = lock_actable(user, [code], allow_recalled=True)  # inspecting or destroying a recalled lot is recorded
     errors = Errors()
     stored_step = errors.check(lambda: event_input.biz_step(step))
     disposition = errors.check(lambda: event_input.disposition(disposition))

@@ -100,10 +100,19 @@ def commit_new_login(phone: str | None, email: str | None, prefix: str = "") -> 
 
 
 def _create(
-    *, name: str, password: str, phone: str | None, email: str | None, org_name: str, org_kind: OrganizationKind, commune_code: str | None, is_admin: bool = False
+    *,
+    name: str,
+    password: str,
+    phone: str | None,
+    email: str | None,
+    org_name: str,
+    org_kind: OrganizationKind,
+    commune_code: str | None,
+    street: str | None = None,
+    is_admin: bool = False,
 ) -> tuple[User, Organization]:
     user = User(phone=phone, email=email, name=name, password_hash=hash_password(password), is_admin=is_admin)
-    organization = Organization(name=org_name, kind=org_kind, commune_code=commune_code)
+    organization = Organization(name=org_name, kind=org_kind, commune_code=commune_code, street=street)
     db.session.add_all([user, organization])
     db.session.flush()
     db.session.add(Membership(user_id=user.id, organization_id=organization.id, role=Role.OWNER))
@@ -112,7 +121,15 @@ def _create(
 
 
 def sign_up(
-    *, name: str, password: str, org_name: str, org_kind: str, phone: str | None = None, email: str | None = None, commune_code: str | None = None
+    *,
+    name: str,
+    password: str,
+    org_name: str,
+    org_kind: str,
+    phone: str | None = None,
+    email: str | None = None,
+    commune_code: str | None = None,
+    street: str | None = None,
 ) -> tuple[User, Organization]:
     """A new user who owns a new organization of a self-service kind (one transaction)."""
     errors: dict[str, list[str]] = {}
@@ -128,7 +145,11 @@ def sign_up(
         raise ValidationError("The sign-up has invalid fields; see errors.", errors=errors)
     ensure_login_free(phone, email)
     assert kind is not None
-    return _create(name=name, password=password, phone=phone, email=email, org_name=org_name, org_kind=kind, commune_code=commune_code)
+    street = " ".join((street or "").split())[:300] or None
+    if street and not commune_code:
+        errors.setdefault("organization.commune_code", []).append(messages.COMMUNE_FOR_STREET)
+        raise ValidationError("The sign-up has invalid fields; see errors.", errors=errors)
+    return _create(name=name, password=password, phone=phone, email=email, org_name=org_name, org_kind=kind, commune_code=commune_code, street=street)
 
 
 def create_account(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import socket
 from email.message import Message
 
@@ -20,7 +21,7 @@ class Inbox:
         self.messages: list[Message] = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Message]:
@@ -61,6 +62,7 @@ def test_order_emails_arrive_at_the_smtp_server_in_each_recipients_language(app,
     assert to_buyer["Content-Language"] == "en" and to_seller["Content-Language"] == "vi"
     assert order["id"] in to_buyer["Subject"] and order["id"] in to_seller["Subject"]
     assert "Your order" in to_buyer["Subject"]
+    assert "Đơn hàng mới" in to_seller["Subject"]
     assert "₫350,000" in body(to_buyer) and "350.000 ₫" in body(to_seller)
     assert f"/market/orders/{order['id']}" in body(to_buyer)
 

@@ -117,3 +117,18 @@ def test_a_retried_recall_with_the_same_idempotency_key_recalls_once(client, wor
     second = recall(client, world, family["parent"], **{"Idempotency-Key": "recall-1"})
     assert first.status_code == second.status_code == 201
     assert second.json == first.json and second.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_recalled_lot_cannot_be_split_or_shipped_but_its_destruction_is_recorded(client, world, family):
+    assert recall(client, world, family["parent"]).status_code == 201
+
+    split = client.post(f"/api/v1/batches/{family['right']}/split", json={"parts": [{"quantity": "10"}]}, headers=world.auth("an"))
+    assert split.status_code == 409
+    assert "recalled" in split.json["detail"]
+
+    step = client.post(f"/api/v1/batches/{family['right']}/events", json={"step": "destroying", "note": "Burnt under supervision"}, headers=world.auth("an"))
+    assert step.status_code == 201, step.json
+
+    # A lot outside the recalled family is untouched.
+    untouched = client.post(f"/api/v1/batches/{family['stranger']}/split", json={"parts": [{"quantity": "10"}]}, headers=world.auth("an"))
+    assert untouched.status_code == 201, untouched.json

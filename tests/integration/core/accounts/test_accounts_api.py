@@ -53,3 +53,22 @@ def test_department_kind_and_bad_fields_are_refused_with_422(ctx, client):
     both = client.post("/api/v1/accounts", json=body | {"email": "a@example.com"})
     assert both.status_code == 422
     assert db.session.scalar(select(Organization)) is None
+
+
+def test_sign_up_stores_the_address_as_commune_and_street_in_one_go(client):
+    response = client.post(
+        "/api/v1/accounts",
+        json={"phone": "0987 654 321", "password": "mật khẩu dài", "name": "Lê Văn Hồ", "organization": {"name": "Hộ Lê Văn Hồ", "kind": "household", "commune_code": "25270", "street": "Ấp 3"}},
+    )
+    assert response.status_code == 201, response.get_json()
+    organization = response.get_json()["organization"]
+    assert (organization["commune_code"], organization["street"]) == ("25270", "Ấp 3")
+
+
+def test_a_street_without_its_commune_is_refused_and_nothing_is_created(client):
+    body = {"phone": "0987 654 322", "password": "mật khẩu dài", "name": "Lê Văn Hồ", "organization": {"name": "Hộ Lê", "kind": "household", "street": "Ấp 3"}}
+    response = client.post("/api/v1/accounts", json=body)
+    assert response.status_code == 422
+    assert "organization.commune_code" in response.get_json()["errors"]
+    body["organization"]["commune_code"] = "25270"
+    assert client.post("/api/v1/accounts", json=body).status_code == 201  # the phone was not taken by the failed try
