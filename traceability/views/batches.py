@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from core.accounts.current import current_organization
+from core.accounts.permissions import actable_organization_ids
 from core.errors import Conflict, ValidationError
-from traceability import catalog
+from traceability import catalog, step_names
 from traceability.services import batches, custody, operations, summaries
 from traceability.services.event_input import today
 from traceability.views import bp
@@ -110,7 +111,11 @@ def harvest_new():
 @login_required
 def batch_detail(code):
     overview = summaries.batch_overview(current_user, code)
-    return render_template("traceability/batches/detail.html", measurement_labels=MEASUREMENT_LABELS, step_labels=STEP_LABELS, **overview)
+    # Labels and page views are for whoever holds the lot, even once it is used up.
+    holder = overview["batch"]["custodian_id"] in actable_organization_ids(current_user)
+    return render_template(
+        "traceability/batches/detail.html", measurement_labels=MEASUREMENT_LABELS, event_name=step_names.event_name, holder=holder, **overview
+    )
 
 
 def _step_context(code):
