@@ -87,7 +87,10 @@ def register_blueprints(app: Flask) -> None:
     from core.geo import api as geo_api
     from core.geo import views as geo_views
     from core.health import bp as health_bp
+    from core.routing import BoundedIntConverter
     from core.views import bp as core_views
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large for the database is a 404
 
     # The JSON API authenticates with bearer tokens, never cookies, so CSRF does not apply to it.
     from traceability.api import blueprints as traceability_api

@@ -116,7 +116,9 @@ def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapp
         "LOGIN_FAILURE_LIMIT": _int(environ, "LOGIN_FAILURE_LIMIT", 5),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int(environ, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
         "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
-        "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0),
+        # Production runs behind one reverse proxy (gunicorn binds 127.0.0.1): without trusting it, every
+        # visitor would share the proxy's address and its per-IP limit.
+        "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 1 if production else 0),
         "GEO_WARM_UP": _bool(environ.get("GEO_WARM_UP"), default=env == "development"),
         "IMAGE_MAX_BYTES": _int(environ, "IMAGE_MAX_BYTES", 8 * 1024 * 1024),
         "SESSION_COOKIE_SECURE": production,

@@ -7,6 +7,7 @@ from flask_smorest import Api
 from flask_smorest import pagination as _pagination
 
 _smorest_pagination_schema = _pagination._pagination_parameters_schema_factory
+MAX_PAGE = 1_000_000
 
 
 def _per_page_pagination_schema(def_page: int, def_page_size: int, def_max_page_size: int) -> type[ma.Schema]:
@@ -20,6 +21,8 @@ def _per_page_pagination_schema(def_page: int, def_page_size: int, def_max_page_
     base = _smorest_pagination_schema(def_page, def_page_size, def_max_page_size)
 
     class PerPagePaginationSchema(base):
+        # Bounded so that the offset always fits the database's integers (an unbounded page was a 500).
+        page = ma.fields.Integer(load_default=def_page, validate=ma.validate.Range(min=1, max=MAX_PAGE))
         page_size = ma.fields.Integer(
             data_key="per_page",
             load_default=def_page_size,

@@ -26,5 +26,24 @@ class ListingUnavailableError(Conflict):
 class TransitionNotAllowedError(Conflict):
     """The order cannot go to the asked status from the one it is in; the answer names the current status."""
 
-    def __init__(self, current: str, target: str):
-        super().__init__(f"An order that is {current} cannot become {target}.", current_status=current)
+    def __init__(self, current: str, target: str, detail: str | None = None):
+        super().__init__(detail or f"An order that is {current} cannot become {target}.", current_status=current)
+
+
+class LotNotSaleableError(Conflict):
+    """The lot behind a listing changed since it was listed (recalled, split, shipped away): the sale cannot go on.
+
+    ``problem`` says which (``recalled``, ``not_held``, ``used_up`` or ``short``),
+    so that a page can say it in the reader's language.
+    """
+
+    def __init__(self, detail: str, *, lot: str, problem: str, **extra):
+        super().__init__(detail, errors={"items": [detail]}, lot=lot, problem=problem, **extra)
+
+
+class OrderLapsedError(TransitionNotAllowedError):
+    """The order's time ran out before the beat job noticed: it was expired now instead."""
+
+    def __init__(self, target: str):
+        detail = f"The order's time ran out before it could become {target}; it has expired and its reserved stock is back on offer."
+        super().__init__("expired", target, detail)

@@ -14,15 +14,17 @@ from core.geo.services import get_province
 from market.quantities import GRAMS_PER_KG, grams_to_kg, parse_kg
 
 MAX_PRICE = 1_000_000_000  # đồng per kg: far above any produce, stops typing slips with extra zeros
+MAX_AMOUNT = 10**12  # đồng: the most any amount or price filter read from a request may be (the database's integers hold it)
 MAX_TIERS = 5
 
 
 def parse_price(value: object, field: str = "price_per_kg") -> int:
     """A price in whole đồng (no decimals), more than zero."""
     text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "") if isinstance(value, str) else value
-    if isinstance(value, bool) or not isinstance(text, (int, str)) or not str(text).isdigit():
+    if isinstance(value, bool) or not isinstance(text, (int, str)) or not (str(text).isascii() and str(text).isdigit()):
         raise ValidationError("Enter a price in whole đồng.", errors={field: ["Enter a price in whole đồng."]})
-    price = int(text)
+    # Thousands of digits are out of range anyway (and too many for int()).
+    price = int(text) if len(str(text).lstrip("0")) <= len(str(MAX_PRICE)) else MAX_PRICE + 1
     if not 0 < price <= MAX_PRICE:
         raise ValidationError("The price is out of range.", errors={field: ["The price must be more than 0 and at most 1.000.000.000 đồng per kg."]})
     return price

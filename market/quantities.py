@@ -2,6 +2,11 @@
 
 Bulk forms (raw nuts, latex, cup lump, block rubber, sheets) trade in whole
 kilograms; kernels and pepper are also sold in small bags, so grams are allowed.
+
+Text is read the way it reached us (``traceability.numbers.request_locale``): in the
+JSON API with a dot as the decimal mark only ("1.250" is 1.25 kg), on a page in the
+page's language ("1.250,5" in Vietnamese, "1,250.5" in English). Text the market
+wrote itself (the cart in the session) is machine text: pass ``locale=API``.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.errors import ValidationError
-from traceability.numbers import parse_decimal
+from traceability.numbers import parse_decimal, request_locale
 
 GRAMS_PER_KG = 1000
 WHOLE_KG_PRODUCTS = frozenset({"raw_cashew_nuts", "field_latex", "cup_lump", "svr", "rss", "fresh_pepper"})
@@ -26,9 +31,9 @@ def kg_step(product: str | None) -> Decimal:
     return Decimal(1) if product in WHOLE_KG_PRODUCTS else Decimal("0.001")
 
 
-def parse_kg(value: object, field: str = "quantity", *, product: str | None = None, allow_zero: bool = False) -> int:
-    """A quantity in kg ("12,5", "1.250", 12.5) as whole grams; a field error when it is not one this product allows."""
-    number = parse_decimal(value)
+def parse_kg(value: object, field: str = "quantity", *, product: str | None = None, allow_zero: bool = False, locale: str | None = None) -> int:
+    """A quantity in kg (12.5, or text read in ``locale``, by default the request's) as whole grams; a field error when this product does not allow it."""
+    number = parse_decimal(value, locale=locale or request_locale())
     if number is None:
         raise ValidationError("Enter a quantity in kg.", errors={field: ["Enter a quantity in kg."]})
     if number < 0 or (number == 0 and not allow_zero):

@@ -1,8 +1,8 @@
 """Marketplace API schemas. Inputs check shape and types; the services decide what is valid and name the field.
 
 Money is an integer of VND. Quantities are kilograms, given as a JSON number or
-as text ("12,5" and "1.250" read the Vietnamese way) and answered as text, so
-that no float ever rounds a kilogram.
+as text with a dot as the decimal mark ("12.5"; "1.250" is 1.25 kg, and "12,5"
+is refused), and answered as text, so that no float ever rounds a kilogram.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
+
+from market.pricing import MAX_AMOUNT
 
 LISTING_STATUSES = ("draft", "active", "paused", "sold_out")
 ORDER_STATUSES = (
@@ -19,7 +21,7 @@ PAYMENT_METHODS = ("card", "vietqr", "cod")
 
 
 class Kilograms(fields.Field):
-    """Kilograms in, as a number or text; text out ("12.5")."""
+    """Kilograms in, as a number or text with a dot for decimals; text out ("12.5")."""
 
     default_error_messages = {"invalid": "Enter a quantity in kg."}
 
@@ -98,6 +100,11 @@ class TraceSummarySchema(Schema):
     event_count = fields.Int()
 
 
+class ListingRecallSchema(Schema):
+    reason = fields.Str()
+    at = fields.AwareDateTime()
+
+
 class ListingSchema(Schema):
     id = fields.Str(metadata={"description": "Public listing id"})
     batch_code = fields.Str()
@@ -126,6 +133,7 @@ class ListingSchema(Schema):
     seller = fields.Nested(OrderPartySchema)
     trace_url = fields.Str(metadata={"description": "The lot's public trace page"})
     trace = fields.Nested(TraceSummarySchema, allow_none=True)
+    recall = fields.Nested(ListingRecallSchema, allow_none=True, metadata={"description": "Set when the lot (or a lot it was made from) is recalled: it cannot be ordered"})
     created_at = fields.AwareDateTime()
     published_at = fields.AwareDateTime(allow_none=True)
 
@@ -137,8 +145,8 @@ class ListingQuerySchema(Schema):
     certification = fields.Str(metadata={"description": "vietgap, globalgap, organic, rainforest_alliance, fairtrade"})
     commune = fields.Str(metadata={"description": "GSO commune code of an origin plot"})
     eudr_ready = fields.Bool()
-    price_min = fields.Int(validate=validate.Range(min=0))
-    price_max = fields.Int(validate=validate.Range(min=0))
+    price_min = fields.Int(validate=validate.Range(min=0, max=MAX_AMOUNT), metadata={"description": "VND per kg"})
+    price_max = fields.Int(validate=validate.Range(min=0, max=MAX_AMOUNT), metadata={"description": "VND per kg"})
     sort = fields.Str(load_default="newest", validate=validate.OneOf(("newest", "price_asc", "price_desc")))
     mine = fields.Bool(load_default=False, metadata={"description": "Your organizations' listings, drafts and paused ones included (needs a token)"})
 
@@ -231,6 +239,6 @@ class OrderQuerySchema(Schema):
 
 class TransitionSchema(Schema):
     to = fields.Str(required=True, metadata={"description": " | ".join(ORDER_STATUSES)})
-    amount = fields.Int(load_default=None, strict=True, metadata={"description": "VND, for partially_refunded"})
+    amount = fields.Int(load_default=None, strict=True, validate=validate.Range(min=0, max=MAX_AMOUNT), metadata={"description": "VND, for partially_refunded"})
     reason = fields.Str(load_default=None, validate=validate.Length(max=1000))
     note = fields.Str(load_default=None, validate=validate.Length(max=1000))

@@ -178,6 +178,7 @@ MEASUREMENTS: dict[str, tuple[str, Decimal, Decimal]] = {
     "foreign_matter": ("percent", Decimal(0), Decimal(100)),
 }
 DRC_PLAUSIBLE = (Decimal(20), Decimal(70))
+MAX_MEASUREMENTS = 20  # per event: a few of each type is already a lot
 
 
 def decimal_text(value: Decimal) -> str:
@@ -207,6 +208,8 @@ def validate_measurements(items: list[dict] | None) -> list[dict]:
     """Checked measurements as stored: [{"type", "value": "<decimal string>", "unit"}]; field errors name measurements.<i>.<field>."""
     errors: dict[str, list[str]] = {}
     result: list[dict] = []
+    if len(items or []) > MAX_MEASUREMENTS:
+        raise ValidationError("Too many measurements.", errors={"measurements": [f"At most {MAX_MEASUREMENTS} measurements per event."]})
     for index, item in enumerate(items or []):
         where = f"measurements.{index}"
         if not isinstance(item, dict):

@@ -1,7 +1,9 @@
 """The shopping cart of the pages, kept in the session as {listing id: quantity text}; checkout turns it into orders.
 
 The API takes its items directly; the cart only remembers what a buyer picked
-while browsing. Nothing is reserved until checkout.
+while browsing. Nothing is reserved until checkout. Quantities are typed in the
+page's language and kept as machine text ("1.255"), so that a page in another
+language (or a Vietnamese page reading "1.255" as 1255) never misreads them.
 """
 
 from __future__ import annotations
@@ -19,8 +21,23 @@ from market.models import Listing, ListingStatus
 from market.pricing import line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
 from market.services.describe import describe_listings
+from traceability.numbers import API, parse_decimal, request_locale
+from traceability.services import market_support
 
 MAX_LINES = 50
+
+
+def _lot_problems(listings: list[Listing]) -> dict[str, str]:
+    """Listings whose lot cannot be sold from now (recalled, shipped away, used up), with what to tell the buyer."""
+    lots = market_support.lots_for_sale(listing.batch_id for listing in listings)
+    problems = {}
+    for listing in listings:
+        problem = lots[listing.batch_id].problem(listing.seller_id)
+        if problem == market_support.RECALLED:
+            problems[listing.public_id] = _("This lot was recalled; it cannot be ordered.")
+        elif problem:
+            problems[listing.public_id] = _("This offer cannot be ordered now.")
+    return problems
 
 
 def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, str]:
@@ -30,9 +47,12 @@ def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, st
         raise ListingNotFoundError(listing_id)
     if listing.status is not ListingStatus.ACTIVE:
         raise ValidationError("Not available.", errors={"quantity": [_("This offer cannot be ordered now.")]})
+    lot_problem = _lot_problems([listing]).get(listing.public_id)
+    if lot_problem:
+        raise ValidationError("Not available.", errors={"quantity": [lot_problem]})
     grams = parse_kg(quantity, product=listing.product)
     if listing_id in cart:
-        grams += parse_kg(cart[listing_id], product=listing.product)
+        grams += parse_kg(cart[listing_id], product=listing.product, locale=API)
     if listing_id not in cart and len(cart) >= MAX_LINES:
         raise ValidationError("The cart is full.", errors={"quantity": [_("At most %(count)d offers in one cart.", count=MAX_LINES)]})
     if grams > listing.available_g:
@@ -41,15 +61,19 @@ def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, st
 
 
 def update(cart: dict[str, str], quantities: dict[str, str]) -> dict[str, str]:
-    """New quantities for the cart's lines; an empty or zero quantity removes the line."""
+    """New quantities for the cart's lines, as typed on the page; an empty or zero quantity removes the line.
+
+    Text that is no number is kept as typed, for the cart page to point out.
+    """
     updated = dict(cart)
     for listing_id, text in quantities.items():
         if listing_id not in updated:
             continue
-        if not (text or "").strip() or (text or "").strip() in {"0", "0,0", "0.0"}:
+        amount = parse_decimal(text, locale=request_locale())
+        if not (text or "").strip() or amount == 0:
             updated.pop(listing_id)
         else:
-            updated[listing_id] = text.strip()
+            updated[listing_id] = format(amount, "f") if amount is not None else text.strip()
     return updated
 
 
@@ -57,6 +81,7 @@ def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
     """The cart grouped by seller (one order each at checkout), with prices and what is wrong with a line."""
     listings = {l.public_id: l for l in db.session.scalars(select(Listing).where(Listing.public_id.in_(list(cart))))} if cart else {}
     described = {d["id"]: d for d in describe_listings(listings.values(), viewer_ids)}
+    lot_problems = _lot_problems(list(listings.values()))
     groups: dict[int, dict] = defaultdict(lambda: {"lines": [], "subtotal": 0})
     problems = 0
     for listing_id, text in cart.items():
@@ -65,11 +90,13 @@ def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
             continue
         problem, total, price = None, 0, listing.price_per_kg
         try:
-            grams = parse_kg(text, product=listing.product)
+            grams = parse_kg(text, product=listing.product, locale=API)
         except ValidationError as error:
             grams, problem = None, _(next(iter(error.errors.values()))[0])
         if problem is None and listing.status is not ListingStatus.ACTIVE:
             problem = _("This offer cannot be ordered now.")
+        elif problem is None and listing_id in lot_problems:
+            problem = lot_problems[listing_id]
         elif problem is None and grams > listing.available_g:
             problem = _("Only %(quantity)s kg is left.", quantity=number(grams_to_kg(listing.available_g)))
         elif problem is None and grams < listing.min_order_g and grams != listing.available_g:
@@ -80,12 +107,13 @@ def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
         problems += problem is not None
         group = groups[listing.seller_id]
         group["seller"] = described[listing_id]["seller"]
-        group["lines"].append({"listing": described[listing_id], "quantity": text, "unit_price": price, "line_total": total, "problem": problem})
+        shown = number(grams_to_kg(grams)) if grams is not None else text
+        group["lines"].append({"listing": described[listing_id], "quantity": shown, "unit_price": price, "line_total": total, "problem": problem})
         group["subtotal"] += total
     ordered = [groups[seller_id] for seller_id in sorted(groups)]
     return {"groups": ordered, "total": sum(g["subtotal"] for g in ordered), "problems": problems, "count": sum(len(g["lines"]) for g in ordered)}
 
 
 def items(cart: dict[str, str]) -> list[dict]:
-    """The cart as the order service's items."""
-    return [{"listing_id": listing_id, "quantity": quantity} for listing_id, quantity in cart.items()]
+    """The cart as the order service's items: quantities as numbers, which read the same in any language."""
+    return [{"listing_id": listing_id, "quantity": parse_decimal(quantity, locale=API) or quantity} for listing_id, quantity in cart.items()]

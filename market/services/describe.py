@@ -35,6 +35,7 @@ def describe_listings(listings: Iterable[Listing], viewer_ids: set[int] | None =
     viewer_ids = viewer_ids or set()
     names = _names(listing.seller_id for listing in listings)
     traces = market_support.trace_summaries(listing.batch_id for listing in listings) if with_trace else {}
+    recalls = market_support.recalls(listing.batch_id for listing in listings)
     result = []
     for listing in listings:
         own = listing.seller_id in viewer_ids
@@ -71,6 +72,7 @@ def describe_listings(listings: Iterable[Listing], viewer_ids: set[int] | None =
                 "is_own": own,
                 "trace_url": trace_url(listing.batch_code),
                 "trace": trace,
+                "recall": recalls.get(listing.batch_id),
                 "created_at": listing.created_at,
                 "published_at": listing.published_at,
             }

@@ -170,8 +170,11 @@ def _apply(errors: _Errors, user: User, listing: Listing, values: dict, offer: _
         errors.add("delivery_fees", "Offer pickup, or delivery to at least one province.")
 
 
-def create_listing(user: User, *, batch_code: str, **values) -> Listing:
-    """A draft listing of the lot ``batch_code`` held by an organization the user acts for."""
+def create_listing(user: User, *, batch_code: str, publish: bool = False, **values) -> Listing:
+    """A listing of the lot ``batch_code`` held by an organization the user acts for: a draft, or on sale at once (``publish``).
+
+    Made and published in one transaction, so a refused publication leaves no draft behind.
+    """
     source = market_support.source_for_listing(user, batch_code, lock=True)
     errors = _Errors()
     offer = _offer(errors, values, source.product, None)
@@ -181,6 +184,8 @@ def create_listing(user: User, *, batch_code: str, **values) -> Listing:
     errors.raise_if_any()
     _check_offer(source, offer.quantity_g, None)
     listing.quantity_g = offer.quantity_g
+    if publish:
+        _set_status(listing, ListingStatus.ACTIVE.value, source)
     db.session.add(listing)
     db.session.commit()
     return listing
@@ -207,6 +212,8 @@ def _set_status(listing: Listing, status: str, source: ListingSource) -> None:
     if wanted is ListingStatus.DRAFT and listing.status is not ListingStatus.DRAFT:
         raise Conflict("A published listing cannot go back to draft; pause it instead.", current_status=listing.status.value)
     if wanted is ListingStatus.ACTIVE:
+        if source.recalled:
+            raise Conflict(f"Lot {source.code} is recalled; nothing of it can be sold.", current_status=listing.status.value)
         if source.custodian_id != listing.seller_id or source.status != "active":
             raise Conflict(f"Lot {source.code} is no longer held by the seller or has nothing left.", current_status=listing.status.value)
         listing.published_at = listing.published_at or utcnow()

@@ -2,7 +2,10 @@
 
 Either every item is reserved and every order placed, or nothing is: a listing
 with too little left refuses the whole checkout (409, naming it and what is
-left), so the buyer never ends up with half a cart ordered.
+left), so the buyer never ends up with half a cart ordered. Before reserving,
+the listings are fitted to their lots under the lots' row locks (``lots``): a
+recalled lot, or one split or shipped away since it was listed, cannot be ordered
+beyond what it still holds.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from core.accounts.models import Organization, User
 from core.accounts.permissions import actable_organization_ids
 from core.accounts.services import memberships_of
 from core.db import utcnow
-from core.errors import ValidationError
+from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.geo.services import require_commune
 from core.tasks import send_task
@@ -28,7 +31,7 @@ from market.models import Listing, ListingStatus, Order, OrderLine, OrderStatus,
 from market.payments import require_method
 from market.pricing import delivery_fee, line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
-from market.services import stock
+from market.services import lots, stock
 
 MAX_ITEMS = 50
 MAX_STREET = 300
@@ -68,13 +71,22 @@ def _load_listings(ids: list[str]) -> dict[str, Listing]:
         listing = found.get(public_id)
         if listing is None or listing.status is ListingStatus.DRAFT:
             raise ListingNotFoundError(public_id)
+    return found
+
+
+def _check_on_offer(listings: dict[str, Listing]) -> None:
+    for public_id, listing in listings.items():
         if listing.status is ListingStatus.SOLD_OUT:
-            raise ListingSoldOutError(
-                f"Listing {public_id} is sold out.", errors={"items": [f"Listing {public_id} is sold out."]}, listing_id=public_id, available="0"
-            )
+            raise stock.too_little(public_id, 0, None)
         if listing.status is not ListingStatus.ACTIVE:
             raise ListingUnavailableError(f"Listing {public_id} is {listing.status.value} and cannot be ordered now.", listing_id=public_id)
-    return found
+
+
+def _check_available(grams: dict[str, int], listings: dict[str, Listing]) -> None:
+    """What the offers hold now that they fit their lots (the reservation re-checks it, row by row)."""
+    for public_id in sorted(grams, key=lambda public_id: listings[public_id].id):
+        if grams[public_id] > listings[public_id].available_g:
+            raise stock.too_little(public_id, listings[public_id].available_g, grams[public_id])
 
 
 def _quantities(raw: dict[str, object], listings: dict[str, Listing]) -> dict[str, int]:
@@ -132,17 +144,24 @@ def place_orders(user: User, *, items: list[dict], payment_method: str, delivery
     buyer = buyer_organization(user, buyer_organization_id)
     raw = _items(items)
     listings = _load_listings(list(raw))
-    own = [public_id for public_id, listing in listings.items() if listing.seller_id == buyer.id]
-    if own:
-        raise ValidationError("Your own listing.", errors={"items": [f"Listing {own[0]} is your organization's own offer."]})
-    refusing = [public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])]
-    if refusing:
-        raise ValidationError("Payment method not accepted.", errors={"payment_method": [f"Listing {refusing[0]} does not accept {method.name}."]})
-    grams = _quantities(raw, listings)
-    sellers: dict[int, list[Listing]] = defaultdict(list)
-    for public_id in raw:
-        sellers[listings[public_id].seller_id].append(listings[public_id])
-    delivery_method, commune_code, street, fees = _delivery(delivery, sellers)
+    try:
+        lots.fit_to_lots(listings.values())
+        _check_on_offer(listings)
+        own = [public_id for public_id, listing in listings.items() if listing.seller_id == buyer.id]
+        if own:
+            raise ValidationError("Your own listing.", errors={"items": [f"Listing {own[0]} is your organization's own offer."]})
+        refusing = [public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])]
+        if refusing:
+            raise ValidationError("Payment method not accepted.", errors={"payment_method": [f"Listing {refusing[0]} does not accept {method.name}."]})
+        grams = _quantities(raw, listings)
+        _check_available(grams, listings)
+        sellers: dict[int, list[Listing]] = defaultdict(list)
+        for public_id in raw:
+            sellers[listings[public_id].seller_id].append(listings[public_id])
+        delivery_method, commune_code, street, fees = _delivery(delivery, sellers)
+    except DomainError:
+        db.session.commit()  # the offers fitted to their lots stay fitted, whatever was wrong with this order
+        raise
 
     try:
         stock.reserve({listings[public_id].id: amount for public_id, amount in grams.items()})

@@ -2,7 +2,9 @@
 
 Every filter is a column of the listing itself or an indexed side table
 (origin communes, certificates), copied from the lot when the listing was made,
-so a search over thousands of listings is one indexed query and one count.
+so a search over thousands of listings is one indexed query and one count. What
+can change under a listing after that (a recall, the lot shipped away or used up)
+is asked of the lot itself, by key, in the same query.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from core.errors import ValidationError
 from core.extensions import db
 from market.models import Listing, ListingCertification, ListingCommune, ListingStatus
+from traceability.services import market_support
 
 SORTS = {
     "newest": (Listing.published_at.desc(), Listing.id.desc()),
@@ -42,7 +45,8 @@ def search_listings(filters: Filters, *, offset: int = 0, limit: int = 20) -> tu
         raise ValidationError("Unknown sort.", errors={"sort": [f"Use one of: {', '.join(SORTS)}."]})
     if filters.price_min is not None and filters.price_max is not None and filters.price_min > filters.price_max:
         raise ValidationError("Empty price range.", errors={"price_max": ["The highest price is below the lowest."]})
-    query = select(Listing).where(Listing.status == ListingStatus.ACTIVE)
+    # A lot recalled, shipped away or used up since it was listed takes its listings off the marketplace at once.
+    query = select(Listing).where(Listing.status == ListingStatus.ACTIVE, market_support.saleable_clause(Listing.batch_id, Listing.seller_id))
     if filters.commodity:
         query = query.where(Listing.commodity == filters.commodity)
     if filters.product:

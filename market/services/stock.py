@@ -38,6 +38,19 @@ def _sold_out_or_back(listing_ids: list[int]) -> None:
     )
 
 
+def too_little(public_id: str, available_g: int, asked_g: int | None) -> ListingSoldOutError:
+    """The 409 for a listing with less left than asked (nothing at all when ``asked_g`` is None)."""
+    left = grams_to_kg(max(available_g, 0))
+    if asked_g is None:
+        return ListingSoldOutError(f"Listing {public_id} is sold out.", errors={"items": [f"Listing {public_id} is sold out."]}, listing_id=public_id, available="0")
+    return ListingSoldOutError(
+        f"Listing {public_id} has {left} kg left; {grams_to_kg(asked_g)} kg was asked.",
+        errors={"items": [f"Only {left} kg of listing {public_id} is left."]},
+        listing_id=public_id,
+        available=str(left),
+    )
+
+
 def reserve(wanted: dict[int, int]) -> None:
     """Reserve grams of each listing (id → grams), in primary-key order; ``ListingSoldOutError`` if one has too little.
 
@@ -55,13 +68,7 @@ def reserve(wanted: dict[int, int]) -> None:
             public_id, available, status = db.session.execute(
                 select(Listing.public_id, AVAILABLE, Listing.status).where(Listing.id == listing_id)
             ).one()
-            left = grams_to_kg(max(available, 0)) if status is ListingStatus.ACTIVE else 0
-            raise ListingSoldOutError(
-                f"Listing {public_id} has {left} kg left; {grams_to_kg(grams)} kg was asked.",
-                errors={"items": [f"Only {left} kg of listing {public_id} is left."]},
-                listing_id=public_id,
-                available=str(left),
-            )
+            raise too_little(public_id, available if status is ListingStatus.ACTIVE else 0, grams)
     _sold_out_or_back(sorted(wanted))
 
 

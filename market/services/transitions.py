@@ -6,7 +6,8 @@ cannot both win: whichever comes second sees the new status and gets 409.
 
 What each move does besides the status:
 - paid: the payment method confirms the money; paid online, the reservation becomes a sale;
-- accepted: for cash on delivery, the reservation becomes a sale;
+- accepted: the seller commits to deliver, refused (409) when the lot was recalled or no longer holds it
+  (``lots.check_acceptance``); for cash on delivery, the reservation becomes a sale;
 - shipped: the sold quantity is split off the seller's lot into a lot of the buyer's, shipped to them;
 - delivered: the buyer's organization receives that lot and holds it;
 - cancelled: reserved stock goes back, or sold stock goes back on offer; money taken is refunded;
@@ -26,16 +27,17 @@ from core.errors import PermissionDenied, ValidationError
 from core.extensions import db
 from core.tasks import send_task
 from market import states
-from market.errors import TransitionNotAllowedError
+from market.errors import OrderLapsedError, TransitionNotAllowedError
 from market.models import Order, OrderStatus, OrderStatusChange, Payment, PaymentStatus
 from market.payments import method_of
 from market.quantities import grams_to_kg
-from market.services import stock
+from market.services import lots, stock
 from market.services.orders import visible_order
 from traceability.services import market_support
 
 NOTIFIED = {OrderStatus.PAID: "paid", OrderStatus.ACCEPTED: "accepted", OrderStatus.SHIPPED: "shipped", OrderStatus.DELIVERED: "delivered"}
 EXPIRY_BATCH = 200
+LAPSED_NOTE = "The reservation lapsed."
 MAX_NOTE = 1000
 
 
@@ -85,6 +87,8 @@ def _apply(order: Order, target: OrderStatus, roles: set[str], user: User | None
         parts = " or ".join(sorted(allowed))
         raise PermissionDenied(f"Only the {parts} may make an order {target.value}.")
     current = order.status
+    if target is OrderStatus.ACCEPTED:
+        lots.check_acceptance(order)
     if target is OrderStatus.PAID:
         method_of(order).confirm(order, amount=order.total, by=user)
     if target is states.sells_on(order.payment_method):
@@ -115,10 +119,36 @@ def _record(order: Order, current: OrderStatus, target: OrderStatus, user: User 
     order.history.append(OrderStatusChange(from_status=current.value, to_status=target.value, by_user_id=user.id if user else None, at=at, note=note))
 
 
+def _lapsed(order: Order, target: OrderStatus, now: datetime) -> bool:
+    """Still pending past its time: the beat job is late. Money confirmed as received (paid) is still taken."""
+    return (
+        order.status is OrderStatus.PENDING_PAYMENT and order.expires_at is not None and order.expires_at <= now
+        and target not in (OrderStatus.PAID, OrderStatus.EXPIRED)
+    )  # fmt: skip
+
+
+def _expire(order: Order, now: datetime) -> None:
+    _apply(order, OrderStatus.EXPIRED, {states.SYSTEM}, None, amount=None, reason=None)
+    _record(order, OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, None, LAPSED_NOTE, now)
+
+
 def transition(user: User, public_id: str, to: str, *, amount: int | None = None, reason: str | None = None, note: str | None = None) -> Order:
-    """Move the order ``public_id`` to status ``to`` as ``user`` (its buyer or its seller)."""
+    """Move the order ``public_id`` to status ``to`` as ``user`` (its buyer or its seller).
+
+    An order whose time ran out is expired here and then (409 ``expired``) rather
+    than accepted or cancelled because the beat job has not come by yet.
+    """
     target = _target(to)
     order, roles = visible_order(user, public_id, lock=True)
+    now = utcnow()
+    if _lapsed(order, target, now):
+        try:
+            _expire(order, now)
+        except Exception:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        raise OrderLapsedError(target.value)
     current = order.status
     try:
         _apply(order, target, roles, user, amount=amount, reason=reason)
@@ -151,8 +181,7 @@ def expire_overdue(now: datetime | None = None) -> int:
         if order is None or order.status is not OrderStatus.PENDING_PAYMENT or order.expires_at is None or order.expires_at >= now:
             db.session.rollback()
             continue
-        _apply(order, OrderStatus.EXPIRED, {states.SYSTEM}, None, amount=None, reason=None)
-        _record(order, OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, None, "The reservation lapsed.", now)
+        _expire(order, now)
         db.session.commit()
         expired += 1
     return expired

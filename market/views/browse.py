@@ -10,10 +10,14 @@ from flask_login import current_user, login_required
 from core.accounts.current import current_organization
 from core.errors import Conflict, ValidationError
 from core.geo.picker import new_address_picker, read_address_picker
+from core.i18n import money
+from market.errors import LotNotSaleableError
+from market.pricing import MAX_AMOUNT
 from market.services import cart, orders, search
 from market.services.describe import describe_listings
 from market.services.listings import my_organization_ids
-from market.views import bp
+from market.views import bp, page_number, whole_dong
+from market.views.orders import lot_problem
 from traceability import catalog
 
 PER_PAGE = 20
@@ -31,19 +35,23 @@ def _viewer_ids() -> set[int]:
     return my_organization_ids(current_user if current_user.is_authenticated else None)
 
 
-def _int_arg(name: str) -> int | None:
-    value = (request.args.get(name) or "").replace(".", "").replace(",", "").strip()
-    return int(value) if value.isdigit() else None
+def _price_arg(name: str, errors: dict[str, list[str]]) -> int | None:
+    """A price filter in đồng; one that is not a number or too large is dropped with a message under its field."""
+    text = (request.args.get(name) or "").strip()
+    price = whole_dong(text)
+    if text and price is None:
+        errors[name] = [_("Enter a price of at most %(price)s.", price=money(MAX_AMOUNT))]
+    return price
 
 
-def _filters() -> search.Filters:
+def _filters(errors: dict[str, list[str]]) -> search.Filters:
     args = request.args
     eudr = {"yes": True, "no": False}.get(args.get("eudr", ""))
     sort = args.get("sort") if args.get("sort") in search.SORTS else "newest"
     return search.Filters(
         commodity=args.get("commodity") or None, product=args.get("product") or None, grade=args.get("grade") or None,
         certification=args.get("certification") or None, commune=args.get("commune") or None, eudr_ready=eudr,
-        price_min=_int_arg("price_min"), price_max=_int_arg("price_max"), sort=sort,
+        price_min=_price_arg("price_min", errors), price_max=_price_arg("price_max", errors), sort=sort,
     )  # fmt: skip
 
 
@@ -59,8 +67,9 @@ def _options() -> dict:
 
 @bp.get("")
 def browse():
-    page = max(request.args.get("page", 1, type=int), 1)
-    filters = _filters()
+    page = page_number()
+    errors: dict[str, list[str]] = {}
+    filters = _filters(errors)
     try:
         found, total = search.search_listings(filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     except ValidationError:
@@ -69,7 +78,7 @@ def browse():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "market/browse.html", listings=describe_listings(found, _viewer_ids()), total=total, page=page, per_page=PER_PAGE,
-        args=args, values=request.args, payment_names=PAYMENT_NAMES, **_options(),
+        args=args, values=request.args, errors=errors, payment_names=PAYMENT_NAMES, **_options(),
     )  # fmt: skip
 
 
@@ -150,6 +159,8 @@ def checkout():
             current_user, items=cart.items(_cart()), payment_method=request.form.get("payment_method", ""), delivery=delivery,
             buyer_organization_id=organization.id if organization else None,
         )  # fmt: skip
+    except LotNotSaleableError as error:
+        return _checkout_page(picker, {"items": [lot_problem(error)]}, error.status)
     except (ValidationError, Conflict) as error:
         return _checkout_page(picker, error.errors or {"_form": [error.detail]}, error.status)
     session.pop(CART_KEY, None)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from core.errors import DomainError, NotFound
+from core.i18n import money, number
+from market.errors import LotNotSaleableError
+from market.pricing import MAX_AMOUNT
 from market.services import orders, transitions
 from market.services.describe import describe_orders
-from market.views import bp
+from market.views import bp, page_number, whole_dong
 
 PER_PAGE = 20
 STATUS_NAMES = {
@@ -26,8 +31,20 @@ ACTION_NAMES = {
 }  # fmt: skip
 
 
+def lot_problem(error: LotNotSaleableError) -> str:
+    """What changed in the lot behind an order or listing, in the reader's language."""
+    lot, problem = error.extra["lot"], error.extra["problem"]
+    if problem == "recalled":
+        return _("Lot %(lot)s was recalled; nothing of it can be sold.", lot=lot)
+    if problem == "short":
+        return _("Lot %(lot)s has only %(left)s kg left; this order needs %(needed)s kg of it.", lot=lot, left=number(Decimal(error.extra["left"])), needed=number(Decimal(error.extra["needed"])))
+    if problem == "not_held":
+        return _("Lot %(lot)s is no longer held by the seller.", lot=lot)
+    return _("Nothing is left of lot %(lot)s.", lot=lot)
+
+
 def _list(role: str, template: str):
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     found, total = orders.list_orders(current_user, role=role, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     return render_template(template, orders=describe_orders(found, current_user), total=total, page=page, per_page=PER_PAGE, status_names=STATUS_NAMES)
 
@@ -58,17 +75,19 @@ def order_detail(order_id):
 @login_required
 def order_transition(order_id):
     form = request.form
-    amount = form.get("amount", "").replace(".", "").replace(",", "").strip()
+    amount = whole_dong(form.get("amount"))
+    if (form.get("amount") or "").strip() and amount is None:
+        flash(_("Enter the amount in whole đồng, at most %(amount)s.", amount=money(MAX_AMOUNT)), "error")
+        return redirect(url_for("market.order_detail", order_id=order_id), code=303)
     try:
-        transitions.transition(
-            current_user, order_id, form.get("to", ""), amount=int(amount) if amount.isdigit() else None, reason=form.get("reason") or None,
-            note=form.get("note") or None,
-        )  # fmt: skip
+        transitions.transition(current_user, order_id, form.get("to", ""), amount=amount, reason=form.get("reason") or None, note=form.get("note") or None)
     except DomainError as error:
         if isinstance(error, NotFound):
             raise
         current = error.extra.get("current_status")
-        if current:
+        if isinstance(error, LotNotSaleableError):
+            flash(lot_problem(error), "error")
+        elif current:
             flash(_("This order is now “%(status)s”; that step is no longer possible.", status=STATUS_NAMES.get(current, current)), "error")
         else:
             flash(" ".join(m for messages in error.errors.values() for m in messages) or error.detail, "error")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,10 +12,11 @@ from flask_login import current_user, login_required
 from core.accounts.current import current_organization
 from core.errors import Conflict, ValidationError
 from core.files.services import store_image
+from core.i18n import number
 from core.geo.services import list_provinces
 from market.services import listings
 from market.services.describe import describe_listings
-from market.views import bp
+from market.views import bp, page_number, whole_dong
 from traceability.services import batches, summaries
 
 PER_PAGE = 20
@@ -33,7 +36,7 @@ def _organization():
 @login_required
 def my_listings():
     organization = _organization()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     found, total = listings.own_listings(current_user, organization.id, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     return render_template(
         "market/my_listings.html", organization=organization, listings=describe_listings(found, {organization.id}), total=total, page=page,
@@ -59,9 +62,9 @@ def _values_from_form(form) -> dict:
     ]
     fees = {}
     for i in range(FEE_ROWS):
-        province, fee = form.get(f"fee_province_{i}", ""), (form.get(f"fee_{i}") or "").replace(".", "").replace(",", "").strip()
+        province = form.get(f"fee_province_{i}", "")
         if province:
-            fees[province] = int(fee) if fee.isdigit() else -1
+            fees[province] = whole_dong(form.get(f"fee_{i}"), default=-1)
     return {
         "title": form.get("title", ""), "title_en": form.get("title_en"), "description": form.get("description"),
         "description_en": form.get("description_en"), "price_per_kg": form.get("price_per_kg", ""), "quantity": form.get("quantity", ""),
@@ -83,10 +86,12 @@ def _lots(organization) -> list[dict]:
 
 
 def _form_values(listing: dict) -> dict:
-    values = {key: listing.get(key) or "" for key in ("title", "title_en", "description", "description_en", "price_per_kg", "quantity", "min_order_quantity")}
+    values = {key: listing.get(key) or "" for key in ("title", "title_en", "description", "description_en", "price_per_kg")}
+    # Kilograms as the page's language writes them: the form reads them back the same way.
+    values["quantity"], values["min_order_quantity"] = number(listing["quantity"]), number(listing["min_order_quantity"])
     values["pickup"] = "y" if listing["pickup"] else ""
     for i, tier in enumerate(listing["price_tiers"][:TIER_ROWS]):
-        values[f"tier_min_{i}"], values[f"tier_price_{i}"] = tier["min_quantity"], tier["price_per_kg"]
+        values[f"tier_min_{i}"], values[f"tier_price_{i}"] = number(Decimal(tier["min_quantity"])), tier["price_per_kg"]
     for i, (province, fee) in enumerate(list(listing["delivery_fees"].items())[:FEE_ROWS]):
         values[f"fee_province_{i}"], values[f"fee_{i}"] = province, fee
     values["status"] = listing["status"]
@@ -117,9 +122,7 @@ def listing_new():
     values = _values_from_form(form)
     try:
         values["photos"] = _photos_from_form(form, request.files, organization)
-        created = listings.create_listing(current_user, batch_code=form.get("batch_code", ""), **values)
-        if form.get("publish") == "y":
-            listings.update_listing(current_user, created.public_id, status="active")
+        listings.create_listing(current_user, batch_code=form.get("batch_code", ""), publish=form.get("publish") == "y", **values)
     except (ValidationError, Conflict) as error:
         return _render(_kept(form, values), error.errors or {"_form": [error.detail]}, listing=None, organization=organization, status=error.status)
     flash(_("Listing saved."), "success")

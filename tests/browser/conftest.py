@@ -10,6 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from core.app import create_app
+from core.extensions import db
 from core.i18n_catalogs import compile_catalogs, stale_catalogs
 from tests import conftest
 
@@ -37,6 +38,8 @@ def live_server(app, database_url, instance_path) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+    with served.app_context():
+        db.engine.dispose()  # the served app's own pool: left open, PostgreSQL connections warn at exit
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ origin-plot sets are written by the same transaction as the event that causes th
 
 from traceability.models.batches import Batch, BatchLink, BatchPlot, BatchStatus, Shipment, ShipmentStatus
 from traceability.models.events import ErrorDeclaration, Event, EventQuantity, EventType, QuantityRole
+from traceability.models.gtins import GtinRegistration
 from traceability.models.labels import LabelFormat, LabelJob, LabelJobStatus
 from traceability.models.plots import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 from traceability.models.recalls import Recall, RecalledBatch
@@ -25,6 +26,7 @@ __all__ = [
     "Event",
     "EventQuantity",
     "EventType",
+    "GtinRegistration",
     "LabelFormat",
     "LabelJob",
     "LabelJobStatus",

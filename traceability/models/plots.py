@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import utcnow
@@ -34,6 +34,7 @@ class Plot(db.Model):
     __table_args__ = (
         CheckConstraint("area_ha > 0", name="area_positive"),
         CheckConstraint("geometry_type IS NULL OR geometry_type IN ('Point', 'Polygon', 'MultiPolygon')", name="geometry_type"),
+        CheckConstraint("gps_accuracy_m IS NULL OR gps_accuracy_m > 0", name="gps_accuracy_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +48,8 @@ class Plot(db.Model):
     # GeoJSON geometry in WGS84 (Point, Polygon or MultiPolygon), coordinates as given (>= 6 decimals kept).
     geometry: Mapped[dict | None] = mapped_column(Document)
     geometry_type: Mapped[str | None] = mapped_column(String(20))
+    # How far off the phone said its GPS point may be, in metres (none when typed or unknown).
+    gps_accuracy_m: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     growing_area_code: Mapped[str | None] = mapped_column(String(50))
     # Land-use declaration for the EUDR: no deforestation after 31 December 2020.
     deforestation_free: Mapped[bool] = mapped_column(default=False)

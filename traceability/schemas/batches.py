@@ -9,8 +9,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from traceability import catalog
-from traceability.schemas.plots import DecimalText
-from traceability.services.event_input import VIETNAM_OFFSET
+from traceability.schemas.fields import DecimalText, Id
+from traceability.services.event_input import MAX_PHOTOS, VIETNAM_OFFSET
+from traceability.services.operations import MAX_INPUTS, MAX_OUTPUTS, MAX_PARTS
 
 EVENT_TIME_HELP = "ISO 8601 with offset (+07:00 assumed when absent); not in the future. Default: now."
 
@@ -26,7 +27,7 @@ class MeasurementSchema(Schema):
 
 
 class LocationSchema(Schema):
-    plot_id = fields.Int(load_default=None, metadata={"description": "One of your plots"})
+    plot_id = Id(load_default=None, metadata={"description": "One of your plots"})
     name = fields.Str(load_default=None, validate=validate.Length(max=200), metadata={"description": "A facility name"})
     commune_code = fields.Str(load_default=None, metadata={"description": "GSO commune code"})
 
@@ -38,8 +39,8 @@ class BatchCreateSchema(Schema):
     quantity = DecimalText(required=True)
     unit = fields.Str(load_default="kg", validate=validate.OneOf(catalog.UNITS))
     drc_percent = DecimalText(load_default=None, metadata={"description": "Dry rubber content of field latex, %"})
-    organization_id = fields.Int(load_default=None, metadata={"description": "Custodian; defaults to the plots' owner"})
-    plot_ids = fields.List(fields.Int(), load_default=list)
+    organization_id = Id(load_default=None, metadata={"description": "Custodian; defaults to the plots' owner"})
+    plot_ids = fields.List(Id(), load_default=list)
     origin_unknown = fields.Bool(load_default=False, metadata={"description": "Bought from outside the platform, no plots (never EUDR-ready)"})
     harvest_date = fields.Date(load_default=None)
     harvest_start = fields.Date(load_default=None)
@@ -48,7 +49,7 @@ class BatchCreateSchema(Schema):
     lot_number = fields.Str(load_default=None, metadata={"description": "GS1 AI (10): at most 20 characters, no diacritics or spaces"})
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
-    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list)
+    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS))
 
 
 class ShipmentRefSchema(Schema):
@@ -89,7 +90,7 @@ class BatchSchema(Schema):
 class BatchQuerySchema(Schema):
     commodity = fields.Str(validate=validate.OneOf(catalog.COMMODITIES))
     product = fields.Str()
-    custodian = fields.Int(metadata={"description": "Custodian organization id"})
+    custodian = Id(metadata={"description": "Custodian organization id"})
     harvest_from = fields.Date()
     harvest_to = fields.Date()
 
@@ -99,9 +100,9 @@ class EventCreateSchema(Schema):
     event_time = _event_time()
     disposition = fields.Str(load_default=None)
     location = fields.Nested(LocationSchema, load_default=None)
-    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list)
+    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS))
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
-    photos = fields.List(fields.Str(), load_default=list, metadata={"description": "Public ids of uploaded images"})
+    photos = fields.List(fields.Str(), load_default=list, validate=validate.Length(max=MAX_PHOTOS), metadata={"description": f"Public ids of uploaded images (at most {MAX_PHOTOS})"})
     quantity_after = DecimalText(load_default=None, metadata={"description": "Weight after a step that lost some (drying); never more"})
 
 
@@ -158,7 +159,7 @@ class PartSchema(Schema):
 
 
 class SplitSchema(Schema):
-    parts = fields.List(fields.Nested(PartSchema), required=True)
+    parts = fields.List(fields.Nested(PartSchema), required=True, validate=validate.Length(max=MAX_PARTS))
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
 
@@ -169,7 +170,7 @@ class SplitResultSchema(Schema):
 
 
 class MergeSchema(Schema):
-    inputs = fields.List(fields.Str(), required=True, metadata={"description": "Codes of the lots to merge"})
+    inputs = fields.List(fields.Str(), required=True, validate=validate.Length(max=MAX_INPUTS), metadata={"description": f"Codes of the lots to merge (at most {MAX_INPUTS})"})
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
 
@@ -195,13 +196,13 @@ class TransformOutputSchema(Schema):
 
 
 class TransformationSchema(Schema):
-    inputs = fields.List(fields.Nested(TransformInputSchema), required=True)
-    outputs = fields.List(fields.Nested(TransformOutputSchema), required=True)
+    inputs = fields.List(fields.Nested(TransformInputSchema), required=True, validate=validate.Length(max=MAX_INPUTS))
+    outputs = fields.List(fields.Nested(TransformOutputSchema), required=True, validate=validate.Length(max=MAX_OUTPUTS))
     step = fields.Str(required=True, metadata={"description": "The processing step: shelling, drying, crumbling..."})
     reason = fields.Str(load_default=None, metadata={"description": "Why the yield is outside the usual band (then recorded as an anomaly)"})
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
-    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list)
+    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS))
     location = fields.Nested(LocationSchema, load_default=None)
 
 
@@ -213,7 +214,7 @@ class TransformationResultSchema(Schema):
 
 class ShipmentCreateSchema(Schema):
     batch_code = fields.Str(required=True)
-    to_organization_id = fields.Int(required=True)
+    to_organization_id = Id(required=True)
     reference = fields.Str(load_default=None, validate=validate.Length(max=100), metadata={"description": "Delivery note or invoice number"})
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from traceability.models import LabelFormat
-from traceability.schemas.plots import DecimalText
+from traceability.schemas.fields import DecimalText
 
 
 class LabelSheetCreateSchema(Schema):

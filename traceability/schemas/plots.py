@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
 from traceability import catalog, geometry
 from traceability.models import CertificateType, VerificationState
-from traceability.numbers import parse_decimal
-
-
-class DecimalText(fields.Field):
-    """A decimal given as a JSON number or as text, Vietnamese separators allowed ("2,5", "1.250,5"); dumped as text."""
-
-    default_error_messages = {"invalid": "Enter a number."}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        number = parse_decimal(value)
-        if number is None:
-            raise self.make_error("invalid")
-        return number
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else catalog.decimal_text(Decimal(value))
+from traceability.schemas.fields import DecimalText, Id
+from traceability.services.event_input import today
 
 
 class EudrSchema(Schema):
@@ -54,6 +37,7 @@ class PlotSchema(Schema):
     crops = fields.List(fields.Str())
     geometry = fields.Dict(allow_none=True, metadata={"description": "GeoJSON geometry in WGS84, coordinates as given."})
     geometry_type = fields.Str(allow_none=True)
+    gps_accuracy_m = DecimalText(allow_none=True, metadata={"description": "How far off the GPS point may be, in metres, as the phone reported it."})
     growing_area_code = fields.Str(allow_none=True)
     deforestation_free = fields.Bool()
     deforestation_declared_at = fields.DateTime(allow_none=True)
@@ -68,22 +52,25 @@ class PlotUpdateSchema(Schema):
     name = fields.Str()
     commune_code = fields.Str(metadata={"description": "GSO code of the commune/ward (5 digits), e.g. 25270"})
     street = fields.Str(allow_none=True)
-    area_ha = DecimalText(metadata={"description": "Area in hectares (> 0); '2,5' and 2.5 both work."})
+    area_ha = DecimalText(metadata={"description": "Area in hectares (> 0); e.g. 2.5 (a dot as the decimal mark)."})
     crops = fields.List(fields.Str(), metadata={"description": "Some of: cashew, pepper, rubber"})
     geometry = fields.Dict(allow_none=True, metadata={"description": "GeoJSON Point, Polygon or MultiPolygon in WGS84 (or a Feature)."})
+    gps_accuracy_m = DecimalText(
+        allow_none=True, metadata={"description": "Accuracy of the GPS fix in metres (> 0, at most 10000, 2 decimals); a new geometry without it clears it."}
+    )
     growing_area_code = fields.Str(allow_none=True)
     deforestation_free = fields.Bool(metadata={"description": "The caller declares no deforestation after 31 Dec 2020."})
 
 
 class PlotCreateSchema(PlotUpdateSchema):
-    organization_id = fields.Int(required=True, metadata={"description": "Owner: yours, or a member household of your co-op."})
+    organization_id = Id(required=True, metadata={"description": "Owner: yours, or a member household of your co-op."})
     name = fields.Str(required=True)
     commune_code = fields.Str(required=True)
-    area_ha = DecimalText(required=True, metadata={"description": "Area in hectares (> 0); '2,5' and 2.5 both work."})
+    area_ha = DecimalText(required=True, metadata={"description": "Area in hectares (> 0); e.g. 2.5 (a dot as the decimal mark)."})
 
 
 class PlotQuerySchema(Schema):
-    organization_id = fields.Int()
+    organization_id = Id()
     commune_code = fields.Str()
     crop = fields.Str(validate=validate.OneOf(catalog.COMMODITIES))
 
@@ -97,7 +84,7 @@ class CertificateSchema(Schema):
     issuer = fields.Str()
     valid_from = fields.Date()
     valid_to = fields.Date()
-    valid_today = fields.Function(lambda c: c.valid_on(date.today()))
+    valid_today = fields.Function(lambda c: c.valid_on(today()), metadata={"description": "Valid on today's date in Vietnam"})
     plot_ids = fields.Function(lambda c: sorted(p.id for p in c.plots))
     document_id = fields.Str(allow_none=True)
     verification = fields.Function(lambda c: c.verification.value)
@@ -108,20 +95,20 @@ class CertificateSchema(Schema):
 
 
 class CertificateCreateSchema(Schema):
-    organization_id = fields.Int(required=True)
+    organization_id = Id(required=True)
     type = fields.Str(required=True, validate=validate.OneOf([t.value for t in CertificateType]))
     type_other = fields.Str(allow_none=True, metadata={"description": "The certificate's name when type is 'other'."})
     number = fields.Str(required=True, validate=validate.Length(min=1, max=100))
     issuer = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(required=True)
-    plot_ids = fields.List(fields.Int(), load_default=list)
+    plot_ids = fields.List(Id(), load_default=list)
     document_id = fields.Str(allow_none=True, metadata={"description": "public_id of a photo of the document from POST /api/v1/photos"})
 
 
 class CertificateQuerySchema(Schema):
-    organization_id = fields.Int()
-    plot_id = fields.Int()
+    organization_id = Id()
+    plot_id = Id()
     verification = fields.Str(validate=validate.OneOf([s.value for s in VerificationState]))
 
 
@@ -145,7 +132,7 @@ class SheetUpload(Upload):
 class ImportRequestSchema(Schema):
     file = SheetUpload(required=True, metadata={"description": "A .csv (UTF-8) or .xlsx sheet made from the template."})
     kind = fields.Str(required=True, validate=validate.OneOf(IMPORT_KINDS))
-    organization_id = fields.Int(required=True, metadata={"description": "The importing organization (a co-op imports for its member households)."})
+    organization_id = Id(required=True, metadata={"description": "The importing organization (a co-op imports for its member households)."})
 
 
 class ImportResultSchema(Schema):

@@ -20,7 +20,7 @@ from core.files.services import store_image
 from core.extensions import db
 from traceability import catalog, identifiers
 from traceability.models import Batch, BatchPlot, BatchStatus, Event, EventQuantity, EventType, Plot, QuantityRole
-from traceability.services import event_input, ledger
+from traceability.services import event_input, gtins, ledger
 from traceability.services.access import Reader, lock_actable, readable_batch
 from traceability.services.event_input import Errors
 
@@ -36,8 +36,12 @@ def unique_batch_code() -> str:
     raise RuntimeError("could not draw an unused batch code")
 
 
-def new_batch(template: Batch | None = None, **values) -> Batch:
-    """A batch with nothing in it yet: the event that creates it adds its quantity (remaining = outputs - inputs)."""
+def new_batch(template: Batch | None = None, *, lot_field: str = "lot_number", **values) -> Batch:
+    """A batch with nothing in it yet: the event that creates it adds its quantity (remaining = outputs - inputs).
+
+    A lot number already taken for its GTIN (by a concurrent request: callers check first)
+    is a 409 naming ``lot_field``.
+    """
     inherited = {}
     if template is not None:
         inherited = {
@@ -48,7 +52,8 @@ def new_batch(template: Batch | None = None, **values) -> Batch:
     inherited.update(values)
     batch = Batch(code=unique_batch_code(), quantity_remaining=Decimal(0), status=BatchStatus.ACTIVE, **inherited)
     db.session.add(batch)
-    db.session.flush()
+    with gtins.unique_lot_number(lot_field):
+        db.session.flush()
     return batch
 
 
@@ -132,7 +137,13 @@ def build_harvest(
         errors.add("organization_id", "Choose the organization that holds the harvest.")
     elif organization_id not in reader.organization_ids:
         errors.add("organization_id", "You may not record harvests for this organization.")
+    elif gtin:
+        errors.check(lambda: gtins.check_gtin(gtin, organization_id))
+    if gtin and lot_number:
+        errors.check(lambda: gtins.check_lot_number(gtin, lot_number))
     errors.raise_if_any()
+    if gtin:
+        gtins.register(gtin, organization_id)
 
     batch = new_batch(
         commodity=form.commodity, product=form.code, grade=grade, unit=unit, initial_quantity=amount, drc_percent=drc,

@@ -20,12 +20,15 @@ from core.errors import ValidationError
 from core.extensions import db
 from traceability import catalog
 from traceability.models import Plot
-from traceability.numbers import parse_decimal
+from traceability.numbers import parse_decimal, request_locale
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 VIETNAM_OFFSET = timezone(timedelta(hours=7))
 # Phones' clocks drift; a step "a minute from now" is not a step in the future.
 CLOCK_SKEW = timedelta(minutes=5)
+# 10^12 of a unit (a thousand million tonnes): far above any lot, within the Numeric(18, 4) columns.
+MAX_QUANTITY = Decimal(10) ** 12
+MAX_PHOTOS = 8
 
 T = TypeVar("T")
 
@@ -102,14 +105,17 @@ def harvest_period(harvest_date: date | None, start: date | None, end: date | No
 
 
 def quantity(value: Any, field: str = "quantity") -> Decimal:
-    """A positive Decimal with at most 4 decimals (what the database keeps)."""
-    number = parse_decimal(value)
+    """A positive Decimal with at most 4 decimals (what the database keeps); text is read as the request sends it."""
+    number = parse_decimal(value, locale=request_locale())
     if number is None:
         raise ValidationError("Invalid quantity.", errors={field: ["Enter a number."]})
     if number <= 0:
         raise ValidationError("Invalid quantity.", errors={field: ["Enter a quantity above zero."]})
-    if number != number.quantize(Decimal("0.0001")) or number >= Decimal("1e13"):
-        raise ValidationError("Invalid quantity.", errors={field: ["Use at most 4 decimals and 13 digits before the decimal point."]})
+    # The size first: quantizing 1e25 to 4 decimals needs more digits than the decimal context has.
+    if number > MAX_QUANTITY:
+        raise ValidationError("Invalid quantity.", errors={field: ["The quantity is too large."]})
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValidationError("Invalid quantity.", errors={field: ["Use at most 4 decimals."]})
     return number
 
 
@@ -176,10 +182,12 @@ def location(value: dict | None, acting_for: set[int]) -> tuple[int | None, str 
 
 
 def photos(public_ids: list[str] | None, organization_id: int) -> list[str]:
-    """Photos are stored files uploaded for the organization recording the event."""
+    """Photos are stored files uploaded for the organization recording the event, at most ``MAX_PHOTOS`` of them."""
     ids = [str(i) for i in (public_ids or [])]
     if not ids:
         return []
+    if len(ids) > MAX_PHOTOS:
+        raise ValidationError("Too many photos.", errors={"photos": [f"At most {MAX_PHOTOS} photos per event."]})
     from core.files.models import StoredFile
 
     known = set(db.session.scalars(select(StoredFile.public_id).where(StoredFile.public_id.in_(ids), StoredFile.organization_id == organization_id)))

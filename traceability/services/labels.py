@@ -39,7 +39,7 @@ from traceability.errors import BatchNotFoundError
 from traceability.geometry import N_
 from traceability.labels import LabelContent, Line, render_labels
 from traceability.models import Batch, BatchPlot, LabelFormat, LabelJob, LabelJobStatus, Plot
-from traceability.numbers import parse_decimal
+from traceability.numbers import parse_decimal, request_locale
 from traceability.services.access import find_batch
 from traceability.services.event_input import Errors
 
@@ -83,12 +83,13 @@ def clean_request(batch: Batch, count: Any, label_format: Any, net_weight_kg: An
     chosen = label_format if label_format in {f.value for f in LabelFormat} else None
     if chosen is None:
         errors.add("format", MSG_FORMAT)
-    weight = parse_decimal(net_weight_kg)
+    weight = parse_decimal(net_weight_kg, locale=request_locale())
     if weight is None or weight <= 0:
         errors.add("net_weight_kg", MSG_WEIGHT)
     elif weight > MAX_NET_WEIGHT_KG:
         errors.add("net_weight_kg", MSG_WEIGHT_TOO_LARGE)
-    elif wanted is not None and 1 <= wanted <= MAX_LABELS and weight * wanted > to_kg(batch.initial_quantity, batch.unit):
+    elif wanted is not None and 1 <= wanted <= MAX_LABELS and weight * wanted > to_kg(batch.quantity_remaining, batch.unit):
+        # What is left to bag, not what was harvested: split-off or dried-away kilograms get no labels.
         errors.add("count", MSG_MORE_THAN_LOT)
     errors.raise_if_any()
     return LabelRequest(wanted, LabelFormat(chosen), weight.quantize(Decimal("0.0001")))

@@ -3,6 +3,14 @@
 The market never reads traceability tables itself (an import-linter contract keeps
 it so); it calls these functions, which answer with plain dataclasses and dicts.
 
+A lot keeps changing after it is listed: it can be recalled, split, merged,
+transformed or shipped away, and the ledger does not know about listings
+(traceability never imports market). So the market asks here, at the moments
+that matter: search filters with ``saleable_clause`` (a recalled lot, or one no
+longer held, drops out of the results at once), and checkout and acceptance
+read ``lock_for_sale`` under the lot's row lock, so that what they check cannot
+change before they commit.
+
 Fulfilment of a sale is traceability: ``ship_to_buyer`` splits the sold quantity
 off the seller's lot into a new lot (its own code and QR, same origin plots, a
 lineage edge to the parent) and ships that lot to the buyer's organization;
@@ -18,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from core.accounts.models import Organization, User
 from core.db import utcnow
@@ -36,6 +44,7 @@ from traceability.models import (
     EventType,
     Plot,
     QuantityRole,
+    RecalledBatch,
     Shipment,
     ShipmentStatus,
     VerificationState,
@@ -44,6 +53,8 @@ from traceability.services import ledger
 from traceability.services.access import Reader, check_actable, lock_actable, readable_batch
 from traceability.services.batches import add_plots, mark_consumed_if_empty, new_batch
 from traceability.services.eudr import readiness_many
+from traceability.services.event_input import today
+from traceability.services.recalls import recall_statuses
 
 SALE_SPLIT_STEP = "repackaging"
 
@@ -67,6 +78,7 @@ class ListingSource:
     commune_codes: tuple[str, ...]
     harvest_start: date | None
     harvest_end: date | None
+    recalled: bool = False
 
 
 def _certifications(batch_ids: list[int], today: date) -> dict[int, tuple[str, ...]]:
@@ -104,14 +116,15 @@ def _communes(batch_ids: list[int]) -> dict[int, tuple[str, ...]]:
 def _sources(batches: list[Batch]) -> dict[int, ListingSource]:
     ids = [b.id for b in batches]
     eudr = readiness_many(batches)
-    certificates = _certifications(ids, date.today())
+    certificates = _certifications(ids, today())  # valid today in Vietnam, whatever the server's time zone
     communes = _communes(ids)
+    recalled = _recalled(ids)
     return {
         b.id: ListingSource(
             id=b.id, code=b.code, commodity=b.commodity, product=b.product, grade=b.grade, unit=b.unit,
             remaining_kg=catalog.to_kg(b.quantity_remaining, b.unit), custodian_id=b.custodian_id, status=b.status.value,
             eudr_applicable=eudr[b.id].applicable, eudr_ready=eudr[b.id].ready, certifications=certificates[b.id],
-            commune_codes=communes[b.id], harvest_start=b.harvest_start, harvest_end=b.harvest_end,
+            commune_codes=communes[b.id], harvest_start=b.harvest_start, harvest_end=b.harvest_end, recalled=b.id in recalled,
         )  # fmt: skip
         for b in batches
     }
@@ -143,6 +156,95 @@ def sources(batch_ids: Iterable[int]) -> dict[int, ListingSource]:
     if not ids:
         return {}
     return _sources(list(db.session.scalars(select(Batch).where(Batch.id.in_(ids)))))
+
+
+def _recalled(batch_ids: list[int]) -> set[int]:
+    if not batch_ids:
+        return set()
+    return set(db.session.scalars(select(RecalledBatch.batch_id).where(RecalledBatch.batch_id.in_(batch_ids))))
+
+
+RECALLED, NOT_HELD, USED_UP = "recalled", "not_held", "used_up"
+
+
+@dataclass(frozen=True)
+class LotForSale:
+    """What decides whether anything more can be sold from a lot: recall, custody, what is left."""
+
+    id: int
+    code: str
+    remaining_kg: Decimal
+    custodian_id: int
+    status: str
+    recalled: bool
+
+    def problem(self, seller_id: int) -> str | None:
+        """``recalled``, ``not_held`` (shipped away, in transit) or ``used_up``; None when ``seller_id`` may sell from it."""
+        if self.recalled:
+            return RECALLED
+        if self.custodian_id != seller_id or self.status == BatchStatus.IN_TRANSIT.value:
+            return NOT_HELD
+        if self.status != BatchStatus.ACTIVE.value or self.remaining_kg <= 0:
+            return USED_UP
+        return None
+
+    def refusal(self, seller_id: int) -> str | None:
+        """Why ``seller_id`` can sell nothing of this lot, in a sentence (English, for the API); None when they can."""
+        return {
+            RECALLED: f"Lot {self.code} is recalled; nothing of it can be sold.",
+            NOT_HELD: f"Lot {self.code} is no longer held by the seller.",
+            USED_UP: f"Nothing is left of lot {self.code}.",
+            None: None,
+        }[self.problem(seller_id)]
+
+
+def _for_sale(batches: Iterable[Batch]) -> dict[int, LotForSale]:
+    batches = list(batches)
+    recalled = _recalled([b.id for b in batches])
+    return {
+        b.id: LotForSale(b.id, b.code, catalog.to_kg(b.quantity_remaining, b.unit), b.custodian_id, b.status.value, b.id in recalled) for b in batches
+    }
+
+
+def lots_for_sale(batch_ids: Iterable[int]) -> dict[int, LotForSale]:
+    """The sale facts of each lot, read without a lock (to show a buyer what they cannot order)."""
+    ids = sorted(set(batch_ids))
+    return _for_sale(db.session.scalars(select(Batch).where(Batch.id.in_(ids)))) if ids else {}
+
+
+def lock_for_sale(batch_ids: Iterable[int]) -> dict[int, LotForSale]:
+    """The sale facts of each lot, read under its row lock (primary-key order), for a checkout or an acceptance.
+
+    The lock is the one every ledger operation takes, so a split, shipment or
+    recall waits for the caller's commit, and the caller sees any committed before.
+    """
+    return _for_sale(ledger.lock_batches(batch_ids).values())
+
+
+def saleable(batch_id: int, seller_id: int) -> tuple[bool, str | None]:
+    """(True, None) when ``seller_id`` may sell from lot ``batch_id`` now, else (False, the reason in English)."""
+    lot = lots_for_sale([batch_id]).get(batch_id)
+    if lot is None:
+        return False, f"No lot {batch_id}."
+    reason = lot.refusal(seller_id)
+    return reason is None, reason
+
+
+def saleable_clause(batch_id: ColumnElement[int], seller_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """A SQL condition, for the market's search: the lot ``batch_id`` is held by ``seller_id``, active, has something left and is not recalled.
+
+    Two correlated lookups by key (the lot's primary key, the recall index), so a
+    search stays one query.
+    """
+    held = exists().where(
+        Batch.id == batch_id, Batch.custodian_id == seller_id, Batch.status == BatchStatus.ACTIVE, Batch.quantity_remaining > 0
+    )
+    return held & ~exists().where(RecalledBatch.batch_id == batch_id)
+
+
+def recalls(batch_ids: Iterable[int]) -> dict[int, dict]:
+    """The latest recall reaching each lot, as a buyer reads it: {"reason", "at"}; lots never recalled are absent."""
+    return {batch_id: {"reason": entry.reason, "at": entry.at} for batch_id, entry in recall_statuses(batch_ids).items()}
 
 
 def trace_summaries(batch_ids: Iterable[int]) -> dict[int, dict]:

@@ -25,13 +25,17 @@ from core.extensions import db
 from traceability import catalog, identifiers
 from traceability.errors import MassBalanceError
 from traceability.models import Batch, BatchLink, BatchPlot, Event, EventType, QuantityRole
-from traceability.services import event_input, ledger
+from traceability.services import event_input, gtins, ledger
 from traceability.services.access import lock_actable
 from traceability.services.batches import add_plots, mark_consumed_if_empty, new_batch, require_same_custodian
 from traceability.services.eudr import readiness_many
 from traceability.services.event_input import Errors
 
 REPACKAGING = "repackaging"
+# Sizes of one operation: enough for a co-op's collection day, small enough to answer quickly.
+MAX_PARTS = 50
+MAX_INPUTS = 100
+MAX_OUTPUTS = 10
 MERGE_WARNING = "Some merged lots are EUDR-ready and others are not: the merged lot is not EUDR-ready."
 
 
@@ -52,7 +56,14 @@ def _harvest_range(batches: list[Batch]) -> dict:
 
 
 def split(user: User, code: str, *, parts: list[dict], note: str | None = None, event_time: datetime | str | None = None) -> tuple[Batch, list[Batch]]:
-    """Split the batch ``code`` into new lots of the given quantities (same product, grade and plots)."""
+    """Split the batch ``code`` into new lots of the given quantities (same product, grade, plots and GTIN).
+
+    A part gets a lot number only when one is given: the parent's stays the parent's, and
+    a part without one is found by its own code (the Digital Link uses the code as the lot).
+    """
+    parts = list(parts or [])
+    if len(parts) > MAX_PARTS:
+        raise ValidationError("Too many parts.", errors={"parts": [f"At most {MAX_PARTS} parts at a time."]})
     _reader, (parent,) = lock_actable(user, [code])
     errors = Errors()
     if not parts:
@@ -63,6 +74,7 @@ def split(user: User, code: str, *, parts: list[dict], note: str | None = None, 
         for i, part in enumerate(parts)
     ]
     when = errors.check(lambda: event_input.event_time(event_time))
+    gtins.check_new_lots([(f"parts.{i}.", parent.gtin, lot) for i, lot in enumerate(lot_numbers)], errors)
     errors.raise_if_any()
     total = sum(amounts, Decimal(0))
     if total > parent.quantity_remaining:
@@ -73,8 +85,11 @@ def split(user: User, code: str, *, parts: list[dict], note: str | None = None, 
 
     plots = _plots_of([parent])
     children = []
-    for amount, lot_number in zip(amounts, lot_numbers, strict=True):
-        child = new_batch(parent, initial_quantity=amount, lot_number=lot_number, note=(note or "").strip() or None, created_by_id=user.id)
+    for i, (amount, lot_number) in enumerate(zip(amounts, lot_numbers, strict=True)):
+        child = new_batch(
+            parent, lot_field=f"parts.{i}.lot_number", initial_quantity=amount, lot_number=lot_number, note=(note or "").strip() or None,
+            created_by_id=user.id,
+        )  # fmt: skip
         add_plots(child, plots)
         children.append(child)
     movements = [ledger.Movement(parent, QuantityRole.INPUT, total)] + [ledger.Movement(c, QuantityRole.OUTPUT, a) for c, a in zip(children, amounts, strict=True)]
@@ -93,6 +108,8 @@ def merge(user: User, codes: list[str], *, note: str | None = None, event_time: 
     codes = list(dict.fromkeys(identifiers.normalize_batch_code(c) for c in codes or []))
     if len(codes) < 2:
         raise ValidationError("A merge needs two lots.", errors={"inputs": ["Choose at least two different lots to merge."]})
+    if len(codes) > MAX_INPUTS:
+        raise ValidationError("Too many lots.", errors={"inputs": [f"At most {MAX_INPUTS} lots at a time."]})
     _reader, inputs = lock_actable(user, codes, field="inputs")
     custodian = require_same_custodian(inputs, "inputs")
     if len({(b.product, b.grade) for b in inputs}) != 1:
@@ -103,6 +120,8 @@ def merge(user: User, codes: list[str], *, note: str | None = None, event_time: 
     unit = first.unit if len({b.unit for b in inputs}) == 1 else "kg"
     in_unit = {b.id: catalog.to_kg(b.quantity_remaining, b.unit) / catalog.to_kg(Decimal(1), unit) for b in inputs}
     total = ledger.quantize(sum(in_unit.values(), Decimal(0)))
+    if total > event_input.MAX_QUANTITY:
+        raise ValidationError("The merged lot is too large.", errors={"inputs": ["The quantity is too large."]})
     drc = None
     if form.needs_drc and all(b.drc_percent is not None for b in inputs):
         dry = sum((catalog.dry_basis(in_unit[b.id], b.drc_percent) for b in inputs), Decimal(0))
@@ -204,6 +223,10 @@ def transform(
     location: dict | None = None,
 ) -> tuple[Event, list[Batch]]:
     """Consume inputs of one product and make output lots of another form, its yield checked against the commodity's band."""
+    if len(inputs or []) > MAX_INPUTS:
+        raise ValidationError("Too many inputs.", errors={"inputs": [f"At most {MAX_INPUTS} input lots at a time."]})
+    if len(outputs or []) > MAX_OUTPUTS:
+        raise ValidationError("Too many outputs.", errors={"outputs": [f"At most {MAX_OUTPUTS} output lots at a time."]})
     codes = [identifiers.normalize_batch_code(item.get("code") or "") for item in inputs or []]
     if not codes or len(set(codes)) != len(codes):
         raise ValidationError("Invalid inputs.", errors={"inputs": ["Give each input lot once, at least one."]})
@@ -222,17 +245,24 @@ def transform(
     when = errors.check(lambda: event_input.event_time(event_time))
     measured = errors.check(lambda: catalog.validate_measurements(measurements))
     where = errors.check(lambda: event_input.location(location, reader.organization_ids)) or (None, None, None)
+    for i, o in enumerate(made):
+        if o["gtin"]:
+            errors.check(lambda o=o: gtins.check_gtin(o["gtin"], custodian), prefix=f"outputs.{i}.")
+    gtins.check_new_lots([(f"outputs.{i}.", o["gtin"], o["lot_number"]) for i, o in enumerate(made)], errors)
     if any(a > b.quantity_remaining for a, b in zip(amounts, batches, strict=True)):
         raise MassBalanceError("More was asked of an input than it has left.", errors=errors.fields)
     errors.raise_if_any()
     anomaly = _check_ratio(batches, amounts, made, reason)
 
+    for i, o in enumerate(made):
+        if o["gtin"]:
+            gtins.register(o["gtin"], custodian, field=f"outputs.{i}.gtin")
     plots = _plots_of(batches)
     text = (note or "").strip() or None
     lots = []
-    for o in made:
+    for i, o in enumerate(made):
         lot = new_batch(
-            commodity=batches[0].commodity, product=o["form"].code, grade=o["grade"], unit=o["unit"], initial_quantity=o["quantity"],
+            lot_field=f"outputs.{i}.lot_number", commodity=batches[0].commodity, product=o["form"].code, grade=o["grade"], unit=o["unit"], initial_quantity=o["quantity"],
             drc_percent=o["drc_percent"], custodian_id=custodian, unknown_origin=any(b.unknown_origin for b in batches),
             gtin=o["gtin"], lot_number=o["lot_number"], note=text, created_by_id=user.id, **_harvest_range(batches),
         )  # fmt: skip

@@ -24,10 +24,11 @@ from core.geo.units import COMMUNE_CODE_WIDTH
 from traceability import catalog, geometry
 from traceability.geometry import N_
 from traceability.models import Plot
-from traceability.numbers import parse_decimal
+from traceability.numbers import parse_decimal, request_locale
 
 MAX_AREA_HA = Decimal(100_000)
-PLOT_FIELDS = ("name", "commune_code", "street", "area_ha", "crops", "geometry", "growing_area_code", "deforestation_free")
+MAX_GPS_ACCURACY_M = Decimal(10_000)  # a phone that unsure has no fix worth keeping
+PLOT_FIELDS = ("name", "commune_code", "street", "area_ha", "crops", "geometry", "gps_accuracy_m", "growing_area_code", "deforestation_free")
 
 # Field messages: English msgids that pages translate on display and imports map to Vietnamese.
 MSG_REQUIRED = N_("This field is required.")
@@ -35,6 +36,9 @@ MSG_NAME_TOO_LONG = N_("At most 200 characters.")
 MSG_AREA = N_("Enter the area in hectares as a number greater than 0.")
 MSG_AREA_TOO_LARGE = N_("The area is too large for one plot.")
 MSG_AREA_DECIMALS = N_("Use at most 4 decimals.")
+MSG_GPS_ACCURACY = N_("Enter the GPS accuracy in metres as a number greater than 0.")
+MSG_GPS_ACCURACY_TOO_LARGE = N_("At most 10,000 m.")
+MSG_GPS_ACCURACY_DECIMALS = N_("Use at most 2 decimals.")
 MSG_COMMUNE = N_("Unknown commune code; choose the commune or ward from the list.")
 MSG_CROPS = N_("Choose crops among cashew, pepper and rubber.")
 MSG_GROWING_AREA_CODE = N_("At most 50 characters.")
@@ -74,15 +78,31 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def clean_plot_fields(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+def _gps_accuracy(raw: Any, locale: str) -> tuple[Decimal | None, str | None]:
+    """(metres, None) or (None, the field message); empty means unknown."""
+    if raw is None or raw == "":
+        return None, None
+    metres = parse_decimal(raw, locale=locale)
+    if metres is None or metres <= 0:
+        return None, MSG_GPS_ACCURACY
+    if metres > MAX_GPS_ACCURACY_M:
+        return None, MSG_GPS_ACCURACY_TOO_LARGE
+    if metres != metres.quantize(Decimal("0.01")):
+        return None, MSG_GPS_ACCURACY_DECIMALS
+    return metres, None
+
+
+def clean_plot_fields(data: dict[str, Any], *, partial: bool = False, locale: str | None = None) -> dict[str, Any]:
     """The checked values of the plot fields present in ``data``; every bad field named at once.
 
     Accepts what an API schema loaded or what a form or a sheet cell holds: area
-    as a number or Vietnamese text ("2,5"), crops as a list or "cashew, pepper",
-    geometry as a GeoJSON object or its text. ``partial`` checks only the keys given.
+    as a number or text typed in ``locale`` (by default the request's: "2,5" on a
+    Vietnamese page), crops as a list or "cashew, pepper", geometry as a GeoJSON
+    object or its text. ``partial`` checks only the keys given.
     """
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
+    locale = locale or request_locale()
 
     def wanted(field: str) -> bool:
         return field in data or not partial
@@ -107,7 +127,7 @@ def clean_plot_fields(data: dict[str, Any], *, partial: bool = False) -> dict[st
         cleaned["street"] = street
     if wanted("area_ha"):
         raw = data.get("area_ha")
-        area = parse_decimal(raw)
+        area = parse_decimal(raw, locale=locale)
         if raw is None or raw == "":
             errors["area_ha"] = [MSG_REQUIRED]
         elif area is None or area <= 0:
@@ -137,6 +157,11 @@ def clean_plot_fields(data: dict[str, Any], *, partial: bool = False) -> dict[st
             except ValidationError as exc:
                 errors.update(exc.errors)
         cleaned["geometry"] = shape
+    if wanted("gps_accuracy_m"):
+        metres, problem = _gps_accuracy(data.get("gps_accuracy_m"), locale)
+        if problem:
+            errors["gps_accuracy_m"] = [problem]
+        cleaned["gps_accuracy_m"] = metres
     if wanted("growing_area_code"):
         growing = _text(data.get("growing_area_code")) or None
         if growing and len(growing) > 50:
@@ -150,10 +175,12 @@ def clean_plot_fields(data: dict[str, Any], *, partial: bool = False) -> dict[st
 
 
 def _apply(plot: Plot, actor: User, cleaned: dict[str, Any]) -> None:
-    for field in ("name", "commune_code", "street", "area_ha", "crops", "growing_area_code"):
+    for field in ("name", "commune_code", "street", "area_ha", "crops", "growing_area_code", "gps_accuracy_m"):
         if field in cleaned:
             setattr(plot, field, cleaned[field])
     if "geometry" in cleaned:
+        if cleaned["geometry"] != plot.geometry and "gps_accuracy_m" not in cleaned:
+            plot.gps_accuracy_m = None  # the accuracy was that of the old location
         plot.geometry = cleaned["geometry"]
         plot.geometry_type = cleaned["geometry"]["type"] if cleaned["geometry"] else None
     if "deforestation_free" in cleaned and cleaned["deforestation_free"] != bool(plot.deforestation_free):

@@ -30,6 +30,9 @@ from traceability.services.access import Reader, find_batch
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+# Days a range may name: long before the platform, long after any lot (and far from date.min and date.max).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 
 # Robots, crawlers and the fetchers behind link previews in chat apps and social networks.
 _ROBOT = re.compile(
@@ -72,6 +75,9 @@ def scan_counts(user: User | None, code: str, *, start: date | None = None, end:
         raise BatchNotFoundError(code)
     if not reader.may_act(batch):
         raise PermissionDenied(f"Only the holder of lot {batch.code} sees how often its page was opened.")
+    for field, value in (("start", start), ("end", end)):
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise ValidationError("The day is out of range.", errors={field: [f"Give a day between {FIRST_DAY} and {LAST_DAY}."]})
     end = end or scan_day()
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:

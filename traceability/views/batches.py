@@ -20,6 +20,7 @@ from traceability import catalog, step_names
 from traceability.services import batches, custody, operations, summaries
 from traceability.services.event_input import today
 from traceability.views import bp
+from traceability.views.plots import CROP_LABELS
 
 INVALID = 422
 MEASUREMENT_LABELS = {
@@ -79,7 +80,10 @@ def batch_list():
 
 def _harvest_context(organization):
     products = [(p.code, p.name) for p in catalog.PRODUCTS.values() if p.harvested]
-    return {"organization": organization, "plots": batches.plots_for_harvest(current_user, organization.id), "product_options": products, "today": today()}
+    return {
+        "organization": organization, "plots": batches.plots_for_harvest(current_user, organization.id), "product_options": products,
+        "today": today(), "crop_labels": CROP_LABELS,
+    }  # fmt: skip
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])

@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
@@ -26,6 +25,7 @@ from core.i18n import translate
 from traceability import catalog
 from traceability.services import corrections, custody, operations, shipments_query
 from traceability.services.corrections import REASONS
+from traceability.step_names import STEP_NAMES
 from traceability.views import bp
 from traceability.views.batches import MEASUREMENT_LABELS, STEP_LABELS
 
@@ -35,11 +35,8 @@ CHOOSE_RECEIVER = N_("Choose who receives the lot.")
 REFERENCE_TOO_LONG = N_("At most 100 characters.")
 REFERENCE_LENGTH = 100  # shipments.reference
 CHOOSE_REASON = N_("Say whether the record did not happen or holds wrong data.")
-# Steps only operations record, named for the record shown on the correction page.
-EVENT_LABELS = STEP_LABELS | {
-    "commissioning": _l("Harvest"), "repackaging": _l("Split or merge"), "shipping": _l("Shipping"), "receiving": _l("Receiving"),
-    "stock_taking": _l("Quantity corrected"), "decommissioning": _l("Removed"),
-}  # fmt: skip
+# Every step named for the record shown on the correction page.
+EVENT_LABELS = STEP_NAMES
 # Fixed messages the services give (no number in them), marked so that these pages show them translated.
 SERVICE_MESSAGES = (
     N_("Choose at least two different lots to merge."),

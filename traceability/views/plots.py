@@ -20,7 +20,7 @@ from core.errors import ValidationError
 from core.files.services import store_image
 from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
 from core.geo.services import format_address, get_commune
-from traceability import catalog
+from core.i18n import number
 from traceability.models import CertificateType
 from traceability.numbers import parse_decimal
 from traceability.services import certificates as certificate_service
@@ -58,6 +58,7 @@ def _plot_data(form: MultiDict, picker: AddressPicker) -> tuple[dict, dict[str, 
         "name": form.get("name", ""), "commune_code": picker.commune_code or "", "street": picker.street,
         "area_ha": form.get("area_ha", ""), "crops": form.getlist("crops"), "growing_area_code": form.get("growing_area_code", ""),
         "deforestation_free": form.get("deforestation_free") == "y", "geometry": form.get("geometry", "").strip() or None,
+        "gps_accuracy_m": form.get("gps_accuracy_m", "").strip(),
     }  # fmt: skip
     errors: dict[str, list[str]] = {}
     latitude, longitude = form.get("latitude", "").strip(), form.get("longitude", "").strip()
@@ -157,13 +158,15 @@ def plot_detail(plot_id):
 
 def _plot_values(plot) -> MultiDict:
     values = MultiDict(
-        {"name": plot.name, "area_ha": catalog.decimal_text(plot.area_ha),
+        {"name": plot.name, "area_ha": number(plot.area_ha, 4),  # as this page's language reads it back
          "growing_area_code": plot.growing_area_code or "", "owner_id": str(plot.organization_id)}
     )  # fmt: skip
     for crop in plot.crops or []:
         values.add("crops", crop)
     if plot.deforestation_free:
         values["deforestation_free"] = "y"
+    if plot.gps_accuracy_m is not None:
+        values["gps_accuracy_m"] = number(plot.gps_accuracy_m, 2)
     if plot.geometry and plot.geometry["type"] == "Point":
         values["longitude"], values["latitude"] = (str(c) for c in plot.geometry["coordinates"][:2])
     elif plot.geometry:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 from datetime import date
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -25,22 +26,15 @@ from core.tasks import send_task
 from traceability.errors import BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
 from traceability.services import scans, trace_page
-from traceability.views.batches import MEASUREMENT_LABELS, STEP_LABELS
+from traceability.step_names import OPERATION_NAMES, STEP_NAMES
+from traceability.views.batches import MEASUREMENT_LABELS
 
 bp = Blueprint("trace", __name__)
 
 CACHE_PUBLIC = "public, max-age=60"
 # A signed-in visitor's page carries their own menu: keep it out of shared caches.
 CACHE_PRIVATE = "private, max-age=0, must-revalidate"
-OPERATION_LABELS = {
-    "harvest": _l("Harvested"),
-    "split": _l("Split into smaller lots"),
-    "merge": _l("Lots pooled together"),
-    "ship": _l("Shipped"),
-    "receive": _l("Received"),
-    "recall": _l("Recalled"),
-    "correct": _l("Correction"),
-}
+OPERATION_LABELS = OPERATION_NAMES
 CERTIFICATE_LABELS = {
     "vietgap": "VietGAP",
     "globalgap": "GLOBALG.A.P.",
@@ -54,7 +48,7 @@ ILLUSTRATION_COLOURS = {"cashew": ("#f6e7c8", "#b86b25"), "pepper": ("#e4ecd9", 
 
 def _labels() -> dict:
     return {
-        "step_labels": STEP_LABELS, "operation_labels": OPERATION_LABELS, "measurement_labels": MEASUREMENT_LABELS,
+        "step_labels": STEP_NAMES, "operation_labels": OPERATION_LABELS, "measurement_labels": MEASUREMENT_LABELS,
         "certificate_labels": CERTIFICATE_LABELS,
     }  # fmt: skip
 
@@ -63,7 +57,9 @@ def _canonical(code: str, endpoint: str):
     """A code typed or printed another way ("ab12-cd34") is sent once and for all (301) to its stored form."""
     canonical = normalize_batch_code(code)
     if canonical != code and canonical:
-        return redirect(url_for(endpoint, code=canonical, **request.args.to_dict()), code=301)
+        # The query string is carried over as it came, never as url_for arguments (?code=, ?_external= would steer it).
+        query = urlencode(list(request.args.items(multi=True)))
+        return redirect(url_for(endpoint, code=canonical) + (f"?{query}" if query else ""), code=301)
     return None
 
 

@@ -123,3 +123,19 @@ def test_gunicorn_serves_with_json_request_logs_and_no_access_log(tmp_path):
     assert [(entry["method"], entry["path"], entry["status"]) for entry in request_lines][:1] == [("GET", "/healthz", 200)]
     assert not any("GET /healthz" in line for line in lines)  # gunicorn's access log (with IPs) stays off
     assert not any("from=lb" in line for line in lines)
+
+
+def test_behind_the_proxy_the_limiter_sees_the_visitor_not_the_proxy(make_app):
+    # Production's default: one trusted proxy, so X-Forwarded-For names the visitor.
+    app = make_app(TRUSTED_PROXIES=1)
+    seen = []
+
+    @app.get("/whoami-for-test")
+    def whoami():
+        from flask import request
+
+        seen.append(request.remote_addr)
+        return "ok"
+
+    app.test_client().get("/whoami-for-test", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen == ["203.0.113.7"]

@@ -69,7 +69,7 @@ def test_card_and_vietqr_are_refused_clearly_until_they_exist(client, world):
 
 def test_whole_kilograms_for_raw_nuts_and_tiers_must_get_cheaper(client, world):
     code = world.harvest("cashew")
-    fraction = client.post("/api/v1/listings", json=listing_payload(code, quantity="12,5"), headers=world.auth("cashew"))
+    fraction = client.post("/api/v1/listings", json=listing_payload(code, quantity="12.5"), headers=world.auth("cashew"))
     assert fraction.status_code == 422 and "Whole kilograms" in fraction.json["errors"]["quantity"][0]
     dearer = client.post(
         "/api/v1/listings", json=listing_payload(code, price_tiers=[{"min_quantity": "100", "price_per_kg": 36000}]), headers=world.auth("cashew")

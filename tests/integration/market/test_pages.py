@@ -103,3 +103,24 @@ def test_a_seller_offers_part_of_a_lot_with_the_form(client, world):
                                      "pickup": "y", "fee_province_0": "75", "fee_0": "50000", "status": "paused"})  # fmt: skip
     assert paused.status_code == 303
     assert client.get(f"/api/v1/listings/{listing['id']}").json["status"] == "paused"
+
+
+def test_a_listing_that_fails_to_publish_leaves_no_draft_behind(client, world, monkeypatch):
+    from core.errors import Conflict
+    from market.services import listings
+
+    def refuse(listing, status, source):
+        raise Conflict(f"Lot {source.code} is no longer held by the seller or has nothing left.", current_status=listing.status.value)
+
+    code = world.harvest("cashew", "1000")
+    sign_in(client, world.cashew_login)
+    data = {"batch_code": code, "title": "Điều thô", "price_per_kg": "36000", "quantity": "400", "pickup": "y", "publish": "y"}
+    with monkeypatch.context() as patched:
+        patched.setattr(listings, "_set_status", refuse)  # the publish step fails (the lot changed hands meanwhile)
+        for _attempt in range(2):
+            failed = client.post("/market/my-listings/new", data={**data, "csrf_token": csrf_token(client, "/market/my-listings/new")})
+            assert failed.status_code == 409
+    assert client.get("/api/v1/listings?mine=true", headers=world.auth("cashew")).json == []
+    saved = client.post("/market/my-listings/new", data={**data, "csrf_token": csrf_token(client, "/market/my-listings/new")})
+    assert saved.status_code == 303
+    assert [l["status"] for l in client.get("/api/v1/listings?mine=true", headers=world.auth("cashew")).json] == ["active"]

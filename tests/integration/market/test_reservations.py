@@ -62,3 +62,16 @@ def test_an_accepted_order_no_longer_expires(app, client, world):
         assert send_task("market.release_expired_reservations").get() == 0
         db.session.remove()
     assert client.get(f"/api/v1/orders/{order['id']}", headers=world.auth("buyer")).json["status"] == "accepted"
+
+
+def test_a_seller_cannot_accept_an_order_whose_time_ran_out_before_the_beat_job(app, client, world):
+    listing = create_listing(client, world, "cashew", world.harvest("cashew"), quantity="100")
+    order = place(client, world, "buyer", [(listing["id"], "70")]).json["orders"][0]
+    backdate(app, order["id"], seconds=1)  # lapsed, and the beat job has not run yet
+
+    refused = move(client, world, "cashew", order["id"], "accepted")
+    assert refused.status_code == 409 and refused.json["current_status"] == "expired"
+    # It expired then and there: the history says so and the stock is back on offer.
+    expired = client.get(f"/api/v1/orders/{order['id']}", headers=world.auth("buyer")).json
+    assert expired["status"] == "expired" and expired["history"][-1]["by_user_id"] is None
+    assert client.get(f"/api/v1/listings/{listing['id']}").json["available"] == "100"

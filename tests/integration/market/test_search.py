@@ -58,7 +58,7 @@ def test_grade_filter_matches_the_lots_grade(client, world, catalog):
         headers=world.auth("cashew"),
     )
     assert shelled.status_code == 201, shelled.json
-    kernels = create_listing(client, world, "cashew", shelled.json["outputs"][0]["code"], title="Nhân điều W240", quantity="12,5", price_per_kg=250000)
+    kernels = create_listing(client, world, "cashew", shelled.json["outputs"][0]["code"], title="Nhân điều W240", quantity="12.5", price_per_kg=250000)
     assert kernels["quantity"] == "12.5"  # kernels sell in small bags: grams allowed
     assert ids(client, "?grade=W240") == [kernels["id"]]
     assert ids(client, "?grade=w240&product=cashew_kernels") == [kernels["id"]]

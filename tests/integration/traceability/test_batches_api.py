@@ -78,7 +78,7 @@ def test_latex_needs_its_drc(client, app):
     body = harvest_body(world, product="field_latex")
     response = client.post("/api/v1/batches", json=body, headers=world.auth("an"))
     assert response.status_code == 422 and "drc_percent" in response.json["errors"]
-    response = client.post("/api/v1/batches", json={**body, "drc_percent": "32,5"}, headers=world.auth("an"))
+    response = client.post("/api/v1/batches", json={**body, "drc_percent": "32.5"}, headers=world.auth("an"))
     assert response.status_code == 201 and response.json["drc_percent"] == "32.5"
 
 

@@ -78,7 +78,7 @@ def test_a_500_label_sheet_is_made_by_the_task_with_vietnamese_text_intact(app, 
 
 
 def test_thermal_labels_are_one_per_page(client, coop):
-    _sheet, pdf = pdf_of(client, coop, {"count": 60, "format": "thermal", "net_weight_kg": "33,33"})
+    _sheet, pdf = pdf_of(client, coop, {"count": 60, "format": "thermal", "net_weight_kg": "33.33"})
     assert len(pdf.pages) == 60
     lines = pdf.pages[59].extract_text().splitlines()
     assert COOP in lines and "Net weight: 33.33 kg" in lines and any(line.endswith("Bag 60/60") for line in lines)

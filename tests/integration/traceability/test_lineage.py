@@ -68,12 +68,12 @@ def test_lineage_of_200_ancestors_takes_as_many_queries_as_of_10(app, ctx, world
 
 def test_wide_lineage_takes_as_many_queries_as_narrow(app, ctx, world):
     user = db.session.get(User, world.an_user)
-    narrow, wide = pooled(world, 10), pooled(world, 200)
+    narrow, wide = pooled(world, 10), pooled(world, operations.MAX_INPUTS)  # the widest merge there can be: 100 lots
     db.session.expire_all()
     few, few_count = count_queries(lambda: lineage.lineage(user, narrow))
     db.session.expire_all()
     many, many_count = count_queries(lambda: lineage.lineage(user, wide))
-    assert len(few.ancestors) == 10 and len(many.ancestors) == 200 and len(many.edges) == 200
+    assert len(few.ancestors) == 10 and len(many.ancestors) == 100 and len(many.edges) == 100
     assert many_count == few_count
 
 

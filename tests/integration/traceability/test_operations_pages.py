@@ -93,10 +93,11 @@ def test_a_transform_within_the_band_takes_only_what_was_asked_and_names_bad_row
     code = world.harvest("an", "1000")
     signed_in(client, world, "an")
     url = "/batches/transform?product=raw_cashew_nuts"
-    too_much = post(client, url, input_code=code, **{f"input_qty_{code}": "1.200"}, product="cashew_kernels", output_quantity=["250", "", ""], step="shelling")
+    # The page is in English (signed_in sets it): "," groups thousands.
+    too_much = post(client, url, input_code=code, **{f"input_qty_{code}": "1,200"}, product="cashew_kernels", output_quantity=["250", "", ""], step="shelling")
     assert too_much.status_code == 422
     page = text(too_much)
-    assert "At most 1000" in page and 'value="1.200"' in page and 'name="reason"' not in page
+    assert "At most 1000" in page and 'value="1,200"' in page and 'name="reason"' not in page
 
     bad_grade = post(client, url, input_code=code, **{f"input_qty_{code}": "500"}, product="cashew_kernels", output_grade=["W240", "W999", ""], output_quantity=["60", "55", ""], step="shelling")
     assert bad_grade.status_code == 422 and "Unknown grade" in text(bad_grade) and 'value="W999"' in text(bad_grade)

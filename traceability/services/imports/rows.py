@@ -29,6 +29,8 @@ PRODUCT_WORDS = {
 }  # fmt: skip
 UNIT_WORDS = {"kg": "kg", "kilogram": "kg", "t": "t", "tan": "t", "tonne": "t", "ton": "t"}
 YES = {"co", "yes", "x", "1", "true", "dong y"}
+# The templates are Vietnamese and so is the Excel that fills them: "1.250,5" (coordinates excepted).
+SHEET_LOCALE = "vi"
 NO = {"khong", "no", "0", "false", ""}
 
 
@@ -116,7 +118,7 @@ def plot_row(context: RowContext, row: int, cells: dict[str, Any], columns: dict
         if lat is not None and lng is not None:
             data["geometry"] = {"type": "Point", "coordinates": [float(lng), float(lat)]}
     try:
-        cleaned = plot_service.clean_plot_fields(data)
+        cleaned = plot_service.clean_plot_fields(data, locale=SHEET_LOCALE)
     except ValidationError as exc:
         errors = dict(exc.errors)
         if data["geometry"] and isinstance(data["geometry"], dict) and "geometry" in errors and not _cell(cells, "geometry"):
@@ -198,7 +200,7 @@ def harvest_row(context: RowContext, row: int, cells: dict[str, Any], columns: d
     product = PRODUCT_WORDS.get(fold(product_text), product_text)
     if not product_text:
         context.problem(row, columns["product"], "không được để trống", "This field is required.")
-    quantity = parse_decimal(_cell(cells, "quantity"))
+    quantity = parse_decimal(_cell(cells, "quantity"), locale=SHEET_LOCALE)
     if _cell(cells, "quantity") in (None, ""):
         context.problem(row, columns["quantity"], "không được để trống", "This field is required.")
     elif quantity is None or quantity <= 0:
@@ -208,7 +210,7 @@ def harvest_row(context: RowContext, row: int, cells: dict[str, Any], columns: d
     if unit is None:
         context.problem(row, columns["unit"], "chỉ nhận kg hoặc tấn", "use kg or t")
     drc_cell = _cell(cells, "drc_percent")
-    drc = parse_decimal(drc_cell) if drc_cell not in (None, "") else None
+    drc = parse_decimal(drc_cell, locale=SHEET_LOCALE) if drc_cell not in (None, "") else None
     if drc_cell not in (None, "") and drc is None:
         context.problem(row, columns["drc_percent"], "phải là số", "must be a number")
     dates = {}

@@ -2,6 +2,9 @@
 
 Only the first worksheet of a workbook is read; empty rows are skipped but keep
 their number, so a reported row is the row the user sees in their spreadsheet.
+Empty rows still count toward ``MAX_ROWS``: a sheet of a million blank lines is
+refused, not read to the end. An .xlsx file is a zip: one of a few kilobytes can
+unpack to gigabytes, so the sizes its entries declare are added up first.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from traceability.services.imports.columns import COLUMNS, Column
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a 5,000-row sheet unpacks to a few MB
+MAX_COLUMNS = 50  # the templates have about a dozen; a row is never widened past this
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,6 +52,8 @@ def _collect(lines: Iterator[list[Any]]) -> Sheet:
     headers: list[Any] | None = None
     rows: list[tuple[int, list[Any]]] = []
     for number, values in enumerate(lines, start=1):
+        if number > MAX_ROWS + 1:  # the header row and MAX_ROWS rows, blank ones included
+            raise UnreadableSheet(f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.", f"The sheet has more than {MAX_ROWS} rows; split it.")
         values = list(values)
         if headers is None:
             if _blank(values):
@@ -56,8 +63,6 @@ def _collect(lines: Iterator[list[Any]]) -> Sheet:
         if _blank(values):
             continue
         rows.append((number, values))
-        if len(rows) > MAX_ROWS:
-            raise UnreadableSheet(f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.", f"The sheet has more than {MAX_ROWS} rows; split it.")
     if headers is None:
         raise UnreadableSheet("Tệp trống: dòng đầu phải là tên các cột như trong mẫu.", "The sheet is empty: its first row must name the columns as in the template.")
     return Sheet(headers=headers, rows=rows)
@@ -74,13 +79,28 @@ def _read_csv(data: bytes) -> Sheet:
     return _collect(iter(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip whose entries would unpack to more than MAX_UNPACKED_BYTES (a "zip bomb")."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableSheet("Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.", "The Excel (.xlsx) file cannot be read; start from the template.") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UnreadableSheet(
+            f"Tệp Excel khi giải nén lớn hơn {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; hãy xoá bớt dữ liệu hoặc chia thành nhiều tệp.",
+            f"The Excel file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; remove data or split it into several files.",
+        )
+
+
 def _read_xlsx(data: bytes) -> Sheet:
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UnreadableSheet("Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.", "The Excel (.xlsx) file cannot be read; start from the template.") from None
     try:
-        return _collect(iter(workbook.worksheets[0].iter_rows(values_only=True)))
+        return _collect(iter(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)))
     finally:
         workbook.close()
 

@@ -1,0 +1,117 @@
+"""Keeping sales within the lot: listings are checked against their lot when someone orders and when the seller accepts.
+
+The ledger changes a lot after it is listed (a recall, a split, a merge or
+transformation, a shipment) without knowing about listings: traceability never
+imports market. So the market re-checks, under the lot's row lock
+(``market_support.lock_for_sale``, the lock every ledger operation takes):
+
+- at checkout, before reserving: listings of a lot that is recalled or no longer
+  held by their seller are paused and the order refused; when the lot shrank,
+  its listings' offers shrink with it (never below what they reserved and sold),
+  newest first, until together they claim no more than the lot holds;
+- at acceptance, before the reservation becomes a sale: the lot must not be
+  recalled, must still be the seller's, and must hold what is already sold and
+  not yet shipped plus this order.
+
+Search hides listings of such lots at once (``market_support.saleable_clause``);
+pausing them here only brings the stored status in line the next time someone
+tries to order. What stays open: the ledger does not refuse a split or shipment
+of what an accepted order has sold; shipping that order then fails (422) and the
+seller cancels it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from core.extensions import db
+from market import states
+from market.errors import LotNotSaleableError
+from market.models import Listing, ListingStatus, Order
+from market.quantities import GRAMS_PER_KG, grams_to_kg
+from traceability.services import market_support
+from traceability.services.market_support import NOT_HELD, RECALLED, LotForSale
+
+ON_OFFER = (ListingStatus.ACTIVE, ListingStatus.SOLD_OUT)
+SHORT = "short"
+
+
+def _grams(lot: LotForSale) -> int:
+    return int(lot.remaining_kg * GRAMS_PER_KG)
+
+
+def _listings_of(batch_ids: Iterable[int]) -> dict[int, list[Listing]]:
+    """Every listing of the lots, drafts included (they claim part of the lot too), read fresh and locked after the lots."""
+    statement = select(Listing).where(Listing.batch_id.in_(list(batch_ids))).order_by(Listing.id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    found: dict[int, list[Listing]] = defaultdict(list)
+    for listing in db.session.scalars(statement):
+        found[listing.batch_id].append(listing)
+    return found
+
+
+def _fit(lot: LotForSale, listings: list[Listing]) -> None:
+    for listing in listings:
+        if lot.problem(listing.seller_id) in (RECALLED, NOT_HELD) and listing.status in ON_OFFER:
+            listing.status = ListingStatus.PAUSED
+    excess = sum(listing.quantity_g - listing.shipped_g for listing in listings) - _grams(lot)
+    for listing in reversed(listings):  # the newest offers give way first
+        if excess <= 0:
+            break
+        cut = min(excess, max(listing.available_g, 0))
+        listing.quantity_g -= cut
+        excess -= cut
+    for listing in listings:
+        if listing.status in ON_OFFER:
+            listing.status = ListingStatus.ACTIVE if listing.available_g > 0 else ListingStatus.SOLD_OUT
+
+
+def fit_to_lots(listings: Iterable[Listing]) -> None:
+    """Lock the listings' lots, fit every listing of them to what its lot now is, and refuse any lot that cannot sell. No commit.
+
+    The listings given are refreshed in place. The caller commits the fitted
+    offers even when it refuses the order: they are true whatever the order.
+    """
+    wanted = list(listings)
+    lots = market_support.lock_for_sale({listing.batch_id for listing in wanted})
+    for batch_id, group in _listings_of(lots).items():
+        _fit(lots[batch_id], group)
+    db.session.flush()
+    for listing in sorted(wanted, key=lambda listing: listing.id):
+        lot = lots[listing.batch_id]
+        reason = lot.refusal(listing.seller_id)
+        if reason:
+            raise LotNotSaleableError(
+                f"Listing {listing.public_id} cannot be ordered: {reason}", lot=lot.code, problem=lot.problem(listing.seller_id), listing_id=listing.public_id
+            )
+
+
+def check_acceptance(order: Order) -> None:
+    """Refuse (409) to turn ``order`` into a sale its lots can no longer fill. No commit.
+
+    Counted against each lot: what its listings sold and have not shipped yet
+    (this order too once paid online), plus this order's quantity.
+    """
+    needed: dict[int, int] = defaultdict(int)
+    for line in order.lines:
+        needed[line.batch_id] += line.quantity_g
+    lots = market_support.lock_for_sale(needed)
+    listings = _listings_of(needed)
+    for batch_id in sorted(needed):
+        lot = lots[batch_id]
+        reason = lot.refusal(order.seller_id)
+        if reason:
+            raise LotNotSaleableError(f"The order cannot be accepted: {reason}", lot=lot.code, problem=lot.problem(order.seller_id))
+        sold = sum(listing.sold_g - listing.shipped_g for listing in listings[batch_id])
+        if order.status not in states.RESERVED:
+            sold -= needed[batch_id]  # paid online: the order's own quantity is counted as sold already
+        left = max(_grams(lot) - sold, 0)
+        if needed[batch_id] > left:
+            raise LotNotSaleableError(
+                f"Lot {lot.code} has {grams_to_kg(left)} kg left; this order needs {grams_to_kg(needed[batch_id])} kg of it.",
+                lot=lot.code, problem=SHORT, left=str(grams_to_kg(left)), needed=str(grams_to_kg(needed[batch_id])),
+            )  # fmt: skip
