@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.accounts.models import Organization, User
-from core.db import utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.extensions import db
 from traceability.models import Batch, BatchStatus, EventType, QuantityRole, Shipment, ShipmentStatus
@@ -51,7 +50,7 @@ def ship(
     )  # fmt: skip
     shipment = Shipment(
         batch_id=batch.id, from_organization_id=batch.custodian_id, to_organization_id=receiver.id, status=ShipmentStatus.IN_TRANSIT,
-        reference=reference, shipped_event_id=event.id, shipped_at=utcnow(), shipped_by_id=user.id,
+        reference=reference, shipped_event_id=event.id, shipped_at=event.event_time, shipped_by_id=user.id,
     )  # fmt: skip
     db.session.add(shipment)
     batch.status = BatchStatus.IN_TRANSIT
@@ -78,7 +77,7 @@ def receive(user: User, shipment_id: int, *, note: str | None = None, event_time
     )  # fmt: skip
     shipment.status = ShipmentStatus.RECEIVED
     shipment.received_event_id = event.id
-    shipment.received_at = utcnow()
+    shipment.received_at = event.event_time  # when it happened, as the custody chain shows it
     shipment.received_by_id = user.id
     batch.custodian_id = shipment.to_organization_id
     batch.status = BatchStatus.ACTIVE if batch.quantity_remaining > 0 else BatchStatus.CONSUMED

@@ -69,3 +69,16 @@ def test_an_outsider_cannot_ship_or_see_a_shipment(client, world):
     assert client.get(f"/api/v1/shipments/{shipment['id']}", headers=world.auth("outsider")).status_code == 404
     assert client.get(f"/api/v1/shipments/{shipment['id']}", headers=world.auth("processor")).json["status"] == "in_transit"
     assert client.get(f"/api/v1/batches/{code}", headers=world.auth("outsider")).status_code == 404
+
+
+def test_the_custody_chain_dates_handovers_when_they_happened_not_when_they_were_typed_in(client, world):
+    code = world.harvest("an")
+    shipped = client.post(
+        "/api/v1/shipments",
+        json={"batch_code": code, "to_organization_id": world.processor_org, "event_time": "2026-03-27T07:30:00+07:00"},
+        headers=world.auth("an"),
+    ).json
+    client.post(f"/api/v1/shipments/{shipped['id']}/receive", json={"event_time": "2026-03-27T15:00:00+07:00"}, headers=world.auth("processor"))
+    custody = client.get(f"/api/v1/batches/{code}/lineage", headers=world.auth("processor")).json["custody"]
+    assert custody[0]["until"].startswith("2026-03-27T00:30:00")  # 07:30 in Vietnam, stored in UTC
+    assert custody[1]["since"].startswith("2026-03-27T08:00:00")
