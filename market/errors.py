@@ -37,8 +37,8 @@ class LotNotSaleableError(Conflict):
     so that a page can say it in the reader's language.
     """
 
-    def __init__(self, detail: str, *, lot: str, problem: str, **extra):
-        super().__init__(detail, errors={"items": [detail]}, lot=lot, problem=problem, **extra)
+    def __init__(self, detail: str, *, lot: str, problem: str, field: str | None = None, **extra):
+        super().__init__(detail, errors={field: [detail]} if field else None, lot=lot, problem=problem, **extra)
 
 
 class OrderLapsedError(TransitionNotAllowedError):

@@ -86,7 +86,8 @@ def fit_to_lots(listings: Iterable[Listing]) -> None:
         reason = lot.refusal(listing.seller_id)
         if reason:
             raise LotNotSaleableError(
-                f"Listing {listing.public_id} cannot be ordered: {reason}", lot=lot.code, problem=lot.problem(listing.seller_id), listing_id=listing.public_id
+                f"Listing {listing.public_id} cannot be ordered: {reason}", lot=lot.code, problem=lot.problem(listing.seller_id), field="items",
+                listing_id=listing.public_id,
             )
 
 

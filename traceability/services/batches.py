@@ -18,6 +18,7 @@ from core.accounts.models import User
 from core.errors import ValidationError
 from core.files.services import store_image
 from core.extensions import db
+from core.routing import MAX_ID
 from traceability import catalog, identifiers
 from traceability.models import Batch, BatchPlot, BatchStatus, Event, EventQuantity, EventType, Plot, QuantityRole
 from traceability.services import event_input, gtins, ledger
@@ -71,7 +72,8 @@ def plot_ids_of(batch_ids) -> dict[int, list[int]]:
 
 
 def _harvest_plots(reader: Reader, plot_ids: list[int], commodity: str | None, errors: Errors) -> list[Plot]:
-    plots = {p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(plot_ids)))} if plot_ids else {}
+    known = [i for i in plot_ids if 0 < i <= MAX_ID]  # a larger id names no plot, and the database could not even compare it
+    plots = {p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(known)))} if known else {}
     for plot_id in plot_ids:
         plot = plots.get(plot_id)
         if plot is None or plot.organization_id not in reader.organization_ids:

@@ -18,6 +18,7 @@ from core.accounts.permissions import actable_organization_ids, is_department_of
 from core.db import utcnow
 from core.errors import NotFound, ValidationError
 from core.extensions import db
+from core.routing import MAX_ID
 from core.files.models import StoredFile
 from traceability.geometry import N_
 from traceability.models import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
@@ -38,6 +39,8 @@ def _plots_of(organization_id: int, plot_ids: Iterable[int]) -> list[Plot] | Non
     ids = list(dict.fromkeys(plot_ids))
     if not ids:
         return []
+    if any(not 0 < plot_id <= MAX_ID for plot_id in ids):  # names no plot, and the database could not even compare it
+        return None
     plots = db.session.scalars(select(Plot).where(Plot.id.in_(ids), Plot.organization_id == organization_id)).all()
     return list(plots) if len(plots) == len(ids) else None
 

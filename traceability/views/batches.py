@@ -70,7 +70,7 @@ def _fail(template: str, error, values, **context):
 @login_required
 def batch_list():
     organization = _organization()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # a page past that is empty; past 2^63 the query fails
     found, total = batches.list_batches(current_user, custodian_id=organization.id, offset=(page - 1) * 20, limit=20)
     return render_template(
         "traceability/batches/list.html", organization=organization, batches=summaries.describe_batches(found), total=total, page=page,

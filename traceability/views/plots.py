@@ -114,7 +114,7 @@ def _plot_form(template: str, status: int = 200, **context):
 @login_required
 def plot_list():
     organization = _organization()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # a page past that is empty; past 2^63 the query fails
     found = plot_service.list_plots(current_user, organization_id=organization.id, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     plots = [(plot, plot_service.eudr_status(plot)) for plot in found.items]
     return render_template(

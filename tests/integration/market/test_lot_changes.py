@@ -132,3 +132,27 @@ def test_the_cart_refuses_a_recalled_lot(client, world):
     added = client.post("/market/cart/add?lang=en", data={"csrf_token": token, "listing_id": listing["id"], "quantity": "10"}, follow_redirects=True)
     assert "This lot was recalled; it cannot be ordered." in added.get_data(as_text=True)
     assert "Your cart is empty" in client.get("/market/cart?lang=en").get_data(as_text=True)
+
+
+def test_the_order_page_tells_the_seller_why_the_order_cannot_be_accepted(client, world):
+    code = world.harvest("cashew", "1000")
+    listing = create_listing(client, world, "cashew", code, quantity="500")
+    order = place(client, world, "buyer", [(listing["id"], "500")]).json["orders"][0]
+    split_away(client, world, "cashew", code, "900")
+    sign_in(client, world.cashew_login)
+    page = f"/market/orders/{order['id']}"
+    refused = client.post(f"{page}/transitions?lang=en", data={"csrf_token": csrf_token(client, page), "to": "accepted"}, follow_redirects=True)
+    assert f"Lot {code} has only 100 kg left; this order needs 500 kg of it." in refused.get_data(as_text=True)
+    assert client.get(f"/api/v1/orders/{order['id']}", headers=world.auth("cashew")).json["status"] == "pending_payment"
+
+
+def test_checkout_tells_the_buyer_which_lot_was_recalled(client, world):
+    code = world.harvest("cashew", "1000")
+    listing = create_listing(client, world, "cashew", code, quantity="500")
+    sign_in(client, world.buyer_login)  # reads English
+    token = csrf_token(client, f"/market/listings/{listing['id']}")
+    assert client.post("/market/cart/add", data={"csrf_token": token, "listing_id": listing["id"], "quantity": "10"}).status_code == 303
+    recall(client, world, "cashew", code)
+    refused = client.post("/market/checkout", data={"csrf_token": csrf_token(client, "/market/checkout"), "payment_method": "cod", "delivery_method": "pickup"})
+    assert refused.status_code == 409
+    assert f"Lot {code} was recalled; nothing of it can be sold." in refused.get_data(as_text=True)

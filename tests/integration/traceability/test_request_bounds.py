@@ -171,3 +171,28 @@ def test_query_parameters_cannot_steer_the_canonical_redirect_elsewhere(client, 
     location = response.headers["Location"]
     assert location == f"/t/{code}/lineage?_external=1&_scheme=https&_anchor=x&page=2"
     assert not location.startswith("http")
+
+
+def test_a_page_number_past_any_list_is_an_empty_page(client, world):
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world.an_user)
+        session["_fresh"] = True
+    for url in ("/batches", "/plots"):
+        assert client.get(f"{url}?page={HUGE}").status_code == 200
+
+
+def test_pages_posting_ids_past_the_integer_columns_get_field_errors(client, world):
+    from tests.conftest import csrf_token
+
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world.an_user)
+        session["_fresh"] = True
+    client.set_cookie("lang", "en", domain="localhost")
+    harvest = {"csrf_token": csrf_token(client, "/batches/new"), "plot_ids": HUGE, "product": "raw_cashew_nuts", "quantity": "10", "harvest_date": YESTERDAY}
+    response = client.post("/batches/new", data=harvest)
+    assert response.status_code == 422 and f"No plot {HUGE} of yours." in response.get_data(as_text=True)
+    certificate = {
+        "csrf_token": csrf_token(client, "/certificates/new"), "type": "vietgap", "number": "VG-1", "issuer": "QUACERT",
+        "valid_from": "2025-01-01", "valid_to": "2027-01-01", "plot_ids": [str(world.an_plot), TOO_BIG],
+    }  # fmt: skip
+    assert client.post("/certificates/new", data=certificate).status_code == 422
