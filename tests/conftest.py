@@ -8,6 +8,7 @@ printed; under CI (``CI=true``) a missing server is an error instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -74,18 +75,26 @@ def create_postgres_database() -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:
-    backend = os.environ.get("TEST_DATABASE", "sqlite")
-    if backend == "postgres":
+@contextlib.contextmanager
+def fresh_database(folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the backend under test (TEST_DATABASE), removed afterwards."""
+    if os.environ.get("TEST_DATABASE", "sqlite") == "postgres":
         problem = postgres_available()
         if problem:
             need_service(problem)
         url, drop = create_postgres_database()
-        yield url
-        drop()
+        try:
+            yield url
+        finally:
+            drop()
     else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        yield f"sqlite:///{folder / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,20 +9,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from core.extensions import db
-from tests.conftest import create_postgres_database, need_service, postgres_available
+from tests.conftest import fresh_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    if os.environ.get("TEST_DATABASE") == "postgres":
-        problem = postgres_available()
-        if problem:
-            need_service(problem)
-        url, drop = create_postgres_database()
+    with fresh_database(tmp_path) as url:
         yield url
-        drop()
-    else:
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
 
 
 def test_upgrade_from_empty_matches_the_models(make_app, empty_database_url):

@@ -12,6 +12,8 @@ that fails either check.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,11 +25,74 @@ from traceability.services import ledger
 from traceability.services.access import readable_batch
 from traceability.services.lineage import ANCESTORS, related_ids
 
-CONTENT_CHANGED = "The event's stored content no longer matches its hash."
+CONTENT_CHANGED = "content_changed"  # the event's content no longer matches its hash
+LINK_BROKEN = "link_broken"  # its link to the previous event of a batch does not match that event
 
 
-def _chain_broken(code: str) -> str:
-    return f"The event's link to the previous event of batch {code} does not match that event."
+@dataclass(frozen=True)
+class Line:
+    event_id: int
+    batch_id: int
+    batch_code: str
+    role: QuantityRole
+    quantity: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    ok: bool
+    checked: int
+    first_bad_event: Event | None
+    bad_batch_code: str | None
+    reason: str | None  # CONTENT_CHANGED or LINK_BROKEN
+    remaining_mismatches: list[str]
+
+
+def check_chain(events: Iterable[Event], lines: list[Line], batches: dict[int, Batch]) -> ChainResult:
+    """Verify ``events`` (every event touching ``batches``) with their quantity ``lines`` (ordered by line id)."""
+    events = sorted(events, key=lambda event: event.id)
+    by_id = {event.id: event for event in events}
+    hashed: dict[int, list[tuple]] = defaultdict(list)
+    history: dict[int, list[int]] = defaultdict(list)
+    balance: dict[int, Decimal] = defaultdict(Decimal)
+    lineage_code: dict[int, str] = {}
+    for line in lines:
+        hashed[line.event_id].append((line.batch_code, line.role.value, line.quantity, line.unit))
+        if line.batch_id in batches:
+            lineage_code.setdefault(line.event_id, line.batch_code)
+            if not history[line.batch_id] or history[line.batch_id][-1] != line.event_id:
+                history[line.batch_id].append(line.event_id)
+            if line.role is QuantityRole.OUTPUT:
+                balance[line.batch_id] += line.quantity
+            elif line.role is QuantityRole.INPUT:
+                balance[line.batch_id] -= line.quantity
+
+    problems: dict[int, tuple[str, str]] = {}
+    for event in events:
+        if ledger.content_hash(event, hashed[event.id]) != event.content_hash:
+            problems[event.id] = (lineage_code.get(event.id, ""), CONTENT_CHANGED)
+    for batch_id, event_ids in history.items():
+        code = batches[batch_id].code
+        previous = None
+        for event_id in sorted(event_ids):
+            event = by_id.get(event_id)
+            if event is None:
+                continue
+            if (event.prev_hashes or {}).get(code, "missing") != previous and event_id not in problems:
+                problems[event_id] = (code, LINK_BROKEN)
+            previous = event.content_hash
+    mismatches = sorted(batch.code for batch_id, batch in batches.items() if balance[batch_id] != batch.quantity_remaining)
+    if not problems:
+        return ChainResult(not mismatches, len(events), None, None, None, mismatches)
+    first = min(problems)
+    return ChainResult(False, len(events), by_id[first], problems[first][0], problems[first][1], mismatches)
+
+
+REASONS = {
+    CONTENT_CHANGED: "The event's stored content no longer matches its hash.",
+    LINK_BROKEN: "The event's link to the previous event of batch {code} does not match that event.",
+}
 
 
 def verify(user: User | None, code: str) -> dict:
@@ -43,39 +108,11 @@ def verify(user: User | None, code: str) -> dict:
         .order_by(EventQuantity.id)
     ).all()
     batches = {b.id: b for b in db.session.scalars(select(Batch).where(Batch.id.in_(batch_ids)).execution_options(populate_existing=True))}
-
-    lines: dict[int, list[tuple]] = defaultdict(list)
-    history: dict[int, list[int]] = defaultdict(list)  # batch id -> its event ids, oldest first
-    balance: dict[int, Decimal] = defaultdict(Decimal)
-    lineage_code: dict[int, str] = {}  # event id -> the code of a lineage batch it touches
-    for event_id, batch_id, batch_code, role, quantity, unit in rows:
-        lines[event_id].append((batch_code, QuantityRole(role).value, quantity, unit))
-        if batch_id in batches:
-            lineage_code.setdefault(event_id, batch_code)
-            if not history[batch_id] or history[batch_id][-1] != event_id:
-                history[batch_id].append(event_id)
-            if role is QuantityRole.OUTPUT:
-                balance[batch_id] += quantity
-            elif role is QuantityRole.INPUT:
-                balance[batch_id] -= quantity
-
-    by_id = {event.id: event for event in events}
-    problems: dict[int, tuple[str, str]] = {}  # event id -> (batch code, reason)
-    for event in events:
-        if ledger.content_hash(event, lines[event.id]) != event.content_hash:
-            problems[event.id] = (lineage_code.get(event.id, ""), CONTENT_CHANGED)
-    for batch_id, event_ids in history.items():
-        code_ = batches[batch_id].code
-        previous = None
-        for event_id in sorted(event_ids):
-            event = by_id[event_id]
-            if (event.prev_hashes or {}).get(code_, "missing") != previous and event_id not in problems:
-                problems[event_id] = (code_, _chain_broken(code_))
-            previous = event.content_hash
-    mismatches = sorted(batches[i].code for i in batches if balance[i] != batches[i].quantity_remaining)
+    lines = [Line(event_id, batch_id, batch_code, QuantityRole(role), quantity, unit) for event_id, batch_id, batch_code, role, quantity, unit in rows]
+    result = check_chain(events, lines, batches)
 
     first = None
-    if problems:
-        event_id = min(problems)
-        first = {"id": event_id, "event_uuid": by_id[event_id].event_uuid, "batch_code": problems[event_id][0], "reason": problems[event_id][1]}
-    return {"ok": first is None and not mismatches, "first_bad_event": first, "checked": len(events), "batches": len(batches), "remaining_mismatches": mismatches}
+    if result.first_bad_event is not None:
+        bad = result.first_bad_event
+        first = {"id": bad.id, "event_uuid": bad.event_uuid, "batch_code": result.bad_batch_code, "reason": REASONS[result.reason].format(code=result.bad_batch_code)}
+    return {"ok": result.ok, "first_bad_event": first, "checked": result.checked, "batches": len(batches), "remaining_mismatches": result.remaining_mismatches}

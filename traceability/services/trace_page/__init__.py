@@ -31,7 +31,7 @@ from traceability.services.lineage import ANCESTORS, Edge, Node, _nodes
 from traceability.services.recalls import recall_statuses
 from traceability.services.scans import VIETNAM
 from traceability.services.trace_page import story
-from traceability.services.trace_page.chain import check_chain
+from traceability.services.integrity import check_chain
 from traceability.services.trace_page.origin import commune_label, eudr_status, harvest_certificates, load_farms
 from traceability.services.trace_page.version import RENDER_VERSION, Version, load_batch, page_version
 

@@ -25,7 +25,7 @@ from core.extensions import db
 from traceability.models import Batch, ErrorDeclaration, Event, EventQuantity, QuantityRole, Shipment, ShipmentStatus
 from traceability.services.event_input import step_word
 from traceability.services.lineage import Edge
-from traceability.services.trace_page.chain import Line
+from traceability.services.integrity import Line
 from traceability.services.trace_page.origin import commune_label
 
 TIMELINE_HEAD = 4  # the oldest steps kept when a timeline is cut
