@@ -48,3 +48,23 @@ class ProblemApi(Api):
         self.spec.components.security_scheme(
             "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token from POST /api/v1/auth/tokens."}
         )
+        self.spec.components.parameter(
+            "IdempotencyKey",
+            "header",
+            {
+                "name": "Idempotency-Key",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 255},
+                "description": "Retry-safe creation: a repeat with the same key and body gets the first answer "
+                "(with Idempotent-Replayed: true) and creates nothing; the same key with another body is 422.",
+            },
+        )
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register as smorest does, then document the Idempotency-Key header on every POST (core.idempotency honours it)."""
+        super().register_blueprint(blp, parameters=parameters, **options)
+        reference = {"$ref": "#/components/parameters/IdempotencyKey"}
+        for operations in self.spec._paths.values():  # apispec keeps registered paths here until to_dict()
+            post = operations.get("post")
+            if post is not None and reference not in post.setdefault("parameters", []):
+                post["parameters"].append(reference)

@@ -59,3 +59,12 @@ def test_api_docs_assets_do_not_leak_other_files(client):
     response = client.get("/api/docs/assets/../../__init__.py")
     assert response.status_code == 404
     assert client.get("/api/docs/assets/no-such-file.js").status_code == 404
+
+
+def test_every_create_documents_the_idempotency_key_header(client):
+    document = client.get("/api/openapi.json").get_json()
+    posts = {path: operations["post"] for path, operations in document["paths"].items() if "post" in operations}
+    assert "/api/v1/accounts" in posts and "/api/v1/batches" in posts
+    for path, post in posts.items():
+        assert {"$ref": "#/components/parameters/IdempotencyKey"} in post.get("parameters", []), path
+    assert document["components"]["parameters"]["IdempotencyKey"]["name"] == "Idempotency-Key"
