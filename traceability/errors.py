@@ -16,3 +16,7 @@ class MassBalanceError(ValidationError):
 
 class BatchNotActiveError(Conflict):
     """The batch is in transit or used up, so it cannot be acted on now."""
+
+
+class ClaimedQuantityError(Conflict, ValidationError):
+    """What was asked of a lot is promised elsewhere (an open marketplace order): 409, with field errors for the form."""

@@ -15,9 +15,10 @@ imports market. So the market re-checks, under the lot's row lock
 
 Search hides listings of such lots at once (``market_support.saleable_clause``);
 pausing them here only brings the stored status in line the next time someone
-tries to order. What stays open: the ledger does not refuse a split or shipment
-of what an accepted order has sold; shipping that order then fails (422) and the
-seller cancels it.
+tries to order. The ledger itself refuses to split, merge, transform or ship away
+what orders reserved or sold and have not shipped (``market.services.claims``);
+only a recorded loss (drying) can still shrink a lot under an open order, which
+acceptance then refuses.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from market.pricing import MAX_AMOUNT
+from market.services import claims
 
 bp = Blueprint("market", __name__, url_prefix="/market")
+bp.record_once(claims.register)  # the ledger leaves in each lot what the market reserved or sold
 MAX_PAGE = 1_000_000
 _SEPARATORS = str.maketrans("", "", ".,  \u00a0\u202f")
 

@@ -20,6 +20,7 @@ from core.extensions import db
 from traceability.models import Batch, BatchStatus, EventType, QuantityRole, Shipment, ShipmentStatus
 from traceability.services import event_input, ledger
 from traceability.services.access import Reader, lock_actable
+from traceability.services.claims import refuse_claimed
 
 
 def _parties(sender: int, receiver: int) -> dict:
@@ -38,6 +39,7 @@ def ship(
         raise ValidationError("Unknown receiver.", errors={"to_organization_id": ["No such organization."]})
     if receiver.id == batch.custodian_id:
         raise ValidationError("Same organization.", errors={"to_organization_id": ["The lot is already held by this organization."]})
+    refuse_claimed([(batch, batch.quantity_remaining, "batch_code")])
     when = event_input.event_time(event_time)
     reference = (reference or "").strip() or None
     extra = _parties(batch.custodian_id, receiver.id)

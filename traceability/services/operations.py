@@ -28,6 +28,7 @@ from traceability.models import Batch, BatchLink, BatchPlot, Event, EventType, Q
 from traceability.services import event_input, gtins, ledger
 from traceability.services.access import lock_actable
 from traceability.services.batches import add_plots, mark_consumed_if_empty, new_batch, require_same_custodian
+from traceability.services.claims import refuse_claimed
 from traceability.services.eudr import readiness_many
 from traceability.services.event_input import Errors
 
@@ -82,6 +83,7 @@ def split(user: User, code: str, *, parts: list[dict], note: str | None = None, 
             f"The parts add up to {total} {parent.unit} but batch {parent.code} has {parent.quantity_remaining} {parent.unit} left.",
             errors={"parts": [f"The parts add up to {total} {parent.unit}; at most {parent.quantity_remaining} {parent.unit} remain."]},
         )
+    refuse_claimed([(parent, total, "parts")])
 
     plots = _plots_of([parent])
     children = []
@@ -114,6 +116,7 @@ def merge(user: User, codes: list[str], *, note: str | None = None, event_time: 
     custodian = require_same_custodian(inputs, "inputs")
     if len({(b.product, b.grade) for b in inputs}) != 1:
         raise ValidationError("Lots of different products.", errors={"inputs": ["Only lots of the same product and grade can be merged."]})
+    refuse_claimed([(b, b.quantity_remaining, "inputs") for b in inputs])
     when = event_input.event_time(event_time)
     first = inputs[0]
     form = catalog.product(first.product)
@@ -252,6 +255,7 @@ def transform(
     if any(a > b.quantity_remaining for a, b in zip(amounts, batches, strict=True)):
         raise MassBalanceError("More was asked of an input than it has left.", errors=errors.fields)
     errors.raise_if_any()
+    refuse_claimed([(b, a, f"inputs.{i}.quantity") for i, (b, a) in enumerate(zip(batches, amounts, strict=True))])
     anomaly = _check_ratio(batches, amounts, made, reason)
 
     for i, o in enumerate(made):
