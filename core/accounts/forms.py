@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from core.accounts.models import Role
 
@@ -52,7 +52,7 @@ class ExistingHouseholdForm(FlaskForm):
 
 class NewHouseholdForm(FlaskForm):
     name = StringField(_l("Household name"), validators=[DataRequired(_l("Enter the household's name.")), Length(max=200)])
-    commune_code = StringField(_l("Commune code (optional)"), validators=[Optional(), Length(max=10)])
     owner_name = StringField(_l("Head of household"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
     owner_login = StringField(_l("Their phone number or email"), validators=[DataRequired(LOGIN_REQUIRED), Length(max=254)])
     owner_password = PasswordField(_l("A first password for them (at least 8 characters)"), validators=[DataRequired(_l("Choose a password."))])
+    # The address comes from the address picker (core.geo.picker), outside this form.

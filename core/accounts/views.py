@@ -238,15 +238,18 @@ def remove_member(user_id: int):
     return redirect(url_for("accounts.members"), code=303)
 
 
-def _households_page(organization: Organization, existing: ExistingHouseholdForm, new: NewHouseholdForm, status: int = 200):
+def _households_page(organization: Organization, existing: ExistingHouseholdForm, new: NewHouseholdForm, status: int = 200, picker: AddressPicker | None = None):
     can_manage = can_act_for(current_user, organization.id, MANAGING_ROLES)
+    households = services.list_households(current_user, organization.id)
     return page(
         "core/accounts/households.html",
         status,
         organization=organization,
-        households=services.list_households(current_user, organization.id),
+        households=[(household, organization_address(household)) for household in households],
         existing_form=existing if can_manage else None,
         new_form=new if can_manage else None,
+        # A new household is most often in the co-op's own commune: start the picker there.
+        picker=(picker or new_address_picker(organization.commune_code)) if can_manage else None,
     )
 
 
@@ -278,16 +281,21 @@ def add_household():
 def new_household():
     organization = require_current(manage=True)
     form = NewHouseholdForm()
-    if form.validate_on_submit():
+    picker = read_address_picker(request.form)
+    # "Show communes" only redraws the form for another province: no field messages, nothing saved.
+    if picker.refresh:
+        return _households_page(organization, ExistingHouseholdForm(formdata=None), form, picker=picker)
+    if all([form.validate_on_submit(), address_accepted(picker)]):  # both, so every message shows at once
         login = form.owner_login.data
         try:
             services.create_household(
-                current_user, organization.id, name=form.name.data, commune_code=form.commune_code.data, owner_name=form.owner_name.data,
-                owner_password=form.owner_password.data, owner_phone=None if is_email(login) else login, owner_email=login if is_email(login) else None,
+                current_user, organization.id, name=form.name.data, commune_code=picker.commune_code, street=picker.street,
+                owner_name=form.owner_name.data, owner_password=form.owner_password.data,
+                owner_phone=None if is_email(login) else login, owner_email=login if is_email(login) else None,
             )
         except FORM_ERRORS as error:
-            show_errors(form, error, HOUSEHOLD_FIELDS)
+            show_errors(form, error, HOUSEHOLD_FIELDS, picker)
         else:
             flash(_("The household and its owner's account are created."), "success")
             return redirect(url_for("accounts.households"), code=303)
-    return _households_page(organization, ExistingHouseholdForm(formdata=None), form, INVALID)
+    return _households_page(organization, ExistingHouseholdForm(formdata=None), form, INVALID, picker)

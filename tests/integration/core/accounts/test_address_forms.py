@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.accounts.models import Organization, User
 from core.extensions import db
-from tests.builders import add_member, make_org, make_user
+from tests.builders import PASSWORD, add_member, make_org, make_user
 from tests.integration.core.accounts.helpers import Seed, post_form, sign_in, sign_up
 
 OLD_LOC_THAI = "xã Lộc Thái, huyện Lộc Ninh, Bình Phước"
@@ -166,3 +166,56 @@ def test_a_plain_member_sees_the_address_but_no_picker(app, client):
     refused = post_form(client, "/org/members", "/org", name="Carol's", **address(old_address=OLD_LOC_THAI))
     assert refused.status_code == 403
     assert stored(app) == [("HTX Điều Lộc Ninh", "25222", None)]
+
+
+def _new_household(client, **fields):
+    data = {"name": "Hộ Út", "owner_name": "Út", "owner_login": "0911 000 777", "owner_password": PASSWORD, **fields}
+    return post_form(client, "/org/households", "/org/households/new", **data)
+
+
+def test_the_new_household_form_starts_at_the_coops_commune(app, client):
+    _coop(app)
+    sign_in(client, "0911000001")
+    html = client.get("/org/households").get_data(as_text=True)
+    assert '<option value="25222" selected>Xã Bù Gia Mập</option>' in html
+    assert 'name="address-old_address"' in html and 'name="commune_code"' not in html
+
+
+def test_a_new_household_with_an_old_address_stores_the_new_commune_and_street(app, client):
+    _coop(app)
+    sign_in(client, "0911000001")
+    response = _new_household(client, **address(commune_code="25222", street="Ấp 3", old_address=OLD_LOC_THAI))
+    assert response.status_code == 303
+    assert stored(app)[-1] == ("Hộ Út", LOC_NINH, "Ấp 3")
+    assert "Ấp 3, Xã Lộc Ninh, Tỉnh Đồng Nai" in client.get("/org/households").get_data(as_text=True)
+
+
+def test_a_new_household_with_an_ambiguous_old_address_asks_to_choose_and_creates_nothing(app, client):
+    _coop(app)
+    sign_in(client, "0911000001")
+    in_english(client)
+    asked = _new_household(client, **address(commune_code="25222", old_address="xã Tân Lập"))
+    assert asked.status_code == 422
+    html = asked.get_data(as_text=True)
+    assert len(candidates(html)) > 1 and candidates(html)[0] == DONG_PHU
+    assert "Several communes match this old address. Choose yours." in html
+    assert 'value="Hộ Út"' in html and 'value="0911 000 777"' in html  # what was typed is kept
+    assert [name for name, _, _ in stored(app)] == ["HTX Điều Lộc Ninh"]
+
+    chosen = _new_household(client, **address(commune_code="25222", old_address="xã Tân Lập", candidate=DONG_PHU))
+    assert chosen.status_code == 303
+    assert stored(app)[-1] == ("Hộ Út", DONG_PHU, None)
+
+
+def test_show_communes_on_the_new_household_form_creates_nothing(app, client):
+    _coop(app)
+    sign_in(client, "0911000001")
+    in_english(client)
+    response = _new_household(client, **address(province_code="01", commune_code="25222", refresh="1"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<option value="00070">Phường Hoàn Kiếm</option>' in html and 'value="Hộ Út"' in html
+    assert 'class="error"' not in html and "Type the first password again" in html
+    assert [name for name, _, _ in stored(app)] == ["HTX Điều Lộc Ninh"]
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.phone == "+84911000777")) is None
