@@ -103,7 +103,7 @@ def run(backend: str, database_url: str, instance: Path, repeat: int) -> dict:
 
         return wrapped
 
-    lineage_query = in_context(lambda user, batch: lineage._nodes(batch, lineage.ANCESTORS))
+    lineage_query = in_context(lambda user, batch: lineage.lineage_nodes(batch, lineage.ANCESTORS))
     verification = in_context(lambda user, batch: integrity.verify(user, batch.code))
     with app.app_context():
         engine = db.engine

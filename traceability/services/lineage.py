@@ -54,7 +54,7 @@ class Lineage:
         return Node(self.batch, 0, self.custodian_name)
 
 
-def _walk_cte(start_id: int, direction: str):
+def walk_cte(start_id: int, direction: str):
     """Rows (batch_id, via_id, event_id, quantity, depth): ``batch_id`` is linked to ``via_id`` one step nearer the start."""
     links = BatchLink.__table__
     if direction == ANCESTORS:
@@ -69,12 +69,13 @@ def _walk_cte(start_id: int, direction: str):
 
 def related_ids(start_id: int, direction: str) -> set[int]:
     """Just the ids of every ancestor (or descendant): one query."""
-    walk = _walk_cte(start_id, direction)
+    walk = walk_cte(start_id, direction)
     return set(db.session.scalars(select(walk.c.batch_id).distinct()))
 
 
-def _nodes(start: Batch, direction: str) -> tuple[list[Node], list[Edge]]:
-    walk = _walk_cte(start.id, direction)
+def lineage_nodes(start: Batch, direction: str) -> tuple[list[Node], list[Edge]]:
+    """The batches reached from ``start`` in ``direction`` with their depth, and the edges walked (one query)."""
+    walk = walk_cte(start.id, direction)
     via = Batch.__table__.alias("via")
     rows = db.session.execute(
         select(Batch, Organization.name, walk.c.depth, walk.c.event_id, walk.c.quantity, via.c.code)
@@ -129,8 +130,8 @@ def custody_of(batch: Batch) -> list[dict]:
 def lineage(user: User | None, code: str) -> Lineage:
     """Ancestors, descendants, edges, origin plots and custody of the batch ``code`` (404 if the user may not see it)."""
     batch = readable_batch(user, code)
-    ancestors, back = _nodes(batch, ANCESTORS)
-    descendants, forward = _nodes(batch, DESCENDANTS)
+    ancestors, back = lineage_nodes(batch, ANCESTORS)
+    descendants, forward = lineage_nodes(batch, DESCENDANTS)
     plots = db.session.scalars(select(Plot).join(BatchPlot, BatchPlot.plot_id == Plot.id).where(BatchPlot.batch_id == batch.id).order_by(Plot.id)).all()
     custody = custody_of(batch)
     holder = next((h["organization_name"] for h in custody if h["organization_id"] == batch.custodian_id), "")

@@ -27,7 +27,7 @@ from core.extensions import db
 from traceability import catalog
 from traceability.models import Batch, QuantityRole, Recall
 from traceability.services.event_input import step_word
-from traceability.services.lineage import ANCESTORS, Edge, Node, _nodes
+from traceability.services.lineage import ANCESTORS, Edge, Node, lineage_nodes
 from traceability.services.recalls import recall_statuses
 from traceability.services.scans import VIETNAM
 from traceability.services.trace_page import story
@@ -122,7 +122,7 @@ def build_trace_page(version: Version) -> dict:
     """Everything the page shows about ``version.batch`` (see the module's docstring for the queries)."""
     batch, custodian = version.batch, version.custodian
     recall = recall_statuses([batch.id]).get(batch.id)
-    ancestors, edges = _nodes(batch, ANCESTORS)
+    ancestors, edges = lineage_nodes(batch, ANCESTORS)
     lineage = {batch.id: batch, **{node.batch.id: node.batch for node in ancestors}}
     by_code = {b.code: b for b in lineage.values()}
     loaded, lines = story.load_events(list(lineage))
@@ -191,7 +191,7 @@ def build_trace_page(version: Version) -> dict:
 def lineage_listing(code: str, page: int = 1, per_page: int = LINEAGE_PER_PAGE) -> dict:
     """Every lot the lot ``code`` was made from, nearest first, a page at a time, and all its farms (three queries)."""
     batch, custodian = load_batch(code)
-    ancestors, _edges = _nodes(batch, ANCESTORS)
+    ancestors, _edges = lineage_nodes(batch, ANCESTORS)
     farms, plots = load_farms(batch)
     pages = max(1, -(-len(ancestors) // per_page))
     page = min(max(page, 1), pages)

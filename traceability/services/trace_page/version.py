@@ -23,7 +23,7 @@ from core.db import utcnow
 from core.extensions import db
 from traceability.errors import BatchNotFoundError
 from traceability.models import Batch, BatchPlot, Certificate, CertificatePlot, ErrorDeclaration, Event, EventQuantity, Plot
-from traceability.services.lineage import ANCESTORS, _walk_cte
+from traceability.services.lineage import ANCESTORS, walk_cte
 
 # Change when the page's markup changes, so that no browser keeps an old layout for a new one.
 RENDER_VERSION = "1"
@@ -45,7 +45,7 @@ def load_batch(code: str) -> tuple[Batch, Organization]:
 
 
 def _stamps(batch: Batch) -> tuple:
-    walk = _walk_cte(batch.id, ANCESTORS)
+    walk = walk_cte(batch.id, ANCESTORS)
     touching = select(EventQuantity.event_id).where(or_(EventQuantity.batch_id == batch.id, EventQuantity.batch_id.in_(select(walk.c.batch_id))))
     plot_ids = select(BatchPlot.plot_id).where(BatchPlot.batch_id == batch.id)
     certificate_ids = select(CertificatePlot.certificate_id).where(CertificatePlot.plot_id.in_(plot_ids))
