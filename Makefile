@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 # One-off commands skip the old-address matcher's warm-up (it only helps a server).
 CLI := $(DEV) GEO_WARM_UP=0 $(FLASK)
 
-.PHONY: run test install install-test translations openapi catalogs bench worker clean
+.PHONY: run test install install-test translations openapi catalogs bench worker clean format
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,8 @@ run: install
 	$(DEV) PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 	TEST_DATABASE=postgres $(BIN)/python -m pytest tests/integration
@@ -45,6 +47,11 @@ catalogs: install
 
 worker: install
 	$(DEV) $(BIN)/celery -A wsgi:celery_app worker --beat --schedule instance/celerybeat-schedule --loglevel=INFO
+
+# Apply the formatter and the linter's safe fixes (make test checks both).
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: install-test
 	$(BIN)/python -m benchmarks

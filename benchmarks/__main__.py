@@ -74,7 +74,9 @@ def run(backend: str, database_url: str, instance: Path, repeat: int) -> dict:
         build_seconds = round(time.perf_counter() - started, 1)
         batch = find_batch(lot.code)
         holder = db.session.scalar(
-            select(User).join(Membership, Membership.user_id == User.id).where(Membership.organization_id == batch.custodian_id, Membership.role == Role.OWNER)
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == batch.custodian_id, Membership.role == Role.OWNER)
         )
         holder_id, batch_id = holder.id, batch.id
         db.session.remove()
@@ -110,7 +112,11 @@ def run(backend: str, database_url: str, instance: Path, repeat: int) -> dict:
     result = {
         "backend": backend,
         "lot": {"code": lot.code, "ancestors": lot.ancestors, "events": lot.events, "build_seconds": build_seconds},
-        "trace_page": {**_timed(full_page, repeat), "queries": _queries(engine, full_page), "html_bytes": len(first.data)},
+        "trace_page": {
+            **_timed(full_page, repeat),
+            "queries": _queries(engine, full_page),
+            "html_bytes": len(first.data),
+        },
         "trace_page_304": {**_timed(revalidation, repeat), "queries": _queries(engine, revalidation)},
         "lineage_query": {**_timed(lineage_query, repeat), "queries": _queries(engine, lineage_query)},
         "verification": {**_timed(verification, repeat), "queries": _queries(engine, verification)},
@@ -143,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
                 backends.append(("postgresql", url, drop))
         for backend, url, drop in backends:
             try:
-                print(f"{backend}: building a lot of 200 lots and 2,000 events, then timing ({args.repeat} runs each)...", flush=True)
+                print(
+                    f"{backend}: building a lot of 200 lots and 2,000 events, then timing ({args.repeat} runs each)...",
+                    flush=True,
+                )
                 runs.append(run(backend, url, Path(folder) / backend, args.repeat))
             finally:
                 if drop is not None:
@@ -151,14 +160,21 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{now:%Y-%m-%d}-{args.name}.json"
-    document = {"name": args.name, "run_at": now.isoformat(timespec="seconds"), "python": platform.python_version(), "machine": platform.machine()}
+    document = {
+        "name": args.name,
+        "run_at": now.isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
     document["runs"] = runs
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     for result in runs:
         page, cached = result["trace_page"], result["trace_page_304"]
         print(
-            f"{result['backend']}: trace page {page['median_ms']} ms median ({page['queries']} queries, {page['html_bytes']} bytes), "
-            f"304 {cached['median_ms']} ms ({cached['queries']} queries), lineage {result['lineage_query']['median_ms']} ms, "
+            f"{result['backend']}: trace page {page['median_ms']} ms median ({page['queries']} queries, "
+            f"{page['html_bytes']} bytes), "
+            f"304 {cached['median_ms']} ms ({cached['queries']} queries), lineage "
+            f"{result['lineage_query']['median_ms']} ms, "
             f"verification {result['verification']['median_ms']} ms"
         )
     print(f"written: {path}")

@@ -20,7 +20,9 @@ TASK_MODULES: tuple[str, ...] = ("traceability.tasks", "market.tasks")
 
 def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
     environ = os.environ if environ is None else environ
-    instance_path = Path(environ.get("NONGSAN_INSTANCE_PATH") or (overrides or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    instance_path = Path(
+        environ.get("NONGSAN_INSTANCE_PATH") or (overrides or {}).get("INSTANCE_PATH") or ROOT / "instance"
+    )
     app = Flask(
         "nongsan",
         root_path=str(ROOT),
@@ -93,12 +95,12 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large for the database is a 404
 
     # The JSON API authenticates with bearer tokens, never cookies, so CSRF does not apply to it.
+    from market.api import blueprints as market_api
+    from market.views import bp as market_views
     from traceability.api import blueprints as traceability_api
     from traceability.views import bp as traceability_views
     from traceability.views.resolver import bp as resolver_views
     from traceability.views.trace import bp as trace_views
-    from market.api import blueprints as market_api
-    from market.views import bp as market_views
 
     for blueprint in (accounts_api.blp, geo_api.blp, files_api.blp, *traceability_api(), *market_api()):
         csrf.exempt(blueprint)

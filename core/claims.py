@@ -27,7 +27,8 @@ def register_claims_provider(app: Flask, provider: ClaimsProvider) -> None:
 
 
 def claimed(batch_ids: Iterable[int]) -> dict[int, Decimal]:
-    """Kilograms claimed from each lot by every registered provider; lots nobody claims are absent (none when no provider)."""
+    """Kilograms claimed from each lot by every registered provider; lots nobody claims are absent (none when no
+    provider)."""
     ids = sorted(set(batch_ids))
     totals: dict[int, Decimal] = {}
     if not ids:

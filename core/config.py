@@ -61,7 +61,9 @@ def _instance_secret(instance_path: Path) -> str:
         raise ConfigurationError(f"Cannot keep the development SECRET_KEY in {secret_file}: {exc}") from exc
     secret = secret_file.read_text().strip()
     if not secret:
-        raise ConfigurationError(f"The development secret in {secret_file} is empty; delete the file to make a new one.")
+        raise ConfigurationError(
+            f"The development secret in {secret_file} is empty; delete the file to make a new one."
+        )
     return secret
 
 
@@ -74,7 +76,9 @@ def _database_url(url: str) -> str:
     return url
 
 
-def load_config(environ: Mapping[str, str], instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def load_config(
+    environ: Mapping[str, str], instance_path: Path, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Build the Flask config mapping from ``environ`` and ``overrides`` (overrides win)."""
     overrides = dict(overrides or {})
     env = overrides.get("NONGSAN_ENV") or environ.get("NONGSAN_ENV") or "production"

@@ -45,7 +45,9 @@ class UTCDateTime(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map={datetime: UTCDateTime()})
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map={datetime: UTCDateTime()}
+    )
 
 
 @event.listens_for(Engine, "connect")

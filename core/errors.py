@@ -161,7 +161,9 @@ def handle_domain_error(error: DomainError):
     if isinstance(error, TooManyAttempts):
         headers["Retry-After"] = str(error.retry_after)
     if wants_problem_json():
-        return problem_response(error.status, error.title, error.detail, errors=error.errors or None, headers=headers, **error.extra)
+        return problem_response(
+            error.status, error.title, error.detail, errors=error.errors or None, headers=headers, **error.extra
+        )
     return _error_page(error.status, headers)
 
 

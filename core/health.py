@@ -47,7 +47,9 @@ def _check_broker() -> str | None:
     celery_app = current_app.extensions["celery"]
     timeouts = {"socket_connect_timeout": PROBE_TIMEOUT_SECONDS, "socket_timeout": PROBE_TIMEOUT_SECONDS}
     try:
-        with celery_app.connection_for_write(connect_timeout=PROBE_TIMEOUT_SECONDS, transport_options=timeouts) as connection:
+        with celery_app.connection_for_write(
+            connect_timeout=PROBE_TIMEOUT_SECONDS, transport_options=timeouts
+        ) as connection:
             # No retries: kombu's default would back off and retry for ever.
             connection.ensure_connection(max_retries=0, timeout=PROBE_TIMEOUT_SECONDS)
     except Exception as exc:  # kombu and the transports raise many kinds; each means "not ready"

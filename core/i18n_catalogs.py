@@ -23,7 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ("vi", "en")
 DOMAIN = "messages"
 # Babel's defaults (_, gettext, ngettext, N_ ...) plus Flask-Babel's lazy forms.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 # printf-style placeholders as Python's % operator reads them: %(name)s, %s, %d ...; "%%" is a literal.
 _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
 

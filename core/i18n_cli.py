@@ -26,7 +26,9 @@ def update_command(root: Path) -> None:
     report = i18n_catalogs.update(root)
     click.echo(f"{report.extracted} messages; filled vi: {report.filled['vi']}, en: {report.filled['en']}.")
     if report.untranslated:
-        click.echo(f"{len(report.untranslated)} messages have no Vietnamese yet; add them to translations/pending/<task>.tsv:")
+        click.echo(
+            f"{len(report.untranslated)} messages have no Vietnamese yet; add them to translations/pending/<task>.tsv:"
+        )
         for msgid in report.untranslated:
             click.echo(f"  {msgid}")
 

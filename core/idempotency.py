@@ -76,7 +76,12 @@ def init_idempotency(app: Flask) -> None:
 
 
 def _applies() -> bool:
-    return request.method == "POST" and request.path.startswith("/api/") and HEADER in request.headers and request.url_rule is not None
+    return (
+        request.method == "POST"
+        and request.path.startswith("/api/")
+        and HEADER in request.headers
+        and request.url_rule is not None
+    )
 
 
 def _claim_key() -> Response | None:
@@ -84,10 +89,14 @@ def _claim_key() -> Response | None:
         return None
     key = request.headers[HEADER]
     if not _KEY.fullmatch(key):
-        return problem_response(400, "Bad request", f"The {HEADER} header must be 1 to 255 visible ASCII characters, such as a UUID.")
+        return problem_response(
+            400, "Bad request", f"The {HEADER} header must be 1 to 255 visible ASCII characters, such as a UUID."
+        )
     user = api_user()  # a wrong token is refused here (401) before any key is claimed
     scope = f"user:{user.id}" if user is not None else "anonymous:" + hashlib.sha256(request.path.encode()).hexdigest()
-    request_hash = hmac.new(current_app.config["SECRET_KEY"].encode(), request.get_data(cache=True), hashlib.sha256).hexdigest()
+    request_hash = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), request.get_data(cache=True), hashlib.sha256
+    ).hexdigest()
 
     for _attempt in range(3):
         record = IdempotencyRecord(
@@ -108,7 +117,9 @@ def _claim_key() -> Response | None:
         else:
             g.idempotency_record_id = record_id
             return None
-        existing = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key))
+        existing = db.session.scalar(
+            select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+        )
         if existing is None:
             continue  # released (failed) or purged since our insert: claim it again
         return _answer_existing(existing, request_hash)
@@ -120,13 +131,16 @@ def _answer_existing(existing: IdempotencyRecord, request_hash: str) -> Response
         return problem_response(
             422,
             "Unprocessable entity",
-            f"This {HEADER} was already used for a different request (another body or path). Send a new key for a new request.",
+            f"This {HEADER} was already used for a different request (another body or path). Send a new key for a "
+            "new request.",
         )
     if existing.status is None:
         if _take_over_abandoned(existing.id):
             return None
         return _in_progress()
-    response = current_app.response_class(existing.response_body or b"", status=existing.status, content_type=existing.content_type)
+    response = current_app.response_class(
+        existing.response_body or b"", status=existing.status, content_type=existing.content_type
+    )
     response.headers[REPLAYED_HEADER] = "true"
     if existing.location:
         response.headers["Location"] = existing.location
@@ -137,7 +151,11 @@ def _take_over_abandoned(record_id: int) -> bool:
     now = utcnow()
     claimed = db.session.execute(
         update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == record_id, IdempotencyRecord.status.is_(None), IdempotencyRecord.created_at < now - ABANDONED_AFTER)
+        .where(
+            IdempotencyRecord.id == record_id,
+            IdempotencyRecord.status.is_(None),
+            IdempotencyRecord.created_at < now - ABANDONED_AFTER,
+        )
         .values(created_at=now)
     ).rowcount
     db.session.commit()

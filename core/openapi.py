@@ -46,7 +46,8 @@ class ProblemApi(Api):
     def init_app(self, app, *, spec_kwargs=None):
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.spec.components.security_scheme(
-            "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal API token from POST /api/v1/auth/tokens."}
+            "bearerAuth",
+            {"type": "http", "scheme": "bearer", "description": "A personal API token from POST /api/v1/auth/tokens."},
         )
         self.spec.components.parameter(
             "IdempotencyKey",
@@ -61,7 +62,8 @@ class ProblemApi(Api):
         )
 
     def register_blueprint(self, blp, *, parameters=None, **options):
-        """Register as smorest does, then document the Idempotency-Key header on every POST (core.idempotency honours it)."""
+        """Register as smorest does, then document the Idempotency-Key header on every POST (core.idempotency honours
+        it)."""
         super().register_blueprint(blp, parameters=parameters, **options)
         reference = {"$ref": "#/components/parameters/IdempotencyKey"}
         for operations in self.spec._paths.values():  # apispec keeps registered paths here until to_dict()

@@ -17,5 +17,7 @@ MAX_ID = 2**31 - 1
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` limited to 0..MAX_ID unless a route asks for other bounds."""
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
+    def __init__(
+        self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

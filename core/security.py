@@ -54,7 +54,9 @@ def user_from_bearer() -> User | None:
     row = db.session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+        .where(
+            ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None), User.is_active.is_(True)
+        )
     ).first()
     if row is None:
         raise AuthenticationError("The API token is unknown or revoked.")

@@ -38,7 +38,9 @@ def already_seeded() -> bool:
     return db.session.scalar(select(User.id).where(User.email == MARKER_EMAIL)) is not None
 
 
-def _person(world: DemoWorld, key: str, name: str, *, phone: str | None = None, email: str | None = None, is_admin: bool = False) -> User:
+def _person(
+    world: DemoWorld, key: str, name: str, *, phone: str | None = None, email: str | None = None, is_admin: bool = False
+) -> User:
     # One argon2 hash for every demo person: they share the printed demo password.
     user = User(name=name, phone=phone, email=email, password_hash=world.password_hash, is_admin=is_admin)
     db.session.add(user)
@@ -46,7 +48,16 @@ def _person(world: DemoWorld, key: str, name: str, *, phone: str | None = None, 
     return user
 
 
-def _organization(world: DemoWorld, key: str, name: str, kind: OrganizationKind, commune: str | None, street: str | None, owner: User, role: Role = Role.OWNER) -> Organization:
+def _organization(
+    world: DemoWorld,
+    key: str,
+    name: str,
+    kind: OrganizationKind,
+    commune: str | None,
+    street: str | None,
+    owner: User,
+    role: Role = Role.OWNER,
+) -> Organization:
     organization = Organization(name=name, kind=kind, commune_code=commune, street=street)
     db.session.add(organization)
     db.session.flush()
@@ -60,10 +71,20 @@ def seed_accounts() -> DemoWorld:
     """Add the season's organizations and people (flushed, not committed)."""
     world = DemoWorld(password_hash=hash_password(DEMO_PASSWORD))
     officer = _person(world, "officer", "Trần Thị Hạnh", email=MARKER_EMAIL, is_admin=True)
-    department = _organization(world, "department", "Sở Nông nghiệp và Môi trường Đồng Nai", OrganizationKind.DEPARTMENT, BINH_PHUOC, "Đường Trần Hưng Đạo", officer)
+    department = _organization(
+        world,
+        "department",
+        "Sở Nông nghiệp và Môi trường Đồng Nai",
+        OrganizationKind.DEPARTMENT,
+        BINH_PHUOC,
+        "Đường Trần Hưng Đạo",
+        officer,
+    )
 
     manager = _person(world, "coop_manager", "Điểu Văn Thanh", phone="+84912000101")
-    coop = _organization(world, "coop", "Hợp tác xã Điều Bù Gia Mập", OrganizationKind.COOPERATIVE, BU_GIA_MAP, "Thôn Bù Lư", manager)
+    coop = _organization(
+        world, "coop", "Hợp tác xã Điều Bù Gia Mập", OrganizationKind.COOPERATIVE, BU_GIA_MAP, "Thôn Bù Lư", manager
+    )
     for index, (owner_name, household_name, phone) in enumerate(
         [
             ("Điểu Thị Lan", "Hộ Điểu Thị Lan", "+84912000111"),
@@ -73,21 +94,51 @@ def seed_accounts() -> DemoWorld:
         start=1,
     ):
         owner = _person(world, f"cashew_farmer_{index}", owner_name, phone=phone)
-        household = _organization(world, f"cashew_household_{index}", household_name, OrganizationKind.HOUSEHOLD, BU_GIA_MAP, f"Thôn {index}", owner)
+        household = _organization(
+            world,
+            f"cashew_household_{index}",
+            household_name,
+            OrganizationKind.HOUSEHOLD,
+            BU_GIA_MAP,
+            f"Thôn {index}",
+            owner,
+        )
         db.session.add(CooperativeMember(cooperative_id=coop.id, household_id=household.id))
 
     pepper_owner = _person(world, "pepper_farmer", "Phạm Văn Tiêu", phone="+84912000121")
-    _organization(world, "pepper_household", "Hộ Phạm Văn Tiêu", OrganizationKind.HOUSEHOLD, LOC_NINH, "Ấp 3", pepper_owner)
+    _organization(
+        world, "pepper_household", "Hộ Phạm Văn Tiêu", OrganizationKind.HOUSEHOLD, LOC_NINH, "Ấp 3", pepper_owner
+    )
 
-    for index, (owner_name, phone) in enumerate([("Hoàng Văn Mủ", "+84912000131"), ("Trương Thị Cao", "+84912000132")], start=1):
+    for index, (owner_name, phone) in enumerate(
+        [("Hoàng Văn Mủ", "+84912000131"), ("Trương Thị Cao", "+84912000132")], start=1
+    ):
         owner = _person(world, f"rubber_farmer_{index}", owner_name, phone=phone)
-        _organization(world, f"rubber_household_{index}", f"Hộ {owner_name}", OrganizationKind.HOUSEHOLD, PHU_RIENG, f"Thôn Phú Thịnh {index}", owner)
+        _organization(
+            world,
+            f"rubber_household_{index}",
+            f"Hộ {owner_name}",
+            OrganizationKind.HOUSEHOLD,
+            PHU_RIENG,
+            f"Thôn Phú Thịnh {index}",
+            owner,
+        )
 
     processor_owner = _person(world, "processor", "Võ Minh Chế", email="chebien@demo.nongsan.vn")
-    _organization(world, "processor", "Công ty TNHH Chế biến Nông sản Đồng Xoài", OrganizationKind.PROCESSOR, DONG_XOAI, "Khu công nghiệp Đồng Xoài I", processor_owner)
+    _organization(
+        world,
+        "processor",
+        "Công ty TNHH Chế biến Nông sản Đồng Xoài",
+        OrganizationKind.PROCESSOR,
+        DONG_XOAI,
+        "Khu công nghiệp Đồng Xoài I",
+        processor_owner,
+    )
 
     buyer_owner = _person(world, "buyer", "Nguyễn Thu Mua", email="muahang@demo.nongsan.vn")
-    _organization(world, "buyer", "Công ty CP Xuất nhập khẩu Nông sản Sài Gòn", OrganizationKind.BUYER, None, None, buyer_owner)
+    _organization(
+        world, "buyer", "Công ty CP Xuất nhập khẩu Nông sản Sài Gòn", OrganizationKind.BUYER, None, None, buyer_owner
+    )
 
     # The department has verified the co-op, the processor and the pepper household.
     now = utcnow()

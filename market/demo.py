@@ -52,8 +52,20 @@ STORIES = [
     [("seller", "accepted"), ("seller", "shipped"), ("buyer", "delivered")],
     [("seller", "accepted"), ("seller", "shipped"), ("buyer", "delivered"), ("seller", "paid")],
     [("seller", "accepted"), ("seller", "shipped"), ("buyer", "delivered"), ("seller", "paid"), ("buyer", "completed")],
-    [("seller", "accepted"), ("seller", "shipped"), ("buyer", "delivered"), ("seller", "paid"), ("seller", "partially_refunded")],
-    [("seller", "accepted"), ("seller", "shipped"), ("seller", "delivered"), ("seller", "paid"), ("seller", "refunded")],
+    [
+        ("seller", "accepted"),
+        ("seller", "shipped"),
+        ("buyer", "delivered"),
+        ("seller", "paid"),
+        ("seller", "partially_refunded"),
+    ],
+    [
+        ("seller", "accepted"),
+        ("seller", "shipped"),
+        ("seller", "delivered"),
+        ("seller", "paid"),
+        ("seller", "refunded"),
+    ],
     [("buyer", "cancelled")],
     ["expire"],
 ]
@@ -73,18 +85,28 @@ def _listing(users: Mapping[str, User], name: str, lot) -> tuple[Listing, User] 
     title, title_en, price, share = OFFERS[name]
     quantity = int(source.remaining_kg * share)
     created = listings.create_listing(
-        seller, batch_code=source.code, title=title, title_en=title_en, price_per_kg=price, quantity=str(quantity),
-        min_order_quantity=str(max(1, min(quantity // 20, 50))), price_tiers=[{"min_quantity": str(max(2, quantity // 4)), "price_per_kg": price * 97 // 100}],
-        description="Truy xuất được đến từng lô vườn; xem trang truy xuất của lô.", description_en="Traceable to every plot; see the lot's trace page.",
-        pickup=True, delivery_fees={"75": 50_000, "79": 250_000},
-    )  # fmt: skip
+        seller,
+        batch_code=source.code,
+        title=title,
+        title_en=title_en,
+        price_per_kg=price,
+        quantity=str(quantity),
+        min_order_quantity=str(max(1, min(quantity // 20, 50))),
+        price_tiers=[{"min_quantity": str(max(2, quantity // 4)), "price_per_kg": price * 97 // 100}],
+        description="Truy xuất được đến từng lô vườn; xem trang truy xuất của lô.",
+        description_en="Traceable to every plot; see the lot's trace page.",
+        pickup=True,
+        delivery_fees={"75": 50_000, "79": 250_000},
+    )
     return listings.update_listing(seller, created.public_id, status="active"), seller
 
 
 def _walk(order_id: str, story: list, buyer: User, seller: User) -> None:
     for step in story:
         if step == "expire":
-            db.session.execute(update(Order).where(Order.public_id == order_id).values(expires_at=utcnow() - timedelta(minutes=1)))
+            db.session.execute(
+                update(Order).where(Order.public_id == order_id).values(expires_at=utcnow() - timedelta(minutes=1))
+            )
             db.session.commit()
             transitions.expire_overdue()
             continue
@@ -93,8 +115,11 @@ def _walk(order_id: str, story: list, buyer: User, seller: User) -> None:
         transitions.transition(seller if who == "seller" else buyer, order_id, status, **extra)
 
 
-def seed_market_demo(users: Mapping[str, User], orgs: Mapping[str, Organization], lots: Mapping[str, object]) -> dict[str, str]:
-    """Listings for the lots of all three commodities still in stock, and past orders in each state (see the module doc)."""
+def seed_market_demo(
+    users: Mapping[str, User], orgs: Mapping[str, Organization], lots: Mapping[str, object]
+) -> dict[str, str]:
+    """Listings for the lots of all three commodities still in stock, and past orders in each state (see the module
+    doc)."""
     made: dict[str, tuple[str, int, str, User]] = {}
     for name in OFFERS:
         if name in lots:
@@ -110,8 +135,11 @@ def seed_market_demo(users: Mapping[str, User], orgs: Mapping[str, Organization]
         if buyer is None:
             continue
         order = orders.place_orders(
-            buyer, items=[{"listing_id": public_id, "quantity": quantity}], payment_method="cod", delivery={"method": "pickup"},
+            buyer,
+            items=[{"listing_id": public_id, "quantity": quantity}],
+            payment_method="cod",
+            delivery={"method": "pickup"},
             buyer_organization_id=organization.id,
-        )[0]  # fmt: skip
+        )[0]
         _walk(order.public_id, story, buyer, seller)
     return {name: public_id for name, (public_id, *_rest) in made.items()}

@@ -45,5 +45,8 @@ class OrderLapsedError(TransitionNotAllowedError):
     """The order's time ran out before the beat job noticed: it was expired now instead."""
 
     def __init__(self, target: str):
-        detail = f"The order's time ran out before it could become {target}; it has expired and its reserved stock is back on offer."
+        detail = (
+            f"The order's time ran out before it could become {target}; "
+            "it has expired and its reserved stock is back on offer."
+        )
         super().__init__("expired", target, detail)

@@ -14,7 +14,9 @@ from core.geo.services import get_province
 from market.quantities import GRAMS_PER_KG, grams_to_kg, parse_kg
 
 MAX_PRICE = 1_000_000_000  # đồng per kg: far above any produce, stops typing slips with extra zeros
-MAX_AMOUNT = 10**12  # đồng: the most any amount or price filter read from a request may be (the database's integers hold it)
+MAX_AMOUNT = (
+    10**12
+)  # đồng: the most any amount or price filter read from a request may be (the database's integers hold it)
 MAX_TIERS = 5
 
 
@@ -26,7 +28,10 @@ def parse_price(value: object, field: str = "price_per_kg") -> int:
     # Thousands of digits are out of range anyway (and too many for int()).
     price = int(text) if len(str(text).lstrip("0")) <= len(str(MAX_PRICE)) else MAX_PRICE + 1
     if not 0 < price <= MAX_PRICE:
-        raise ValidationError("The price is out of range.", errors={field: ["The price must be more than 0 and at most 1.000.000.000 đồng per kg."]})
+        raise ValidationError(
+            "The price is out of range.",
+            errors={field: ["The price must be more than 0 and at most 1.000.000.000 đồng per kg."]},
+        )
     return price
 
 
@@ -44,9 +49,14 @@ def clean_tiers(raw: list[dict] | None, *, base_price: int, product: str | None 
     previous = base_price
     for index, (grams, price) in enumerate(tiers):
         if index and grams == tiers[index - 1][0]:
-            raise ValidationError("Two tiers start at the same quantity.", errors={"price_tiers": ["Each volume price needs its own minimum quantity."]})
+            raise ValidationError(
+                "Two tiers start at the same quantity.",
+                errors={"price_tiers": ["Each volume price needs its own minimum quantity."]},
+            )
         if price >= previous:
-            raise ValidationError("Tiers must get cheaper.", errors={"price_tiers": ["A larger quantity must have a lower price per kg."]})
+            raise ValidationError(
+                "Tiers must get cheaper.", errors={"price_tiers": ["A larger quantity must have a lower price per kg."]}
+            )
         previous = price
     return [{"min_quantity": str(grams_to_kg(grams)), "price_per_kg": price} for grams, price in tiers]
 
@@ -82,6 +92,8 @@ def clean_delivery_fees(raw: dict | None) -> dict[str, int]:
         if get_province(text) is None:
             raise ValidationError("Unknown province.", errors={"delivery_fees": [f"{code!r} is not a province code."]})
         if isinstance(fee, bool) or not isinstance(fee, int) or not 0 <= fee <= MAX_PRICE:
-            raise ValidationError("Invalid fee.", errors={"delivery_fees": ["A delivery fee is a whole number of đồng, 0 or more."]})
+            raise ValidationError(
+                "Invalid fee.", errors={"delivery_fees": ["A delivery fee is a whole number of đồng, 0 or more."]}
+            )
         cleaned[get_province(text).code] = fee
     return cleaned

@@ -31,13 +31,23 @@ def kg_step(product: str | None) -> Decimal:
     return Decimal(1) if product in WHOLE_KG_PRODUCTS else Decimal("0.001")
 
 
-def parse_kg(value: object, field: str = "quantity", *, product: str | None = None, allow_zero: bool = False, locale: str | None = None) -> int:
-    """A quantity in kg (12.5, or text read in ``locale``, by default the request's) as whole grams; a field error when this product does not allow it."""
+def parse_kg(
+    value: object,
+    field: str = "quantity",
+    *,
+    product: str | None = None,
+    allow_zero: bool = False,
+    locale: str | None = None,
+) -> int:
+    """A quantity in kg (12.5, or text read in ``locale``, by default the request's) as whole grams; a field error when
+    this product does not allow it."""
     number = parse_decimal(value, locale=locale or request_locale())
     if number is None:
         raise ValidationError("Enter a quantity in kg.", errors={field: ["Enter a quantity in kg."]})
     if number < 0 or (number == 0 and not allow_zero):
-        raise ValidationError("The quantity must be more than zero.", errors={field: ["The quantity must be more than zero."]})
+        raise ValidationError(
+            "The quantity must be more than zero.", errors={field: ["The quantity must be more than zero."]}
+        )
     if number > MAX_KG:
         raise ValidationError("The quantity is too large.", errors={field: ["The quantity is too large."]})
     step = kg_step(product)

@@ -15,8 +15,17 @@ from market.pricing import MAX_AMOUNT
 
 LISTING_STATUSES = ("draft", "active", "paused", "sold_out")
 ORDER_STATUSES = (
-    "pending_payment", "paid", "accepted", "shipped", "delivered", "completed", "cancelled", "expired", "refunded", "partially_refunded",
-)  # fmt: skip
+    "pending_payment",
+    "paid",
+    "accepted",
+    "shipped",
+    "delivered",
+    "completed",
+    "cancelled",
+    "expired",
+    "refunded",
+    "partially_refunded",
+)
 PAYMENT_METHODS = ("card", "vietqr", "cod")
 
 
@@ -41,7 +50,9 @@ class OrderPartySchema(Schema):
 
 class PriceTierSchema(Schema):
     min_quantity = Kilograms(required=True, metadata={"description": "From this many kg"})
-    price_per_kg = fields.Int(required=True, strict=True, metadata={"description": "VND per kg, lower than the tier before"})
+    price_per_kg = fields.Int(
+        required=True, strict=True, metadata={"description": "VND per kg, lower than the tier before"}
+    )
 
 
 class _ListingFields(Schema):
@@ -50,19 +61,34 @@ class _ListingFields(Schema):
     description_en = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=5000))
     min_order_quantity = Kilograms(load_default=None, allow_none=True, metadata={"description": "kg; default 1 kg"})
     price_tiers = fields.List(fields.Nested(PriceTierSchema), load_default=list)
-    payment_methods = fields.List(fields.Str(), load_default=lambda: ["cod"], metadata={"description": "cod now; card and vietqr answer 422 until they exist"})
-    photos = fields.List(fields.Str(), load_default=list, metadata={"description": "Public ids of photos uploaded with POST /api/v1/photos"})
+    payment_methods = fields.List(
+        fields.Str(),
+        load_default=lambda: ["cod"],
+        metadata={"description": "cod now; card and vietqr answer 422 until they exist"},
+    )
+    photos = fields.List(
+        fields.Str(),
+        load_default=list,
+        metadata={"description": "Public ids of photos uploaded with POST /api/v1/photos"},
+    )
     pickup = fields.Bool(load_default=True, metadata={"description": "The buyer may collect at the seller's address"})
     delivery_fees = fields.Dict(
-        keys=fields.Str(), values=fields.Int(strict=True), load_default=dict, metadata={"description": 'Province code → delivery fee in VND, e.g. {"75": 50000}'}
+        keys=fields.Str(),
+        values=fields.Int(strict=True),
+        load_default=dict,
+        metadata={"description": 'Province code → delivery fee in VND, e.g. {"75": 50000}'},
     )
 
 
 class ListingCreateSchema(_ListingFields):
     batch_code = fields.Str(required=True, metadata={"description": "A lot your organization holds"})
-    title = fields.Str(required=True, validate=validate.Length(min=1, max=200), metadata={"description": "In Vietnamese"})
+    title = fields.Str(
+        required=True, validate=validate.Length(min=1, max=200), metadata={"description": "In Vietnamese"}
+    )
     price_per_kg = fields.Int(required=True, strict=True, metadata={"description": "VND per kg"})
-    quantity = Kilograms(required=True, metadata={"description": "kg offered; at most what the lot has not yet offered elsewhere"})
+    quantity = Kilograms(
+        required=True, metadata={"description": "kg offered; at most what the lot has not yet offered elsewhere"}
+    )
 
 
 class ListingUpdateSchema(Schema):
@@ -80,7 +106,10 @@ class ListingUpdateSchema(Schema):
     photos = fields.List(fields.Str())
     pickup = fields.Bool()
     delivery_fees = fields.Dict(keys=fields.Str(), values=fields.Int(strict=True))
-    status = fields.Str(validate=validate.OneOf(LISTING_STATUSES), metadata={"description": "active publishes, paused hides; sold_out is set by the marketplace"})
+    status = fields.Str(
+        validate=validate.OneOf(LISTING_STATUSES),
+        metadata={"description": "active publishes, paused hides; sold_out is set by the marketplace"},
+    )
 
 
 class TraceSummarySchema(Schema):
@@ -127,13 +156,19 @@ class ListingSchema(Schema):
     commodity = fields.Str()
     product = fields.Str()
     grade = fields.Str(allow_none=True)
-    eudr_ready = fields.Bool(allow_none=True, metadata={"description": "Rubber only: every origin plot is EUDR-compliant"})
+    eudr_ready = fields.Bool(
+        allow_none=True, metadata={"description": "Rubber only: every origin plot is EUDR-compliant"}
+    )
     certifications = fields.List(fields.Str())
     commune_codes = fields.List(fields.Str(), metadata={"description": "Communes of the origin plots"})
     seller = fields.Nested(OrderPartySchema)
     trace_url = fields.Str(metadata={"description": "The lot's public trace page"})
     trace = fields.Nested(TraceSummarySchema, allow_none=True)
-    recall = fields.Nested(ListingRecallSchema, allow_none=True, metadata={"description": "Set when the lot (or a lot it was made from) is recalled: it cannot be ordered"})
+    recall = fields.Nested(
+        ListingRecallSchema,
+        allow_none=True,
+        metadata={"description": "Set when the lot (or a lot it was made from) is recalled: it cannot be ordered"},
+    )
     created_at = fields.AwareDateTime()
     published_at = fields.AwareDateTime(allow_none=True)
 
@@ -148,7 +183,10 @@ class ListingQuerySchema(Schema):
     price_min = fields.Int(validate=validate.Range(min=0, max=MAX_AMOUNT), metadata={"description": "VND per kg"})
     price_max = fields.Int(validate=validate.Range(min=0, max=MAX_AMOUNT), metadata={"description": "VND per kg"})
     sort = fields.Str(load_default="newest", validate=validate.OneOf(("newest", "price_asc", "price_desc")))
-    mine = fields.Bool(load_default=False, metadata={"description": "Your organizations' listings, drafts and paused ones included (needs a token)"})
+    mine = fields.Bool(
+        load_default=False,
+        metadata={"description": "Your organizations' listings, drafts and paused ones included (needs a token)"},
+    )
 
 
 class OrderAddressSchema(Schema):
@@ -168,7 +206,9 @@ class OrderItemSchema(Schema):
 
 class OrderCreateSchema(Schema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True, validate=validate.Length(min=1))
-    payment_method = fields.Str(required=True, metadata={"description": "cod; card and vietqr answer 422 until they exist"})
+    payment_method = fields.Str(
+        required=True, metadata={"description": "cod; card and vietqr answer 422 until they exist"}
+    )
     delivery = fields.Nested(OrderDeliveryRequestSchema, load_default=None)
     buyer_organization_id = fields.Int(load_default=None, metadata={"description": "Default: your first organization"})
 
@@ -239,6 +279,11 @@ class OrderQuerySchema(Schema):
 
 class TransitionSchema(Schema):
     to = fields.Str(required=True, metadata={"description": " | ".join(ORDER_STATUSES)})
-    amount = fields.Int(load_default=None, strict=True, validate=validate.Range(min=0, max=MAX_AMOUNT), metadata={"description": "VND, for partially_refunded"})
+    amount = fields.Int(
+        load_default=None,
+        strict=True,
+        validate=validate.Range(min=0, max=MAX_AMOUNT),
+        metadata={"description": "VND, for partially_refunded"},
+    )
     reason = fields.Str(load_default=None, validate=validate.Length(max=1000))
     note = fields.Str(load_default=None, validate=validate.Length(max=1000))

@@ -62,5 +62,5 @@ def next_statuses(payment_method: str, current: S, roles: set[str]) -> list[S]:
 
 
 def sells_on(payment_method: str) -> S:
-    """The transition that turns the reservation into a sale: payment, or the seller's acceptance of cash on delivery."""
+    """The transition that turns the reservation into a sale: payment, or the seller accepting of cash on delivery."""
     return S.ACCEPTED if payment_method == CASH_ON_DELIVERY else S.PAID

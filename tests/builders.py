@@ -12,7 +12,14 @@ _counter = itertools.count(1)
 PASSWORD = "correct horse battery"
 
 
-def make_user(*, phone: str | None = None, email: str | None = None, name: str = "Nguyễn Văn A", password: str = PASSWORD, is_admin: bool = False) -> User:
+def make_user(
+    *,
+    phone: str | None = None,
+    email: str | None = None,
+    name: str = "Nguyễn Văn A",
+    password: str = PASSWORD,
+    is_admin: bool = False,
+) -> User:
     if phone is None and email is None:
         phone = f"+8491{next(_counter):07d}"
     user = User(phone=phone, email=email, name=name, password_hash=hash_password(password), is_admin=is_admin)
@@ -21,8 +28,17 @@ def make_user(*, phone: str | None = None, email: str | None = None, name: str =
     return user
 
 
-def make_org(kind: OrganizationKind | str = OrganizationKind.HOUSEHOLD, *, name: str | None = None, commune_code: str | None = "25270", owner: User | None = None, role: Role = Role.OWNER) -> Organization:
-    organization = Organization(name=name or f"Tổ chức {next(_counter)}", kind=OrganizationKind(kind), commune_code=commune_code)
+def make_org(
+    kind: OrganizationKind | str = OrganizationKind.HOUSEHOLD,
+    *,
+    name: str | None = None,
+    commune_code: str | None = "25270",
+    owner: User | None = None,
+    role: Role = Role.OWNER,
+) -> Organization:
+    organization = Organization(
+        name=name or f"Tổ chức {next(_counter)}", kind=OrganizationKind(kind), commune_code=commune_code
+    )
     db.session.add(organization)
     db.session.flush()
     if owner is not None:

@@ -30,7 +30,8 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` (row locks) run in the PostgreSQL pass only, ``sqlite`` ones (pragmas) in the SQLite pass.
+    """Tests marked ``postgres`` (row locks) run in the PostgreSQL pass only, ``sqlite`` ones (pragmas) in the SQLite
+    pass.
 
     They are deselected, not skipped: `make test` runs both passes, so each runs where it means something.
     """

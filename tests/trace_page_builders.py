@@ -45,10 +45,15 @@ class DeepLot:
 def _drying_checks(user: User, batch: Batch, count: int) -> None:
     for index in range(count):
         ledger.append_event(
-            type=EventType.OBJECT, action="OBSERVE", operation="process", biz_step="https://nongsan.example/voc/bizstep/sun_drying",
-            organization_id=batch.custodian_id, user_id=user.id, movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
+            type=EventType.OBJECT,
+            action="OBSERVE",
+            operation="process",
+            biz_step="https://nongsan.example/voc/bizstep/sun_drying",
+            organization_id=batch.custodian_id,
+            user_id=user.id,
+            movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
             measurements=[{"type": "moisture", "value": str(Decimal("14.0") - Decimal(index) / 4), "unit": "percent"}],
-        )  # fmt: skip
+        )
 
 
 def build_deep_lot(target_events: int = 2000) -> DeepLot:
@@ -56,21 +61,31 @@ def build_deep_lot(target_events: int = 2000) -> DeepLot:
     manager = quick_user("Quản lý HTX")
     coop = make_org(OrganizationKind.COOPERATIVE, name="HTX Điều Bù Gia Mập", owner=manager, commune_code="25222")
     owner = quick_user("Chủ xưởng")
-    processor = make_org(OrganizationKind.PROCESSOR, name="Công ty Chế biến Điều Đồng Xoài", owner=owner, commune_code="25210")
+    processor = make_org(
+        OrganizationKind.PROCESSOR, name="Công ty Chế biến Điều Đồng Xoài", owner=owner, commune_code="25210"
+    )
     structural = FARMS * LOTS_PER_FARM + FARMS * 3 + 1 + 2 + 1 + 1
     checks = max(0, target_events - structural)
     farm_lots = []
     harvest_day = date.today() - timedelta(days=20)
     for farm_index in range(FARMS):
         user = quick_user(f"Nông dân {farm_index}")
-        farm = make_org(OrganizationKind.HOUSEHOLD, name=f"Hộ điều số {farm_index + 1}", owner=user, commune_code="25222")
-        plot = make_plot(farm, name=f"Vườn điều {farm_index + 1}", geometry=square(106.8 + farm_index / 100, 11.9), area_ha="1.2")
+        farm = make_org(
+            OrganizationKind.HOUSEHOLD, name=f"Hộ điều số {farm_index + 1}", owner=user, commune_code="25222"
+        )
+        plot = make_plot(
+            farm, name=f"Vườn điều {farm_index + 1}", geometry=square(106.8 + farm_index / 100, 11.9), area_ha="1.2"
+        )
         if farm_index % 3 == 0:
-            make_certificate(farm, [plot], verification=VerificationState.VERIFIED, valid_from=harvest_day - timedelta(days=300))
+            make_certificate(
+                farm, [plot], verification=VerificationState.VERIFIED, valid_from=harvest_day - timedelta(days=300)
+            )
         codes = []
         for lot_index in range(LOTS_PER_FARM):
             batch = make_harvest(user, [plot], quantity=HARVEST_KG, harvest_date=harvest_day)
-            share = checks // (FARMS * LOTS_PER_FARM) + (1 if farm_index * LOTS_PER_FARM + lot_index < checks % (FARMS * LOTS_PER_FARM) else 0)
+            share = checks // (FARMS * LOTS_PER_FARM) + (
+                1 if farm_index * LOTS_PER_FARM + lot_index < checks % (FARMS * LOTS_PER_FARM) else 0
+            )
             _drying_checks(user, batch, share)
             codes.append(batch.code)
         db.session.commit()
@@ -83,9 +98,11 @@ def build_deep_lot(target_events: int = 2000) -> DeepLot:
     custody.receive(owner, shipment.id)
     total = Decimal(HARVEST_KG) * FARMS * LOTS_PER_FARM
     _event, (kernels,) = operations.transform(
-        owner, inputs=[{"code": pool.code}], outputs=[{"product": "cashew_kernels", "grade": "W320", "quantity": total * Decimal("0.23"), "unit": "kg"}],
+        owner,
+        inputs=[{"code": pool.code}],
+        outputs=[{"product": "cashew_kernels", "grade": "W320", "quantity": total * Decimal("0.23"), "unit": "kg"}],
         step="shelling",
-    )  # fmt: skip
+    )
     _parent, (packed,) = operations.split(owner, kernels.code, parts=[{"quantity": Decimal("1000")}])
     return DeepLot(packed.code, ancestors=FARMS * LOTS_PER_FARM + FARMS + 2, events=structural + checks)
 
@@ -119,19 +136,44 @@ def build_story() -> dict:
     db.session.commit()
     make_certificate(farm, [plot], number="VG-CHECKED", verification=VerificationState.VERIFIED)
     make_certificate(farm, [plot], number="VG-WAITING")
-    make_certificate(farm, [plot], number="VG-EXPIRED", valid_from=date(2020, 1, 1), valid_to=date(2021, 1, 1), verification=VerificationState.VERIFIED)
+    make_certificate(
+        farm,
+        [plot],
+        number="VG-EXPIRED",
+        valid_from=date(2020, 1, 1),
+        valid_to=date(2021, 1, 1),
+        verification=VerificationState.VERIFIED,
+    )
     harvest = make_harvest(farmer, [plot], quantity="1000", harvest_date=date.today() - timedelta(days=3))
     photo = store_image(farmer, farm.id, jpeg())
-    record_step(farmer, harvest.code, step="sun_drying", measurements=[{"type": "moisture", "value": "10.5"}], photos=[photo.public_id],
-                note=f"Gọi {SECRET_PHONE} để mua", location={"name": f"Sân phơi, {SECRET_STREET}", "commune_code": COMMUNE})  # fmt: skip
+    record_step(
+        farmer,
+        harvest.code,
+        step="sun_drying",
+        measurements=[{"type": "moisture", "value": "10.5"}],
+        photos=[photo.public_id],
+        note=f"Gọi {SECRET_PHONE} để mua",
+        location={"name": f"Sân phơi, {SECRET_STREET}", "commune_code": COMMUNE},
+    )
     harvest_event = db.session.scalar(select(Event.id).where(Event.operation == "harvest"))
-    corrections.correct(farmer, harvest_event, reason="incorrect_data", quantity=Decimal("950"), note=f"sai số, gọi {SECRET_PHONE}")
+    corrections.correct(
+        farmer, harvest_event, reason="incorrect_data", quantity=Decimal("950"), note=f"sai số, gọi {SECRET_PHONE}"
+    )
     owner = quick_user("Chủ xưởng Bí Mật")
     processor = make_org(OrganizationKind.PROCESSOR, name="Xưởng Điều Phú Riềng", owner=owner, commune_code="25264")
     shipment = custody.ship(farmer, harvest.code, to_organization_id=processor.id)
     custody.receive(owner, shipment.id)
     _event, (kernels,) = operations.transform(
-        owner, inputs=[{"code": harvest.code}], outputs=[{"product": "cashew_kernels", "grade": "W240", "quantity": "220"}], step="shelling"
+        owner,
+        inputs=[{"code": harvest.code}],
+        outputs=[{"product": "cashew_kernels", "grade": "W240", "quantity": "220"}],
+        step="shelling",
     )
     record_step(owner, kernels.code, step="packing")
-    return {"harvest": harvest.code, "kernels": kernels.code, "photo": photo.public_id, "farmer_id": farmer.id, "owner_id": owner.id}
+    return {
+        "harvest": harvest.code,
+        "kernels": kernels.code,
+        "photo": photo.public_id,
+        "farmer_id": farmer.id,
+        "owner_id": owner.id,
+    }

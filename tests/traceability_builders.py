@@ -110,18 +110,32 @@ class PlotWorld:
             manager = make_user(phone="+84912000002", name="Trần Văn Minh")
             coop = make_org(OrganizationKind.COOPERATIVE, name="HTX Điều Lộc Ninh", owner=manager, commune_code=COMMUNE)
             member_owner = make_user(phone="+84912000003", name="Lê Văn Cúc")
-            member = make_org(OrganizationKind.HOUSEHOLD, name="Hộ Lê Văn Cúc", owner=member_owner, commune_code=COMMUNE)
+            member = make_org(
+                OrganizationKind.HOUSEHOLD, name="Hộ Lê Văn Cúc", owner=member_owner, commune_code=COMMUNE
+            )
             join_cooperative(coop, member)
             outsider = make_user(phone="+84912000004", name="Phạm Văn Bình")
             other = make_org(OrganizationKind.HOUSEHOLD, name="Hộ Phạm Văn Bình", owner=outsider, commune_code=COMMUNE)
             officer = make_user(phone="+84912000005", name="Cán bộ Sở")
-            make_org(OrganizationKind.DEPARTMENT, name="Sở Nông nghiệp và Môi trường Đồng Nai", owner=officer, commune_code=COMMUNE)
+            make_org(
+                OrganizationKind.DEPARTMENT,
+                name="Sở Nông nghiệp và Môi trường Đồng Nai",
+                owner=officer,
+                commune_code=COMMUNE,
+            )
             return {
-                "farm": farm.id, "coop": coop.id, "member": member.id, "other": other.id,
-                "farmer": make_token(farmer), "manager": make_token(manager), "member_owner": make_token(member_owner),
-                "outsider": make_token(outsider), "officer": make_token(officer),
-                "farmer_id": farmer.id, "manager_id": manager.id,
-            }  # fmt: skip
+                "farm": farm.id,
+                "coop": coop.id,
+                "member": member.id,
+                "other": other.id,
+                "farmer": make_token(farmer),
+                "manager": make_token(manager),
+                "member_owner": make_token(member_owner),
+                "outsider": make_token(outsider),
+                "officer": make_token(officer),
+                "farmer_id": farmer.id,
+                "manager_id": manager.id,
+            }
 
         for key, value in seeded(app, build).items():
             setattr(self, key, value)
@@ -200,18 +214,31 @@ class BatchWorld:
             for index, who in enumerate(self.HOUSEHOLDS, start=1):
                 user = quick_user(f"Nông dân {who}")
                 farm = make_org(OrganizationKind.HOUSEHOLD, name=f"Hộ {who}", owner=user, commune_code=COMMUNE)
-                plot = make_plot(farm, name=f"Vườn {who}", crops=[crop], geometry=point(106.5 + index / 100, 11.8), area_ha="1.2")
-                ids.update({f"{who}_user": user.id, f"{who}_org": farm.id, f"{who}_plot": plot.id, who: make_token(user)})
+                plot = make_plot(
+                    farm, name=f"Vườn {who}", crops=[crop], geometry=point(106.5 + index / 100, 11.8), area_ha="1.2"
+                )
+                ids.update(
+                    {f"{who}_user": user.id, f"{who}_org": farm.id, f"{who}_plot": plot.id, who: make_token(user)}
+                )
             processor_user = quick_user("Chủ xưởng")
-            processor = make_org(OrganizationKind.PROCESSOR, name="Xưởng điều Lộc Ninh", owner=processor_user, commune_code=COMMUNE)
+            processor = make_org(
+                OrganizationKind.PROCESSOR, name="Xưởng điều Lộc Ninh", owner=processor_user, commune_code=COMMUNE
+            )
             outsider_user = quick_user("Người ngoài")
-            outsider = make_org(OrganizationKind.TRADER, name="Thương lái khác", owner=outsider_user, commune_code=COMMUNE)
+            outsider = make_org(
+                OrganizationKind.TRADER, name="Thương lái khác", owner=outsider_user, commune_code=COMMUNE
+            )
             officer = quick_user("Cán bộ Sở")
             make_org(OrganizationKind.DEPARTMENT, name="Sở NN&MT Đồng Nai", owner=officer, commune_code=COMMUNE)
             ids.update(
-                processor_user=processor_user.id, processor_org=processor.id, processor=make_token(processor_user),
-                outsider_user=outsider_user.id, outsider_org=outsider.id, outsider=make_token(outsider_user), officer=make_token(officer),
-            )  # fmt: skip
+                processor_user=processor_user.id,
+                processor_org=processor.id,
+                processor=make_token(processor_user),
+                outsider_user=outsider_user.id,
+                outsider_org=outsider.id,
+                outsider=make_token(outsider_user),
+                officer=make_token(officer),
+            )
             return ids
 
         for key, value in seeded(app, build).items():

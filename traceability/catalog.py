@@ -36,7 +36,26 @@ PRODUCTS: dict[str, Product] = {
             "cashew_kernels",
             "cashew",
             _l("Cashew kernels"),
-            grades=("W180", "W210", "W240", "W320", "W450", "W500", "SW", "SW180", "SW240", "SW320", "WS", "LWP", "LP", "SP", "SSP", "BB", "SB", "DW"),
+            grades=(
+                "W180",
+                "W210",
+                "W240",
+                "W320",
+                "W450",
+                "W500",
+                "SW",
+                "SW180",
+                "SW240",
+                "SW320",
+                "WS",
+                "LWP",
+                "LP",
+                "SP",
+                "SSP",
+                "BB",
+                "SB",
+                "DW",
+            ),
         ),
         Product("fresh_pepper", "pepper", _l("Fresh pepper"), harvested=True),
         Product("black_pepper", "pepper", _l("Black pepper"), grades=("500GL", "550GL", "570GL")),
@@ -54,7 +73,9 @@ def product(code: str) -> Product:
     found = PRODUCTS.get(code) if isinstance(code, str) else None
     if found is None:
         allowed = ", ".join(PRODUCTS)
-        raise ValidationError("Unknown product.", errors={"product": [f"Unknown product {code!r}; use one of: {allowed}."]})
+        raise ValidationError(
+            "Unknown product.", errors={"product": [f"Unknown product {code!r}; use one of: {allowed}."]}
+        )
     return found
 
 
@@ -90,7 +111,8 @@ def normalize_grade(product_code: str, grade: str | None) -> str | None:
     found = by_key.get(_grade_key(text))
     if found is None:
         raise ValidationError(
-            "Invalid grade.", errors={"grade": [f"Unknown grade {text!r} for {form.code}; use one of: {', '.join(form.grades)}."]}
+            "Invalid grade.",
+            errors={"grade": [f"Unknown grade {text!r} for {form.code}; use one of: {', '.join(form.grades)}."]},
         )
     return found
 
@@ -127,34 +149,116 @@ def dry_basis(quantity: Decimal, drc_percent: Decimal) -> Decimal:
 # GS1 CBV 2.0 business steps (the words the EPCIS 2.0 JSON schema enumerates).
 CBV_BIZ_STEPS = frozenset(
     {
-        "accepting", "arriving", "assembling", "collecting", "commissioning", "consigning", "creating_class_instance",
-        "cycle_counting", "decommissioning", "departing", "destroying", "disassembling", "dispensing", "encoding",
-        "entering_exiting", "holding", "inspecting", "installing", "killing", "loading", "other", "packing", "picking",
-        "receiving", "removing", "repackaging", "repairing", "replacing", "reserving", "retail_selling", "shipping",
-        "staging_outbound", "stock_taking", "stocking", "storing", "transporting", "unloading", "unpacking",
-        "void_shipping", "sensor_reporting", "sampling",
+        "accepting",
+        "arriving",
+        "assembling",
+        "collecting",
+        "commissioning",
+        "consigning",
+        "creating_class_instance",
+        "cycle_counting",
+        "decommissioning",
+        "departing",
+        "destroying",
+        "disassembling",
+        "dispensing",
+        "encoding",
+        "entering_exiting",
+        "holding",
+        "inspecting",
+        "installing",
+        "killing",
+        "loading",
+        "other",
+        "packing",
+        "picking",
+        "receiving",
+        "removing",
+        "repackaging",
+        "repairing",
+        "replacing",
+        "reserving",
+        "retail_selling",
+        "shipping",
+        "staging_outbound",
+        "stock_taking",
+        "stocking",
+        "storing",
+        "transporting",
+        "unloading",
+        "unpacking",
+        "void_shipping",
+        "sensor_reporting",
+        "sampling",
     }
-)  # fmt: skip
+)
 
 # Our own steps, for which CBV has no word; exported as URIs (see biz_step_uri).
 OWN_BIZ_STEPS = frozenset(
     {
-        "drying", "sun_drying", "threshing", "steaming", "shelling", "peeling", "grading", "cleaning", "sizing",
-        "winnowing", "sterilising", "tapping", "coagulation", "creping", "crumbling", "baling", "fermenting",
-        "sorting", "smoking", "soaking", "retting", "separating_apple",
+        "drying",
+        "sun_drying",
+        "threshing",
+        "steaming",
+        "shelling",
+        "peeling",
+        "grading",
+        "cleaning",
+        "sizing",
+        "winnowing",
+        "sterilising",
+        "tapping",
+        "coagulation",
+        "creping",
+        "crumbling",
+        "baling",
+        "fermenting",
+        "sorting",
+        "smoking",
+        "soaking",
+        "retting",
+        "separating_apple",
     }
-)  # fmt: skip
+)
 
 # GS1 CBV 2.0 dispositions.
 DISPOSITIONS = frozenset(
     {
-        "active", "container_closed", "damaged", "destroyed", "dispensed", "disposed", "encoded", "expired",
-        "in_progress", "in_transit", "inactive", "no_pedigree_match", "non_sellable_other", "partially_dispensed",
-        "recalled", "reserved", "retail_sold", "returned", "sellable_accessible", "sellable_not_accessible", "stolen",
-        "unknown", "available", "completeness_verified", "completeness_inferred", "conformant", "container_open",
-        "mismatch_instance", "mismatch_class", "mismatch_quantity", "needs_replacement", "non_conformant", "unavailable",
+        "active",
+        "container_closed",
+        "damaged",
+        "destroyed",
+        "dispensed",
+        "disposed",
+        "encoded",
+        "expired",
+        "in_progress",
+        "in_transit",
+        "inactive",
+        "no_pedigree_match",
+        "non_sellable_other",
+        "partially_dispensed",
+        "recalled",
+        "reserved",
+        "retail_sold",
+        "returned",
+        "sellable_accessible",
+        "sellable_not_accessible",
+        "stolen",
+        "unknown",
+        "available",
+        "completeness_verified",
+        "completeness_inferred",
+        "conformant",
+        "container_open",
+        "mismatch_instance",
+        "mismatch_class",
+        "mismatch_quantity",
+        "needs_replacement",
+        "non_conformant",
+        "unavailable",
     }
-)  # fmt: skip
+)
 
 
 def is_known_biz_step(step: str) -> bool:
@@ -205,11 +309,14 @@ def _measurement_value(raw: Any) -> Decimal | None:
 
 
 def validate_measurements(items: list[dict] | None) -> list[dict]:
-    """Checked measurements as stored: [{"type", "value": "<decimal string>", "unit"}]; field errors name measurements.<i>.<field>."""
+    """Checked measurements as stored: [{"type", "value": "<decimal string>", "unit"}]; field errors name
+    measurements.<i>.<field>."""
     errors: dict[str, list[str]] = {}
     result: list[dict] = []
     if len(items or []) > MAX_MEASUREMENTS:
-        raise ValidationError("Too many measurements.", errors={"measurements": [f"At most {MAX_MEASUREMENTS} measurements per event."]})
+        raise ValidationError(
+            "Too many measurements.", errors={"measurements": [f"At most {MAX_MEASUREMENTS} measurements per event."]}
+        )
     for index, item in enumerate(items or []):
         where = f"measurements.{index}"
         if not isinstance(item, dict):

@@ -95,7 +95,9 @@ def trace_url(base_url: str, code: str) -> str:
 def gtin14(text: str) -> str:
     """A GTIN-8/12/13/14 with a correct check digit as GTIN-14; ``DigitalLinkSyntaxError`` otherwise."""
     if not _DIGITS.fullmatch(text or "") or len(text) not in GTIN_LENGTHS:
-        raise DigitalLinkSyntaxError("A GTIN has 8, 12, 13 or 14 digits.", errors={"gtin": ["A GTIN has 8, 12, 13 or 14 digits."]})
+        raise DigitalLinkSyntaxError(
+            "A GTIN has 8, 12, 13 or 14 digits.", errors={"gtin": ["A GTIN has 8, 12, 13 or 14 digits."]}
+        )
     expected = gtin_check_digit(text[:-1])
     if int(text[-1]) != expected:
         message = f"The GTIN check digit is wrong: the last digit should be {expected}."
@@ -154,7 +156,10 @@ def _qualifier(ai: str, raw: str) -> str:
     if not value:
         raise DigitalLinkSyntaxError(f"The value of AI ({ai}) is empty.", errors={ai: ["Empty value."]})
     if len(value) > QUALIFIER_MAX[ai] or not _CSET82.fullmatch(value):
-        message = f"AI ({ai}) takes at most {QUALIFIER_MAX[ai]} characters of GS1 character set 82 (no spaces, no diacritics)."
+        message = (
+            f"AI ({ai}) takes at most {QUALIFIER_MAX[ai]} characters of GS1 character set 82 "
+            "(no spaces, no diacritics)."
+        )
         raise DigitalLinkSyntaxError(message, errors={ai: [message]})
     return value
 
@@ -174,7 +179,11 @@ def _attributes(query: Mapping[str, str]) -> dict[str, str]:
         if not _DIGITS.fullmatch(key):
             continue  # linkType, context, lang...: not data attributes
         if key == AI_HARVEST_DATE:
-            ok = _DIGITS.fullmatch(value or "") and len(value) in (6, 12) and all(_valid_date(value[i : i + 6]) for i in range(0, len(value), 6))
+            ok = (
+                _DIGITS.fullmatch(value or "")
+                and len(value) in (6, 12)
+                and all(_valid_date(value[i : i + 6]) for i in range(0, len(value), 6))
+            )
         elif _NET_WEIGHT_AI.fullmatch(key):
             ok = _DIGITS.fullmatch(value or "") and len(value) == 6
         else:
@@ -187,7 +196,8 @@ def _attributes(query: Mapping[str, str]) -> dict[str, str]:
 
 
 def parse(path: str, query: Mapping[str, str] | None = None) -> DigitalLink:
-    """Read the path ``/01/<gtin>[/22/<cpv>][/10/<lot>][/21/<serial>]`` (percent-encoded) and the query's data attributes.
+    """Read the path ``/01/<gtin>[/22/<cpv>][/10/<lot>][/21/<serial>]`` (percent-encoded) and the query's data
+    attributes.
 
     ``DigitalLinkSyntaxError`` (400) for anything else: another primary key,
     qualifiers out of order or repeated, a value outside GS1 character set 82,
@@ -204,11 +214,19 @@ def parse(path: str, query: Mapping[str, str] | None = None) -> DigitalLink:
     position = -1
     for ai, raw in zip(rest[::2], rest[1::2], strict=True):
         if ai not in GTIN_QUALIFIERS:
-            raise DigitalLinkSyntaxError(f"({ai}) is not a key qualifier of a GTIN; use (22), (10) and (21), in that order.")
+            raise DigitalLinkSyntaxError(
+                f"({ai}) is not a key qualifier of a GTIN; use (22), (10) and (21), in that order."
+            )
         if GTIN_QUALIFIERS.index(ai) <= position:
-            raise DigitalLinkSyntaxError("Key qualifiers of a GTIN come in the order (22), (10), (21), each at most once.")
+            raise DigitalLinkSyntaxError(
+                "Key qualifiers of a GTIN come in the order (22), (10), (21), each at most once."
+            )
         position = GTIN_QUALIFIERS.index(ai)
         values[ai] = _qualifier(ai, raw)
     return DigitalLink(
-        gtin=gtin, lot=values.get(AI_LOT), serial=values.get(AI_SERIAL), variant=values.get(AI_VARIANT), attributes=_attributes(query or {})
+        gtin=gtin,
+        lot=values.get(AI_LOT),
+        serial=values.get(AI_SERIAL),
+        variant=values.get(AI_VARIANT),
+        attributes=_attributes(query or {}),
     )

@@ -19,4 +19,4 @@ class BatchNotActiveError(Conflict):
 
 
 class ClaimedQuantityError(Conflict, ValidationError):
-    """What was asked of a lot is promised elsewhere (an open marketplace order): 409, with field errors for the form."""
+    """What was asked of a lot is promised elsewhere (an open market order): 409, with field errors for the form."""

@@ -43,7 +43,11 @@ def _position(value: Any, where: str) -> list:
             raise _invalid(f"{where}: coordinates must be numbers.")
     lon, lat = value[0], value[1]
     if not -180 <= lon <= 180 or not -90 <= lat <= 90:
-        hint = " Longitude comes first in GeoJSON: [longitude, latitude]." if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
+        hint = (
+            " Longitude comes first in GeoJSON: [longitude, latitude]."
+            if -90 <= lon <= 90 and -180 <= lat <= 180
+            else ""
+        )
         raise _invalid(f"{where}: [{lon}, {lat}] is outside WGS84 (longitude −180…180, latitude −90…90).{hint}")
     return value
 
@@ -73,7 +77,8 @@ def _count_positions(value: Any) -> int:
 
 
 def validate_geometry(geojson: Any) -> dict:
-    """A checked GeoJSON geometry (a Feature is unwrapped), coordinates untouched; a ``geometry`` field error otherwise."""
+    """A checked GeoJSON geometry (a Feature is unwrapped), coordinates untouched; a ``geometry`` field error
+    otherwise."""
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict):
@@ -105,7 +110,8 @@ def validate_geometry(geojson: Any) -> dict:
 
 
 def area_ha(geometry: dict | None) -> Decimal | None:
-    """Area of a polygon in hectares (local equal-area projection; good to well under 1 % at plot scale); None for a point."""
+    """Area of a polygon in hectares (local equal-area projection; good to well under 1 % at plot scale); None for a
+    point."""
     if not geometry or geometry.get("type") == "Point":
         return None
     parsed = shape(geometry)

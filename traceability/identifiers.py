@@ -40,7 +40,8 @@ def validate_gtin(text: str) -> str:
     expected = gtin_check_digit(digits[:-1])
     if int(digits[-1]) != expected:
         raise ValidationError(
-            "Invalid GTIN.", errors={"gtin": [f"The check digit of this GTIN is wrong: the last digit should be {expected}."]}
+            "Invalid GTIN.",
+            errors={"gtin": [f"The check digit of this GTIN is wrong: the last digit should be {expected}."]},
         )
     return digits.zfill(14)
 
@@ -51,10 +52,17 @@ def validate_lot_number(text: str) -> str:
     if not value:
         raise ValidationError("Invalid lot number.", errors={"lot_number": ["Enter a lot number."]})
     if len(value) > LOT_NUMBER_MAX:
-        raise ValidationError("Invalid lot number.", errors={"lot_number": [f"A lot number has at most {LOT_NUMBER_MAX} characters."]})
+        raise ValidationError(
+            "Invalid lot number.", errors={"lot_number": [f"A lot number has at most {LOT_NUMBER_MAX} characters."]}
+        )
     if not _GS1_CSET82.fullmatch(value):
         raise ValidationError(
             "Invalid lot number.",
-            errors={"lot_number": ["A lot number may only use Latin letters without accents, digits and !\"%&'()*+,-./:;<=>?_ (no spaces)."]},
+            errors={
+                "lot_number": [
+                    "A lot number may only use Latin letters without accents, digits and !\"%&'()*+,-./:;<=>?_ "
+                    "(no spaces)."
+                ]
+            },
         )
     return value

@@ -38,7 +38,7 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 def content_for(base_url: str, code: str, gtin: str | None, lot_number: str | None) -> str:
-    """What a batch's QR code carries: its GS1 Digital Link when it has a GTIN (and a usable lot), else its short URL."""
+    """What a batch's QR code carries: its GS1 Digital Link when it has a GTIN (and a usable lot), else its short URL"""
     lot = lot_for(code, lot_number)
     if gtin and lot:
         return build(base_url, gtin, lot)

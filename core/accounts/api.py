@@ -59,7 +59,13 @@ class Tokens(MethodView):
         """Get a personal API token for a phone number or email and password (shown once)."""
         token, secret = services.issue_token(data["login"], data["password"], data["name"])
         # The secret is shown once: no cache (and no Idempotency-Key replay store) may keep it.
-        body = {"token": secret, "id": token.id, "name": token.name, "prefix": token.prefix, "created_at": token.created_at}
+        body = {
+            "token": secret,
+            "id": token.id,
+            "name": token.name,
+            "prefix": token.prefix,
+            "created_at": token.created_at,
+        }
         return body, 201, {"Cache-Control": "no-store"}
 
     @blp.doc(security=BEARER)
@@ -199,5 +205,7 @@ class Grants(MethodView):
     @blp.response(201, UserGrantsSchema)
     def post(self, data, user_id):
         """Grant a membership in any organization (department included) or admin rights (admins only)."""
-        user = services.grant(api_user(), user_id, organization_id=data["organization_id"], role=data["role"], make_admin=data["admin"])
+        user = services.grant(
+            api_user(), user_id, organization_id=data["organization_id"], role=data["role"], make_admin=data["admin"]
+        )
         return {"user": user, "memberships": services.memberships_of(user)}

@@ -21,7 +21,12 @@ def _explain(error: DomainError) -> str:
 @click.option("--phone", help="Vietnamese phone number, any common form (0912 345 678, +84912345678).")
 @click.option("--email", help="Email address.")
 @click.option("--password", required=True, help="At least 8 characters.")
-@click.option("--org-kind", required=True, type=click.Choice([kind.value for kind in OrganizationKind]), help="Kind of the new organization.")
+@click.option(
+    "--org-kind",
+    required=True,
+    type=click.Choice([kind.value for kind in OrganizationKind]),
+    help="Kind of the new organization.",
+)
 @click.option("--org-name", default="", help="Organization name (default: the user's name).")
 @click.option("--name", default="", help="The user's name (default: the phone number or email).")
 @click.option("--commune", "commune_code", default=None, help="Commune code of the organization (5 digits).")
@@ -32,12 +37,22 @@ def create_command(phone, email, password, org_kind, org_name, name, commune_cod
         raise click.UsageError("Give exactly one of --phone or --email.")
     try:
         user, organization = services.create_account(
-            phone=phone, email=email, password=password, org_kind=org_kind, org_name=org_name, name=name, commune_code=commune_code, is_admin=admin
+            phone=phone,
+            email=email,
+            password=password,
+            org_kind=org_kind,
+            org_name=org_name,
+            name=name,
+            commune_code=commune_code,
+            is_admin=admin,
         )
     except DomainError as error:
         raise click.ClickException(_explain(error)) from None
     role = " (administrator)" if user.is_admin else ""
-    click.echo(f"Created user {user.id} {user.login}{role}, owner of organization {organization.id} {organization.name!r} ({organization.kind.value}).")
+    click.echo(
+        f"Created user {user.id} {user.login}{role}, owner of organization {organization.id} "
+        f"{organization.name!r} ({organization.kind.value})."
+    )
 
 
 @accounts_cli.command("list")

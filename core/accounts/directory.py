@@ -25,7 +25,12 @@ from core.extensions import db
 from core.geo.names import fold
 from core.geo.services import get_commune
 
-PUBLIC_KINDS = (OrganizationKind.COOPERATIVE, OrganizationKind.PROCESSOR, OrganizationKind.TRADER, OrganizationKind.BUYER)
+PUBLIC_KINDS = (
+    OrganizationKind.COOPERATIVE,
+    OrganizationKind.PROCESSOR,
+    OrganizationKind.TRADER,
+    OrganizationKind.BUYER,
+)
 MIN_QUERY_LENGTH = 2
 DEFAULT_LIMIT = 20
 
@@ -44,14 +49,18 @@ def _public(organization_id: int, name: str, kind: OrganizationKind, commune_cod
     return PublicOrganization(organization_id, name, kind.value, commune_code, commune.name if commune else None)
 
 
-def search_organizations(query: str | None, *, exclude_ids: Iterable[int] = (), limit: int = DEFAULT_LIMIT) -> list[PublicOrganization]:
+def search_organizations(
+    query: str | None, *, exclude_ids: Iterable[int] = (), limit: int = DEFAULT_LIMIT
+) -> list[PublicOrganization]:
     """Organizations whose name holds every word of ``query`` (at least 2 letters), names starting with it first."""
     words = fold(query or "").split()
     if len("".join(words)) < MIN_QUERY_LENGTH:
         return []
     excluded = set(exclude_ids)
     rows = db.session.execute(
-        select(Organization.id, Organization.name, Organization.kind, Organization.commune_code).where(Organization.kind.in_(PUBLIC_KINDS))
+        select(Organization.id, Organization.name, Organization.kind, Organization.commune_code).where(
+            Organization.kind.in_(PUBLIC_KINDS)
+        )
     ).all()
     phrase = " ".join(words)
     found = []

@@ -7,7 +7,7 @@ them where they are shown, with ``gettext(message)``.
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name pybabel extracts
+def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it here."""
     return message
 

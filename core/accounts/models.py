@@ -28,7 +28,14 @@ class Role(enum.StrEnum):
 
 
 def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e], validate_strings=True)
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 class User(db.Model):
@@ -102,7 +109,10 @@ class CooperativeMember(db.Model):
     """A household that belongs to a co-op; the co-op's managers may act for it."""
 
     __tablename__ = "cooperative_members"
-    __table_args__ = (UniqueConstraint("cooperative_id", "household_id"), CheckConstraint("cooperative_id <> household_id", name="not_self"))
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "household_id"),
+        CheckConstraint("cooperative_id <> household_id", name="not_self"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)

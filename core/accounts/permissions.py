@@ -22,10 +22,14 @@ def actable_organization_ids(user: User, roles: Iterable[Role] | None = None) ->
         .where(Membership.user_id == user.id)
     ).all()
     ids = {org_id for org_id, role, _kind in rows if role in wanted}
-    managed_coops = [org_id for org_id, role, kind in rows if kind == OrganizationKind.COOPERATIVE and role in MANAGING_ROLES]
+    managed_coops = [
+        org_id for org_id, role, kind in rows if kind == OrganizationKind.COOPERATIVE and role in MANAGING_ROLES
+    ]
     if managed_coops:
         ids.update(
-            db.session.scalars(select(CooperativeMember.household_id).where(CooperativeMember.cooperative_id.in_(managed_coops)))
+            db.session.scalars(
+                select(CooperativeMember.household_id).where(CooperativeMember.cooperative_id.in_(managed_coops))
+            )
         )
     return ids
 

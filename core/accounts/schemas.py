@@ -62,7 +62,12 @@ class NewOrganizationSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
     commune_code = fields.Str(load_default=None, allow_none=True)
-    street = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300), metadata={"description": "Street, hamlet or house number within the commune."})
+    street = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=300),
+        metadata={"description": "Street, hamlet or house number within the commune."},
+    )
 
 
 class SignUpSchema(_OneLogin):
@@ -132,7 +137,9 @@ class HouseholdAddSchema(Schema):
     def existing_or_new(self, data, **kwargs):
         new = data.get("name") is not None or data.get("owner") is not None
         if (data.get("household_id") is None) == (not new):
-            raise ValidationError("Give either 'household_id', or 'name' and 'owner' for a new household.", field_name="household_id")
+            raise ValidationError(
+                "Give either 'household_id', or 'name' and 'owner' for a new household.", field_name="household_id"
+            )
         if new and (data.get("name") is None or data.get("owner") is None):
             raise ValidationError("A new household needs 'name' and 'owner'.", field_name="owner")
 

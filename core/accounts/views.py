@@ -15,7 +15,16 @@ from flask_wtf import FlaskForm
 
 from core.accounts import services
 from core.accounts.current import SESSION_KEY, choose_organization, current_organization
-from core.accounts.forms import KIND_LABELS, ROLE_LABELS, ExistingHouseholdForm, MemberForm, NewHouseholdForm, OrganizationForm, SignInForm, SignUpForm
+from core.accounts.forms import (
+    KIND_LABELS,
+    ROLE_LABELS,
+    ExistingHouseholdForm,
+    MemberForm,
+    NewHouseholdForm,
+    OrganizationForm,
+    SignInForm,
+    SignUpForm,
+)
 from core.accounts.logins import is_email
 from core.accounts.models import Organization, OrganizationKind, Role
 from core.accounts.permissions import MANAGING_ROLES, can_act_for
@@ -37,7 +46,13 @@ SIGN_UP_FIELDS = {
 }
 # Service messages about the address, by the picker part they belong to.
 ADDRESS_FIELDS = {"organization.commune_code": "commune_code", "commune_code": "commune_code", "street": "street"}
-HOUSEHOLD_FIELDS = {"owner.name": "owner_name", "owner.phone": "owner_login", "owner.email": "owner_login", "owner.login": "owner_login", "owner.password": "owner_password"}
+HOUSEHOLD_FIELDS = {
+    "owner.name": "owner_name",
+    "owner.phone": "owner_login",
+    "owner.email": "owner_login",
+    "owner.login": "owner_login",
+    "owner.password": "owner_password",
+}
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -48,7 +63,9 @@ def safe_next(target: str | None, default: str) -> str:
     return default if parts.scheme or parts.netloc else target
 
 
-def show_errors(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None, picker: AddressPicker | None = None) -> None:
+def show_errors(
+    form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None, picker: AddressPicker | None = None
+) -> None:
     """Put a service's messages on the form's fields (translated), the rest above the form.
 
     With a ``picker``, messages about the address go to its parts (the macro translates them).
@@ -77,7 +94,12 @@ def address_accepted(picker: AddressPicker) -> bool:
     """
     if picker.refresh:
         return False
-    left_blank = picker.commune is None and not picker.street and not picker.old_address and set(picker.errors) <= {"commune_code"}
+    left_blank = (
+        picker.commune is None
+        and not picker.street
+        and not picker.old_address
+        and set(picker.errors) <= {"commune_code"}
+    )
     if left_blank:
         picker.errors.clear()
         return True
@@ -122,8 +144,13 @@ def sign_up():
     if form.is_submitted() and not picker.refresh and all([form.validate(), address_accepted(picker)]):
         try:
             user, organization = services.sign_up(
-                name=form.name.data, password=form.password.data, org_name=form.org_name.data, org_kind=form.org_kind.data,
-                commune_code=picker.commune_code, street=picker.street, **login_kwargs(form.login.data),
+                name=form.name.data,
+                password=form.password.data,
+                org_name=form.org_name.data,
+                org_kind=form.org_kind.data,
+                commune_code=picker.commune_code,
+                street=picker.street,
+                **login_kwargs(form.login.data),
             )
         except FORM_ERRORS as error:
             show_errors(form, error, SIGN_UP_FIELDS, picker)
@@ -191,13 +218,26 @@ def organization():
             status = INVALID
             if all([form.validate_on_submit(), address_accepted(picker)]):  # both, so every message shows at once
                 try:
-                    services.update_organization(current_user, organization.id, name=form.name.data, street=picker.street, commune_code=picker.commune_code or "")
+                    services.update_organization(
+                        current_user,
+                        organization.id,
+                        name=form.name.data,
+                        street=picker.street,
+                        commune_code=picker.commune_code or "",
+                    )
                 except FORM_ERRORS as error:
                     show_errors(form, error, picker=picker)
                 else:
                     flash(_("The organization profile is saved."), "success")
                     return redirect(url_for("accounts.organization"), code=303)
-    return page("core/accounts/organization.html", status, organization=organization, form=form, picker=picker, address=organization_address(organization))
+    return page(
+        "core/accounts/organization.html",
+        status,
+        organization=organization,
+        form=form,
+        picker=picker,
+        address=organization_address(organization),
+    )
 
 
 def _members_page(organization: Organization, form: MemberForm, status: int = 200):
@@ -238,7 +278,13 @@ def remove_member(user_id: int):
     return redirect(url_for("accounts.members"), code=303)
 
 
-def _households_page(organization: Organization, existing: ExistingHouseholdForm, new: NewHouseholdForm, status: int = 200, picker: AddressPicker | None = None):
+def _households_page(
+    organization: Organization,
+    existing: ExistingHouseholdForm,
+    new: NewHouseholdForm,
+    status: int = 200,
+    picker: AddressPicker | None = None,
+):
     can_manage = can_act_for(current_user, organization.id, MANAGING_ROLES)
     households = services.list_households(current_user, organization.id)
     return page(
@@ -289,9 +335,15 @@ def new_household():
         login = form.owner_login.data
         try:
             services.create_household(
-                current_user, organization.id, name=form.name.data, commune_code=picker.commune_code, street=picker.street,
-                owner_name=form.owner_name.data, owner_password=form.owner_password.data,
-                owner_phone=None if is_email(login) else login, owner_email=login if is_email(login) else None,
+                current_user,
+                organization.id,
+                name=form.name.data,
+                commune_code=picker.commune_code,
+                street=picker.street,
+                owner_name=form.owner_name.data,
+                owner_password=form.owner_password.data,
+                owner_phone=None if is_email(login) else login,
+                owner_email=login if is_email(login) else None,
             )
         except FORM_ERRORS as error:
             show_errors(form, error, HOUSEHOLD_FIELDS, picker)

@@ -55,7 +55,9 @@ def _refuse(message: str, detail: str) -> ValidationError:
 
 
 def _too_large(max_bytes: int) -> ValidationError:
-    return _refuse(_("The photo is larger than %(limit)s MB.", limit=f"{max_bytes / (1024 * 1024):g}"), "The file is too large.")
+    return _refuse(
+        _("The photo is larger than %(limit)s MB.", limit=f"{max_bytes / (1024 * 1024):g}"), "The file is too large."
+    )
 
 
 def _too_many_pixels() -> ValidationError:
@@ -121,9 +123,13 @@ def prepare_image(
         # elsewhere the pixel check above has refused the image already.
         raise _too_many_pixels() from None
     except UnidentifiedImageError:
-        raise _refuse(_("This file is not a photo in JPEG, PNG or WebP format."), "The file is not a JPEG, PNG or WebP image.") from None
+        raise _refuse(
+            _("This file is not a photo in JPEG, PNG or WebP format."), "The file is not a JPEG, PNG or WebP image."
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, Warning):
-        raise _refuse(_("The photo could not be read; the file may be damaged."), "The image could not be decoded.") from None
+        raise _refuse(
+            _("The photo could not be read; the file may be damaged."), "The image could not be decoded."
+        ) from None
 
     image_format, content_type, extension = _OUTPUT[source_format]
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)

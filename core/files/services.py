@@ -31,7 +31,9 @@ def store_image(actor: User | None, organization_id: int, file_storage: FileStor
     require_act_for(actor, organization_id)
     max_bytes = current_app.config["IMAGE_MAX_BYTES"]
     data = read_upload(file_storage.stream, max_bytes)
-    image = prepare_image(data, max_bytes=max_bytes, max_pixels=current_app.config.get("IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    image = prepare_image(
+        data, max_bytes=max_bytes, max_pixels=current_app.config.get("IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    )
 
     # Random keys: the user's file name never reaches storage or a URL.
     name = uuid.uuid4().hex

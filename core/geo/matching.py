@@ -109,7 +109,9 @@ def _communes_of(conversion: dict[str, Any]) -> list[Unit]:
     if conversion.get("status") == "matched" and not conversion.get("candidates"):
         result = conversion.get("result") or {}
         return _join([(result.get("new_province"), result.get("new_ward"))])
-    return _join((candidate.get("new_province"), candidate.get("new_ward")) for candidate in conversion.get("candidates") or [])
+    return _join(
+        (candidate.get("new_province"), candidate.get("new_ward")) for candidate in conversion.get("candidates") or []
+    )
 
 
 def _join(pairs: Iterable[tuple[dict | None, dict | None]]) -> list[Unit]:
@@ -169,7 +171,7 @@ def _resolve_by_parts(text: str) -> AddressMatch:
     for reading in _READINGS:
         if len(segments) < len(reading):
             continue
-        tail, street = segments[-len(reading):], segments[: -len(reading)]
+        tail, street = segments[-len(reading) :], segments[: -len(reading)]
         kinds = [split_unit_prefix(segment)[0] for segment in tail]
         if any(kind not in _COMPATIBLE[role] for role, kind in zip(reading, kinds, strict=True)):
             continue

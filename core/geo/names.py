@@ -15,15 +15,31 @@ import unicodedata
 # spellings are listed on purpose: "phường" (ward) and "phương" (part of a name such as
 # "Phương Liệt") differ only by a diacritic, so only an undecorated "phuong" is ambiguous.
 UNIT_WORDS: tuple[tuple[str, str, str], ...] = (
-    ("thị xã", "district", "thi-xa"), ("thi xa", "district", "thi-xa"), ("tx", "district", "thi-xa"),
-    ("huyện", "district", "huyen"), ("huyen", "district", "huyen"), ("h", "district", "huyen"),
-    ("quận", "district", "quan"), ("quan", "district", "quan"), ("q", "district", "quan"),
-    ("thị trấn", "ward", "thi-tran"), ("thi tran", "ward", "thi-tran"), ("tt", "ward", "thi-tran"),
-    ("đặc khu", "ward", "dac-khu"), ("dac khu", "ward", "dac-khu"),
-    ("phường", "ward", "phuong"), ("phuong", "ward", "phuong"), ("p", "ward", "phuong"),
-    ("xã", "ward", "xa"), ("xa", "ward", "xa"), ("x", "ward", "xa"),
-    ("thành phố", "city", "thanh-pho"), ("thanh pho", "city", "thanh-pho"), ("tp", "city", "thanh-pho"),
-    ("tỉnh", "province", "tinh"), ("tinh", "province", "tinh"),
+    ("thị xã", "district", "thi-xa"),
+    ("thi xa", "district", "thi-xa"),
+    ("tx", "district", "thi-xa"),
+    ("huyện", "district", "huyen"),
+    ("huyen", "district", "huyen"),
+    ("h", "district", "huyen"),
+    ("quận", "district", "quan"),
+    ("quan", "district", "quan"),
+    ("q", "district", "quan"),
+    ("thị trấn", "ward", "thi-tran"),
+    ("thi tran", "ward", "thi-tran"),
+    ("tt", "ward", "thi-tran"),
+    ("đặc khu", "ward", "dac-khu"),
+    ("dac khu", "ward", "dac-khu"),
+    ("phường", "ward", "phuong"),
+    ("phuong", "ward", "phuong"),
+    ("p", "ward", "phuong"),
+    ("xã", "ward", "xa"),
+    ("xa", "ward", "xa"),
+    ("x", "ward", "xa"),
+    ("thành phố", "city", "thanh-pho"),
+    ("thanh pho", "city", "thanh-pho"),
+    ("tp", "city", "thanh-pho"),
+    ("tỉnh", "province", "tinh"),
+    ("tinh", "province", "tinh"),
 )
 _ABBREVIATIONS = {"tx", "h", "q", "tt", "p", "x", "tp"}
 
@@ -37,7 +53,8 @@ def _prefix_pattern(word: str) -> re.Pattern[str]:
 
 # Longest word first, so "thị xã" is tried before "xã" and "tt" before "t...".
 _PREFIX_PATTERNS = [
-    (kind, canonical, _prefix_pattern(word)) for word, kind, canonical in sorted(UNIT_WORDS, key=lambda item: -len(item[0]))
+    (kind, canonical, _prefix_pattern(word))
+    for word, kind, canonical in sorted(UNIT_WORDS, key=lambda item: -len(item[0]))
 ]
 
 
@@ -66,7 +83,7 @@ def split_unit_prefix(text: str) -> tuple[str | None, str | None, str]:
     for kind, canonical, pattern in _PREFIX_PATTERNS:
         match = pattern.match(lowered)
         if match:
-            return kind, canonical, clean(name[match.start("rest"):])
+            return kind, canonical, clean(name[match.start("rest") :])
     return None, None, name
 
 

@@ -91,9 +91,14 @@ def new_address_picker(
     return _picker(prefix, province, commune=commune, street=clean(street or ""), old_address_open=old_address_open)
 
 
-def read_address_picker(form: Mapping[str, str], *, prefix: str = "address", old_address_open: bool = False) -> AddressPicker:
+def read_address_picker(
+    form: Mapping[str, str], *, prefix: str = "address", old_address_open: bool = False
+) -> AddressPicker:
     """The picker as the user submitted it, with errors on the parts to correct."""
-    names = {part: f"{prefix}-{part}" for part in ("province_code", "commune_code", "street", "old_address", "candidate", "refresh")}
+    names = {
+        part: f"{prefix}-{part}"
+        for part in ("province_code", "commune_code", "street", "old_address", "candidate", "refresh")
+    }
     province = get_province(form.get(names["province_code"])) or get_province(DEFAULT_PROVINCE_CODE)
     posted = get_commune(form.get(names["commune_code"]))
     selected = posted if posted and posted.province_code == province.code else None
@@ -133,8 +138,16 @@ def read_address_picker(form: Mapping[str, str], *, prefix: str = "address", old
         province = get_province(commune.province_code) or province
         if match is not None and match.status == "matched":
             old_address = ""  # now shown as the selected commune; the match note says where it came from
-    return _picker(prefix, province, commune=commune, street=street, old_address=old_address, match=match,
-                   old_address_open=old_address_open or bool(old_address), errors=errors)
+    return _picker(
+        prefix,
+        province,
+        commune=commune,
+        street=street,
+        old_address=old_address,
+        match=match,
+        old_address_open=old_address_open or bool(old_address),
+        errors=errors,
+    )
 
 
 def _commune_from_match(match: AddressMatch, selected: Unit | None) -> tuple[Unit | None, dict[str, list[str]]]:
@@ -146,9 +159,16 @@ def _commune_from_match(match: AddressMatch, selected: Unit | None) -> tuple[Uni
         return None, {"candidate": [_("Several communes match this old address. Choose yours.")]}
     if selected is not None:
         return selected, {}  # the list choice stands when the old address says nothing
-    return None, {"old_address": [_("We could not find this old address. Check it, or choose the commune from the list.")]}
+    return None, {
+        "old_address": [_("We could not find this old address. Check it, or choose the commune from the list.")]
+    }
 
 
 def _picker(prefix: str, province: Unit, **state) -> AddressPicker:
-    return AddressPicker(prefix=prefix, province_code=province.code, provinces=list_provinces(),
-                         communes=list_communes(province.code), **state)
+    return AddressPicker(
+        prefix=prefix,
+        province_code=province.code,
+        provinces=list_provinces(),
+        communes=list_communes(province.code),
+        **state,
+    )

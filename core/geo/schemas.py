@@ -25,14 +25,24 @@ class AddressMatchRequestSchema(Schema):
     address = fields.String(
         required=True,
         validate=validate.Length(min=1, max=MAX_ADDRESS_LENGTH),
-        metadata={"description": "An address written the old way, with district", "example": "xã Lộc Thái, huyện Lộc Ninh, Bình Phước"},
+        metadata={
+            "description": "An address written the old way, with district",
+            "example": "xã Lộc Thái, huyện Lộc Ninh, Bình Phước",
+        },
     )
 
 
 class AddressMatchSchema(Schema):
     status = fields.String(
-        metadata={"description": "matched: one commune; ambiguous: choose among candidates; not_found", "enum": ["matched", "ambiguous", "not_found"]}
+        metadata={
+            "description": "matched: one commune; ambiguous: choose among candidates; not_found",
+            "enum": ["matched", "ambiguous", "not_found"],
+        }
     )
     commune = fields.Nested(CommuneSchema, allow_none=True, metadata={"description": "The new commune when matched"})
-    candidates = fields.List(fields.Nested(CommuneSchema), metadata={"description": "Communes to choose from when ambiguous"})
-    street = fields.String(allow_none=True, metadata={"description": "What remains of the address: house, street, hamlet"})
+    candidates = fields.List(
+        fields.Nested(CommuneSchema), metadata={"description": "Communes to choose from when ambiguous"}
+    )
+    street = fields.String(
+        allow_none=True, metadata={"description": "What remains of the address: house, street, hamlet"}
+    )

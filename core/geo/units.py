@@ -100,7 +100,9 @@ def registry() -> Registry:
         province_full_name=province_full_name,
         communes_by_province=communes_by_province,
         commune_by_code=commune_by_code,
-        commune_by_exact_name={(unit.province_code or "", unit.name.lower()): unit for unit in commune_by_code.values()},
+        commune_by_exact_name={
+            (unit.province_code or "", unit.name.lower()): unit for unit in commune_by_code.values()
+        },
         communes_by_folded_name={key: tuple(units) for key, units in folded.items()},
         communes_by_name_key={key: tuple(units) for key, units in by_key.items()},
     )

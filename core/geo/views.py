@@ -13,5 +13,9 @@ bp = Blueprint("geo", __name__, url_prefix="/geo")
 def address_check():
     """A read-only lookup, so a GET form: the answer can be bookmarked and shared."""
     submitted = any(key.startswith("address-") for key in request.args)
-    picker = read_address_picker(request.args, old_address_open=True) if submitted else new_address_picker(old_address_open=True)
+    picker = (
+        read_address_picker(request.args, old_address_open=True)
+        if submitted
+        else new_address_picker(old_address_open=True)
+    )
     return render_template("core/geo/address_check.html", picker=picker, submitted=submitted)

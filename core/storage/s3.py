@@ -54,7 +54,11 @@ class S3Storage:
             if _is_missing(error):
                 raise ObjectNotFound(key) from None
             raise
-        return StoredObject(stream=answer["Body"], size=answer.get("ContentLength"), content_type=answer.get("ContentType") or "application/octet-stream")
+        return StoredObject(
+            stream=answer["Body"],
+            size=answer.get("ContentLength"),
+            content_type=answer.get("ContentType") or "application/octet-stream",
+        )
 
     def get(self, key: str) -> bytes:
         return self.open(key).read()

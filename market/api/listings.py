@@ -39,7 +39,9 @@ class Listings(MethodView):
                 raise AuthenticationError("mine=true needs 'Authorization: Bearer <token>'.")
             found, p.item_count = listings.own_listings(user, offset=p.first_item, limit=p.page_size)
         else:
-            found, p.item_count = search.search_listings(search.Filters(**query), offset=p.first_item, limit=p.page_size)
+            found, p.item_count = search.search_listings(
+                search.Filters(**query), offset=p.first_item, limit=p.page_size
+            )
         return describe_listings(found, listings.my_organization_ids(user))
 
 
@@ -61,4 +63,6 @@ class ListingById(MethodView):
     def patch(self, data, listing_id):
         """Change your listing: price, quantity (not below what is reserved and sold), options, or status."""
         user = api_user()
-        return describe_listings([listings.update_listing(user, listing_id, **data)], listings.my_organization_ids(user))[0]
+        return describe_listings(
+            [listings.update_listing(user, listing_id, **data)], listings.my_organization_ids(user)
+        )[0]

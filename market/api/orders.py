@@ -33,7 +33,9 @@ class Orders(MethodView):
         """Orders your organizations placed (role=buyer) or received (role=seller), newest first."""
         p = pagination_parameters
         user = api_user()
-        found, p.item_count = orders.list_orders(user, role=query.get("role"), status=query.get("status"), offset=p.first_item, limit=p.page_size)
+        found, p.item_count = orders.list_orders(
+            user, role=query.get("role"), status=query.get("status"), offset=p.first_item, limit=p.page_size
+        )
         return describe_orders(found, user)
 
 

@@ -22,4 +22,11 @@ def new_public_id() -> str:
 
 def enum_column(cls: type[enum.Enum], name: str, length: int = 24) -> Enum:
     """Enums stored as their string values with a CHECK, portable across SQLite and PostgreSQL."""
-    return Enum(cls, name=name, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e], validate_strings=True)
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )

@@ -65,7 +65,9 @@ class Listing(db.Model):
     pickup: Mapped[bool] = mapped_column(default=True)  # the buyer collects at the seller's address
     # The seller delivers to these provinces for this fee (VND): {"75": 50000, "79": 250000}.
     delivery_fees: Mapped[dict[str, int]] = mapped_column(Document, default=dict)
-    status: Mapped[ListingStatus] = mapped_column(enum_column(ListingStatus, "listing_status"), default=ListingStatus.DRAFT)
+    status: Mapped[ListingStatus] = mapped_column(
+        enum_column(ListingStatus, "listing_status"), default=ListingStatus.DRAFT
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -95,7 +97,10 @@ class ListingCommune(db.Model):
     """A commune the lot's origin plots lie in (a lot may come from several)."""
 
     __tablename__ = "market_listing_communes"
-    __table_args__ = (UniqueConstraint("listing_id", "commune_code"), Index("ix_market_listing_communes_code", "commune_code", "listing_id"))
+    __table_args__ = (
+        UniqueConstraint("listing_id", "commune_code"),
+        Index("ix_market_listing_communes_code", "commune_code", "listing_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("market_listings.id", ondelete="CASCADE"))
@@ -106,7 +111,10 @@ class ListingCertification(db.Model):
     """A verified, valid certificate (VietGAP, organic...) covering the lot's origin plots."""
 
     __tablename__ = "market_listing_certifications"
-    __table_args__ = (UniqueConstraint("listing_id", "type"), Index("ix_market_listing_certifications_type", "type", "listing_id"))
+    __table_args__ = (
+        UniqueConstraint("listing_id", "type"),
+        Index("ix_market_listing_certifications_type", "type", "listing_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("market_listings.id", ondelete="CASCADE"))

@@ -48,7 +48,9 @@ class Order(db.Model):
     buyer_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     seller_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus, "order_status"), default=OrderStatus.PENDING_PAYMENT)
+    status: Mapped[OrderStatus] = mapped_column(
+        enum_column(OrderStatus, "order_status"), default=OrderStatus.PENDING_PAYMENT
+    )
     payment_method: Mapped[str] = mapped_column(String(20))
     delivery_method: Mapped[str] = mapped_column(String(20))
     delivery_commune_code: Mapped[str | None] = mapped_column(String(10))
@@ -62,8 +64,12 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id")
-    history: Mapped[list[OrderStatusChange]] = relationship(cascade="all, delete-orphan", order_by="OrderStatusChange.id")
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    history: Mapped[list[OrderStatusChange]] = relationship(
+        cascade="all, delete-orphan", order_by="OrderStatusChange.id"
+    )
 
 
 class OrderLine(db.Model):

@@ -31,7 +31,9 @@ class Payment(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("market_orders.id", ondelete="CASCADE"), unique=True)
     method: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int] = mapped_column(Amount)
-    status: Mapped[PaymentStatus] = mapped_column(enum_column(PaymentStatus, "payment_status"), default=PaymentStatus.PENDING)
+    status: Mapped[PaymentStatus] = mapped_column(
+        enum_column(PaymentStatus, "payment_status"), default=PaymentStatus.PENDING
+    )
     reference: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]

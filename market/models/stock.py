@@ -32,7 +32,9 @@ class Reservation(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("market_orders.id", ondelete="CASCADE"), index=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("market_order_lines.id", ondelete="CASCADE"), unique=True)
     quantity_g: Mapped[int] = mapped_column(Amount)
-    status: Mapped[ReservationStatus] = mapped_column(enum_column(ReservationStatus, "reservation_status"), default=ReservationStatus.ACTIVE)
+    status: Mapped[ReservationStatus] = mapped_column(
+        enum_column(ReservationStatus, "reservation_status"), default=ReservationStatus.ACTIVE
+    )
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]

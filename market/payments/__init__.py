@@ -47,7 +47,10 @@ def require_method(name: str | None, field: str = "payment_method") -> PaymentMe
             f"Payment method {name!r} is not available yet; use 'cod' (cash on delivery).",
             errors={field: [f"{name} payments are not available yet; choose cash on delivery (cod)."]},
         )
-    raise ValidationError("Unknown payment method.", errors={field: [f"Unknown payment method {name!r}; use one of: {', '.join(KNOWN_METHODS)}."]})
+    raise ValidationError(
+        "Unknown payment method.",
+        errors={field: [f"Unknown payment method {name!r}; use one of: {', '.join(KNOWN_METHODS)}."]},
+    )
 
 
 def method_of(order: Order) -> PaymentMethod:

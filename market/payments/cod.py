@@ -28,12 +28,16 @@ class CashOnDelivery:
             "amount_due": 0 if paid else order.total,
             "currency": "VND",
             "pay_on": order.delivery_method,
-            "message": "Paid in cash." if paid else f"Pay {order.total} VND in cash to the seller when you receive the goods; nothing is paid now.",
+            "message": "Paid in cash."
+            if paid
+            else f"Pay {order.total} VND in cash to the seller when you receive the goods; nothing is paid now.",
         }
 
     def confirm(self, order: Order, *, amount: int, reference: str | None = None, by: User | None = None) -> Payment:
         if amount != order.total:
-            raise ValidationError("Cash must cover the order.", errors={"amount": [f"The order's total is {order.total} VND."]})
+            raise ValidationError(
+                "Cash must cover the order.", errors={"amount": [f"The order's total is {order.total} VND."]}
+            )
         payment = _payment_of(order)
         if payment is None:
             payment = Payment(order_id=order.id, method=self.name, amount=amount)
@@ -45,6 +49,8 @@ class CashOnDelivery:
         return payment
 
     def refund(self, order: Order, amount: int, reason: str | None = None, *, by: User | None = None) -> Refund:
-        refund = Refund(order_id=order.id, method=self.name, amount=amount, reason=reason, by_user_id=by.id if by else None)
+        refund = Refund(
+            order_id=order.id, method=self.name, amount=amount, reason=reason, by_user_id=by.id if by else None
+        )
         db.session.add(refund)
         return refund

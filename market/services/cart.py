@@ -54,9 +54,16 @@ def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, st
     if listing_id in cart:
         grams += parse_kg(cart[listing_id], product=listing.product, locale=API)
     if listing_id not in cart and len(cart) >= MAX_LINES:
-        raise ValidationError("The cart is full.", errors={"quantity": [_("At most %(count)d offers in one cart.", count=MAX_LINES)]})
+        raise ValidationError(
+            "The cart is full.", errors={"quantity": [_("At most %(count)d offers in one cart.", count=MAX_LINES)]}
+        )
     if grams > listing.available_g:
-        raise ValidationError("Not that much left.", errors={"quantity": [_("Only %(quantity)s kg is left.", quantity=number(grams_to_kg(listing.available_g)))]})
+        raise ValidationError(
+            "Not that much left.",
+            errors={
+                "quantity": [_("Only %(quantity)s kg is left.", quantity=number(grams_to_kg(listing.available_g)))]
+            },
+        )
     return {**cart, listing_id: str(grams_to_kg(grams))}
 
 
@@ -79,7 +86,14 @@ def update(cart: dict[str, str], quantities: dict[str, str]) -> dict[str, str]:
 
 def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
     """The cart grouped by seller (one order each at checkout), with prices and what is wrong with a line."""
-    listings = {l.public_id: l for l in db.session.scalars(select(Listing).where(Listing.public_id.in_(list(cart))))} if cart else {}
+    listings = (
+        {
+            listing.public_id: listing
+            for listing in db.session.scalars(select(Listing).where(Listing.public_id.in_(list(cart))))
+        }
+        if cart
+        else {}
+    )
     described = {d["id"]: d for d in describe_listings(listings.values(), viewer_ids)}
     lot_problems = _lot_problems(list(listings.values()))
     groups: dict[int, dict] = defaultdict(lambda: {"lines": [], "subtotal": 0})
@@ -108,12 +122,28 @@ def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
         group = groups[listing.seller_id]
         group["seller"] = described[listing_id]["seller"]
         shown = number(grams_to_kg(grams)) if grams is not None else text
-        group["lines"].append({"listing": described[listing_id], "quantity": shown, "unit_price": price, "line_total": total, "problem": problem})
+        group["lines"].append(
+            {
+                "listing": described[listing_id],
+                "quantity": shown,
+                "unit_price": price,
+                "line_total": total,
+                "problem": problem,
+            }
+        )
         group["subtotal"] += total
     ordered = [groups[seller_id] for seller_id in sorted(groups)]
-    return {"groups": ordered, "total": sum(g["subtotal"] for g in ordered), "problems": problems, "count": sum(len(g["lines"]) for g in ordered)}
+    return {
+        "groups": ordered,
+        "total": sum(g["subtotal"] for g in ordered),
+        "problems": problems,
+        "count": sum(len(g["lines"]) for g in ordered),
+    }
 
 
 def items(cart: dict[str, str]) -> list[dict]:
     """The cart as the order service's items: quantities as numbers, which read the same in any language."""
-    return [{"listing_id": listing_id, "quantity": parse_decimal(quantity, locale=API) or quantity} for listing_id, quantity in cart.items()]
+    return [
+        {"listing_id": listing_id, "quantity": parse_decimal(quantity, locale=API) or quantity}
+        for listing_id, quantity in cart.items()
+    ]

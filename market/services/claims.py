@@ -24,7 +24,9 @@ def claimed_kg(batch_ids: list[int]) -> dict[int, Decimal]:
     if not batch_ids:
         return {}
     grams = func.sum(Listing.reserved_g + Listing.sold_g - Listing.shipped_g)
-    rows = db.session.execute(select(Listing.batch_id, grams).where(Listing.batch_id.in_(batch_ids)).group_by(Listing.batch_id))
+    rows = db.session.execute(
+        select(Listing.batch_id, grams).where(Listing.batch_id.in_(batch_ids)).group_by(Listing.batch_id)
+    )
     return {batch_id: grams_to_kg(int(total)) for batch_id, total in rows if total}
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from core.accounts.models import Organization, User
 from core.accounts.permissions import actable_organization_ids
-from core.geo.services import format_address, get_commune
 from core.extensions import db
+from core.geo.services import format_address, get_commune
 from market import states
 from market.models import Listing, Order
 from market.payments import method_of
@@ -29,7 +29,9 @@ def trace_url(batch_code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/t/{batch_code}"
 
 
-def describe_listings(listings: Iterable[Listing], viewer_ids: set[int] | None = None, *, with_trace: bool = False) -> list[dict]:
+def describe_listings(
+    listings: Iterable[Listing], viewer_ids: set[int] | None = None, *, with_trace: bool = False
+) -> list[dict]:
     """Listing dicts; stock counters beyond what is available only for the seller's own people."""
     listings = list(listings)
     viewer_ids = viewer_ids or set()
@@ -89,13 +91,25 @@ def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[d
     orders = list(orders)
     viewer_ids = actable_organization_ids(user) if user is not None else set()
     names = _names([o.buyer_id for o in orders] + [o.seller_id for o in orders])
-    listing_ids = dict(db.session.execute(select(Listing.id, Listing.public_id).where(Listing.id.in_({line.listing_id for o in orders for line in o.lines}))).all())
+    listing_ids = dict(
+        db.session.execute(
+            select(Listing.id, Listing.public_id).where(
+                Listing.id.in_({line.listing_id for o in orders for line in o.lines})
+            )
+        ).all()
+    )
     by_ids = {change.by_user_id for o in orders for change in o.history if change.by_user_id}
     people = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(by_ids))).all()) if by_ids else {}
     result = []
     for order in orders:
-        roles = {role for role, org in ((states.BUYER, order.buyer_id), (states.SELLER, order.seller_id)) if org in viewer_ids}
-        address = format_address(order.delivery_commune_code, order.delivery_street) if order.delivery_commune_code else None
+        roles = {
+            role
+            for role, org in ((states.BUYER, order.buyer_id), (states.SELLER, order.seller_id))
+            if org in viewer_ids
+        }
+        address = (
+            format_address(order.delivery_commune_code, order.delivery_street) if order.delivery_commune_code else None
+        )
         result.append(
             {
                 "id": order.public_id,
@@ -116,13 +130,36 @@ def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[d
                     }
                     for line in order.lines
                 ],
-                "totals": {"subtotal": order.subtotal, "delivery_fee": order.delivery_fee, "total": order.total, "refunded": order.refunded_amount, "currency": "VND"},
-                "delivery": {"method": order.delivery_method, "address": {"commune_code": order.delivery_commune_code, "street": order.delivery_street, "text": address} if address else None},
+                "totals": {
+                    "subtotal": order.subtotal,
+                    "delivery_fee": order.delivery_fee,
+                    "total": order.total,
+                    "refunded": order.refunded_amount,
+                    "currency": "VND",
+                },
+                "delivery": {
+                    "method": order.delivery_method,
+                    "address": {
+                        "commune_code": order.delivery_commune_code,
+                        "street": order.delivery_street,
+                        "text": address,
+                    }
+                    if address
+                    else None,
+                },
                 "payment_instructions": method_of(order).instructions(order),
                 "expires_at": order.expires_at,
                 "created_at": order.created_at,
                 "history": [
-                    {"from": change.from_status, "to": change.to_status, "by_user_id": change.by_user_id, "by_name": people.get(change.by_user_id), "at": change.at, "note": change.note} for change in order.history
+                    {
+                        "from": change.from_status,
+                        "to": change.to_status,
+                        "by_user_id": change.by_user_id,
+                        "by_name": people.get(change.by_user_id),
+                        "at": change.at,
+                        "note": change.note,
+                    }
+                    for change in order.history
                 ],
                 "roles": sorted(roles),
                 "next_statuses": [s.value for s in states.next_statuses(order.payment_method, order.status, roles)],

@@ -79,16 +79,26 @@ def _photos(raw, organization_ids: set[int]) -> list[str]:
     if len(ids) > MAX_PHOTOS:
         raise ValidationError("Too many photos.", errors={"photos": [f"At most {MAX_PHOTOS} photos."]})
     if ids:
-        found = set(db.session.scalars(select(StoredFile.public_id).where(StoredFile.public_id.in_(ids), StoredFile.organization_id.in_(organization_ids))))
+        found = set(
+            db.session.scalars(
+                select(StoredFile.public_id).where(
+                    StoredFile.public_id.in_(ids), StoredFile.organization_id.in_(organization_ids)
+                )
+            )
+        )
         missing = [p for p in ids if p not in found]
         if missing:
-            raise ValidationError("Unknown photo.", errors={"photos": [f"No photo {missing[0]} uploaded by your organization."]})
+            raise ValidationError(
+                "Unknown photo.", errors={"photos": [f"No photo {missing[0]} uploaded by your organization."]}
+            )
     return ids
 
 
 def _claimed_by_others(batch_id: int, listing_id: int | None) -> int:
     """Grams of the lot that its other listings offer and have not yet shipped."""
-    query = select(func.coalesce(func.sum(Listing.quantity_g - Listing.shipped_g), 0)).where(Listing.batch_id == batch_id)
+    query = select(func.coalesce(func.sum(Listing.quantity_g - Listing.shipped_g), 0)).where(
+        Listing.batch_id == batch_id
+    )
     if listing_id is not None:
         query = query.where(Listing.id != listing_id)
     return int(db.session.scalar(query))
@@ -100,7 +110,11 @@ def _check_offer(source: ListingSource, quantity_g: int, listing_id: int | None)
         shown = grams_to_kg(max(left, 0))
         raise ValidationError(
             f"Lot {source.code} has {shown} kg not yet offered.",
-            errors={"quantity": [f"At most {shown} kg of lot {source.code} can still be offered (its other listings take the rest)."]},
+            errors={
+                "quantity": [
+                    f"At most {shown} kg of lot {source.code} can still be offered (its other listings take the rest)."
+                ]
+            },
         )
 
 
@@ -111,10 +125,14 @@ def _copy_source(listing: Listing, source: ListingSource) -> None:
     listing.eudr_ready = bool(source.eudr_ready)
     # Kept rows stay (a replaced collection would insert the new rows before deleting the old, against the unique key).
     listing.communes = [c for c in listing.communes if c.commune_code in source.commune_codes] + [
-        ListingCommune(commune_code=code) for code in source.commune_codes if code not in {c.commune_code for c in listing.communes}
+        ListingCommune(commune_code=code)
+        for code in source.commune_codes
+        if code not in {c.commune_code for c in listing.communes}
     ]
     listing.certifications = [c for c in listing.certifications if c.type in source.certifications] + [
-        ListingCertification(type=kind) for kind in source.certifications if kind not in {c.type for c in listing.certifications}
+        ListingCertification(type=kind)
+        for kind in source.certifications
+        if kind not in {c.type for c in listing.certifications}
     ]
 
 
@@ -129,14 +147,24 @@ def _offer(errors: _Errors, values: dict, product: str, current: Listing | None)
     def given(field):
         return field in values and values[field] is not None
 
-    price = errors.check(lambda: parse_price(values["price_per_kg"])) if given("price_per_kg") else (current.price_per_kg if current else None)
+    price = (
+        errors.check(lambda: parse_price(values["price_per_kg"]))
+        if given("price_per_kg")
+        else (current.price_per_kg if current else None)
+    )
     if price is None and current is None and not given("price_per_kg"):
         errors.add("price_per_kg", "This is required.")
-    quantity_g = errors.check(lambda: parse_kg(values["quantity"], product=product)) if given("quantity") else (current.quantity_g if current else None)
+    quantity_g = (
+        errors.check(lambda: parse_kg(values["quantity"], product=product))
+        if given("quantity")
+        else (current.quantity_g if current else None)
+    )
     if quantity_g is None and current is None and not given("quantity"):
         errors.add("quantity", "This is required.")
     if given("min_order_quantity"):
-        min_order_g = errors.check(lambda: parse_kg(values["min_order_quantity"], "min_order_quantity", product=product))
+        min_order_g = errors.check(
+            lambda: parse_kg(values["min_order_quantity"], "min_order_quantity", product=product)
+        )
     elif current is not None:
         min_order_g = current.min_order_g
     else:
@@ -155,7 +183,9 @@ def _apply(errors: _Errors, user: User, listing: Listing, values: dict, offer: _
     if offer.min_order_g is not None:
         listing.min_order_g = offer.min_order_g
     if "price_tiers" in values or listing.id is None:
-        tiers = errors.check(lambda: clean_tiers(values.get("price_tiers"), base_price=offer.price or 10**12, product=listing.product))
+        tiers = errors.check(
+            lambda: clean_tiers(values.get("price_tiers"), base_price=offer.price or 10**12, product=listing.product)
+        )
         listing.price_tiers = tiers or []
     if "payment_methods" in values or listing.id is None:
         listing.payment_methods = errors.check(lambda: _methods(values.get("payment_methods"))) or []
@@ -171,14 +201,22 @@ def _apply(errors: _Errors, user: User, listing: Listing, values: dict, offer: _
 
 
 def create_listing(user: User, *, batch_code: str, publish: bool = False, **values) -> Listing:
-    """A listing of the lot ``batch_code`` held by an organization the user acts for: a draft, or on sale at once (``publish``).
+    """A listing of the lot ``batch_code`` held by an organization the user acts for: a draft, or on sale at once
+    (``publish``).
 
     Made and published in one transaction, so a refused publication leaves no draft behind.
     """
     source = market_support.source_for_listing(user, batch_code, lock=True)
     errors = _Errors()
     offer = _offer(errors, values, source.product, None)
-    listing = Listing(seller_id=source.custodian_id, status=ListingStatus.DRAFT, created_by_id=user.id, reserved_g=0, sold_g=0, shipped_g=0)
+    listing = Listing(
+        seller_id=source.custodian_id,
+        status=ListingStatus.DRAFT,
+        created_by_id=user.id,
+        reserved_g=0,
+        sold_g=0,
+        shipped_g=0,
+    )
     _copy_source(listing, source)
     _apply(errors, user, listing, values, offer)
     errors.raise_if_any()
@@ -208,14 +246,24 @@ def _set_status(listing: Listing, status: str, source: ListingSource) -> None:
     except ValueError:
         raise ValidationError("Unknown status.", errors={"status": ["Use draft, active or paused."]}) from None
     if wanted not in SELLER_STATUSES:
-        raise ValidationError("Sold out is set by the marketplace.", errors={"status": ["A listing becomes sold out by itself when nothing is left."]})
+        raise ValidationError(
+            "Sold out is set by the marketplace.",
+            errors={"status": ["A listing becomes sold out by itself when nothing is left."]},
+        )
     if wanted is ListingStatus.DRAFT and listing.status is not ListingStatus.DRAFT:
-        raise Conflict("A published listing cannot go back to draft; pause it instead.", current_status=listing.status.value)
+        raise Conflict(
+            "A published listing cannot go back to draft; pause it instead.", current_status=listing.status.value
+        )
     if wanted is ListingStatus.ACTIVE:
         if source.recalled:
-            raise Conflict(f"Lot {source.code} is recalled; nothing of it can be sold.", current_status=listing.status.value)
+            raise Conflict(
+                f"Lot {source.code} is recalled; nothing of it can be sold.", current_status=listing.status.value
+            )
         if source.custodian_id != listing.seller_id or source.status != "active":
-            raise Conflict(f"Lot {source.code} is no longer held by the seller or has nothing left.", current_status=listing.status.value)
+            raise Conflict(
+                f"Lot {source.code} is no longer held by the seller or has nothing left.",
+                current_status=listing.status.value,
+            )
         listing.published_at = listing.published_at or utcnow()
         wanted = ListingStatus.ACTIVE if listing.available_g > 0 else ListingStatus.SOLD_OUT
     if wanted is ListingStatus.PAUSED and listing.status is ListingStatus.DRAFT:
@@ -247,7 +295,9 @@ def update_listing(user: User, public_id: str, **values) -> Listing:
     return listing
 
 
-def own_listings(user: User, organization_id: int | None = None, *, offset: int = 0, limit: int = 20) -> tuple[list[Listing], int]:
+def own_listings(
+    user: User, organization_id: int | None = None, *, offset: int = 0, limit: int = 20
+) -> tuple[list[Listing], int]:
     """Listings of the organizations the user acts for (or of one of them), drafts included, newest first."""
     ids = actable_organization_ids(user)
     if organization_id is not None:
@@ -258,7 +308,9 @@ def own_listings(user: User, organization_id: int | None = None, *, offset: int 
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     found = db.session.scalars(
         query.options(selectinload(Listing.communes), selectinload(Listing.certifications))
-        .order_by(Listing.created_at.desc(), Listing.id.desc()).offset(offset).limit(limit)
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+        .offset(offset)
+        .limit(limit)
     ).all()
     return list(found), total
 

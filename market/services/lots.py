@@ -45,8 +45,14 @@ def _grams(lot: LotForSale) -> int:
 
 
 def _listings_of(batch_ids: Iterable[int]) -> dict[int, list[Listing]]:
-    """Every listing of the lots, drafts included (they claim part of the lot too), read fresh and locked after the lots."""
-    statement = select(Listing).where(Listing.batch_id.in_(list(batch_ids))).order_by(Listing.id).execution_options(populate_existing=True)
+    """Every listing of the lots, drafts included (they claim part of the lot too), read fresh and locked after the
+    lots."""
+    statement = (
+        select(Listing)
+        .where(Listing.batch_id.in_(list(batch_ids)))
+        .order_by(Listing.id)
+        .execution_options(populate_existing=True)
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update()
     found: dict[int, list[Listing]] = defaultdict(list)
@@ -72,7 +78,8 @@ def _fit(lot: LotForSale, listings: list[Listing]) -> None:
 
 
 def fit_to_lots(listings: Iterable[Listing]) -> None:
-    """Lock the listings' lots, fit every listing of them to what its lot now is, and refuse any lot that cannot sell. No commit.
+    """Lock the listings' lots, fit every listing of them to what its lot now is, and refuse any lot that cannot sell.
+    No commit.
 
     The listings given are refreshed in place. The caller commits the fitted
     offers even when it refuses the order: they are true whatever the order.
@@ -87,7 +94,10 @@ def fit_to_lots(listings: Iterable[Listing]) -> None:
         reason = lot.refusal(listing.seller_id)
         if reason:
             raise LotNotSaleableError(
-                f"Listing {listing.public_id} cannot be ordered: {reason}", lot=lot.code, problem=lot.problem(listing.seller_id), field="items",
+                f"Listing {listing.public_id} cannot be ordered: {reason}",
+                lot=lot.code,
+                problem=lot.problem(listing.seller_id),
+                field="items",
                 listing_id=listing.public_id,
             )
 
@@ -107,13 +117,19 @@ def check_acceptance(order: Order) -> None:
         lot = lots[batch_id]
         reason = lot.refusal(order.seller_id)
         if reason:
-            raise LotNotSaleableError(f"The order cannot be accepted: {reason}", lot=lot.code, problem=lot.problem(order.seller_id))
+            raise LotNotSaleableError(
+                f"The order cannot be accepted: {reason}", lot=lot.code, problem=lot.problem(order.seller_id)
+            )
         sold = sum(listing.sold_g - listing.shipped_g for listing in listings[batch_id])
         if order.status not in states.RESERVED:
             sold -= needed[batch_id]  # paid online: the order's own quantity is counted as sold already
         left = max(_grams(lot) - sold, 0)
         if needed[batch_id] > left:
             raise LotNotSaleableError(
-                f"Lot {lot.code} has {grams_to_kg(left)} kg left; this order needs {grams_to_kg(needed[batch_id])} kg of it.",
-                lot=lot.code, problem=SHORT, left=str(grams_to_kg(left)), needed=str(grams_to_kg(needed[batch_id])),
-            )  # fmt: skip
+                f"Lot {lot.code} has {grams_to_kg(left)} kg left; this order needs "
+                f"{grams_to_kg(needed[batch_id])} kg of it.",
+                lot=lot.code,
+                problem=SHORT,
+                left=str(grams_to_kg(left)),
+                needed=str(grams_to_kg(needed[batch_id])),
+            )

@@ -50,7 +50,11 @@ def recipients(order: Order, event: str) -> list[tuple[User, str]]:
 
 def _subject(event: str, role: str, number: str) -> str:
     if event == "placed":
-        return _("New order %(number)s to accept", number=number) if role == states.SELLER else _("Your order %(number)s is placed", number=number)
+        return (
+            _("New order %(number)s to accept", number=number)
+            if role == states.SELLER
+            else _("Your order %(number)s is placed", number=number)
+        )
     subjects = {
         "paid": _("Order %(number)s is paid", number=number),
         "accepted": _("The seller accepted order %(number)s", number=number),
@@ -61,14 +65,20 @@ def _subject(event: str, role: str, number: str) -> str:
 
 
 def compose(order: Order, event: str, user: User, role: str) -> EmailMessage:
-    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = (
+        user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
     with force_locale(locale):
         described = describe_orders([order])[0]
         subject = _subject(event, role, order.public_id)
         body = render_template(
-            "market/email/order.txt", order=described, event=event, role=role, user=user,
+            "market/email/order.txt",
+            order=described,
+            event=event,
+            role=role,
+            user=user,
             link=f"{current_app.config['PUBLIC_BASE_URL']}/market/orders/{order.public_id}",
-        )  # fmt: skip
+        )
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
@@ -102,4 +112,3 @@ def send_order_emails(order_id: int, event: str) -> int:
         for message in messages:
             smtp.send_message(message)
     return len(messages)
-

@@ -49,11 +49,15 @@ def buyer_organization(user: User, organization_id: int | None) -> Organization:
     """The organization the user buys for: the one named (if they act for it), else their first."""
     if organization_id is not None:
         if organization_id not in actable_organization_ids(user):
-            raise ValidationError("Not your organization.", errors={"buyer_organization_id": ["You do not act for this organization."]})
+            raise ValidationError(
+                "Not your organization.", errors={"buyer_organization_id": ["You do not act for this organization."]}
+            )
         return db.session.get(Organization, organization_id)
     memberships = memberships_of(user)
     if not memberships:
-        raise ValidationError("No organization.", errors={"buyer_organization_id": ["Join or create an organization before buying."]})
+        raise ValidationError(
+            "No organization.", errors={"buyer_organization_id": ["Join or create an organization before buying."]}
+        )
     return memberships[0].organization
 
 
@@ -66,7 +70,9 @@ def _items(raw: list[dict]) -> dict[str, object]:
 
 
 def _load_listings(ids: list[str]) -> dict[str, Listing]:
-    found = {listing.public_id: listing for listing in db.session.scalars(select(Listing).where(Listing.public_id.in_(ids)))}
+    found = {
+        listing.public_id: listing for listing in db.session.scalars(select(Listing).where(Listing.public_id.in_(ids)))
+    }
     for public_id in ids:
         listing = found.get(public_id)
         if listing is None or listing.status is ListingStatus.DRAFT:
@@ -79,7 +85,9 @@ def _check_on_offer(listings: dict[str, Listing]) -> None:
         if listing.status is ListingStatus.SOLD_OUT:
             raise stock.too_little(public_id, 0, None)
         if listing.status is not ListingStatus.ACTIVE:
-            raise ListingUnavailableError(f"Listing {public_id} is {listing.status.value} and cannot be ordered now.", listing_id=public_id)
+            raise ListingUnavailableError(
+                f"Listing {public_id} is {listing.status.value} and cannot be ordered now.", listing_id=public_id
+            )
 
 
 def _check_available(grams: dict[str, int], listings: dict[str, Listing]) -> None:
@@ -107,14 +115,19 @@ def _quantities(raw: dict[str, object], listings: dict[str, Listing]) -> dict[st
     return grams
 
 
-def _delivery(delivery: dict | None, sellers: dict[int, list[Listing]]) -> tuple[str, str | None, str | None, dict[int, int]]:
+def _delivery(
+    delivery: dict | None, sellers: dict[int, list[Listing]]
+) -> tuple[str, str | None, str | None, dict[int, int]]:
     """(method, commune code, street, fee per seller) after checking every listing offers it."""
     delivery = delivery or {}
     method = delivery.get("method") or "pickup"
     if method == "pickup":
         refusing = [listing.public_id for group in sellers.values() for listing in group if not listing.pickup]
         if refusing:
-            raise ValidationError("Pickup not offered.", errors={"delivery.method": [f"Listing {refusing[0]} is not offered for pickup; choose delivery."]})
+            raise ValidationError(
+                "Pickup not offered.",
+                errors={"delivery.method": [f"Listing {refusing[0]} is not offered for pickup; choose delivery."]},
+            )
         return method, None, None, dict.fromkeys(sellers, 0)
     if method != "delivery":
         raise ValidationError("Unknown delivery method.", errors={"delivery.method": ["Choose pickup or delivery."]})
@@ -122,23 +135,38 @@ def _delivery(delivery: dict | None, sellers: dict[int, list[Listing]]) -> tuple
     try:
         commune = require_commune(address.get("commune_code"))
     except ValidationError as error:
-        raise ValidationError(error.detail, errors={"delivery.address.commune_code": error.errors["commune_code"]}) from None
+        raise ValidationError(
+            error.detail, errors={"delivery.address.commune_code": error.errors["commune_code"]}
+        ) from None
     street = (address.get("street") or "").strip() or None
     if street and len(street) > MAX_STREET:
-        raise ValidationError("Street too long.", errors={"delivery.address.street": [f"At most {MAX_STREET} characters."]})
+        raise ValidationError(
+            "Street too long.", errors={"delivery.address.street": [f"At most {MAX_STREET} characters."]}
+        )
     fees = {}
     for seller_id, group in sellers.items():
         fee = delivery_fee([listing.delivery_fees or {} for listing in group], commune.province_code)
         if fee is None:
             raise ValidationError(
                 "No delivery to this province.",
-                errors={"delivery.address.commune_code": [f"A seller in your cart does not deliver to {commune.province_name}; choose pickup."]},
+                errors={
+                    "delivery.address.commune_code": [
+                        f"A seller in your cart does not deliver to {commune.province_name}; choose pickup."
+                    ]
+                },
             )
         fees[seller_id] = fee
     return method, commune.code, street, fees
 
 
-def place_orders(user: User, *, items: list[dict], payment_method: str, delivery: dict | None = None, buyer_organization_id: int | None = None) -> list[Order]:
+def place_orders(
+    user: User,
+    *,
+    items: list[dict],
+    payment_method: str,
+    delivery: dict | None = None,
+    buyer_organization_id: int | None = None,
+) -> list[Order]:
     """Reserve every item and make one order per seller; all or nothing."""
     method = require_method(payment_method)
     buyer = buyer_organization(user, buyer_organization_id)
@@ -149,10 +177,17 @@ def place_orders(user: User, *, items: list[dict], payment_method: str, delivery
         _check_on_offer(listings)
         own = [public_id for public_id, listing in listings.items() if listing.seller_id == buyer.id]
         if own:
-            raise ValidationError("Your own listing.", errors={"items": [f"Listing {own[0]} is your organization's own offer."]})
-        refusing = [public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])]
+            raise ValidationError(
+                "Your own listing.", errors={"items": [f"Listing {own[0]} is your organization's own offer."]}
+            )
+        refusing = [
+            public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])
+        ]
         if refusing:
-            raise ValidationError("Payment method not accepted.", errors={"payment_method": [f"Listing {refusing[0]} does not accept {method.name}."]})
+            raise ValidationError(
+                "Payment method not accepted.",
+                errors={"payment_method": [f"Listing {refusing[0]} does not accept {method.name}."]},
+            )
         grams = _quantities(raw, listings)
         _check_available(grams, listings)
         sellers: dict[int, list[Listing]] = defaultdict(list)
@@ -169,30 +204,62 @@ def place_orders(user: User, *, items: list[dict], payment_method: str, delivery
         db.session.rollback()  # reservations taken before the one that failed go back too
         raise
     now = utcnow()
-    hold = timedelta(hours=cod_accept_hours()) if method.name == states.CASH_ON_DELIVERY else timedelta(minutes=reservation_minutes())
+    hold = (
+        timedelta(hours=cod_accept_hours())
+        if method.name == states.CASH_ON_DELIVERY
+        else timedelta(minutes=reservation_minutes())
+    )
     checkout_id = str(uuid.uuid4())
     orders = []
     for seller_id in sorted(sellers):
         order = Order(
-            checkout_id=checkout_id, buyer_id=buyer.id, seller_id=seller_id, placed_by_id=user.id, status=OrderStatus.PENDING_PAYMENT,
-            payment_method=method.name, delivery_method=delivery_method, delivery_commune_code=commune_code, delivery_street=street,
-            delivery_fee=fees[seller_id], subtotal=0, total=0, refunded_amount=0, expires_at=now + hold,
-        )  # fmt: skip
+            checkout_id=checkout_id,
+            buyer_id=buyer.id,
+            seller_id=seller_id,
+            placed_by_id=user.id,
+            status=OrderStatus.PENDING_PAYMENT,
+            payment_method=method.name,
+            delivery_method=delivery_method,
+            delivery_commune_code=commune_code,
+            delivery_street=street,
+            delivery_fee=fees[seller_id],
+            subtotal=0,
+            total=0,
+            refunded_amount=0,
+            expires_at=now + hold,
+        )
         for listing in sellers[seller_id]:
             amount = grams[listing.public_id]
             price = unit_price(listing.price_per_kg, listing.price_tiers, amount)
             order.lines.append(
-                OrderLine(listing_id=listing.id, batch_id=listing.batch_id, batch_code=listing.batch_code, title=listing.title,
-                          quantity_g=amount, unit_price=price, line_total=line_total(price, amount))
-            )  # fmt: skip
+                OrderLine(
+                    listing_id=listing.id,
+                    batch_id=listing.batch_id,
+                    batch_code=listing.batch_code,
+                    title=listing.title,
+                    quantity_g=amount,
+                    unit_price=price,
+                    line_total=line_total(price, amount),
+                )
+            )
         order.subtotal = sum(line.line_total for line in order.lines)
         order.total = order.subtotal + order.delivery_fee
-        order.history.append(OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT.value, by_user_id=user.id, at=now))
+        order.history.append(
+            OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT.value, by_user_id=user.id, at=now)
+        )
         db.session.add(order)
         db.session.flush()
         db.session.add(Payment(order_id=order.id, method=method.name, amount=order.total))
         for line in order.lines:
-            db.session.add(Reservation(listing_id=line.listing_id, order_id=order.id, order_line_id=line.id, quantity_g=line.quantity_g, expires_at=order.expires_at))
+            db.session.add(
+                Reservation(
+                    listing_id=line.listing_id,
+                    order_id=order.id,
+                    order_line_id=line.id,
+                    quantity_g=line.quantity_g,
+                    expires_at=order.expires_at,
+                )
+            )
         orders.append(order)
     placed = [order.id for order in orders]
     db.session.commit()
@@ -220,7 +287,15 @@ def visible_order(user: User, public_id: str, *, lock: bool = False) -> tuple[Or
     return order, roles
 
 
-def list_orders(user: User, *, role: str | None = None, organization_id: int | None = None, status: str | None = None, offset: int = 0, limit: int = 20) -> tuple[list[Order], int]:
+def list_orders(
+    user: User,
+    *,
+    role: str | None = None,
+    organization_id: int | None = None,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[list[Order], int]:
     """Orders the user's organizations placed (role buyer) or received (role seller), newest first."""
     ids = actable_organization_ids(user)
     if organization_id is not None:
@@ -232,7 +307,9 @@ def list_orders(user: User, *, role: str | None = None, organization_id: int | N
     if status:
         query = query.where(Order.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    found = db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc()).offset(offset).limit(limit)).all()
+    found = db.session.scalars(
+        query.order_by(Order.created_at.desc(), Order.id.desc()).offset(offset).limit(limit)
+    ).all()
     return list(found), total
 
 

@@ -46,7 +46,9 @@ def search_listings(filters: Filters, *, offset: int = 0, limit: int = 20) -> tu
     if filters.price_min is not None and filters.price_max is not None and filters.price_min > filters.price_max:
         raise ValidationError("Empty price range.", errors={"price_max": ["The highest price is below the lowest."]})
     # A lot recalled, shipped away or used up since it was listed takes its listings off the marketplace at once.
-    query = select(Listing).where(Listing.status == ListingStatus.ACTIVE, market_support.saleable_clause(Listing.batch_id, Listing.seller_id))
+    query = select(Listing).where(
+        Listing.status == ListingStatus.ACTIVE, market_support.saleable_clause(Listing.batch_id, Listing.seller_id)
+    )
     if filters.commodity:
         query = query.where(Listing.commodity == filters.commodity)
     if filters.product:
@@ -54,9 +56,15 @@ def search_listings(filters: Filters, *, offset: int = 0, limit: int = 20) -> tu
     if filters.grade:
         query = query.where(Listing.grade == filters.grade.strip().upper())
     if filters.certification:
-        query = query.where(Listing.id.in_(select(ListingCertification.listing_id).where(ListingCertification.type == filters.certification)))
+        query = query.where(
+            Listing.id.in_(
+                select(ListingCertification.listing_id).where(ListingCertification.type == filters.certification)
+            )
+        )
     if filters.commune:
-        query = query.where(Listing.id.in_(select(ListingCommune.listing_id).where(ListingCommune.commune_code == filters.commune)))
+        query = query.where(
+            Listing.id.in_(select(ListingCommune.listing_id).where(ListingCommune.commune_code == filters.commune))
+        )
     if filters.eudr_ready is not None:
         query = query.where(Listing.commodity == "rubber", Listing.eudr_ready.is_(filters.eudr_ready))
     if filters.price_min is not None:
@@ -67,7 +75,10 @@ def search_listings(filters: Filters, *, offset: int = 0, limit: int = 20) -> tu
         query = query.where(Listing.seller_id == filters.seller_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     found = db.session.scalars(
-        query.options(selectinload(Listing.communes), selectinload(Listing.certifications)).order_by(*SORTS[filters.sort]).offset(offset).limit(limit)
+        query.options(selectinload(Listing.communes), selectinload(Listing.certifications))
+        .order_by(*SORTS[filters.sort])
+        .offset(offset)
+        .limit(limit)
     ).all()
     return list(found), total
 

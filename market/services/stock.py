@@ -42,7 +42,12 @@ def too_little(public_id: str, available_g: int, asked_g: int | None) -> Listing
     """The 409 for a listing with less left than asked (nothing at all when ``asked_g`` is None)."""
     left = grams_to_kg(max(available_g, 0))
     if asked_g is None:
-        return ListingSoldOutError(f"Listing {public_id} is sold out.", errors={"items": [f"Listing {public_id} is sold out."]}, listing_id=public_id, available="0")
+        return ListingSoldOutError(
+            f"Listing {public_id} is sold out.",
+            errors={"items": [f"Listing {public_id} is sold out."]},
+            listing_id=public_id,
+            available="0",
+        )
     return ListingSoldOutError(
         f"Listing {public_id} has {left} kg left; {grams_to_kg(asked_g)} kg was asked.",
         errors={"items": [f"Only {left} kg of listing {public_id} is left."]},
@@ -61,7 +66,7 @@ def reserve(wanted: dict[int, int]) -> None:
         grams = wanted[listing_id]
         changed = _update(
             update(Listing)
-            .where(Listing.id == listing_id, Listing.status == ListingStatus.ACTIVE, AVAILABLE >= grams)
+            .where(Listing.id == listing_id, Listing.status == ListingStatus.ACTIVE, grams <= AVAILABLE)
             .values(reserved_g=Listing.reserved_g + grams)
         )
         if changed != 1:
@@ -75,7 +80,9 @@ def reserve(wanted: dict[int, int]) -> None:
 def _active_reservations(order: Order) -> list[Reservation]:
     return list(
         db.session.scalars(
-            select(Reservation).where(Reservation.order_id == order.id, Reservation.status == ReservationStatus.ACTIVE).order_by(Reservation.listing_id)
+            select(Reservation)
+            .where(Reservation.order_id == order.id, Reservation.status == ReservationStatus.ACTIVE)
+            .order_by(Reservation.listing_id)
         )
     )
 
@@ -85,7 +92,11 @@ def release_reservations(order: Order) -> None:
     now = utcnow()
     reservations = _active_reservations(order)
     for reservation in reservations:
-        _update(update(Listing).where(Listing.id == reservation.listing_id).values(reserved_g=Listing.reserved_g - reservation.quantity_g))
+        _update(
+            update(Listing)
+            .where(Listing.id == reservation.listing_id)
+            .values(reserved_g=Listing.reserved_g - reservation.quantity_g)
+        )
         reservation.status, reservation.ended_at = ReservationStatus.RELEASED, now
     _sold_out_or_back([r.listing_id for r in reservations])
 
@@ -97,10 +108,18 @@ def convert_reservations(order: Order) -> None:
         _update(
             update(Listing)
             .where(Listing.id == reservation.listing_id)
-            .values(reserved_g=Listing.reserved_g - reservation.quantity_g, sold_g=Listing.sold_g + reservation.quantity_g)
+            .values(
+                reserved_g=Listing.reserved_g - reservation.quantity_g, sold_g=Listing.sold_g + reservation.quantity_g
+            )
         )
         reservation.status, reservation.ended_at = ReservationStatus.CONVERTED, now
-        db.session.add(Allocation(listing_id=reservation.listing_id, order_line_id=reservation.order_line_id, quantity_g=reservation.quantity_g))
+        db.session.add(
+            Allocation(
+                listing_id=reservation.listing_id,
+                order_line_id=reservation.order_line_id,
+                quantity_g=reservation.quantity_g,
+            )
+        )
 
 
 def release_allocations(order: Order) -> None:
@@ -109,11 +128,17 @@ def release_allocations(order: Order) -> None:
     line_ids = [line.id for line in order.lines]
     allocations = list(
         db.session.scalars(
-            select(Allocation).where(Allocation.order_line_id.in_(line_ids), Allocation.released_at.is_(None)).order_by(Allocation.listing_id)
+            select(Allocation)
+            .where(Allocation.order_line_id.in_(line_ids), Allocation.released_at.is_(None))
+            .order_by(Allocation.listing_id)
         )
     )
     for allocation in allocations:
-        _update(update(Listing).where(Listing.id == allocation.listing_id).values(sold_g=Listing.sold_g - allocation.quantity_g))
+        _update(
+            update(Listing)
+            .where(Listing.id == allocation.listing_id)
+            .values(sold_g=Listing.sold_g - allocation.quantity_g)
+        )
         allocation.released_at = now
     _sold_out_or_back([a.listing_id for a in allocations])
 
@@ -121,4 +146,6 @@ def release_allocations(order: Order) -> None:
 def record_shipped(order: Order) -> None:
     """The sold quantity left the seller's lot: it no longer counts against the lot's other listings."""
     for line in sorted(order.lines, key=lambda line: line.listing_id):
-        _update(update(Listing).where(Listing.id == line.listing_id).values(shipped_g=Listing.shipped_g + line.quantity_g))
+        _update(
+            update(Listing).where(Listing.id == line.listing_id).values(shipped_g=Listing.shipped_g + line.quantity_g)
+        )

@@ -35,7 +35,12 @@ from market.services import lots, stock
 from market.services.orders import visible_order
 from traceability.services import market_support
 
-NOTIFIED = {OrderStatus.PAID: "paid", OrderStatus.ACCEPTED: "accepted", OrderStatus.SHIPPED: "shipped", OrderStatus.DELIVERED: "delivered"}
+NOTIFIED = {
+    OrderStatus.PAID: "paid",
+    OrderStatus.ACCEPTED: "accepted",
+    OrderStatus.SHIPPED: "shipped",
+    OrderStatus.DELIVERED: "delivered",
+}
 EXPIRY_BATCH = 200
 LAPSED_NOTE = "The reservation lapsed."
 MAX_NOTE = 1000
@@ -46,7 +51,9 @@ def _target(value: str) -> OrderStatus:
         return OrderStatus(value)
     except ValueError:
         allowed = ", ".join(s.value for s in OrderStatus)
-        raise ValidationError("Unknown status.", errors={"to": [f"Unknown status {value!r}; use one of: {allowed}."]}) from None
+        raise ValidationError(
+            "Unknown status.", errors={"to": [f"Unknown status {value!r}; use one of: {allowed}."]}
+        ) from None
 
 
 def _money_taken(order: Order) -> bool:
@@ -63,23 +70,33 @@ def _refund_amount(order: Order, target: OrderStatus, amount: int | None) -> int
     remaining = order.total - order.refunded_amount
     if target is OrderStatus.REFUNDED:
         if amount not in (None, remaining):
-            raise ValidationError("A full refund is what remains.", errors={"amount": [f"A full refund gives back the {remaining} VND not yet refunded."]})
+            raise ValidationError(
+                "A full refund is what remains.",
+                errors={"amount": [f"A full refund gives back the {remaining} VND not yet refunded."]},
+            )
         return remaining
     if amount is None or not 0 < amount < remaining:
-        raise ValidationError("Give the amount.", errors={"amount": [f"A partial refund is more than 0 and less than {remaining} VND."]})
+        raise ValidationError(
+            "Give the amount.", errors={"amount": [f"A partial refund is more than 0 and less than {remaining} VND."]}
+        )
     return amount
 
 
 def _ship(order: Order, user: User) -> None:
     deliveries = market_support.ship_to_buyer(
-        user, [(line.batch_id, grams_to_kg(line.quantity_g)) for line in order.lines], buyer_organization_id=order.buyer_id, reference=order.public_id
+        user,
+        [(line.batch_id, grams_to_kg(line.quantity_g)) for line in order.lines],
+        buyer_organization_id=order.buyer_id,
+        reference=order.public_id,
     )
     for line, delivery in zip(order.lines, deliveries, strict=True):
         line.buyer_batch_code, line.shipment_id = delivery.code, delivery.shipment_id
     stock.record_shipped(order)
 
 
-def _apply(order: Order, target: OrderStatus, roles: set[str], user: User | None, *, amount: int | None, reason: str | None) -> None:
+def _apply(
+    order: Order, target: OrderStatus, roles: set[str], user: User | None, *, amount: int | None, reason: str | None
+) -> None:
     allowed = states.allowed_roles(order.payment_method, order.status, target)
     if allowed is None:
         raise TransitionNotAllowedError(order.status.value, target.value)
@@ -112,19 +129,27 @@ def _apply(order: Order, target: OrderStatus, roles: set[str], user: User | None
     order.status = target
 
 
-def _record(order: Order, current: OrderStatus, target: OrderStatus, user: User | None, note: str | None, at: datetime) -> None:
+def _record(
+    order: Order, current: OrderStatus, target: OrderStatus, user: User | None, note: str | None, at: datetime
+) -> None:
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise ValidationError("Note too long.", errors={"note": [f"At most {MAX_NOTE} characters."]})
-    order.history.append(OrderStatusChange(from_status=current.value, to_status=target.value, by_user_id=user.id if user else None, at=at, note=note))
+    order.history.append(
+        OrderStatusChange(
+            from_status=current.value, to_status=target.value, by_user_id=user.id if user else None, at=at, note=note
+        )
+    )
 
 
 def _lapsed(order: Order, target: OrderStatus, now: datetime) -> bool:
     """Still pending past its time: the beat job is late. Money confirmed as received (paid) is still taken."""
     return (
-        order.status is OrderStatus.PENDING_PAYMENT and order.expires_at is not None and order.expires_at <= now
+        order.status is OrderStatus.PENDING_PAYMENT
+        and order.expires_at is not None
+        and order.expires_at <= now
         and target not in (OrderStatus.PAID, OrderStatus.EXPIRED)
-    )  # fmt: skip
+    )
 
 
 def _expire(order: Order, now: datetime) -> None:
@@ -132,7 +157,15 @@ def _expire(order: Order, now: datetime) -> None:
     _record(order, OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, None, LAPSED_NOTE, now)
 
 
-def transition(user: User, public_id: str, to: str, *, amount: int | None = None, reason: str | None = None, note: str | None = None) -> Order:
+def transition(
+    user: User,
+    public_id: str,
+    to: str,
+    *,
+    amount: int | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> Order:
     """Move the order ``public_id`` to status ``to`` as ``user`` (its buyer or its seller).
 
     An order whose time ran out is expired here and then (409 ``expired``) rather
@@ -164,11 +197,15 @@ def transition(user: User, public_id: str, to: str, *, amount: int | None = None
 
 
 def expire_overdue(now: datetime | None = None) -> int:
-    """Expire unpaid (or unaccepted cash-on-delivery) orders past their time; their stock goes back. One transaction each."""
+    """Expire unpaid (or unaccepted cash-on-delivery) orders past their time; their stock goes back. One transaction
+    each."""
     now = now or utcnow()
     ids = list(
         db.session.scalars(
-            select(Order.id).where(Order.status == OrderStatus.PENDING_PAYMENT, Order.expires_at < now).order_by(Order.id).limit(EXPIRY_BATCH)
+            select(Order.id)
+            .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.expires_at < now)
+            .order_by(Order.id)
+            .limit(EXPIRY_BATCH)
         )
     )
     db.session.rollback()
@@ -176,9 +213,16 @@ def expire_overdue(now: datetime | None = None) -> int:
     for order_id in ids:
         statement = select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
         if db.session.get_bind().dialect.name == "postgresql":
-            statement = statement.with_for_update(skip_locked=True)  # an order being accepted right now is left to its request
+            statement = statement.with_for_update(
+                skip_locked=True
+            )  # an order being accepted right now is left to its request
         order = db.session.scalar(statement)
-        if order is None or order.status is not OrderStatus.PENDING_PAYMENT or order.expires_at is None or order.expires_at >= now:
+        if (
+            order is None
+            or order.status is not OrderStatus.PENDING_PAYMENT
+            or order.expires_at is None
+            or order.expires_at >= now
+        ):
             db.session.rollback()
             continue
         _expire(order, now)

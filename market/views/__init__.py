@@ -22,7 +22,8 @@ def page_number() -> int:
 
 
 def whole_dong(value: str | None, *, default: int | None = None) -> int | None:
-    """An amount typed in đồng ("250.000", "250,000", "250000") as an int; ``default`` when empty, not a number or above ``MAX_AMOUNT``."""
+    """An amount typed in đồng ("250.000", "250,000", "250000") as an int; ``default`` when empty, not a number or above
+    ``MAX_AMOUNT``."""
     text = (value or "").translate(_SEPARATORS)
     if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_AMOUNT)) or int(text) > MAX_AMOUNT:
         return default

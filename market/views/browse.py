@@ -24,9 +24,12 @@ PER_PAGE = 20
 CART_KEY = "market_cart"
 COMMODITY_NAMES = {"cashew": _l("Cashew"), "pepper": _l("Pepper"), "rubber": _l("Rubber")}
 CERTIFICATION_NAMES = {
-    "vietgap": "VietGAP", "globalgap": "GlobalG.A.P.", "organic": _l("Organic"),
-    "rainforest_alliance": "Rainforest Alliance", "fairtrade": "Fairtrade",
-}  # fmt: skip
+    "vietgap": "VietGAP",
+    "globalgap": "GlobalG.A.P.",
+    "organic": _l("Organic"),
+    "rainforest_alliance": "Rainforest Alliance",
+    "fairtrade": "Fairtrade",
+}
 SORT_NAMES = {"newest": _l("Newest first"), "price_asc": _l("Cheapest first"), "price_desc": _l("Most expensive first")}
 PAYMENT_NAMES = {"cod": _l("Cash on delivery"), "card": _l("Card"), "vietqr": _l("Bank transfer (VietQR)")}
 
@@ -49,10 +52,16 @@ def _filters(errors: dict[str, list[str]]) -> search.Filters:
     eudr = {"yes": True, "no": False}.get(args.get("eudr", ""))
     sort = args.get("sort") if args.get("sort") in search.SORTS else "newest"
     return search.Filters(
-        commodity=args.get("commodity") or None, product=args.get("product") or None, grade=args.get("grade") or None,
-        certification=args.get("certification") or None, commune=args.get("commune") or None, eudr_ready=eudr,
-        price_min=_price_arg("price_min", errors), price_max=_price_arg("price_max", errors), sort=sort,
-    )  # fmt: skip
+        commodity=args.get("commodity") or None,
+        product=args.get("product") or None,
+        grade=args.get("grade") or None,
+        certification=args.get("certification") or None,
+        commune=args.get("commune") or None,
+        eudr_ready=eudr,
+        price_min=_price_arg("price_min", errors),
+        price_max=_price_arg("price_max", errors),
+        sort=sort,
+    )
 
 
 def _options() -> dict:
@@ -77,9 +86,17 @@ def browse():
         found, total = [], 0
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "market/browse.html", listings=describe_listings(found, _viewer_ids()), total=total, page=page, per_page=PER_PAGE,
-        args=args, values=request.args, errors=errors, payment_names=PAYMENT_NAMES, **_options(),
-    )  # fmt: skip
+        "market/browse.html",
+        listings=describe_listings(found, _viewer_ids()),
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        args=args,
+        values=request.args,
+        errors=errors,
+        payment_names=PAYMENT_NAMES,
+        **_options(),
+    )
 
 
 @bp.get("/listings/<listing_id>")
@@ -90,8 +107,13 @@ def listing(listing_id):
         abort(404)
     described = describe_listings([found], viewer, with_trace=True)[0]
     return render_template(
-        "market/listing.html", listing=described, certifications=CERTIFICATION_NAMES, payment_names=PAYMENT_NAMES, errors={}, values={},
-    )  # fmt: skip
+        "market/listing.html",
+        listing=described,
+        certifications=CERTIFICATION_NAMES,
+        payment_names=PAYMENT_NAMES,
+        errors={},
+        values={},
+    )
 
 
 def _cart() -> dict[str, str]:
@@ -131,11 +153,16 @@ def _checkout_page(picker, errors: dict, status: int = 200):
     content = cart.view(_cart(), _viewer_ids())
     return (
         render_template(
-            "market/checkout.html", cart=content, picker=picker, errors=errors, values=request.form, payment_names=PAYMENT_NAMES,
+            "market/checkout.html",
+            cart=content,
+            picker=picker,
+            errors=errors,
+            values=request.form,
+            payment_names=PAYMENT_NAMES,
             organization=current_organization(),
         ),
         status,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -152,13 +179,19 @@ def checkout():
     picker = read_address_picker(request.form) if method == "delivery" else new_address_picker()
     if method == "delivery" and not picker.is_complete:
         return _checkout_page(picker, {}, 200 if picker.refresh else 422)
-    delivery = {"method": method, "address": {"commune_code": picker.commune_code, "street": picker.street} if method == "delivery" else None}
+    delivery = {
+        "method": method,
+        "address": {"commune_code": picker.commune_code, "street": picker.street} if method == "delivery" else None,
+    }
     organization = current_organization()
     try:
         placed = orders.place_orders(
-            current_user, items=cart.items(_cart()), payment_method=request.form.get("payment_method", ""), delivery=delivery,
+            current_user,
+            items=cart.items(_cart()),
+            payment_method=request.form.get("payment_method", ""),
+            delivery=delivery,
             buyer_organization_id=organization.id if organization else None,
-        )  # fmt: skip
+        )
     except LotNotSaleableError as error:
         return _checkout_page(picker, {"items": [lot_problem(error)]}, error.status)
     except (ValidationError, Conflict) as error:

@@ -19,16 +19,28 @@ from market.views import bp, page_number, whole_dong
 
 PER_PAGE = 20
 STATUS_NAMES = {
-    "pending_payment": _l("Waiting for the seller"), "paid": _l("Paid"), "accepted": _l("Accepted"), "shipped": _l("Shipped"),
-    "delivered": _l("Delivered"), "completed": _l("Completed"), "cancelled": _l("Cancelled"), "expired": _l("Expired"),
-    "refunded": _l("Refunded"), "partially_refunded": _l("Partly refunded"),
-}  # fmt: skip
+    "pending_payment": _l("Waiting for the seller"),
+    "paid": _l("Paid"),
+    "accepted": _l("Accepted"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+    "refunded": _l("Refunded"),
+    "partially_refunded": _l("Partly refunded"),
+}
 # What the button that moves an order to each status says.
 ACTION_NAMES = {
-    "paid": _l("Confirm the money was received"), "accepted": _l("Accept the order"), "shipped": _l("Mark as shipped"),
-    "delivered": _l("Confirm delivery"), "completed": _l("Complete the order"), "cancelled": _l("Cancel the order"),
-    "refunded": _l("Refund in full"), "partially_refunded": _l("Refund part"),
-}  # fmt: skip
+    "paid": _l("Confirm the money was received"),
+    "accepted": _l("Accept the order"),
+    "shipped": _l("Mark as shipped"),
+    "delivered": _l("Confirm delivery"),
+    "completed": _l("Complete the order"),
+    "cancelled": _l("Cancel the order"),
+    "refunded": _l("Refund in full"),
+    "partially_refunded": _l("Refund part"),
+}
 
 
 def lot_problem(error: LotNotSaleableError) -> str:
@@ -37,7 +49,12 @@ def lot_problem(error: LotNotSaleableError) -> str:
     if problem == "recalled":
         return _("Lot %(lot)s was recalled; nothing of it can be sold.", lot=lot)
     if problem == "short":
-        return _("Lot %(lot)s has only %(left)s kg left; this order needs %(needed)s kg of it.", lot=lot, left=number(Decimal(error.extra["left"])), needed=number(Decimal(error.extra["needed"])))
+        return _(
+            "Lot %(lot)s has only %(left)s kg left; this order needs %(needed)s kg of it.",
+            lot=lot,
+            left=number(Decimal(error.extra["left"])),
+            needed=number(Decimal(error.extra["needed"])),
+        )
     if problem == "not_held":
         return _("Lot %(lot)s is no longer held by the seller.", lot=lot)
     return _("Nothing is left of lot %(lot)s.", lot=lot)
@@ -46,7 +63,14 @@ def lot_problem(error: LotNotSaleableError) -> str:
 def _list(role: str, template: str):
     page = page_number()
     found, total = orders.list_orders(current_user, role=role, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    return render_template(template, orders=describe_orders(found, current_user), total=total, page=page, per_page=PER_PAGE, status_names=STATUS_NAMES)
+    return render_template(
+        template,
+        orders=describe_orders(found, current_user),
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        status_names=STATUS_NAMES,
+    )
 
 
 @bp.get("/orders")
@@ -67,8 +91,15 @@ def order_detail(order_id):
     try:
         order, _roles = orders.visible_order(current_user, order_id)
     except NotFound:
-        return render_template("errors/error.html", status=404, title=_("Page not found"), message=_("We could not find this order.")), 404
-    return render_template("market/order.html", order=describe_orders([order], current_user)[0], status_names=STATUS_NAMES, action_names=ACTION_NAMES)
+        return render_template(
+            "errors/error.html", status=404, title=_("Page not found"), message=_("We could not find this order.")
+        ), 404
+    return render_template(
+        "market/order.html",
+        order=describe_orders([order], current_user)[0],
+        status_names=STATUS_NAMES,
+        action_names=ACTION_NAMES,
+    )
 
 
 @bp.post("/orders/<order_id>/transitions")
@@ -80,7 +111,14 @@ def order_transition(order_id):
         flash(_("Enter the amount in whole đồng, at most %(amount)s.", amount=money(MAX_AMOUNT)), "error")
         return redirect(url_for("market.order_detail", order_id=order_id), code=303)
     try:
-        transitions.transition(current_user, order_id, form.get("to", ""), amount=amount, reason=form.get("reason") or None, note=form.get("note") or None)
+        transitions.transition(
+            current_user,
+            order_id,
+            form.get("to", ""),
+            amount=amount,
+            reason=form.get("reason") or None,
+            note=form.get("note") or None,
+        )
     except DomainError as error:
         if isinstance(error, NotFound):
             raise
@@ -88,7 +126,13 @@ def order_transition(order_id):
         if isinstance(error, LotNotSaleableError):
             flash(lot_problem(error), "error")
         elif current:
-            flash(_("This order is now “%(status)s”; that step is no longer possible.", status=STATUS_NAMES.get(current, current)), "error")
+            flash(
+                _(
+                    "This order is now “%(status)s”; that step is no longer possible.",
+                    status=STATUS_NAMES.get(current, current),
+                ),
+                "error",
+            )
         else:
             flash(" ".join(m for messages in error.errors.values() for m in messages) or error.detail, "error")
         return redirect(url_for("market.order_detail", order_id=order_id), code=303)

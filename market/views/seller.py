@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from core.accounts.current import current_organization
 from core.errors import Conflict, ValidationError
 from core.files.services import store_image
-from core.i18n import number
 from core.geo.services import list_provinces
+from core.i18n import number
 from market.services import listings
 from market.services.describe import describe_listings
 from market.views import bp, page_number, whole_dong
@@ -22,7 +22,12 @@ from traceability.services import batches, summaries
 PER_PAGE = 20
 TIER_ROWS = 3
 FEE_ROWS = 3
-LISTING_STATUS_NAMES = {"draft": _l("Draft"), "active": _l("On sale"), "paused": _l("Paused"), "sold_out": _l("Sold out")}
+LISTING_STATUS_NAMES = {
+    "draft": _l("Draft"),
+    "active": _l("On sale"),
+    "paused": _l("Paused"),
+    "sold_out": _l("Sold out"),
+}
 
 
 def _organization():
@@ -39,9 +44,14 @@ def my_listings():
     page = page_number()
     found, total = listings.own_listings(current_user, organization.id, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     return render_template(
-        "market/my_listings.html", organization=organization, listings=describe_listings(found, {organization.id}), total=total, page=page,
-        per_page=PER_PAGE, status_names=LISTING_STATUS_NAMES,
-    )  # fmt: skip
+        "market/my_listings.html",
+        organization=organization,
+        listings=describe_listings(found, {organization.id}),
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        status_names=LISTING_STATUS_NAMES,
+    )
 
 
 def _photos_from_form(form, files, organization) -> list[str]:
@@ -66,11 +76,19 @@ def _values_from_form(form) -> dict:
         if province:
             fees[province] = whole_dong(form.get(f"fee_{i}"), default=-1)
     return {
-        "title": form.get("title", ""), "title_en": form.get("title_en"), "description": form.get("description"),
-        "description_en": form.get("description_en"), "price_per_kg": form.get("price_per_kg", ""), "quantity": form.get("quantity", ""),
-        "min_order_quantity": form.get("min_order_quantity") or None, "price_tiers": tiers, "payment_methods": ["cod"],
-        "pickup": form.get("pickup") == "y", "delivery_fees": fees, "photos": [p for p in form.getlist("photos") if p],
-    }  # fmt: skip
+        "title": form.get("title", ""),
+        "title_en": form.get("title_en"),
+        "description": form.get("description"),
+        "description_en": form.get("description_en"),
+        "price_per_kg": form.get("price_per_kg", ""),
+        "quantity": form.get("quantity", ""),
+        "min_order_quantity": form.get("min_order_quantity") or None,
+        "price_tiers": tiers,
+        "payment_methods": ["cod"],
+        "pickup": form.get("pickup") == "y",
+        "delivery_fees": fees,
+        "photos": [p for p in form.getlist("photos") if p],
+    }
 
 
 def _kept(form, values: dict) -> dict:
@@ -86,9 +104,14 @@ def _lots(organization) -> list[dict]:
 
 
 def _form_values(listing: dict) -> dict:
-    values = {key: listing.get(key) or "" for key in ("title", "title_en", "description", "description_en", "price_per_kg")}
+    values = {
+        key: listing.get(key) or "" for key in ("title", "title_en", "description", "description_en", "price_per_kg")
+    }
     # Kilograms as the page's language writes them: the form reads them back the same way.
-    values["quantity"], values["min_order_quantity"] = number(listing["quantity"]), number(listing["min_order_quantity"])
+    values["quantity"], values["min_order_quantity"] = (
+        number(listing["quantity"]),
+        number(listing["min_order_quantity"]),
+    )
     values["pickup"] = "y" if listing["pickup"] else ""
     for i, tier in enumerate(listing["price_tiers"][:TIER_ROWS]):
         values[f"tier_min_{i}"], values[f"tier_price_{i}"] = number(Decimal(tier["min_quantity"])), tier["price_per_kg"]
@@ -104,12 +127,18 @@ def _render(template_values: dict, errors: dict, *, listing: dict | None, organi
     errors = {field: [str(m).replace("%", "%%") for m in messages] for field, messages in errors.items()}
     return (
         render_template(
-            "market/listing_form.html", values=template_values, errors=errors, listing=listing, lots=[] if listing else _lots(organization),
-            provinces=[(p.code, p.name) for p in list_provinces()], tier_rows=range(TIER_ROWS), fee_rows=range(FEE_ROWS),
+            "market/listing_form.html",
+            values=template_values,
+            errors=errors,
+            listing=listing,
+            lots=[] if listing else _lots(organization),
+            provinces=[(p.code, p.name) for p in list_provinces()],
+            tier_rows=range(TIER_ROWS),
+            fee_rows=range(FEE_ROWS),
             status_names=LISTING_STATUS_NAMES,
         ),
         status,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/my-listings/new", methods=["GET", "POST"])
@@ -117,14 +146,24 @@ def _render(template_values: dict, errors: dict, *, listing: dict | None, organi
 def listing_new():
     organization = _organization()
     if request.method == "GET":
-        return _render({"pickup": "y", "batch_code": request.args.get("lot", "")}, {}, listing=None, organization=organization)
+        return _render(
+            {"pickup": "y", "batch_code": request.args.get("lot", "")}, {}, listing=None, organization=organization
+        )
     form = request.form
     values = _values_from_form(form)
     try:
         values["photos"] = _photos_from_form(form, request.files, organization)
-        listings.create_listing(current_user, batch_code=form.get("batch_code", ""), publish=form.get("publish") == "y", **values)
+        listings.create_listing(
+            current_user, batch_code=form.get("batch_code", ""), publish=form.get("publish") == "y", **values
+        )
     except (ValidationError, Conflict) as error:
-        return _render(_kept(form, values), error.errors or {"_form": [error.detail]}, listing=None, organization=organization, status=error.status)
+        return _render(
+            _kept(form, values),
+            error.errors or {"_form": [error.detail]},
+            listing=None,
+            organization=organization,
+            status=error.status,
+        )
     flash(_("Listing saved."), "success")
     return redirect(url_for("market.my_listings"), code=303)
 
@@ -145,6 +184,12 @@ def listing_edit(listing_id):
         values["photos"] = _photos_from_form(form, request.files, organization)
         listings.update_listing(current_user, listing_id, **values)
     except (ValidationError, Conflict) as error:
-        return _render(_kept(form, values), error.errors or {"_form": [error.detail]}, listing=described, organization=organization, status=error.status)
+        return _render(
+            _kept(form, values),
+            error.errors or {"_form": [error.detail]},
+            listing=described,
+            organization=organization,
+            status=error.status,
+        )
     flash(_("Listing saved."), "success")
     return redirect(url_for("market.my_listings"), code=303)

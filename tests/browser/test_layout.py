@@ -33,7 +33,9 @@ def test_pages_fit_a_phone_screen(app, live_server, browser, lang, width, height
             assert response is not None and response.status == status, path
             assert page.evaluate("document.documentElement.lang") == lang, path
             scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            assert scroll_width <= inner_width, f"{path} ({lang}) scrolls sideways at {width} px: {scroll_width} > {inner_width}"
+            assert scroll_width <= inner_width, (
+                f"{path} ({lang}) scrolls sideways at {width} px: {scroll_width} > {inner_width}"
+            )
             small = page.evaluate(
                 """(selector) => [...document.querySelectorAll(selector)]
                     .filter((el) => el.offsetParent !== null)

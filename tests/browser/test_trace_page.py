@@ -20,7 +20,9 @@ def story(app):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize(("width", "height"), PHONES)
 def test_the_trace_page_fits_a_phone_screen(live_server, browser, story, lang, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN", java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="vi-VN", java_script_enabled=False
+    )
     context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
     page = context.new_page()
     try:
@@ -29,7 +31,9 @@ def test_the_trace_page_fits_a_phone_screen(live_server, browser, story, lang, w
             assert response is not None and response.status == (404 if "ZZZZ" in path else 200), path
             assert page.evaluate("document.documentElement.lang") == lang, path
             scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            assert scroll_width <= inner_width, f"{path} ({lang}) scrolls sideways at {width} px: {scroll_width} > {inner_width}"
+            assert scroll_width <= inner_width, (
+                f"{path} ({lang}) scrolls sideways at {width} px: {scroll_width} > {inner_width}"
+            )
         page.goto(live_server + f"/t/{story['kernels']}")
         assert page.locator("h1").inner_text().startswith("Nhân điều" if lang == "vi" else "Cashew kernels")
         photo = page.locator(".trace-top img")

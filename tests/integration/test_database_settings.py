@@ -10,6 +10,7 @@ from core.accounts.models import Membership, Role
 from core.extensions import db
 from tests.builders import make_user
 
+
 @pytest.mark.sqlite
 def test_sqlite_connection_settings(app):
     with app.app_context(), db.engine.connect() as connection:

@@ -26,7 +26,12 @@ def test_seed_demo_loads_a_believable_season_once(app):
     with app.app_context():
         coop = db.session.scalar(select(Organization).where(Organization.kind == OrganizationKind.COOPERATIVE))
         assert coop.commune_code == "25222"  # Xã Bù Gia Mập
-        assert db.session.scalar(select(func.count()).select_from(CooperativeMember).where(CooperativeMember.cooperative_id == coop.id)) == 3
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(CooperativeMember).where(CooperativeMember.cooperative_id == coop.id)
+            )
+            == 3
+        )
         kinds = set(db.session.scalars(select(Organization.kind)))
         assert {"household", "cooperative", "processor", "buyer", "department"} <= {str(kind) for kind in kinds}
 
@@ -49,7 +54,9 @@ def test_seed_demo_loads_a_believable_season_once(app):
 
 
 def test_seed_demo_refuses_production(make_app):
-    production = make_app(NONGSAN_ENV="production", CELERY_BROKER_URL="redis://127.0.0.1:6379/15", STORAGE_BACKEND="local")
+    production = make_app(
+        NONGSAN_ENV="production", CELERY_BROKER_URL="redis://127.0.0.1:6379/15", STORAGE_BACKEND="local"
+    )
     result = production.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "NONGSAN_ENV=development" in result.output

@@ -46,9 +46,15 @@ class Batches(MethodView):
         """Lots you hold or that are on their way to you (department officers: all), newest first."""
         p = pagination_parameters
         found, p.item_count = batches.list_batches(
-            api_user(), commodity=query.get("commodity"), product=query.get("product"), custodian_id=query.get("custodian"),
-            harvest_from=query.get("harvest_from"), harvest_to=query.get("harvest_to"), offset=p.first_item, limit=p.page_size,
-        )  # fmt: skip
+            api_user(),
+            commodity=query.get("commodity"),
+            product=query.get("product"),
+            custodian_id=query.get("custodian"),
+            harvest_from=query.get("harvest_from"),
+            harvest_to=query.get("harvest_to"),
+            offset=p.first_item,
+            limit=p.page_size,
+        )
         return describe_batches(found)
 
 
@@ -79,7 +85,8 @@ class BatchEvents(MethodView):
     @blp.arguments(EventCreateSchema)
     @blp.response(201, EventSchema)
     def post(self, data, code):
-        """Record a process step (drying, grading, inspecting...) with measurements, photos and an optional weight loss."""
+        """Record a process step (drying, grading, inspecting...) with measurements, photos and an optional weight
+        loss."""
         return describe_events([batches.record_step(api_user(), code, **data)])[0]
 
 
@@ -124,4 +131,10 @@ class BatchEudr(MethodView):
     def get(self, code):
         """Whether a rubber lot has everything the EU Deforestation Regulation asks for, and what is missing."""
         batch, state = eudr.batch_readiness(api_user(), code)
-        return {"code": batch.code, "applicable": state.applicable, "ready": state.ready, "reasons": state.reasons, "problems": [asdict(p) for p in state.problems]}
+        return {
+            "code": batch.code,
+            "applicable": state.applicable,
+            "ready": state.ready,
+            "reasons": state.reasons,
+            "problems": [asdict(p) for p in state.problems],
+        }

@@ -6,10 +6,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.security import BEARER, auth_required, current_actor
-from traceability.schemas.plots import CertificateCreateSchema, CertificateQuerySchema, CertificateSchema, CertificateVerificationSchema
+from traceability.schemas.plots import (
+    CertificateCreateSchema,
+    CertificateQuerySchema,
+    CertificateSchema,
+    CertificateVerificationSchema,
+)
 from traceability.services import certificates as certificate_service
 
-blp = Blueprint("certificates", __name__, description="Certificates (VietGAP, GlobalGAP, organic, ...) and their verification")
+blp = Blueprint(
+    "certificates", __name__, description="Certificates (VietGAP, GlobalGAP, organic, ...) and their verification"
+)
 
 
 @blp.route("/certificates")
@@ -22,7 +29,9 @@ class Certificates(MethodView):
     def get(self, args, pagination_parameters):
         """Certificates of the caller's organizations (all of them for department officers)"""
         p = pagination_parameters
-        items, p.item_count = certificate_service.list_certificates(current_actor(), **args, offset=p.first_item, limit=p.page_size)
+        items, p.item_count = certificate_service.list_certificates(
+            current_actor(), **args, offset=p.first_item, limit=p.page_size
+        )
         return items
 
     @blp.doc(security=BEARER)

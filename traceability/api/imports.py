@@ -42,7 +42,9 @@ class Imports(MethodView):
         message in Vietnamese (`message`) and English (`message_en`).
         """
         upload = args["file"]
-        return import_service.run_import(current_actor(), args["organization_id"], args["kind"], upload.filename or "", upload.read())
+        return import_service.run_import(
+            current_actor(), args["organization_id"], args["kind"], upload.filename or "", upload.read()
+        )
 
 
 @blp.route("/imports/templates/<any(plots, harvests):kind>.<any(csv, xlsx):fmt>")

@@ -18,11 +18,18 @@ blp = Blueprint("label_sheets", __name__, description="Printable bag labels with
 def _describe(job: LabelJob) -> dict:
     done = job.status is LabelJobStatus.DONE
     return {
-        "id": job.public_id, "batch_code": labels.job_batch_code(job), "format": job.label_format.value, "count": job.label_count,
-        "net_weight_kg": job.net_weight_kg, "status": job.status.value, "progress": job.progress, "created_at": job.created_at,
-        "finished_at": job.finished_at, "status_url": url_for("label_sheets.LabelSheet", public_id=job.public_id),
+        "id": job.public_id,
+        "batch_code": labels.job_batch_code(job),
+        "format": job.label_format.value,
+        "count": job.label_count,
+        "net_weight_kg": job.net_weight_kg,
+        "status": job.status.value,
+        "progress": job.progress,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "status_url": url_for("label_sheets.LabelSheet", public_id=job.public_id),
         "download_url": url_for("label_sheets.LabelSheetDownload", public_id=job.public_id) if done else None,
-    }  # fmt: skip
+    }
 
 
 @blp.route("/batches/<code>/label-sheets")
@@ -38,7 +45,9 @@ class BatchLabelSheets(MethodView):
         Up to 50 labels are drawn at once (status done in the answer); more (up to
         500) are drawn by a worker: poll status_url until download_url appears.
         """
-        job = labels.request_label_sheet(api_user(), code, count=data["count"], label_format=data["format"], net_weight_kg=data["net_weight_kg"])
+        job = labels.request_label_sheet(
+            api_user(), code, count=data["count"], label_format=data["format"], net_weight_kg=data["net_weight_kg"]
+        )
         described = _describe(job)
         return described, {"Location": described["status_url"]}
 
@@ -57,7 +66,9 @@ class LabelSheet(MethodView):
 class LabelSheetDownload(MethodView):
     @blp.doc(security=BEARER)
     @auth_required
-    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf", description="The label sheet (PDF)")
+    @blp.response(
+        200, {"type": "string", "format": "binary"}, content_type="application/pdf", description="The label sheet (PDF)"
+    )
     def get(self, public_id):
         """The finished label sheet as a PDF; 404 while it is not done."""
         job, stored = labels.label_sheet_file(api_user(), public_id)

@@ -25,10 +25,15 @@ blp = Blueprint("operations", __name__, description="Merges, transformations, sh
 
 def _shipment(shipment) -> dict:
     return {
-        "id": shipment.id, "batch_code": custody.batch_code(shipment), "status": shipment.status.value,
-        "from_organization_id": shipment.from_organization_id, "to_organization_id": shipment.to_organization_id,
-        "reference": shipment.reference, "shipped_at": shipment.shipped_at, "received_at": shipment.received_at,
-    }  # fmt: skip
+        "id": shipment.id,
+        "batch_code": custody.batch_code(shipment),
+        "status": shipment.status.value,
+        "from_organization_id": shipment.from_organization_id,
+        "to_organization_id": shipment.to_organization_id,
+        "reference": shipment.reference,
+        "shipped_at": shipment.shipped_at,
+        "received_at": shipment.received_at,
+    }
 
 
 @blp.route("/merges")
@@ -39,7 +44,9 @@ class Merges(MethodView):
     @blp.response(201, MergeResultSchema)
     def post(self, data):
         """Merge whole lots of one product and grade that you hold into a new lot (origin plots: the union)."""
-        merged, warnings = operations.merge(api_user(), data["inputs"], note=data["note"], event_time=data["event_time"])
+        merged, warnings = operations.merge(
+            api_user(), data["inputs"], note=data["note"], event_time=data["event_time"]
+        )
         return {"batch": describe_batch(merged), "warnings": warnings}
 
 
@@ -50,9 +57,14 @@ class Transformations(MethodView):
     @blp.arguments(TransformationSchema)
     @blp.response(201, TransformationResultSchema)
     def post(self, data):
-        """Turn inputs into outputs of another form; a yield outside the commodity's band needs a reason and is flagged."""
+        """Turn inputs into outputs of another form; a yield outside the commodity's band needs a reason and is
+        flagged."""
         event, outputs = operations.transform(api_user(), **data)
-        return {"event": describe_events([event])[0], "outputs": describe_batches(outputs), "anomaly": event.anomaly_reason is not None}
+        return {
+            "event": describe_events([event])[0],
+            "outputs": describe_batches(outputs),
+            "anomaly": event.anomaly_reason is not None,
+        }
 
 
 @blp.route("/shipments")
@@ -94,10 +106,12 @@ class EventCorrections(MethodView):
     @blp.arguments(CorrectionSchema)
     @blp.response(201, CorrectionResultSchema)
     def post(self, data, event_id):
-        """Declare an event wrong (did_not_occur | incorrect_data) with corrective events; the original stays visible."""
+        """Declare an event wrong (did_not_occur | incorrect_data) with corrective events; the original stays."""
         declaration, events = corrections.correct(api_user(), event_id, **data)
         return {
-            "event_id": declaration.event_id, "reason": declaration.reason, "note": declaration.note,
-            "declared_at": declaration.declared_at, "corrective_events": describe_events(events),
-        }  # fmt: skip
-
+            "event_id": declaration.event_id,
+            "reason": declaration.reason,
+            "note": declaration.note,
+            "declared_at": declaration.declared_at,
+            "corrective_events": describe_events(events),
+        }

@@ -27,6 +27,10 @@ class BatchRecalls(MethodView):
         result = recalls.recall(api_user(), code, data["reason"])
         entry = result.recall
         return {
-            "id": entry.id, "batch_code": result.batch_code, "reason": entry.reason, "at": entry.at,
-            "organization_name": result.organization_name, "affected": result.affected,
-        }  # fmt: skip
+            "id": entry.id,
+            "batch_code": result.batch_code,
+            "reason": entry.reason,
+            "at": entry.at,
+            "organization_name": result.organization_name,
+            "affected": result.affected,
+        }

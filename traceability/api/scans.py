@@ -22,5 +22,6 @@ class BatchScans(MethodView):
     @blp.arguments(ScanQuerySchema, location="query")
     @blp.response(200, ScanCountsSchema)
     def get(self, query, code):
-        """Views of the lot's trace page per day (robots and link previews not counted; no visitor data kept). For whoever may act for the lot's holder."""
+        """Views of the lot's trace page per day (robots and link previews not counted; no visitor data kept). For
+        whoever may act for the lot's holder."""
         return scans.scan_counts(api_user(), code, start=query["start"], end=query["end"])

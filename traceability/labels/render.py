@@ -36,7 +36,8 @@ _fonts_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a label's text; ``style`` names a ``TextStyle`` of the format (title, body, english, caption, small)."""
+    """One line of a label's text; ``style`` names a ``TextStyle`` of the format (title, body, english, caption,
+    small)."""
 
     text: str
     style: str = "body"
@@ -89,7 +90,8 @@ def _fit(text: str, font: str, size: float, width: float, minimum: float) -> tup
 
 
 def _wrapped(lines: list[Line], geometry: LabelGeometry, width: float) -> list[Line]:
-    """Body lines too long to stay readable on one line (a co-op's full name) broken in two at the space nearest the middle."""
+    """Body lines too long to stay readable on one line (a co-op's full name) broken in two at the space nearest the
+    middle."""
     result = []
     for line in lines:
         style = geometry.styles[line.style]
@@ -115,7 +117,8 @@ def _text_box(geometry: LabelGeometry) -> tuple[float, float, float, float]:
 
 
 def _layout(lines: list[Line], geometry: LabelGeometry) -> list[_Placed]:
-    """Place the lines in the text area: break or shrink a line that is too wide, scale all down if too many, centre vertically."""
+    """Place the lines in the text area: break or shrink a line that is too wide, scale all down if too many, centre
+    vertically."""
     left, bottom, width, height = _text_box(geometry)
     lines = _wrapped(lines, geometry, width)
     scale = 1.0
@@ -151,7 +154,9 @@ def _define_qr_form(pdf: canvas.Canvas, content: str) -> int:
     return size
 
 
-def _draw_label(pdf: canvas.Canvas, geometry: LabelGeometry, x: float, y: float, modules: int, placed: list[_Placed]) -> None:
+def _draw_label(
+    pdf: canvas.Canvas, geometry: LabelGeometry, x: float, y: float, modules: int, placed: list[_Placed]
+) -> None:
     g = geometry
     if g.qr_on_top:
         qx, qy = x + (g.label_width - g.qr_size) / 2, y + g.label_height - g.padding - g.qr_size
@@ -168,7 +173,9 @@ def _draw_label(pdf: canvas.Canvas, geometry: LabelGeometry, x: float, y: float,
         pdf.drawString(x + item.dx, y + item.dy, item.text)
 
 
-def render_labels(content: LabelContent, fmt: str, count: int, *, progress: Callable[[int], None] | None = None) -> bytes:
+def render_labels(
+    content: LabelContent, fmt: str, count: int, *, progress: Callable[[int], None] | None = None
+) -> bytes:
     """A PDF of ``count`` labels in format ``fmt`` ("a4" or "thermal"); ``progress(done)`` is called after each page."""
     geometry = FORMATS[fmt]
     if count < 1:
@@ -192,7 +199,12 @@ def render_labels(content: LabelContent, fmt: str, count: int, *, progress: Call
         label_lines = placed
         if bag_template:
             last = placed[-1]
-            label_lines = [*placed[:-1], _Placed(bag_template.format(number=number, count=count), last.font, last.size, last.grey, last.dx, last.dy)]
+            label_lines = [
+                *placed[:-1],
+                _Placed(
+                    bag_template.format(number=number, count=count), last.font, last.size, last.grey, last.dx, last.dy
+                ),
+            ]
         _draw_label(pdf, geometry, x, y, modules, label_lines)
         if index == per_page - 1 or number == count:
             pdf.showPage()

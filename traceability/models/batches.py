@@ -27,7 +27,9 @@ class Batch(db.Model):
         CheckConstraint("quantity_remaining <= initial_quantity", name="remaining_within_initial"),
         CheckConstraint("initial_quantity > 0", name="initial_positive"),
         CheckConstraint("unit IN ('kg', 't')", name="unit"),
-        CheckConstraint("harvest_end IS NULL OR harvest_start IS NULL OR harvest_end >= harvest_start", name="harvest_range"),
+        CheckConstraint(
+            "harvest_end IS NULL OR harvest_start IS NULL OR harvest_end >= harvest_start", name="harvest_range"
+        ),
         UniqueConstraint("gtin", "lot_number"),
     )
 
@@ -100,7 +102,9 @@ class Shipment(db.Model):
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
     from_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     to_organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    status: Mapped[ShipmentStatus] = mapped_column(enum_column(ShipmentStatus, "shipment_status"), default=ShipmentStatus.IN_TRANSIT)
+    status: Mapped[ShipmentStatus] = mapped_column(
+        enum_column(ShipmentStatus, "shipment_status"), default=ShipmentStatus.IN_TRANSIT
+    )
     reference: Mapped[str | None] = mapped_column(String(100))  # delivery note / invoice number (EPCIS bizTransaction)
     shipped_event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
     received_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))

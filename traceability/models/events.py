@@ -35,7 +35,9 @@ class QuantityRole(enum.StrEnum):
 class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint("event_time_zone_offset LIKE '+__:__' OR event_time_zone_offset LIKE '-__:__'", name="tz_offset"),
+        CheckConstraint(
+            "event_time_zone_offset LIKE '+__:__' OR event_time_zone_offset LIKE '-__:__'", name="tz_offset"
+        ),
         Index("ix_events_event_time", "event_time"),
     )
 

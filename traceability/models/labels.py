@@ -44,7 +44,9 @@ class LabelJob(db.Model):
     label_format: Mapped[LabelFormat] = mapped_column(enum_column(LabelFormat, "label_format", 10))
     label_count: Mapped[int]
     net_weight_kg: Mapped[Decimal] = mapped_column(Quantity)
-    status: Mapped[LabelJobStatus] = mapped_column(enum_column(LabelJobStatus, "label_job_status", 10), default=LabelJobStatus.PENDING)
+    status: Mapped[LabelJobStatus] = mapped_column(
+        enum_column(LabelJobStatus, "label_job_status", 10), default=LabelJobStatus.PENDING
+    )
     progress: Mapped[int] = mapped_column(default=0)  # labels drawn so far
     file_key: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)

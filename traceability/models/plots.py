@@ -33,7 +33,9 @@ class Plot(db.Model):
     __tablename__ = "plots"
     __table_args__ = (
         CheckConstraint("area_ha > 0", name="area_positive"),
-        CheckConstraint("geometry_type IS NULL OR geometry_type IN ('Point', 'Polygon', 'MultiPolygon')", name="geometry_type"),
+        CheckConstraint(
+            "geometry_type IS NULL OR geometry_type IN ('Point', 'Polygon', 'MultiPolygon')", name="geometry_type"
+        ),
         CheckConstraint("gps_accuracy_m IS NULL OR gps_accuracy_m > 0", name="gps_accuracy_positive"),
     )
 
@@ -59,7 +61,9 @@ class Plot(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    certificates: Mapped[list[Certificate]] = relationship(secondary="certificate_plots", back_populates="plots", viewonly=True)
+    certificates: Mapped[list[Certificate]] = relationship(
+        secondary="certificate_plots", back_populates="plots", viewonly=True
+    )
 
 
 class Certificate(db.Model):
@@ -76,7 +80,9 @@ class Certificate(db.Model):
     valid_to: Mapped[date]
     # public_id of an uploaded document (core.files StoredFile), when one was attached.
     document_id: Mapped[str | None] = mapped_column(String(40))
-    verification: Mapped[VerificationState] = mapped_column(enum_column(VerificationState, "verification_state"), default=VerificationState.PENDING)
+    verification: Mapped[VerificationState] = mapped_column(
+        enum_column(VerificationState, "verification_state"), default=VerificationState.PENDING
+    )
     verification_note: Mapped[str | None] = mapped_column(Text)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime | None]

@@ -17,13 +17,18 @@ EVENT_TIME_HELP = "ISO 8601 with offset (+07:00 assumed when absent); not in the
 
 
 def _event_time():
-    return fields.AwareDateTime(default_timezone=VIETNAM_OFFSET, load_default=None, metadata={"description": EVENT_TIME_HELP})
+    return fields.AwareDateTime(
+        default_timezone=VIETNAM_OFFSET, load_default=None, metadata={"description": EVENT_TIME_HELP}
+    )
 
 
 class MeasurementSchema(Schema):
     type = fields.Str(required=True, metadata={"description": ", ".join(catalog.MEASUREMENTS)})
     value = DecimalText(required=True)
-    unit = fields.Str(load_default=None, metadata={"description": "percent, g_per_l, lbs_per_80kg or celsius (optional; implied by type)"})
+    unit = fields.Str(
+        load_default=None,
+        metadata={"description": "percent, g_per_l, lbs_per_80kg or celsius (optional; implied by type)"},
+    )
 
 
 class LocationSchema(Schema):
@@ -33,7 +38,10 @@ class LocationSchema(Schema):
 
 
 class BatchCreateSchema(Schema):
-    product = fields.Str(required=True, metadata={"description": "A harvested form: raw_cashew_nuts, fresh_pepper, field_latex, cup_lump"})
+    product = fields.Str(
+        required=True,
+        metadata={"description": "A harvested form: raw_cashew_nuts, fresh_pepper, field_latex, cup_lump"},
+    )
     commodity = fields.Str(load_default=None, validate=validate.OneOf(catalog.COMMODITIES))
     grade = fields.Str(load_default=None)
     quantity = DecimalText(required=True)
@@ -41,15 +49,21 @@ class BatchCreateSchema(Schema):
     drc_percent = DecimalText(load_default=None, metadata={"description": "Dry rubber content of field latex, %"})
     organization_id = Id(load_default=None, metadata={"description": "Custodian; defaults to the plots' owner"})
     plot_ids = fields.List(Id(), load_default=list)
-    origin_unknown = fields.Bool(load_default=False, metadata={"description": "Bought from outside the platform, no plots (never EUDR-ready)"})
+    origin_unknown = fields.Bool(
+        load_default=False, metadata={"description": "Bought from outside the platform, no plots (never EUDR-ready)"}
+    )
     harvest_date = fields.Date(load_default=None)
     harvest_start = fields.Date(load_default=None)
     harvest_end = fields.Date(load_default=None)
     gtin = fields.Str(load_default=None)
-    lot_number = fields.Str(load_default=None, metadata={"description": "GS1 AI (10): at most 20 characters, no diacritics or spaces"})
+    lot_number = fields.Str(
+        load_default=None, metadata={"description": "GS1 AI (10): at most 20 characters, no diacritics or spaces"}
+    )
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
-    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS))
+    measurements = fields.List(
+        fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS)
+    )
 
 
 class ShipmentRefSchema(Schema):
@@ -81,10 +95,14 @@ class BatchSchema(Schema):
     note = fields.Str(allow_none=True)
     unknown_origin = fields.Bool()
     eudr_applicable = fields.Bool()
-    eudr_ready = fields.Bool(allow_none=True, metadata={"description": "null when the EUDR does not apply (cashew, pepper)"})
+    eudr_ready = fields.Bool(
+        allow_none=True, metadata={"description": "null when the EUDR does not apply (cashew, pepper)"}
+    )
     eudr_reasons = fields.List(fields.Str())
     created_at = fields.DateTime()
-    shipment = fields.Nested(ShipmentRefSchema, allow_none=True, metadata={"description": "The open shipment while in transit"})
+    shipment = fields.Nested(
+        ShipmentRefSchema, allow_none=True, metadata={"description": "The open shipment while in transit"}
+    )
 
 
 class BatchQuerySchema(Schema):
@@ -96,14 +114,25 @@ class BatchQuerySchema(Schema):
 
 
 class EventCreateSchema(Schema):
-    step = fields.Str(required=True, metadata={"description": "A CBV bizStep word or one of ours (drying, shelling, grading...)"})
+    step = fields.Str(
+        required=True, metadata={"description": "A CBV bizStep word or one of ours (drying, shelling, grading...)"}
+    )
     event_time = _event_time()
     disposition = fields.Str(load_default=None)
     location = fields.Nested(LocationSchema, load_default=None)
-    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS))
+    measurements = fields.List(
+        fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS)
+    )
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
-    photos = fields.List(fields.Str(), load_default=list, validate=validate.Length(max=MAX_PHOTOS), metadata={"description": f"Public ids of uploaded images (at most {MAX_PHOTOS})"})
-    quantity_after = DecimalText(load_default=None, metadata={"description": "Weight after a step that lost some (drying); never more"})
+    photos = fields.List(
+        fields.Str(),
+        load_default=list,
+        validate=validate.Length(max=MAX_PHOTOS),
+        metadata={"description": f"Public ids of uploaded images (at most {MAX_PHOTOS})"},
+    )
+    quantity_after = DecimalText(
+        load_default=None, metadata={"description": "Weight after a step that lost some (drying); never more"}
+    )
 
 
 class QuantityLineSchema(Schema):
@@ -170,7 +199,12 @@ class SplitResultSchema(Schema):
 
 
 class MergeSchema(Schema):
-    inputs = fields.List(fields.Str(), required=True, validate=validate.Length(max=MAX_INPUTS), metadata={"description": f"Codes of the lots to merge (at most {MAX_INPUTS})"})
+    inputs = fields.List(
+        fields.Str(),
+        required=True,
+        validate=validate.Length(max=MAX_INPUTS),
+        metadata={"description": f"Codes of the lots to merge (at most {MAX_INPUTS})"},
+    )
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
 
@@ -197,12 +231,19 @@ class TransformOutputSchema(Schema):
 
 class TransformationSchema(Schema):
     inputs = fields.List(fields.Nested(TransformInputSchema), required=True, validate=validate.Length(max=MAX_INPUTS))
-    outputs = fields.List(fields.Nested(TransformOutputSchema), required=True, validate=validate.Length(max=MAX_OUTPUTS))
+    outputs = fields.List(
+        fields.Nested(TransformOutputSchema), required=True, validate=validate.Length(max=MAX_OUTPUTS)
+    )
     step = fields.Str(required=True, metadata={"description": "The processing step: shelling, drying, crumbling..."})
-    reason = fields.Str(load_default=None, metadata={"description": "Why the yield is outside the usual band (then recorded as an anomaly)"})
+    reason = fields.Str(
+        load_default=None,
+        metadata={"description": "Why the yield is outside the usual band (then recorded as an anomaly)"},
+    )
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
-    measurements = fields.List(fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS))
+    measurements = fields.List(
+        fields.Nested(MeasurementSchema), load_default=list, validate=validate.Length(max=catalog.MAX_MEASUREMENTS)
+    )
     location = fields.Nested(LocationSchema, load_default=None)
 
 
@@ -215,7 +256,11 @@ class TransformationResultSchema(Schema):
 class ShipmentCreateSchema(Schema):
     batch_code = fields.Str(required=True)
     to_organization_id = Id(required=True)
-    reference = fields.Str(load_default=None, validate=validate.Length(max=100), metadata={"description": "Delivery note or invoice number"})
+    reference = fields.Str(
+        load_default=None,
+        validate=validate.Length(max=100),
+        metadata={"description": "Delivery note or invoice number"},
+    )
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
 
@@ -237,14 +282,18 @@ class ShipmentSchema(Schema):
 
 
 class CorrectiveStepSchema(EventCreateSchema):
-    batch_code = fields.Str(load_default=None, metadata={"description": "Needed when the corrected event touched several lots"})
+    batch_code = fields.Str(
+        load_default=None, metadata={"description": "Needed when the corrected event touched several lots"}
+    )
 
 
 class CorrectionSchema(Schema):
     reason = fields.Str(required=True, validate=validate.OneOf(("did_not_occur", "incorrect_data")))
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     corrective = fields.Nested(CorrectiveStepSchema, load_default=None)
-    quantity = DecimalText(load_default=None, metadata={"description": "The right quantity of a harvest (reason incorrect_data)"})
+    quantity = DecimalText(
+        load_default=None, metadata={"description": "The right quantity of a harvest (reason incorrect_data)"}
+    )
 
 
 class CorrectionResultSchema(Schema):
@@ -313,7 +362,9 @@ class VerificationSchema(Schema):
     first_bad_event = fields.Nested(BadEventSchema, allow_none=True)
     checked = fields.Int(metadata={"description": "Events whose hash was recomputed"})
     batches = fields.Int(metadata={"description": "Lots in the lineage that were checked"})
-    remaining_mismatches = fields.List(fields.Str(), metadata={"description": "Lots whose remaining quantity no longer follows from their events"})
+    remaining_mismatches = fields.List(
+        fields.Str(), metadata={"description": "Lots whose remaining quantity no longer follows from their events"}
+    )
 
 
 class EudrPlotProblemSchema(Schema):

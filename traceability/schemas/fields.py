@@ -22,13 +22,15 @@ class DecimalText(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         number = parse_decimal(value, locale=API)
         if number is None:
-            raise self.make_error("separators" if isinstance(value, str) and ("," in value or " " in value.strip()) else "invalid")
+            raise self.make_error(
+                "separators" if isinstance(value, str) and ("," in value or " " in value.strip()) else "invalid"
+            )
         return number
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else catalog.decimal_text(Decimal(value))
 
 
-def Id(**kwargs) -> fields.Int:  # noqa: N802  (a field factory, named like the fields it makes)
+def Id(**kwargs) -> fields.Int:
     """A database id: a positive integer that fits the id columns (anything larger names nothing, 422)."""
     return fields.Int(strict=False, validate=validate.Range(min=1, max=MAX_ID), **kwargs)

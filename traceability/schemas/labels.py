@@ -14,10 +14,15 @@ from traceability.schemas.fields import DecimalText
 class LabelSheetCreateSchema(Schema):
     count = fields.Int(required=True, metadata={"description": "Number of bags: 1 to 500 labels"})
     format = fields.Str(
-        required=True, validate=validate.OneOf([f.value for f in LabelFormat]),
-        metadata={"description": "a4: A4 sheets of 3 × 8 labels (70 × 37 mm); thermal: one 100 × 150 mm label per page"},
-    )  # fmt: skip
-    net_weight_kg = DecimalText(required=True, metadata={"description": "Net weight of one bag in kg (greater than 0, at most 1000)"})
+        required=True,
+        validate=validate.OneOf([f.value for f in LabelFormat]),
+        metadata={
+            "description": "a4: A4 sheets of 3 × 8 labels (70 × 37 mm); thermal: one 100 × 150 mm label per page"
+        },
+    )
+    net_weight_kg = DecimalText(
+        required=True, metadata={"description": "Net weight of one bag in kg (greater than 0, at most 1000)"}
+    )
 
 
 class LabelSheetSchema(Schema):
@@ -43,5 +48,10 @@ class RecallSchema(Schema):
     batch_code = fields.Str(metadata={"description": "The recalled lot"})
     reason = fields.Str()
     at = fields.AwareDateTime()
-    organization_name = fields.Str(metadata={"description": "Who declared the recall: the lot's holder or the department"})
-    affected = fields.List(fields.Str(), metadata={"description": "Codes of the lots this recall marked: the recalled lot and every lot made from it"})
+    organization_name = fields.Str(
+        metadata={"description": "Who declared the recall: the lot's holder or the department"}
+    )
+    affected = fields.List(
+        fields.Str(),
+        metadata={"description": "Codes of the lots this recall marked: the recalled lot and every lot made from it"},
+    )

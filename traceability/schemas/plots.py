@@ -35,9 +35,14 @@ class PlotSchema(Schema):
         metadata={"description": "Area of the polygon in hectares (none for a point)."},
     )
     crops = fields.List(fields.Str())
-    geometry = fields.Dict(allow_none=True, metadata={"description": "GeoJSON geometry in WGS84, coordinates as given."})
+    geometry = fields.Dict(
+        allow_none=True, metadata={"description": "GeoJSON geometry in WGS84, coordinates as given."}
+    )
     geometry_type = fields.Str(allow_none=True)
-    gps_accuracy_m = DecimalText(allow_none=True, metadata={"description": "How far off the GPS point may be, in metres, as the phone reported it."})
+    gps_accuracy_m = DecimalText(
+        allow_none=True,
+        metadata={"description": "How far off the GPS point may be, in metres, as the phone reported it."},
+    )
     growing_area_code = fields.Str(allow_none=True)
     deforestation_free = fields.Bool()
     deforestation_declared_at = fields.DateTime(allow_none=True)
@@ -54,19 +59,29 @@ class PlotUpdateSchema(Schema):
     street = fields.Str(allow_none=True)
     area_ha = DecimalText(metadata={"description": "Area in hectares (> 0); e.g. 2.5 (a dot as the decimal mark)."})
     crops = fields.List(fields.Str(), metadata={"description": "Some of: cashew, pepper, rubber"})
-    geometry = fields.Dict(allow_none=True, metadata={"description": "GeoJSON Point, Polygon or MultiPolygon in WGS84 (or a Feature)."})
+    geometry = fields.Dict(
+        allow_none=True, metadata={"description": "GeoJSON Point, Polygon or MultiPolygon in WGS84 (or a Feature)."}
+    )
     gps_accuracy_m = DecimalText(
-        allow_none=True, metadata={"description": "Accuracy of the GPS fix in metres (> 0, at most 10000, 2 decimals); a new geometry without it clears it."}
+        allow_none=True,
+        metadata={
+            "description": "Accuracy of the GPS fix in metres (> 0, at most 10000, 2 decimals); a new geometry "
+            "without it clears it."
+        },
     )
     growing_area_code = fields.Str(allow_none=True)
-    deforestation_free = fields.Bool(metadata={"description": "The caller declares no deforestation after 31 Dec 2020."})
+    deforestation_free = fields.Bool(
+        metadata={"description": "The caller declares no deforestation after 31 Dec 2020."}
+    )
 
 
 class PlotCreateSchema(PlotUpdateSchema):
     organization_id = Id(required=True, metadata={"description": "Owner: yours, or a member household of your co-op."})
     name = fields.Str(required=True)
     commune_code = fields.Str(required=True)
-    area_ha = DecimalText(required=True, metadata={"description": "Area in hectares (> 0); e.g. 2.5 (a dot as the decimal mark)."})
+    area_ha = DecimalText(
+        required=True, metadata={"description": "Area in hectares (> 0); e.g. 2.5 (a dot as the decimal mark)."}
+    )
 
 
 class PlotQuerySchema(Schema):
@@ -84,7 +99,9 @@ class CertificateSchema(Schema):
     issuer = fields.Str()
     valid_from = fields.Date()
     valid_to = fields.Date()
-    valid_today = fields.Function(lambda c: c.valid_on(today()), metadata={"description": "Valid on today's date in Vietnam"})
+    valid_today = fields.Function(
+        lambda c: c.valid_on(today()), metadata={"description": "Valid on today's date in Vietnam"}
+    )
     plot_ids = fields.Function(lambda c: sorted(p.id for p in c.plots))
     document_id = fields.Str(allow_none=True)
     verification = fields.Function(lambda c: c.verification.value)
@@ -103,7 +120,9 @@ class CertificateCreateSchema(Schema):
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(required=True)
     plot_ids = fields.List(Id(), load_default=list)
-    document_id = fields.Str(allow_none=True, metadata={"description": "public_id of a photo of the document from POST /api/v1/photos"})
+    document_id = fields.Str(
+        allow_none=True, metadata={"description": "public_id of a photo of the document from POST /api/v1/photos"}
+    )
 
 
 class CertificateQuerySchema(Schema):
@@ -113,7 +132,9 @@ class CertificateQuerySchema(Schema):
 
 
 class CertificateVerificationSchema(Schema):
-    state = fields.Str(required=True, validate=validate.OneOf([VerificationState.VERIFIED.value, VerificationState.REJECTED.value]))
+    state = fields.Str(
+        required=True, validate=validate.OneOf([VerificationState.VERIFIED.value, VerificationState.REJECTED.value])
+    )
     note = fields.Str(allow_none=True, validate=validate.Length(max=2000))
 
 
@@ -132,7 +153,10 @@ class SheetUpload(Upload):
 class ImportRequestSchema(Schema):
     file = SheetUpload(required=True, metadata={"description": "A .csv (UTF-8) or .xlsx sheet made from the template."})
     kind = fields.Str(required=True, validate=validate.OneOf(IMPORT_KINDS))
-    organization_id = Id(required=True, metadata={"description": "The importing organization (a co-op imports for its member households)."})
+    organization_id = Id(
+        required=True,
+        metadata={"description": "The importing organization (a co-op imports for its member households)."},
+    )
 
 
 class ImportResultSchema(Schema):

@@ -6,8 +6,12 @@ from marshmallow import Schema, fields
 
 
 class ScanQuerySchema(Schema):
-    start = fields.Date(load_default=None, metadata={"description": "First day (Vietnam's calendar); default: 29 days before end"})
-    end = fields.Date(load_default=None, metadata={"description": "Last day; default: today in Vietnam. At most 366 days in all."})
+    start = fields.Date(
+        load_default=None, metadata={"description": "First day (Vietnam's calendar); default: 29 days before end"}
+    )
+    end = fields.Date(
+        load_default=None, metadata={"description": "Last day; default: today in Vietnam. At most 366 days in all."}
+    )
 
 
 class ScanDaySchema(Schema):
@@ -21,4 +25,8 @@ class ScanCountsSchema(Schema):
     end = fields.Date(required=True)
     total = fields.Int(required=True, metadata={"description": "Views from start to end"})
     all_time = fields.Int(required=True, metadata={"description": "Views since the lot was registered"})
-    days = fields.List(fields.Nested(ScanDaySchema), required=True, metadata={"description": "Every day of the range, oldest first, 0 when none"})
+    days = fields.List(
+        fields.Nested(ScanDaySchema),
+        required=True,
+        metadata={"description": "Every day of the range, oldest first, 0 when none"},
+    )

@@ -50,7 +50,11 @@ def incoming_shipment(batch_id: int, organization_ids: Iterable[int]) -> Shipmen
     if not ids:
         return None
     return db.session.scalar(
-        select(Shipment).where(Shipment.batch_id == batch_id, Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(ids))
+        select(Shipment).where(
+            Shipment.batch_id == batch_id,
+            Shipment.status == ShipmentStatus.IN_TRANSIT,
+            Shipment.to_organization_id.in_(ids),
+        )
     )
 
 
@@ -80,13 +84,16 @@ def check_actable(reader: Reader, batch: Batch, field: str | None = None) -> Non
         raise PermissionDenied(f"You may read batch {batch.code} but not act on it.")
     if batch.status is BatchStatus.CONSUMED:
         raise BatchNotActiveError(
-            f"Nothing is left of batch {batch.code}.", errors={field: [f"Nothing is left of batch {batch.code}."]} if field else None
+            f"Nothing is left of batch {batch.code}.",
+            errors={field: [f"Nothing is left of batch {batch.code}."]} if field else None,
         )
 
 
 def refuse_recalled(batches: list[Batch], field: str | None = None) -> None:
     """A recalled lot may still be inspected or destroyed, but never split, merged, transformed, shipped or sold."""
-    recalled = set(db.session.scalars(select(RecalledBatch.batch_id).where(RecalledBatch.batch_id.in_([b.id for b in batches]))))
+    recalled = set(
+        db.session.scalars(select(RecalledBatch.batch_id).where(RecalledBatch.batch_id.in_([b.id for b in batches])))
+    )
     for batch in batches:
         if batch.id in recalled:
             message = f"Batch {batch.code} is recalled; it can no longer be processed, shipped or sold."
@@ -94,7 +101,12 @@ def refuse_recalled(batches: list[Batch], field: str | None = None) -> None:
 
 
 def lock_actable(
-    user: User | None, codes: list[str], field: str | None = None, reader: Reader | None = None, *, allow_recalled: bool = False
+    user: User | None,
+    codes: list[str],
+    field: str | None = None,
+    reader: Reader | None = None,
+    *,
+    allow_recalled: bool = False,
 ) -> tuple[Reader, list[Batch]]:
     """Lock the batches ``codes`` (primary-key order) and check the user may act on each, in the given order.
 

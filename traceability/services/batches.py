@@ -16,8 +16,8 @@ from werkzeug.datastructures import FileStorage
 
 from core.accounts.models import User
 from core.errors import ValidationError
-from core.files.services import store_image
 from core.extensions import db
+from core.files.services import store_image
 from core.routing import MAX_ID
 from traceability import catalog, identifiers
 from traceability.models import Batch, BatchPlot, BatchStatus, Event, EventQuantity, EventType, Plot, QuantityRole
@@ -46,10 +46,17 @@ def new_batch(template: Batch | None = None, *, lot_field: str = "lot_number", *
     inherited = {}
     if template is not None:
         inherited = {
-            "commodity": template.commodity, "product": template.product, "grade": template.grade, "unit": template.unit,
-            "drc_percent": template.drc_percent, "custodian_id": template.custodian_id, "harvest_start": template.harvest_start,
-            "harvest_end": template.harvest_end, "unknown_origin": template.unknown_origin, "gtin": template.gtin,
-        }  # fmt: skip
+            "commodity": template.commodity,
+            "product": template.product,
+            "grade": template.grade,
+            "unit": template.unit,
+            "drc_percent": template.drc_percent,
+            "custodian_id": template.custodian_id,
+            "harvest_start": template.harvest_start,
+            "harvest_end": template.harvest_end,
+            "unknown_origin": template.unknown_origin,
+            "gtin": template.gtin,
+        }
     inherited.update(values)
     batch = Batch(code=unique_batch_code(), quantity_remaining=Decimal(0), status=BatchStatus.ACTIVE, **inherited)
     db.session.add(batch)
@@ -65,14 +72,20 @@ def add_plots(batch: Batch, plot_ids) -> None:
 
 def plot_ids_of(batch_ids) -> dict[int, list[int]]:
     result: dict[int, list[int]] = {batch_id: [] for batch_id in batch_ids}
-    rows = db.session.execute(select(BatchPlot.batch_id, BatchPlot.plot_id).where(BatchPlot.batch_id.in_(list(result))).order_by(BatchPlot.plot_id))
+    rows = db.session.execute(
+        select(BatchPlot.batch_id, BatchPlot.plot_id)
+        .where(BatchPlot.batch_id.in_(list(result)))
+        .order_by(BatchPlot.plot_id)
+    )
     for batch_id, plot_id in rows:
         result[batch_id].append(plot_id)
     return result
 
 
 def _harvest_plots(reader: Reader, plot_ids: list[int], commodity: str | None, errors: Errors) -> list[Plot]:
-    known = [i for i in plot_ids if 0 < i <= MAX_ID]  # a larger id names no plot, and the database could not even compare it
+    known = [
+        i for i in plot_ids if 0 < i <= MAX_ID
+    ]  # a larger id names no plot, and the database could not even compare it
     plots = {p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(known)))} if known else {}
     for plot_id in plot_ids:
         plot = plots.get(plot_id)
@@ -148,22 +161,43 @@ def build_harvest(
         gtins.register(gtin, organization_id)
 
     batch = new_batch(
-        commodity=form.commodity, product=form.code, grade=grade, unit=unit, initial_quantity=amount, drc_percent=drc,
-        custodian_id=organization_id, harvest_start=period[0], harvest_end=period[1], gtin=gtin, lot_number=lot_number,
-        unknown_origin=origin_unknown, note=(note or "").strip() or None, created_by_id=user.id,
-    )  # fmt: skip
+        commodity=form.commodity,
+        product=form.code,
+        grade=grade,
+        unit=unit,
+        initial_quantity=amount,
+        drc_percent=drc,
+        custodian_id=organization_id,
+        harvest_start=period[0],
+        harvest_end=period[1],
+        gtin=gtin,
+        lot_number=lot_number,
+        unknown_origin=origin_unknown,
+        note=(note or "").strip() or None,
+        created_by_id=user.id,
+    )
     add_plots(batch, plot_ids)
     single = plots[0] if len(plots) == 1 else None
     ilmd = {"harvest_start": period[0].isoformat(), "harvest_end": period[1].isoformat(), "plot_ids": sorted(plot_ids)}
     if drc is not None:
         ilmd["drc_percent"] = catalog.decimal_text(drc)
     ledger.append_event(
-        type=EventType.OBJECT, action="ADD", operation="harvest", biz_step="commissioning", disposition="active",
-        organization_id=organization_id, user_id=user.id, movements=[ledger.Movement(batch, QuantityRole.OUTPUT, amount)],
-        event_time=when[0], event_time_zone_offset=when[1], plot_id=single.id if single else None,
-        location_commune_code=single.commune_code if single else None, measurements=measured, note=batch.note,
+        type=EventType.OBJECT,
+        action="ADD",
+        operation="harvest",
+        biz_step="commissioning",
+        disposition="active",
+        organization_id=organization_id,
+        user_id=user.id,
+        movements=[ledger.Movement(batch, QuantityRole.OUTPUT, amount)],
+        event_time=when[0],
+        event_time_zone_offset=when[1],
+        plot_id=single.id if single else None,
+        location_commune_code=single.commune_code if single else None,
+        measurements=measured,
+        note=batch.note,
         extra={"ilmd": ilmd, **({"origin_unknown": True} if origin_unknown else {})},
-    )  # fmt: skip
+    )
     return batch
 
 
@@ -195,7 +229,9 @@ def record_step(
     ``quantity_after`` is the batch's weight after the step, when the step lost
     some (drying): the loss is recorded as an input taken out of the batch.
     """
-    reader, (batch,) = lock_actable(user, [code], allow_recalled=True)  # inspecting or destroying a recalled lot is recorded
+    reader, (batch,) = lock_actable(
+        user, [code], allow_recalled=True
+    )  # inspecting or destroying a recalled lot is recorded
     errors = Errors()
     stored_step = errors.check(lambda: event_input.biz_step(step))
     disposition = errors.check(lambda: event_input.disposition(disposition))
@@ -207,24 +243,46 @@ def record_step(
     if quantity_after is not None and quantity_after != "":
         after = errors.check(lambda: event_input.quantity(quantity_after, "quantity_after"))
         if after is not None and after > batch.quantity_remaining:
-            errors.add("quantity_after", f"A step cannot add weight: batch {batch.code} holds {batch.quantity_remaining} {batch.unit}.")
+            errors.add(
+                "quantity_after",
+                f"A step cannot add weight: batch {batch.code} holds {batch.quantity_remaining} {batch.unit}.",
+            )
         elif after is not None:
             loss = batch.quantity_remaining - after
     errors.raise_if_any()
 
-    movement = ledger.Movement(batch, QuantityRole.INPUT, loss) if loss else ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)
+    movement = (
+        ledger.Movement(batch, QuantityRole.INPUT, loss)
+        if loss
+        else ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)
+    )
     event = ledger.append_event(
-        type=EventType.OBJECT, action="OBSERVE", operation=operation, biz_step=stored_step, disposition=disposition,
-        organization_id=batch.custodian_id, user_id=user.id, movements=[movement], event_time=when[0], event_time_zone_offset=when[1],
-        plot_id=where[0], location_name=where[1], location_commune_code=where[2], measurements=measured, photos=pictures,
-        note=(note or "").strip() or None, extra=extra,
-    )  # fmt: skip
+        type=EventType.OBJECT,
+        action="OBSERVE",
+        operation=operation,
+        biz_step=stored_step,
+        disposition=disposition,
+        organization_id=batch.custodian_id,
+        user_id=user.id,
+        movements=[movement],
+        event_time=when[0],
+        event_time_zone_offset=when[1],
+        plot_id=where[0],
+        location_name=where[1],
+        location_commune_code=where[2],
+        measurements=measured,
+        photos=pictures,
+        note=(note or "").strip() or None,
+        extra=extra,
+    )
     if commit:
         db.session.commit()
     return event
 
 
-def record_step_with_photo(user: User, code: str, *, photo: FileStorage | None = None, photos: list[str] | None = None, **fields) -> Event:
+def record_step_with_photo(
+    user: User, code: str, *, photo: FileStorage | None = None, photos: list[str] | None = None, **fields
+) -> Event:
     """A step from the phone form: a photo taken with the camera is stored first, then the step refers to it.
 
     The stored photo's id comes back in a failed form's field error data (``photos``)
@@ -245,7 +303,9 @@ def plots_for_harvest(user: User, organization_id: int) -> list[Plot]:
     """The organization's plots, for the harvest form (an organization the user does not act for has none here)."""
     if organization_id not in Reader(user).organization_ids:
         return []
-    return list(db.session.scalars(select(Plot).where(Plot.organization_id == organization_id).order_by(Plot.name, Plot.id)))
+    return list(
+        db.session.scalars(select(Plot).where(Plot.organization_id == organization_id).order_by(Plot.name, Plot.id))
+    )
 
 
 def get_batch(user: User | None, code: str) -> Batch:
@@ -270,7 +330,9 @@ def list_batches(
     if not reader.sees_all:
         from traceability.models import Shipment, ShipmentStatus
 
-        incoming = select(Shipment.batch_id).where(Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(reader.organization_ids))
+        incoming = select(Shipment.batch_id).where(
+            Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(reader.organization_ids)
+        )
         query = query.where(or_(Batch.custodian_id.in_(reader.organization_ids), Batch.id.in_(incoming)))
     if commodity:
         query = query.where(Batch.commodity == commodity)
@@ -285,7 +347,9 @@ def list_batches(
     if not include_consumed:
         query = query.where(Batch.status != BatchStatus.CONSUMED)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    batches = db.session.scalars(query.order_by(Batch.created_at.desc(), Batch.id.desc()).offset(offset).limit(limit)).all()
+    batches = db.session.scalars(
+        query.order_by(Batch.created_at.desc(), Batch.id.desc()).offset(offset).limit(limit)
+    ).all()
     return list(batches), total
 
 
@@ -308,5 +372,7 @@ def mark_consumed_if_empty(batch: Batch) -> None:
 def require_same_custodian(batches: list[Batch], field: str) -> int:
     custodians = {batch.custodian_id for batch in batches}
     if len(custodians) != 1:
-        raise ValidationError("Batches of different holders.", errors={field: ["All batches must be held by the same organization."]})
+        raise ValidationError(
+            "Batches of different holders.", errors={field: ["All batches must be held by the same organization."]}
+        )
     return custodians.pop()

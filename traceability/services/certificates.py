@@ -14,12 +14,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.accounts.models import User
-from core.accounts.permissions import actable_organization_ids, is_department_officer, require_act_for, require_department_officer
+from core.accounts.permissions import (
+    actable_organization_ids,
+    is_department_officer,
+    require_act_for,
+    require_department_officer,
+)
 from core.db import utcnow
 from core.errors import NotFound, ValidationError
 from core.extensions import db
-from core.routing import MAX_ID
 from core.files.models import StoredFile
+from core.routing import MAX_ID
 from traceability.geometry import N_
 from traceability.models import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 from traceability.services.plots import MSG_REQUIRED
@@ -77,9 +82,15 @@ def create_certificate(actor: User, data: dict[str, Any]) -> Certificate:
     if plots is None:
         errors["plot_ids"] = [MSG_PLOTS]
     document_id = (data.get("document_id") or "").strip() or None
-    if document_id and db.session.scalar(
-        select(StoredFile.id).where(StoredFile.public_id == document_id, StoredFile.organization_id == organization_id)
-    ) is None:
+    if (
+        document_id
+        and db.session.scalar(
+            select(StoredFile.id).where(
+                StoredFile.public_id == document_id, StoredFile.organization_id == organization_id
+            )
+        )
+        is None
+    ):
         errors["document_id"] = [MSG_DOCUMENT]
     if errors:
         raise ValidationError("Some certificate fields are not valid; see errors.", errors=errors)
@@ -133,7 +144,9 @@ def list_certificates(
     if organization_id is not None:
         statement = statement.where(Certificate.organization_id == organization_id)
     if plot_id is not None:
-        statement = statement.where(Certificate.id.in_(select(CertificatePlot.certificate_id).where(CertificatePlot.plot_id == plot_id)))
+        statement = statement.where(
+            Certificate.id.in_(select(CertificatePlot.certificate_id).where(CertificatePlot.plot_id == plot_id))
+        )
     if verification:
         statement = statement.where(Certificate.verification == VerificationState(verification))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0

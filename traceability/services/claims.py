@@ -37,7 +37,8 @@ def claimed_in_unit(batches: Iterable[Batch]) -> dict[int, Decimal]:
 
 
 def refuse_claimed(taken: Iterable[tuple[Batch, Decimal, str]]) -> None:
-    """Raise ``ClaimedQuantityError`` (409) when taking (lot, quantity in its unit, form field) would leave less than is claimed.
+    """Raise ``ClaimedQuantityError`` (409) when taking (lot, quantity in its unit, form field) would leave less than is
+    claimed.
 
     The batches must be locked already (``ledger.lock_batches``, as ``lock_actable`` does).
     """
@@ -49,11 +50,23 @@ def refuse_claimed(taken: Iterable[tuple[Batch, Decimal, str]]) -> None:
         if claim > 0 and quantity > free:
             unit = batch.unit
             raise ClaimedQuantityError(
-                f"Lot {batch.code} has {_plain(batch.quantity_remaining)} {unit} left, of which {_plain(claim)} {unit} is claimed by open "
+                f"Lot {batch.code} has {_plain(batch.quantity_remaining)} {unit} left, of which {_plain(claim)} "
+                f"{unit} is claimed by open "
                 f"marketplace orders; at most {_plain(free)} {unit} can be taken, {_plain(quantity)} {unit} was asked.",
-                errors={field: [_(
-                    "%(claimed)s %(unit)s of lot %(code)s is reserved or sold on the marketplace and not yet shipped: at most %(free)s %(unit)s can be taken.",
-                    claimed=number(claim, 4), unit=unit, code=batch.code, free=number(free, 4),
-                )]},
-                lot=batch.code, claimed=_plain(claim), available=_plain(free), unit=unit,
-            )  # fmt: skip
+                errors={
+                    field: [
+                        _(
+                            "%(claimed)s %(unit)s of lot %(code)s is reserved or sold on the marketplace and not "
+                            "yet shipped: at most %(free)s %(unit)s can be taken.",
+                            claimed=number(claim, 4),
+                            unit=unit,
+                            code=batch.code,
+                            free=number(free, 4),
+                        )
+                    ]
+                },
+                lot=batch.code,
+                claimed=_plain(claim),
+                available=_plain(free),
+                unit=unit,
+            )

@@ -50,66 +50,130 @@ def _visible_event(reader: Reader, event_id: int) -> Event:
 
 def _adjust(user: User, batch: Batch, original: Event, role: QuantityRole, amount: Decimal, **fields) -> Event:
     return ledger.append_event(
-        type=EventType.OBJECT, operation="correct", organization_id=batch.custodian_id, user_id=user.id,
-        movements=[ledger.Movement(batch, role, amount)], extra={"corrects": original.event_uuid}, **fields,
-    )  # fmt: skip
+        type=EventType.OBJECT,
+        operation="correct",
+        organization_id=batch.custodian_id,
+        user_id=user.id,
+        movements=[ledger.Movement(batch, role, amount)],
+        extra={"corrects": original.event_uuid},
+        **fields,
+    )
 
 
 def correct(
-    user: User, event_id: int, *, reason: str, note: str | None = None, corrective: dict | None = None, quantity: Decimal | None = None
+    user: User,
+    event_id: int,
+    *,
+    reason: str,
+    note: str | None = None,
+    corrective: dict | None = None,
+    quantity: Decimal | None = None,
 ) -> tuple[ErrorDeclaration, list[Event]]:
     """Declare event ``event_id`` wrong, recording the corrective events; returns the declaration and them."""
     reader = Reader(user)
     original = _visible_event(reader, event_id)
     if reason not in REASONS:
         raise ValidationError("Unknown reason.", errors={"reason": [f"Use one of: {', '.join(REASONS)}."]})
-    lines = db.session.execute(select(EventQuantity).where(EventQuantity.event_id == original.id).order_by(EventQuantity.id)).scalars().all()
+    lines = (
+        db.session.execute(
+            select(EventQuantity).where(EventQuantity.event_id == original.id).order_by(EventQuantity.id)
+        )
+        .scalars()
+        .all()
+    )
     locked = ledger.lock_batches(line.batch_id for line in lines)
     if db.session.scalar(select(ErrorDeclaration.id).where(ErrorDeclaration.event_id == original.id)) is not None:
         raise Conflict("This event was already corrected.")
     if reason == "did_not_occur" and original.operation not in UNDOABLE:
-        raise Conflict(f"A {original.operation} made other lots or moved custody and cannot be declared as not having occurred; correct the lots it made instead.")
+        raise Conflict(
+            f"A {original.operation} made other lots or moved custody and cannot be declared as not having "
+            "occurred; correct the lots it made instead."
+        )
     if quantity not in (None, "") and (original.operation != "harvest" or reason != "incorrect_data"):
-        raise ValidationError("Quantity not correctable here.", errors={"quantity": ["Only a harvest's quantity is corrected this way (reason incorrect_data)."]})
+        raise ValidationError(
+            "Quantity not correctable here.",
+            errors={"quantity": ["Only a harvest's quantity is corrected this way (reason incorrect_data)."]},
+        )
 
     only = locked[lines[0].batch_id] if len({line.batch_id for line in lines}) == 1 else None
     corrective_events: list[Event] = []
     if corrective:
         target = corrective.get("batch_code") or (only.code if only else None)
         if target is None:
-            raise ValidationError("Which lot?", errors={"corrective.batch_code": ["This event touched several lots; say which one the corrective step is for."]})
-        fields = {k: corrective.get(k) for k in ("step", "event_time", "disposition", "location", "measurements", "note", "photos")}
+            raise ValidationError(
+                "Which lot?",
+                errors={
+                    "corrective.batch_code": [
+                        "This event touched several lots; say which one the corrective step is for."
+                    ]
+                },
+            )
+        fields = {
+            k: corrective.get(k)
+            for k in ("step", "event_time", "disposition", "location", "measurements", "note", "photos")
+        }
         try:
-            corrective_events.append(record_step(user, target, operation="process", extra={"corrects": original.event_uuid}, commit=False, **fields))
+            corrective_events.append(
+                record_step(
+                    user, target, operation="process", extra={"corrects": original.event_uuid}, commit=False, **fields
+                )
+            )
         except ValidationError as error:
-            raise ValidationError(error.detail, errors={f"corrective.{k}": v for k, v in error.errors.items()}) from None
+            raise ValidationError(
+                error.detail, errors={f"corrective.{k}": v for k, v in error.errors.items()}
+            ) from None
 
     line = lines[0] if only is not None else None
     if reason == "did_not_occur" and line is not None and line.role is not QuantityRole.OBSERVED:
         check_actable(reader, only)
         if original.operation == "harvest":
             if only.quantity_remaining != line.quantity:
-                raise BatchNotActiveError(f"Some of batch {only.code} was already used; correct what was made from it first.")
-            corrective_events.append(_adjust(user, only, original, QuantityRole.INPUT, only.quantity_remaining, action="DELETE", biz_step="decommissioning", disposition="inactive"))
+                raise BatchNotActiveError(
+                    f"Some of batch {only.code} was already used; correct what was made from it first."
+                )
+            corrective_events.append(
+                _adjust(
+                    user,
+                    only,
+                    original,
+                    QuantityRole.INPUT,
+                    only.quantity_remaining,
+                    action="DELETE",
+                    biz_step="decommissioning",
+                    disposition="inactive",
+                )
+            )
             only.status = BatchStatus.CONSUMED
         else:  # a process step's weight loss is given back
-            corrective_events.append(_adjust(user, only, original, QuantityRole.OUTPUT, line.quantity, action="OBSERVE", biz_step="stock_taking"))
+            corrective_events.append(
+                _adjust(
+                    user, only, original, QuantityRole.OUTPUT, line.quantity, action="OBSERVE", biz_step="stock_taking"
+                )
+            )
     elif quantity not in (None, ""):
         check_actable(reader, only)
         corrected = event_input.quantity(quantity)
         delta = corrected - line.quantity
         if delta > 0:
             only.initial_quantity += delta
-            corrective_events.append(_adjust(user, only, original, QuantityRole.OUTPUT, delta, action="OBSERVE", biz_step="stock_taking"))
+            corrective_events.append(
+                _adjust(user, only, original, QuantityRole.OUTPUT, delta, action="OBSERVE", biz_step="stock_taking")
+            )
         elif delta < 0:
-            corrective_events.append(_adjust(user, only, original, QuantityRole.INPUT, -delta, action="OBSERVE", biz_step="stock_taking"))
+            corrective_events.append(
+                _adjust(user, only, original, QuantityRole.INPUT, -delta, action="OBSERVE", biz_step="stock_taking")
+            )
             only.initial_quantity += delta
             mark_consumed_if_empty(only)
 
     declaration = ErrorDeclaration(
-        event_id=original.id, reason=reason, note=(note or "").strip() or None, corrective_event_ids=[e.id for e in corrective_events],
-        declared_by_id=user.id, organization_id=original.organization_id,
-    )  # fmt: skip
+        event_id=original.id,
+        reason=reason,
+        note=(note or "").strip() or None,
+        corrective_event_ids=[e.id for e in corrective_events],
+        declared_by_id=user.id,
+        organization_id=original.organization_id,
+    )
     db.session.add(declaration)
     db.session.commit()
     return declaration, corrective_events

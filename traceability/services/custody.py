@@ -31,14 +31,22 @@ def _parties(sender: int, receiver: int) -> dict:
 
 
 def ship(
-    user: User, code: str, *, to_organization_id: int, reference: str | None = None, note: str | None = None, event_time: datetime | str | None = None
+    user: User,
+    code: str,
+    *,
+    to_organization_id: int,
+    reference: str | None = None,
+    note: str | None = None,
+    event_time: datetime | str | None = None,
 ) -> Shipment:
     _reader, (batch,) = lock_actable(user, [code], field="batch_code")
     receiver = db.session.get(Organization, to_organization_id)
     if receiver is None:
         raise ValidationError("Unknown receiver.", errors={"to_organization_id": ["No such organization."]})
     if receiver.id == batch.custodian_id:
-        raise ValidationError("Same organization.", errors={"to_organization_id": ["The lot is already held by this organization."]})
+        raise ValidationError(
+            "Same organization.", errors={"to_organization_id": ["The lot is already held by this organization."]}
+        )
     refuse_claimed([(batch, batch.quantity_remaining, "batch_code")])
     when = event_input.event_time(event_time)
     reference = (reference or "").strip() or None
@@ -46,21 +54,38 @@ def ship(
     if reference:
         extra["bizTransactionList"] = [{"type": "desadv", "reference": reference}]
     event = ledger.append_event(
-        type=EventType.OBJECT, action="OBSERVE", operation="ship", biz_step="shipping", disposition="in_transit",
-        organization_id=batch.custodian_id, user_id=user.id, movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
-        event_time=when[0], event_time_zone_offset=when[1], note=(note or "").strip() or None, extra=extra,
-    )  # fmt: skip
+        type=EventType.OBJECT,
+        action="OBSERVE",
+        operation="ship",
+        biz_step="shipping",
+        disposition="in_transit",
+        organization_id=batch.custodian_id,
+        user_id=user.id,
+        movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
+        event_time=when[0],
+        event_time_zone_offset=when[1],
+        note=(note or "").strip() or None,
+        extra=extra,
+    )
     shipment = Shipment(
-        batch_id=batch.id, from_organization_id=batch.custodian_id, to_organization_id=receiver.id, status=ShipmentStatus.IN_TRANSIT,
-        reference=reference, shipped_event_id=event.id, shipped_at=event.event_time, shipped_by_id=user.id,
-    )  # fmt: skip
+        batch_id=batch.id,
+        from_organization_id=batch.custodian_id,
+        to_organization_id=receiver.id,
+        status=ShipmentStatus.IN_TRANSIT,
+        reference=reference,
+        shipped_event_id=event.id,
+        shipped_at=event.event_time,
+        shipped_by_id=user.id,
+    )
     db.session.add(shipment)
     batch.status = BatchStatus.IN_TRANSIT
     db.session.commit()
     return shipment
 
 
-def receive(user: User, shipment_id: int, *, note: str | None = None, event_time: datetime | str | None = None) -> Shipment:
+def receive(
+    user: User, shipment_id: int, *, note: str | None = None, event_time: datetime | str | None = None
+) -> Shipment:
     """The receiver confirms: the lot becomes theirs and active again."""
     reader = Reader(user)
     shipment = _visible_shipment(reader, shipment_id)
@@ -72,11 +97,19 @@ def receive(user: User, shipment_id: int, *, note: str | None = None, event_time
         raise Conflict("This shipment was already received.")
     when = event_input.event_time(event_time)
     event = ledger.append_event(
-        type=EventType.OBJECT, action="OBSERVE", operation="receive", biz_step="receiving", disposition="in_progress",
-        organization_id=shipment.to_organization_id, user_id=user.id,
-        movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)], event_time=when[0],
-        event_time_zone_offset=when[1], note=(note or "").strip() or None, extra=_parties(shipment.from_organization_id, shipment.to_organization_id),
-    )  # fmt: skip
+        type=EventType.OBJECT,
+        action="OBSERVE",
+        operation="receive",
+        biz_step="receiving",
+        disposition="in_progress",
+        organization_id=shipment.to_organization_id,
+        user_id=user.id,
+        movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
+        event_time=when[0],
+        event_time_zone_offset=when[1],
+        note=(note or "").strip() or None,
+        extra=_parties(shipment.from_organization_id, shipment.to_organization_id),
+    )
     shipment.status = ShipmentStatus.RECEIVED
     shipment.received_event_id = event.id
     shipment.received_at = event.event_time  # when it happened, as the custody chain shows it
@@ -89,7 +122,9 @@ def receive(user: User, shipment_id: int, *, note: str | None = None, event_time
 
 def _visible_shipment(reader: Reader, shipment_id: int) -> Shipment:
     shipment = db.session.get(Shipment, shipment_id)
-    if shipment is None or not (reader.sees_all or {shipment.from_organization_id, shipment.to_organization_id} & reader.organization_ids):
+    if shipment is None or not (
+        reader.sees_all or {shipment.from_organization_id, shipment.to_organization_id} & reader.organization_ids
+    ):
         raise NotFound("No such shipment that you may see.")
     return shipment
 
@@ -111,7 +146,9 @@ def incoming_shipments(user: User) -> list[Shipment]:
     return list(
         db.session.scalars(
             select(Shipment)
-            .where(Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(reader.organization_ids))
+            .where(
+                Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(reader.organization_ids)
+            )
             .order_by(Shipment.id)
         )
     )

@@ -56,7 +56,10 @@ def readiness_many(batches: Iterable[Batch]) -> dict[int, Readiness]:
     plots_of: dict[int, list[Plot]] = defaultdict(list)
     if covered:
         rows = db.session.execute(
-            select(BatchPlot.batch_id, Plot).join(Plot, Plot.id == BatchPlot.plot_id).where(BatchPlot.batch_id.in_([b.id for b in covered])).order_by(Plot.id)
+            select(BatchPlot.batch_id, Plot)
+            .join(Plot, Plot.id == BatchPlot.plot_id)
+            .where(BatchPlot.batch_id.in_([b.id for b in covered]))
+            .order_by(Plot.id)
         )
         for batch_id, plot in rows:
             plots_of[batch_id].append(plot)

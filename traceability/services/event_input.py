@@ -78,7 +78,9 @@ def event_time(value: datetime | str | None, field: str = "event_time") -> tuple
         try:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise ValidationError("Invalid time.", errors={field: ["Give a date and time in ISO 8601, e.g. 2026-03-01T08:30:00+07:00."]}) from None
+            raise ValidationError(
+                "Invalid time.", errors={field: ["Give a date and time in ISO 8601, e.g. 2026-03-01T08:30:00+07:00."]}
+            ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=VIETNAM_OFFSET)
     if value > datetime.now(UTC) + CLOCK_SKEW:
@@ -90,7 +92,10 @@ def harvest_period(harvest_date: date | None, start: date | None, end: date | No
     """(start, end) of a harvest: one day or a range, never in the future, never ending before it starts."""
     if harvest_date is not None:
         if start is not None or end is not None:
-            raise ValidationError("Invalid harvest period.", errors={"harvest_date": ["Give either a harvest date or a start and end, not both."]})
+            raise ValidationError(
+                "Invalid harvest period.",
+                errors={"harvest_date": ["Give either a harvest date or a start and end, not both."]},
+            )
         start = end = harvest_date
     if start is None:
         field = "harvest_date" if end is None else "harvest_start"
@@ -98,9 +103,13 @@ def harvest_period(harvest_date: date | None, start: date | None, end: date | No
     end = end or start
     field = "harvest_date" if harvest_date is not None else "harvest_end"
     if end > today():
-        raise ValidationError("The harvest date is in the future.", errors={field: ["The harvest date cannot be in the future."]})
+        raise ValidationError(
+            "The harvest date is in the future.", errors={field: ["The harvest date cannot be in the future."]}
+        )
     if end < start:
-        raise ValidationError("Invalid harvest period.", errors={"harvest_end": ["The harvest cannot end before it starts."]})
+        raise ValidationError(
+            "Invalid harvest period.", errors={"harvest_end": ["The harvest cannot end before it starts."]}
+        )
     return start, end
 
 
@@ -130,10 +139,14 @@ def drc_percent(value: Any, product: catalog.Product) -> Decimal | None:
     """The dry rubber content a latex lot needs; refused for forms that have none."""
     if value is None or value == "":
         if product.needs_drc:
-            raise ValidationError("Missing DRC.", errors={"drc_percent": ["Field latex needs its dry rubber content (DRC %)."]})
+            raise ValidationError(
+                "Missing DRC.", errors={"drc_percent": ["Field latex needs its dry rubber content (DRC %)."]}
+            )
         return None
     if not product.needs_drc:
-        raise ValidationError("Unexpected DRC.", errors={"drc_percent": [f"A DRC is only given for latex, not {product.code}."]})
+        raise ValidationError(
+            "Unexpected DRC.", errors={"drc_percent": [f"A DRC is only given for latex, not {product.code}."]}
+        )
     number = quantity(value, "drc_percent")
     if number > 100:
         raise ValidationError("Invalid DRC.", errors={"drc_percent": ["The DRC is a percentage between 0 and 100."]})
@@ -167,7 +180,11 @@ def location(value: dict | None, acting_for: set[int]) -> tuple[int | None, str 
     """(plot id, facility name, commune code): where a step happened; a plot must be one the user acts for."""
     if not value:
         return None, None, None
-    plot_id, name, commune = value.get("plot_id"), (value.get("name") or "").strip() or None, (value.get("commune_code") or "").strip() or None
+    plot_id, name, commune = (
+        value.get("plot_id"),
+        (value.get("name") or "").strip() or None,
+        (value.get("commune_code") or "").strip() or None,
+    )
     if plot_id is not None:
         plot = db.session.get(Plot, plot_id)
         if plot is None or plot.organization_id not in acting_for:
@@ -177,7 +194,9 @@ def location(value: dict | None, acting_for: set[int]) -> tuple[int | None, str 
         from core.geo.units import registry
 
         if commune not in registry().commune_by_code:
-            raise ValidationError("Unknown commune.", errors={"location.commune_code": [f"Unknown commune code {commune!r}."]})
+            raise ValidationError(
+                "Unknown commune.", errors={"location.commune_code": [f"Unknown commune code {commune!r}."]}
+            )
     return None, name, commune
 
 
@@ -190,8 +209,16 @@ def photos(public_ids: list[str] | None, organization_id: int) -> list[str]:
         raise ValidationError("Too many photos.", errors={"photos": [f"At most {MAX_PHOTOS} photos per event."]})
     from core.files.models import StoredFile
 
-    known = set(db.session.scalars(select(StoredFile.public_id).where(StoredFile.public_id.in_(ids), StoredFile.organization_id == organization_id)))
-    errors = {f"photos.{i}": ["Unknown photo; upload it first."] for i, public_id in enumerate(ids) if public_id not in known}
+    known = set(
+        db.session.scalars(
+            select(StoredFile.public_id).where(
+                StoredFile.public_id.in_(ids), StoredFile.organization_id == organization_id
+            )
+        )
+    )
+    errors = {
+        f"photos.{i}": ["Unknown photo; upload it first."] for i, public_id in enumerate(ids) if public_id not in known
+    }
     if errors:
         raise ValidationError("Unknown photos.", errors=errors)
     return ids

@@ -46,7 +46,10 @@ def check_gtin(gtin: str, organization_id: int) -> None:
 
 def check_lot_number(gtin: str, lot_number: str) -> None:
     """Refuse (field ``lot_number``) a lot number that a lot of the same GTIN already has."""
-    if db.session.scalar(select(Batch.id).where(Batch.gtin == gtin, Batch.lot_number == lot_number).limit(1)) is not None:
+    if (
+        db.session.scalar(select(Batch.id).where(Batch.gtin == gtin, Batch.lot_number == lot_number).limit(1))
+        is not None
+    ):
         raise ValidationError("The lot number is already used for this GTIN.", errors={"lot_number": [MSG_LOT_TAKEN]})
 
 
@@ -86,7 +89,9 @@ def unique_lot_number(field: str = "lot_number") -> Iterator[None]:
         if not _violates(error, _LOT_CONSTRAINT):
             raise
         db.session.rollback()
-        raise Conflict("Another lot of this GTIN already has this lot number.", errors={field: [MSG_LOT_TAKEN]}) from None
+        raise Conflict(
+            "Another lot of this GTIN already has this lot number.", errors={field: [MSG_LOT_TAKEN]}
+        ) from None
 
 
 def _violates(error: IntegrityError, names: tuple[str, ...]) -> bool:

@@ -82,7 +82,9 @@ def check_chain(events: Iterable[Event], lines: list[Line], batches: dict[int, B
             if (event.prev_hashes or {}).get(code, "missing") != previous and event_id not in problems:
                 problems[event_id] = (code, LINK_BROKEN)
             previous = event.content_hash
-    mismatches = sorted(batch.code for batch_id, batch in batches.items() if balance[batch_id] != batch.quantity_remaining)
+    mismatches = sorted(
+        batch.code for batch_id, batch in batches.items() if balance[batch_id] != batch.quantity_remaining
+    )
     if not problems:
         return ChainResult(not mismatches, len(events), None, None, None, mismatches)
     first = min(problems)
@@ -96,23 +98,52 @@ REASONS = {
 
 
 def verify(user: User | None, code: str) -> dict:
-    """{"ok", "first_bad_event": {"id", "event_uuid", "batch_code", "reason"} | None, "checked", "batches", "remaining_mismatches"}."""
+    """{"ok", "first_bad_event": {"id", "event_uuid", "batch_code", "reason"} | None, "checked", "batches",
+    "remaining_mismatches"}."""
     batch = readable_batch(user, code)
     batch_ids = related_ids(batch.id, ANCESTORS) | {batch.id}
     touching = select(EventQuantity.event_id).where(EventQuantity.batch_id.in_(batch_ids))
-    events = db.session.scalars(select(Event).where(Event.id.in_(touching)).order_by(Event.id).execution_options(populate_existing=True)).all()
+    events = db.session.scalars(
+        select(Event).where(Event.id.in_(touching)).order_by(Event.id).execution_options(populate_existing=True)
+    ).all()
     rows = db.session.execute(
-        select(EventQuantity.event_id, EventQuantity.batch_id, Batch.code, EventQuantity.role, EventQuantity.quantity, EventQuantity.unit)
+        select(
+            EventQuantity.event_id,
+            EventQuantity.batch_id,
+            Batch.code,
+            EventQuantity.role,
+            EventQuantity.quantity,
+            EventQuantity.unit,
+        )
         .join(Batch, Batch.id == EventQuantity.batch_id)
         .where(EventQuantity.event_id.in_(touching))
         .order_by(EventQuantity.id)
     ).all()
-    batches = {b.id: b for b in db.session.scalars(select(Batch).where(Batch.id.in_(batch_ids)).execution_options(populate_existing=True))}
-    lines = [Line(event_id, batch_id, batch_code, QuantityRole(role), quantity, unit) for event_id, batch_id, batch_code, role, quantity, unit in rows]
+    batches = {
+        b.id: b
+        for b in db.session.scalars(
+            select(Batch).where(Batch.id.in_(batch_ids)).execution_options(populate_existing=True)
+        )
+    }
+    lines = [
+        Line(event_id, batch_id, batch_code, QuantityRole(role), quantity, unit)
+        for event_id, batch_id, batch_code, role, quantity, unit in rows
+    ]
     result = check_chain(events, lines, batches)
 
     first = None
     if result.first_bad_event is not None:
         bad = result.first_bad_event
-        first = {"id": bad.id, "event_uuid": bad.event_uuid, "batch_code": result.bad_batch_code, "reason": REASONS[result.reason].format(code=result.bad_batch_code)}
-    return {"ok": result.ok, "first_bad_event": first, "checked": result.checked, "batches": len(batches), "remaining_mismatches": result.remaining_mismatches}
+        first = {
+            "id": bad.id,
+            "event_uuid": bad.event_uuid,
+            "batch_code": result.bad_batch_code,
+            "reason": REASONS[result.reason].format(code=result.bad_batch_code),
+        }
+    return {
+        "ok": result.ok,
+        "first_bad_event": first,
+        "checked": result.checked,
+        "batches": len(batches),
+        "remaining_mismatches": result.remaining_mismatches,
+    }

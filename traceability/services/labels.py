@@ -88,7 +88,11 @@ def clean_request(batch: Batch, count: Any, label_format: Any, net_weight_kg: An
         errors.add("net_weight_kg", MSG_WEIGHT)
     elif weight > MAX_NET_WEIGHT_KG:
         errors.add("net_weight_kg", MSG_WEIGHT_TOO_LARGE)
-    elif wanted is not None and 1 <= wanted <= MAX_LABELS and weight * wanted > to_kg(batch.quantity_remaining, batch.unit):
+    elif (
+        wanted is not None
+        and 1 <= wanted <= MAX_LABELS
+        and weight * wanted > to_kg(batch.quantity_remaining, batch.unit)
+    ):
         # What is left to bag, not what was harvested: split-off or dried-away kilograms get no labels.
         errors.add("count", MSG_MORE_THAN_LOT)
     errors.raise_if_any()
@@ -100,9 +104,14 @@ def request_label_sheet(user: User | None, code: str, *, count: Any, label_forma
     batch = _actable_batch(user, code)
     wanted = clean_request(batch, count, label_format, net_weight_kg)
     job = LabelJob(
-        public_id=secrets.token_urlsafe(12), batch_id=batch.id, organization_id=batch.custodian_id, requested_by_id=user.id,
-        label_format=wanted.label_format, label_count=wanted.count, net_weight_kg=wanted.net_weight_kg,
-    )  # fmt: skip
+        public_id=secrets.token_urlsafe(12),
+        batch_id=batch.id,
+        organization_id=batch.custodian_id,
+        requested_by_id=user.id,
+        label_format=wanted.label_format,
+        label_count=wanted.count,
+        net_weight_kg=wanted.net_weight_kg,
+    )
     db.session.add(job)
     db.session.flush()
     job_id = job.id
@@ -118,7 +127,12 @@ def _commune_line(batch: Batch, producer: Organization | None) -> str:
     """The producer's commune (the custodian's, else the one origin plot's commune) with its province."""
     code = producer.commune_code if producer is not None else None
     if not code:
-        code = db.session.scalar(select(Plot.commune_code).join(BatchPlot, BatchPlot.plot_id == Plot.id).where(BatchPlot.batch_id == batch.id).limit(1))
+        code = db.session.scalar(
+            select(Plot.commune_code)
+            .join(BatchPlot, BatchPlot.plot_id == Plot.id)
+            .where(BatchPlot.batch_id == batch.id)
+            .limit(1)
+        )
     commune = get_commune(code) if code else None
     if commune is None:
         return ""
@@ -198,7 +212,9 @@ def render_label_job(job_id: int) -> None:
             db.session.commit()
 
     try:
-        pdf = render_labels(label_content(batch, job.net_weight_kg), job.label_format.value, job.label_count, progress=progress)
+        pdf = render_labels(
+            label_content(batch, job.net_weight_kg), job.label_format.value, job.label_count, progress=progress
+        )
         key = file_key(job)
         get_storage().put(key, pdf, CONTENT_TYPE)
     except Exception as exc:
@@ -233,7 +249,9 @@ def label_sheet_file(user: User | None, public_id: str) -> tuple[LabelJob, Store
 def recent_jobs(user: User | None, code: str, limit: int = 5) -> tuple[Batch, list[LabelJob]]:
     """The batch and its latest label jobs, for the labels page."""
     batch = _actable_batch(user, code)
-    jobs = db.session.scalars(select(LabelJob).where(LabelJob.batch_id == batch.id).order_by(LabelJob.id.desc()).limit(limit)).all()
+    jobs = db.session.scalars(
+        select(LabelJob).where(LabelJob.batch_id == batch.id).order_by(LabelJob.id.desc()).limit(limit)
+    ).all()
     return batch, list(jobs)
 
 

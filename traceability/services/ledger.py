@@ -166,7 +166,8 @@ def append_event(
         batch = movement.batch
         if batch.id in taken and taken[batch.id] > batch.quantity_remaining:
             raise MassBalanceError(
-                f"Batch {batch.code} has {batch.quantity_remaining} {batch.unit} left; {taken[batch.id]} {batch.unit} was asked.",
+                f"Batch {batch.code} has {batch.quantity_remaining} {batch.unit} left; {taken[batch.id]} "
+                f"{batch.unit} was asked.",
                 errors={"quantity": [f"At most {batch.quantity_remaining} {batch.unit} remain in batch {batch.code}."]},
             )
 
@@ -201,7 +202,13 @@ def append_event(
     db.session.flush()
     for movement in movements:
         db.session.add(
-            EventQuantity(event_id=event.id, batch_id=movement.batch.id, role=movement.role, quantity=movement.quantity, unit=movement.batch.unit)
+            EventQuantity(
+                event_id=event.id,
+                batch_id=movement.batch.id,
+                role=movement.role,
+                quantity=movement.quantity,
+                unit=movement.batch.unit,
+            )
         )
         if movement.role is QuantityRole.INPUT:
             movement.batch.quantity_remaining -= movement.quantity

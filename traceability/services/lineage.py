@@ -55,13 +55,16 @@ class Lineage:
 
 
 def walk_cte(start_id: int, direction: str):
-    """Rows (batch_id, via_id, event_id, quantity, depth): ``batch_id`` is linked to ``via_id`` one step nearer the start."""
+    """Rows (batch_id, via_id, event_id, quantity, depth): ``batch_id`` is linked to ``via_id`` one step nearer the
+    start."""
     links = BatchLink.__table__
     if direction == ANCESTORS:
         far, near = links.c.parent_id, links.c.child_id
     else:
         far, near = links.c.child_id, links.c.parent_id
-    seed = select(far.label("batch_id"), near.label("via_id"), links.c.event_id, links.c.quantity, literal(1).label("depth")).where(near == start_id)
+    seed = select(
+        far.label("batch_id"), near.label("via_id"), links.c.event_id, links.c.quantity, literal(1).label("depth")
+    ).where(near == start_id)
     walk = seed.cte(f"{direction}_walk", recursive=True)
     step = select(far, near, links.c.event_id, links.c.quantity, walk.c.depth + 1).join(walk, near == walk.c.batch_id)
     return walk.union(step)
@@ -108,9 +111,25 @@ def custody_of(batch: Batch) -> list[dict]:
     ).all()
     if not rows:
         name = db.session.scalar(select(Organization.name).where(Organization.id == batch.custodian_id))
-        return [{"organization_id": batch.custodian_id, "organization_name": name, "since": batch.created_at, "until": None, "shipment_id": None}]
+        return [
+            {
+                "organization_id": batch.custodian_id,
+                "organization_name": name,
+                "since": batch.created_at,
+                "until": None,
+                "shipment_id": None,
+            }
+        ]
     first, first_sender, _ = rows[0]
-    holders = [{"organization_id": first.from_organization_id, "organization_name": first_sender, "since": batch.created_at, "until": None, "shipment_id": None}]
+    holders = [
+        {
+            "organization_id": first.from_organization_id,
+            "organization_name": first_sender,
+            "since": batch.created_at,
+            "until": None,
+            "shipment_id": None,
+        }
+    ]
     for shipment, _sender_name, receiver_name in rows:
         holders[-1]["until"] = shipment.shipped_at
         received = shipment.status is ShipmentStatus.RECEIVED
@@ -128,12 +147,16 @@ def custody_of(batch: Batch) -> list[dict]:
 
 
 def lineage(user: User | None, code: str) -> Lineage:
-    """Ancestors, descendants, edges, origin plots and custody of the batch ``code`` (404 if the user may not see it)."""
+    """Ancestors, descendants, edges, origin plots and custody of the batch ``code`` (404 if the user may not see it)"""
     batch = readable_batch(user, code)
     ancestors, back = lineage_nodes(batch, ANCESTORS)
     descendants, forward = lineage_nodes(batch, DESCENDANTS)
-    plots = db.session.scalars(select(Plot).join(BatchPlot, BatchPlot.plot_id == Plot.id).where(BatchPlot.batch_id == batch.id).order_by(Plot.id)).all()
+    plots = db.session.scalars(
+        select(Plot)
+        .join(BatchPlot, BatchPlot.plot_id == Plot.id)
+        .where(BatchPlot.batch_id == batch.id)
+        .order_by(Plot.id)
+    ).all()
     custody = custody_of(batch)
     holder = next((h["organization_name"] for h in custody if h["organization_id"] == batch.custodian_id), "")
     return Lineage(batch, holder, ancestors, descendants, back + forward, list(plots), custody)
-

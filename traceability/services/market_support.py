@@ -106,7 +106,10 @@ def _communes(batch_ids: list[int]) -> dict[int, tuple[str, ...]]:
     result: dict[int, set[str]] = defaultdict(set)
     if batch_ids:
         rows = db.session.execute(
-            select(BatchPlot.batch_id, Plot.commune_code).join(Plot, Plot.id == BatchPlot.plot_id).where(BatchPlot.batch_id.in_(batch_ids)).distinct()
+            select(BatchPlot.batch_id, Plot.commune_code)
+            .join(Plot, Plot.id == BatchPlot.plot_id)
+            .where(BatchPlot.batch_id.in_(batch_ids))
+            .distinct()
         )
         for batch_id, commune in rows:
             result[batch_id].add(commune)
@@ -121,11 +124,23 @@ def _sources(batches: list[Batch]) -> dict[int, ListingSource]:
     recalled = _recalled(ids)
     return {
         b.id: ListingSource(
-            id=b.id, code=b.code, commodity=b.commodity, product=b.product, grade=b.grade, unit=b.unit,
-            remaining_kg=catalog.to_kg(b.quantity_remaining, b.unit), custodian_id=b.custodian_id, status=b.status.value,
-            eudr_applicable=eudr[b.id].applicable, eudr_ready=eudr[b.id].ready, certifications=certificates[b.id],
-            commune_codes=communes[b.id], harvest_start=b.harvest_start, harvest_end=b.harvest_end, recalled=b.id in recalled,
-        )  # fmt: skip
+            id=b.id,
+            code=b.code,
+            commodity=b.commodity,
+            product=b.product,
+            grade=b.grade,
+            unit=b.unit,
+            remaining_kg=catalog.to_kg(b.quantity_remaining, b.unit),
+            custodian_id=b.custodian_id,
+            status=b.status.value,
+            eudr_applicable=eudr[b.id].applicable,
+            eudr_ready=eudr[b.id].ready,
+            certifications=certificates[b.id],
+            commune_codes=communes[b.id],
+            harvest_start=b.harvest_start,
+            harvest_end=b.harvest_end,
+            recalled=b.id in recalled,
+        )
         for b in batches
     }
 
@@ -179,7 +194,8 @@ class LotForSale:
     recalled: bool
 
     def problem(self, seller_id: int) -> str | None:
-        """``recalled``, ``not_held`` (shipped away, in transit) or ``used_up``; None when ``seller_id`` may sell from it."""
+        """``recalled``, ``not_held`` (shipped away, in transit) or ``used_up``; None when ``seller_id`` may sell from
+        it."""
         if self.recalled:
             return RECALLED
         if self.custodian_id != seller_id or self.status == BatchStatus.IN_TRANSIT.value:
@@ -202,7 +218,10 @@ def _for_sale(batches: Iterable[Batch]) -> dict[int, LotForSale]:
     batches = list(batches)
     recalled = _recalled([b.id for b in batches])
     return {
-        b.id: LotForSale(b.id, b.code, catalog.to_kg(b.quantity_remaining, b.unit), b.custodian_id, b.status.value, b.id in recalled) for b in batches
+        b.id: LotForSale(
+            b.id, b.code, catalog.to_kg(b.quantity_remaining, b.unit), b.custodian_id, b.status.value, b.id in recalled
+        )
+        for b in batches
     }
 
 
@@ -231,20 +250,26 @@ def saleable(batch_id: int, seller_id: int) -> tuple[bool, str | None]:
 
 
 def saleable_clause(batch_id: ColumnElement[int], seller_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """A SQL condition, for the market's search: the lot ``batch_id`` is held by ``seller_id``, active, has something left and is not recalled.
+    """A SQL condition, for the market's search: the lot ``batch_id`` is held by ``seller_id``, active, has something
+    left and is not recalled.
 
     Two correlated lookups by key (the lot's primary key, the recall index), so a
     search stays one query.
     """
     held = exists().where(
-        Batch.id == batch_id, Batch.custodian_id == seller_id, Batch.status == BatchStatus.ACTIVE, Batch.quantity_remaining > 0
+        Batch.id == batch_id,
+        Batch.custodian_id == seller_id,
+        Batch.status == BatchStatus.ACTIVE,
+        Batch.quantity_remaining > 0,
     )
     return held & ~exists().where(RecalledBatch.batch_id == batch_id)
 
 
 def recalls(batch_ids: Iterable[int]) -> dict[int, dict]:
     """The latest recall reaching each lot, as a buyer reads it: {"reason", "at"}; lots never recalled are absent."""
-    return {batch_id: {"reason": entry.reason, "at": entry.at} for batch_id, entry in recall_statuses(batch_ids).items()}
+    return {
+        batch_id: {"reason": entry.reason, "at": entry.at} for batch_id, entry in recall_statuses(batch_ids).items()
+    }
 
 
 def trace_summaries(batch_ids: Iterable[int]) -> dict[int, dict]:
@@ -271,7 +296,9 @@ def trace_summaries(batch_ids: Iterable[int]) -> dict[int, dict]:
         plot_counts[batch_id] += 1
     events = dict(
         db.session.execute(
-            select(EventQuantity.batch_id, func.count(func.distinct(EventQuantity.event_id))).where(EventQuantity.batch_id.in_(ids)).group_by(EventQuantity.batch_id)
+            select(EventQuantity.batch_id, func.count(func.distinct(EventQuantity.event_id)))
+            .where(EventQuantity.batch_id.in_(ids))
+            .group_by(EventQuantity.batch_id)
         ).all()
     )
     result = {}
@@ -303,7 +330,10 @@ def _in_unit(quantity_kg: Decimal, unit: str) -> Decimal:
     """kg → the lot's unit; refused when the lot's precision cannot hold it exactly."""
     amount = Decimal(quantity_kg) / catalog.to_kg(Decimal(1), unit)
     if ledger.quantize(amount) != amount:
-        raise ValidationError("Quantity too precise for the lot.", errors={"quantity": [f"A lot kept in {unit} cannot take {quantity_kg} kg exactly."]})
+        raise ValidationError(
+            "Quantity too precise for the lot.",
+            errors={"quantity": [f"A lot kept in {unit} cannot take {quantity_kg} kg exactly."]},
+        )
     return amount
 
 
@@ -324,7 +354,12 @@ class Delivery:
 
 
 def ship_to_buyer(
-    user: User, items: list[tuple[int, Decimal]], *, buyer_organization_id: int, reference: str, event_time: datetime | None = None
+    user: User,
+    items: list[tuple[int, Decimal]],
+    *,
+    buyer_organization_id: int,
+    reference: str,
+    event_time: datetime | None = None,
 ) -> list[Delivery]:
     """Split each sold quantity (lot id, kg) off the seller's lot and ship the new lot to the buyer. No commit.
 
@@ -335,7 +370,9 @@ def ship_to_buyer(
     _reader, locked = lock_actable(user, [codes[i] for i, _q in items], field="batch_code")
     if buyer_organization_id in {b.custodian_id for b in locked}:
         raise ValidationError("Same organization.", errors={"buyer": ["The buyer already holds this lot."]})
-    plots = {b.id: list(db.session.scalars(select(BatchPlot.plot_id).where(BatchPlot.batch_id == b.id))) for b in locked}
+    plots = {
+        b.id: list(db.session.scalars(select(BatchPlot.plot_id).where(BatchPlot.batch_id == b.id))) for b in locked
+    }
     when = event_time or utcnow()
     transaction = {"bizTransactionList": [{"type": "po", "reference": reference}]}
     deliveries = []
@@ -344,22 +381,45 @@ def ship_to_buyer(
         child = new_batch(parent, initial_quantity=amount, note=f"Sold: order {reference}", created_by_id=user.id)
         add_plots(child, plots[parent.id])
         split = ledger.append_event(
-            type=EventType.TRANSFORMATION, operation="split", biz_step=SALE_SPLIT_STEP, disposition="active",
-            organization_id=parent.custodian_id, user_id=user.id, event_time=when, extra=transaction,
-            movements=[ledger.Movement(parent, QuantityRole.INPUT, amount), ledger.Movement(child, QuantityRole.OUTPUT, amount)],
-        )  # fmt: skip
-        db.session.add(BatchLink(parent_id=parent.id, child_id=child.id, event_id=split.id, quantity=ledger.quantize(amount)))
+            type=EventType.TRANSFORMATION,
+            operation="split",
+            biz_step=SALE_SPLIT_STEP,
+            disposition="active",
+            organization_id=parent.custodian_id,
+            user_id=user.id,
+            event_time=when,
+            extra=transaction,
+            movements=[
+                ledger.Movement(parent, QuantityRole.INPUT, amount),
+                ledger.Movement(child, QuantityRole.OUTPUT, amount),
+            ],
+        )
+        db.session.add(
+            BatchLink(parent_id=parent.id, child_id=child.id, event_id=split.id, quantity=ledger.quantize(amount))
+        )
         mark_consumed_if_empty(parent)
         shipped = ledger.append_event(
-            type=EventType.OBJECT, action="OBSERVE", operation="ship", biz_step="shipping", disposition="in_transit",
-            organization_id=parent.custodian_id, user_id=user.id, event_time=when,
+            type=EventType.OBJECT,
+            action="OBSERVE",
+            operation="ship",
+            biz_step="shipping",
+            disposition="in_transit",
+            organization_id=parent.custodian_id,
+            user_id=user.id,
+            event_time=when,
             movements=[ledger.Movement(child, QuantityRole.OBSERVED, child.quantity_remaining)],
             extra={**_parties(parent.custodian_id, buyer_organization_id), **transaction},
-        )  # fmt: skip
+        )
         shipment = Shipment(
-            batch_id=child.id, from_organization_id=parent.custodian_id, to_organization_id=buyer_organization_id,
-            status=ShipmentStatus.IN_TRANSIT, reference=reference, shipped_event_id=shipped.id, shipped_at=when, shipped_by_id=user.id,
-        )  # fmt: skip
+            batch_id=child.id,
+            from_organization_id=parent.custodian_id,
+            to_organization_id=buyer_organization_id,
+            status=ShipmentStatus.IN_TRANSIT,
+            reference=reference,
+            shipped_event_id=shipped.id,
+            shipped_at=when,
+            shipped_by_id=user.id,
+        )
         db.session.add(shipment)
         child.status = BatchStatus.IN_TRANSIT
         db.session.flush()
@@ -381,11 +441,17 @@ def receive_for_buyer(user: User, shipment_ids: list[int], *, note: str | None =
             raise Conflict("This shipment was already received.")
         batch = locked[shipment.batch_id]
         event = ledger.append_event(
-            type=EventType.OBJECT, action="OBSERVE", operation="receive", biz_step="receiving", disposition="in_progress",
-            organization_id=shipment.to_organization_id, user_id=user.id, note=note,
+            type=EventType.OBJECT,
+            action="OBSERVE",
+            operation="receive",
+            biz_step="receiving",
+            disposition="in_progress",
+            organization_id=shipment.to_organization_id,
+            user_id=user.id,
+            note=note,
             movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
             extra=_parties(shipment.from_organization_id, shipment.to_organization_id),
-        )  # fmt: skip
+        )
         shipment.status = ShipmentStatus.RECEIVED
         shipment.received_event_id = event.id
         shipment.received_at = utcnow()

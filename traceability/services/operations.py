@@ -47,7 +47,9 @@ def _plots_of(batches: list[Batch]) -> set[int]:
 def _link(parents: list[tuple[Batch, Decimal]], children: list[Batch], event: Event) -> None:
     for parent, taken in parents:
         for child in children:
-            db.session.add(BatchLink(parent_id=parent.id, child_id=child.id, event_id=event.id, quantity=ledger.quantize(taken)))
+            db.session.add(
+                BatchLink(parent_id=parent.id, child_id=child.id, event_id=event.id, quantity=ledger.quantize(taken))
+            )
 
 
 def _harvest_range(batches: list[Batch]) -> dict:
@@ -56,7 +58,9 @@ def _harvest_range(batches: list[Batch]) -> dict:
     return {"harvest_start": min(starts) if starts else None, "harvest_end": max(ends) if ends else None}
 
 
-def split(user: User, code: str, *, parts: list[dict], note: str | None = None, event_time: datetime | str | None = None) -> tuple[Batch, list[Batch]]:
+def split(
+    user: User, code: str, *, parts: list[dict], note: str | None = None, event_time: datetime | str | None = None
+) -> tuple[Batch, list[Batch]]:
     """Split the batch ``code`` into new lots of the given quantities (same product, grade, plots and GTIN).
 
     A part gets a lot number only when one is given: the parent's stays the parent's, and
@@ -69,9 +73,14 @@ def split(user: User, code: str, *, parts: list[dict], note: str | None = None, 
     errors = Errors()
     if not parts:
         errors.add("parts", "Give at least one part.")
-    amounts = [errors.check(lambda part=part: event_input.quantity(part.get("quantity")), prefix=f"parts.{i}.") for i, part in enumerate(parts)]
+    amounts = [
+        errors.check(lambda part=part: event_input.quantity(part.get("quantity")), prefix=f"parts.{i}.")
+        for i, part in enumerate(parts)
+    ]
     lot_numbers = [
-        errors.check(lambda part=part: identifiers.validate_lot_number(part["lot_number"]), prefix=f"parts.{i}.") if part.get("lot_number") else None
+        errors.check(lambda part=part: identifiers.validate_lot_number(part["lot_number"]), prefix=f"parts.{i}.")
+        if part.get("lot_number")
+        else None
         for i, part in enumerate(parts)
     ]
     when = errors.check(lambda: event_input.event_time(event_time))
@@ -80,8 +89,14 @@ def split(user: User, code: str, *, parts: list[dict], note: str | None = None, 
     total = sum(amounts, Decimal(0))
     if total > parent.quantity_remaining:
         raise MassBalanceError(
-            f"The parts add up to {total} {parent.unit} but batch {parent.code} has {parent.quantity_remaining} {parent.unit} left.",
-            errors={"parts": [f"The parts add up to {total} {parent.unit}; at most {parent.quantity_remaining} {parent.unit} remain."]},
+            f"The parts add up to {total} {parent.unit} but batch {parent.code} has {parent.quantity_remaining} "
+            f"{parent.unit} left.",
+            errors={
+                "parts": [
+                    f"The parts add up to {total} {parent.unit}; at most {parent.quantity_remaining} "
+                    f"{parent.unit} remain."
+                ]
+            },
         )
     refuse_claimed([(parent, total, "parts")])
 
@@ -89,33 +104,53 @@ def split(user: User, code: str, *, parts: list[dict], note: str | None = None, 
     children = []
     for i, (amount, lot_number) in enumerate(zip(amounts, lot_numbers, strict=True)):
         child = new_batch(
-            parent, lot_field=f"parts.{i}.lot_number", initial_quantity=amount, lot_number=lot_number, note=(note or "").strip() or None,
+            parent,
+            lot_field=f"parts.{i}.lot_number",
+            initial_quantity=amount,
+            lot_number=lot_number,
+            note=(note or "").strip() or None,
             created_by_id=user.id,
-        )  # fmt: skip
+        )
         add_plots(child, plots)
         children.append(child)
-    movements = [ledger.Movement(parent, QuantityRole.INPUT, total)] + [ledger.Movement(c, QuantityRole.OUTPUT, a) for c, a in zip(children, amounts, strict=True)]
+    movements = [ledger.Movement(parent, QuantityRole.INPUT, total)] + [
+        ledger.Movement(c, QuantityRole.OUTPUT, a) for c, a in zip(children, amounts, strict=True)
+    ]
     event = ledger.append_event(
-        type=EventType.TRANSFORMATION, operation="split", biz_step=REPACKAGING, disposition="active", organization_id=parent.custodian_id,
-        user_id=user.id, movements=movements, event_time=when[0], event_time_zone_offset=when[1], note=(note or "").strip() or None,
-    )  # fmt: skip
+        type=EventType.TRANSFORMATION,
+        operation="split",
+        biz_step=REPACKAGING,
+        disposition="active",
+        organization_id=parent.custodian_id,
+        user_id=user.id,
+        movements=movements,
+        event_time=when[0],
+        event_time_zone_offset=when[1],
+        note=(note or "").strip() or None,
+    )
     _link([(parent, total)], children, event)
     mark_consumed_if_empty(parent)
     db.session.commit()
     return parent, children
 
 
-def merge(user: User, codes: list[str], *, note: str | None = None, event_time: datetime | str | None = None) -> tuple[Batch, list[str]]:
+def merge(
+    user: User, codes: list[str], *, note: str | None = None, event_time: datetime | str | None = None
+) -> tuple[Batch, list[str]]:
     """Pool whole lots of one product and grade, held by one organization, into a new lot; returns it and warnings."""
     codes = list(dict.fromkeys(identifiers.normalize_batch_code(c) for c in codes or []))
     if len(codes) < 2:
-        raise ValidationError("A merge needs two lots.", errors={"inputs": ["Choose at least two different lots to merge."]})
+        raise ValidationError(
+            "A merge needs two lots.", errors={"inputs": ["Choose at least two different lots to merge."]}
+        )
     if len(codes) > MAX_INPUTS:
         raise ValidationError("Too many lots.", errors={"inputs": [f"At most {MAX_INPUTS} lots at a time."]})
     _reader, inputs = lock_actable(user, codes, field="inputs")
     custodian = require_same_custodian(inputs, "inputs")
     if len({(b.product, b.grade) for b in inputs}) != 1:
-        raise ValidationError("Lots of different products.", errors={"inputs": ["Only lots of the same product and grade can be merged."]})
+        raise ValidationError(
+            "Lots of different products.", errors={"inputs": ["Only lots of the same product and grade can be merged."]}
+        )
     refuse_claimed([(b, b.quantity_remaining, "inputs") for b in inputs])
     when = event_input.event_time(event_time)
     first = inputs[0]
@@ -136,18 +171,37 @@ def merge(user: User, codes: list[str], *, note: str | None = None, event_time: 
         warnings.append(MERGE_WARNING)
     gtins = {b.gtin for b in inputs}
     merged = new_batch(
-        commodity=first.commodity, product=first.product, grade=first.grade, unit=unit, initial_quantity=total, drc_percent=drc,
-        custodian_id=custodian, unknown_origin=any(b.unknown_origin for b in inputs), gtin=gtins.pop() if len(gtins) == 1 else None,
-        note=(note or "").strip() or None, created_by_id=user.id, **_harvest_range(inputs),
-    )  # fmt: skip
+        commodity=first.commodity,
+        product=first.product,
+        grade=first.grade,
+        unit=unit,
+        initial_quantity=total,
+        drc_percent=drc,
+        custodian_id=custodian,
+        unknown_origin=any(b.unknown_origin for b in inputs),
+        gtin=gtins.pop() if len(gtins) == 1 else None,
+        note=(note or "").strip() or None,
+        created_by_id=user.id,
+        **_harvest_range(inputs),
+    )
     add_plots(merged, _plots_of(inputs))
     taken = [(b, b.quantity_remaining) for b in inputs]
-    movements = [ledger.Movement(b, QuantityRole.INPUT, q) for b, q in taken] + [ledger.Movement(merged, QuantityRole.OUTPUT, total)]
+    movements = [ledger.Movement(b, QuantityRole.INPUT, q) for b, q in taken] + [
+        ledger.Movement(merged, QuantityRole.OUTPUT, total)
+    ]
     event = ledger.append_event(
-        type=EventType.TRANSFORMATION, operation="merge", biz_step=REPACKAGING, disposition="active", organization_id=custodian,
-        user_id=user.id, movements=movements, event_time=when[0], event_time_zone_offset=when[1], note=merged.note,
+        type=EventType.TRANSFORMATION,
+        operation="merge",
+        biz_step=REPACKAGING,
+        disposition="active",
+        organization_id=custodian,
+        user_id=user.id,
+        movements=movements,
+        event_time=when[0],
+        event_time_zone_offset=when[1],
+        note=merged.note,
         extra={"warnings": warnings} if warnings else None,
-    )  # fmt: skip
+    )
     _link(taken, [merged], event)
     for batch in inputs:
         mark_consumed_if_empty(batch)
@@ -159,9 +213,15 @@ def _input_amounts(inputs: list[dict], batches: list[Batch], errors: Errors) -> 
     amounts = []
     for i, (item, batch) in enumerate(zip(inputs, batches, strict=True)):
         given = item.get("quantity")
-        amount = batch.quantity_remaining if given in (None, "") else errors.check(lambda given=given: event_input.quantity(given), prefix=f"inputs.{i}.")
+        amount = (
+            batch.quantity_remaining
+            if given in (None, "")
+            else errors.check(lambda given=given: event_input.quantity(given), prefix=f"inputs.{i}.")
+        )
         if amount is not None and amount > batch.quantity_remaining:
-            errors.add(f"inputs.{i}.quantity", f"At most {batch.quantity_remaining} {batch.unit} remain in batch {batch.code}.")
+            errors.add(
+                f"inputs.{i}.quantity", f"At most {batch.quantity_remaining} {batch.unit} remain in batch {batch.code}."
+            )
         amounts.append(amount or Decimal(0))
     return amounts
 
@@ -175,28 +235,49 @@ def _outputs(outputs: list[dict], commodity: str, errors: Errors) -> list[dict]:
             errors.add(f"{prefix}product", f"{form.code} is not made from {commodity}.")
         values = {
             "form": form,
-            "grade": errors.check(lambda item=item, form=form: catalog.normalize_grade(form.code, item.get("grade")), prefix) if form else None,
+            "grade": errors.check(
+                lambda item=item, form=form: catalog.normalize_grade(form.code, item.get("grade")), prefix
+            )
+            if form
+            else None,
             "quantity": errors.check(lambda item=item: event_input.quantity(item.get("quantity")), prefix),
             "unit": errors.check(lambda item=item: event_input.unit(item.get("unit")), prefix),
-            "drc_percent": errors.check(lambda item=item, form=form: event_input.drc_percent(item.get("drc_percent"), form), prefix) if form else None,
-            "gtin": errors.check(lambda item=item: identifiers.validate_gtin(item["gtin"]), prefix) if item.get("gtin") else None,
-            "lot_number": errors.check(lambda item=item: identifiers.validate_lot_number(item["lot_number"]), prefix) if item.get("lot_number") else None,
+            "drc_percent": errors.check(
+                lambda item=item, form=form: event_input.drc_percent(item.get("drc_percent"), form), prefix
+            )
+            if form
+            else None,
+            "gtin": errors.check(lambda item=item: identifiers.validate_gtin(item["gtin"]), prefix)
+            if item.get("gtin")
+            else None,
+            "lot_number": errors.check(lambda item=item: identifiers.validate_lot_number(item["lot_number"]), prefix)
+            if item.get("lot_number")
+            else None,
         }
         cleaned.append(values)
     return cleaned
 
 
 def _check_ratio(batches: list[Batch], amounts: list[Decimal], outputs: list[dict], reason: str | None) -> str | None:
-    """None when the output/input ratio is within the band; the anomaly reason when it is outside and a reason was given."""
+    """None when the output/input ratio is within the band; the anomaly reason when it is outside and a reason was
+    given."""
     in_form = catalog.product(batches[0].product)
     out_form = outputs[0]["form"]
     band = catalog.conversion_band(in_form.code, out_form.code)
     if band is None:
-        raise ValidationError("Transformation not allowed.", errors={"outputs.0.product": [f"{out_form.code} cannot be made from {in_form.code}."]})
+        raise ValidationError(
+            "Transformation not allowed.",
+            errors={"outputs.0.product": [f"{out_form.code} cannot be made from {in_form.code}."]},
+        )
     if in_form.needs_drc:
         if any(b.drc_percent is None for b in batches):
-            raise ValidationError("DRC missing.", errors={"inputs": ["The latex lots need their DRC to check the yield."]})
-        basis = sum((catalog.dry_basis(catalog.to_kg(a, b.unit), b.drc_percent) for b, a in zip(batches, amounts, strict=True)), Decimal(0))
+            raise ValidationError(
+                "DRC missing.", errors={"inputs": ["The latex lots need their DRC to check the yield."]}
+            )
+        basis = sum(
+            (catalog.dry_basis(catalog.to_kg(a, b.unit), b.drc_percent) for b, a in zip(batches, amounts, strict=True)),
+            Decimal(0),
+        )
     else:
         basis = sum((catalog.to_kg(a, b.unit) for b, a in zip(batches, amounts, strict=True)), Decimal(0))
     made = sum((catalog.to_kg(o["quantity"], o["unit"]) for o in outputs), Decimal(0))
@@ -209,7 +290,12 @@ def _check_ratio(batches: list[Batch], amounts: list[Decimal], outputs: list[dic
     shown = f"{ratio:.3f}" if ratio.is_finite() else "∞"
     raise ValidationError(
         "The yield is outside the usual range.",
-        errors={"outputs": [f"{shown} kg out per kg in is outside {low}–{high} for {in_form.code} → {out_form.code}; give a reason to record it anyway."]},
+        errors={
+            "outputs": [
+                f"{shown} kg out per kg in is outside {low}–{high} for {in_form.code} → {out_form.code}; give a "
+                "reason to record it anyway."
+            ]
+        },
     )
 
 
@@ -225,11 +311,14 @@ def transform(
     measurements: list[dict] | None = None,
     location: dict | None = None,
 ) -> tuple[Event, list[Batch]]:
-    """Consume inputs of one product and make output lots of another form, its yield checked against the commodity's band."""
+    """Consume inputs of one product and make output lots of another form, its yield checked against the commodity's
+    band."""
     if len(inputs or []) > MAX_INPUTS:
         raise ValidationError("Too many inputs.", errors={"inputs": [f"At most {MAX_INPUTS} input lots at a time."]})
     if len(outputs or []) > MAX_OUTPUTS:
-        raise ValidationError("Too many outputs.", errors={"outputs": [f"At most {MAX_OUTPUTS} output lots at a time."]})
+        raise ValidationError(
+            "Too many outputs.", errors={"outputs": [f"At most {MAX_OUTPUTS} output lots at a time."]}
+        )
     codes = [identifiers.normalize_batch_code(item.get("code") or "") for item in inputs or []]
     if not codes or len(set(codes)) != len(codes):
         raise ValidationError("Invalid inputs.", errors={"inputs": ["Give each input lot once, at least one."]})
@@ -238,7 +327,9 @@ def transform(
     reader, batches = lock_actable(user, codes, field="inputs")
     custodian = require_same_custodian(batches, "inputs")
     if len({b.product for b in batches}) != 1:
-        raise ValidationError("Inputs of different products.", errors={"inputs": ["All inputs must be the same product."]})
+        raise ValidationError(
+            "Inputs of different products.", errors={"inputs": ["All inputs must be the same product."]}
+        )
     errors = Errors()
     amounts = _input_amounts(inputs, batches, errors)
     made = _outputs(outputs, batches[0].commodity, errors)
@@ -266,19 +357,42 @@ def transform(
     lots = []
     for i, o in enumerate(made):
         lot = new_batch(
-            lot_field=f"outputs.{i}.lot_number", commodity=batches[0].commodity, product=o["form"].code, grade=o["grade"], unit=o["unit"], initial_quantity=o["quantity"],
-            drc_percent=o["drc_percent"], custodian_id=custodian, unknown_origin=any(b.unknown_origin for b in batches),
-            gtin=o["gtin"], lot_number=o["lot_number"], note=text, created_by_id=user.id, **_harvest_range(batches),
-        )  # fmt: skip
+            lot_field=f"outputs.{i}.lot_number",
+            commodity=batches[0].commodity,
+            product=o["form"].code,
+            grade=o["grade"],
+            unit=o["unit"],
+            initial_quantity=o["quantity"],
+            drc_percent=o["drc_percent"],
+            custodian_id=custodian,
+            unknown_origin=any(b.unknown_origin for b in batches),
+            gtin=o["gtin"],
+            lot_number=o["lot_number"],
+            note=text,
+            created_by_id=user.id,
+            **_harvest_range(batches),
+        )
         add_plots(lot, plots)
         lots.append(lot)
     movements = [ledger.Movement(b, QuantityRole.INPUT, a) for b, a in zip(batches, amounts, strict=True)]
     movements += [ledger.Movement(lot, QuantityRole.OUTPUT, o["quantity"]) for lot, o in zip(lots, made, strict=True)]
     event = ledger.append_event(
-        type=EventType.TRANSFORMATION, operation="transform", biz_step=stored_step, disposition="active", organization_id=custodian,
-        user_id=user.id, movements=movements, event_time=when[0], event_time_zone_offset=when[1], plot_id=where[0],
-        location_name=where[1], location_commune_code=where[2], measurements=measured, note=text, anomaly_reason=anomaly,
-    )  # fmt: skip
+        type=EventType.TRANSFORMATION,
+        operation="transform",
+        biz_step=stored_step,
+        disposition="active",
+        organization_id=custodian,
+        user_id=user.id,
+        movements=movements,
+        event_time=when[0],
+        event_time_zone_offset=when[1],
+        plot_id=where[0],
+        location_name=where[1],
+        location_commune_code=where[2],
+        measurements=measured,
+        note=text,
+        anomaly_reason=anomaly,
+    )
     _link(list(zip(batches, amounts, strict=True)), lots, event)
     for batch in batches:
         mark_consumed_if_empty(batch)

@@ -28,7 +28,17 @@ from traceability.numbers import parse_decimal, request_locale
 
 MAX_AREA_HA = Decimal(100_000)
 MAX_GPS_ACCURACY_M = Decimal(10_000)  # a phone that unsure has no fix worth keeping
-PLOT_FIELDS = ("name", "commune_code", "street", "area_ha", "crops", "geometry", "gps_accuracy_m", "growing_area_code", "deforestation_free")
+PLOT_FIELDS = (
+    "name",
+    "commune_code",
+    "street",
+    "area_ha",
+    "crops",
+    "geometry",
+    "gps_accuracy_m",
+    "growing_area_code",
+    "deforestation_free",
+)
 
 # Field messages: English msgids that pages translate on display and imports map to Vietnamese.
 MSG_REQUIRED = N_("This field is required.")
@@ -43,7 +53,7 @@ MSG_COMMUNE = N_("Unknown commune code; choose the commune or ward from the list
 MSG_CROPS = N_("Choose crops among cashew, pepper and rubber.")
 MSG_GROWING_AREA_CODE = N_("At most 50 characters.")
 MSG_STREET = N_("At most 300 characters.")
-MSG_NOT_GEOJSON = N_("This is not GeoJSON: paste a geometry such as {\"type\": \"Polygon\", \"coordinates\": ...}.")
+MSG_NOT_GEOJSON = N_('This is not GeoJSON: paste a geometry such as {"type": "Polygon", "coordinates": ...}.')
 
 
 def commune_error(code: str) -> str | None:

@@ -86,13 +86,19 @@ def recall(user: User, code: str, reason: object) -> RecallResult:
     for batch_id in new_ids:
         lot = locked[batch_id]
         event = ledger.append_event(
-            type=EventType.OBJECT, action="OBSERVE", operation="recall", biz_step="holding", disposition="recalled",
-            organization_id=organization_id, user_id=user.id, note=cleaned,
+            type=EventType.OBJECT,
+            action="OBSERVE",
+            operation="recall",
+            biz_step="holding",
+            disposition="recalled",
+            organization_id=organization_id,
+            user_id=user.id,
+            note=cleaned,
             movements=[ledger.Movement(lot, QuantityRole.OBSERVED, lot.quantity_remaining)],
             extra={"recall": {"recall_id": entry.id, "recalled_lot": batch.code}},
-        )  # fmt: skip
+        )
         db.session.add(RecalledBatch(recall_id=entry.id, batch_id=lot.id, event_id=event.id))
-    codes = sorted((locked[i].code for i in new_ids if i != batch.id))
+    codes = sorted(locked[i].code for i in new_ids if i != batch.id)
     affected = ([batch.code] if batch.id in new_ids else []) + codes
     batch_code = batch.code
     organization_name = db.session.scalar(select(Organization.name).where(Organization.id == organization_id)) or ""
@@ -111,6 +117,9 @@ def recall_statuses(batch_ids: Iterable[int]) -> dict[int, Recall]:
     if not ids:
         return {}
     rows = db.session.execute(
-        select(RecalledBatch.batch_id, Recall).join(Recall, Recall.id == RecalledBatch.recall_id).where(RecalledBatch.batch_id.in_(ids)).order_by(Recall.at, Recall.id)
+        select(RecalledBatch.batch_id, Recall)
+        .join(Recall, Recall.id == RecalledBatch.recall_id)
+        .where(RecalledBatch.batch_id.in_(ids))
+        .order_by(Recall.at, Recall.id)
     ).all()
-    return {batch_id: entry for batch_id, entry in rows}  # later rows (newer recalls) win
+    return dict(rows)  # later rows (newer recalls) win

@@ -72,7 +72,10 @@ def find_lot(link: DigitalLink) -> Batch:
     explicit = Batch.lot_number == link.lot
     by_code = and_(Batch.lot_number.is_(None), Batch.code == link.lot)
     batch = db.session.scalar(
-        select(Batch).where(Batch.gtin == link.gtin, or_(explicit, by_code)).order_by(case((explicit, 0), else_=1), Batch.id).limit(1)
+        select(Batch)
+        .where(Batch.gtin == link.gtin, or_(explicit, by_code))
+        .order_by(case((explicit, 0), else_=1), Batch.id)
+        .limit(1)
     )
     if batch is None:
         raise NotFound(f"No lot {link.lot!r} of GTIN {link.gtin} is known here.")
@@ -95,7 +98,9 @@ def linkset(link: DigitalLink) -> dict:
     page = trace_url(base_url, batch.code)
     entry: dict = {"anchor": link.uri(base_url)}
     for term, kind in LINK_TYPES.items():
-        entry[GS1_VOC + term] = [{"href": page + kind.fragment, "title": kind.title, "type": "text/html", "hreflang": LANGUAGES}]
+        entry[GS1_VOC + term] = [
+            {"href": page + kind.fragment, "title": kind.title, "type": "text/html", "hreflang": LANGUAGES}
+        ]
     return {"linkset": [entry]}
 
 

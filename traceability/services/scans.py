@@ -57,7 +57,9 @@ def record_scan(batch_id: int, day: date) -> None:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(BatchScanDay).values(batch_id=batch_id, day=day, count=1)
-    statement = statement.on_conflict_do_update(index_elements=["batch_id", "day"], set_={"count": BatchScanDay.count + 1})
+    statement = statement.on_conflict_do_update(
+        index_elements=["batch_id", "day"], set_={"count": BatchScanDay.count + 1}
+    )
     db.session.execute(statement)
     db.session.commit()
 
@@ -77,19 +79,39 @@ def scan_counts(user: User | None, code: str, *, start: date | None = None, end:
         raise PermissionDenied(f"Only the holder of lot {batch.code} sees how often its page was opened.")
     for field, value in (("start", start), ("end", end)):
         if value is not None and not FIRST_DAY <= value <= LAST_DAY:
-            raise ValidationError("The day is out of range.", errors={field: [f"Give a day between {FIRST_DAY} and {LAST_DAY}."]})
+            raise ValidationError(
+                "The day is out of range.", errors={field: [f"Give a day between {FIRST_DAY} and {LAST_DAY}."]}
+            )
     end = end or scan_day()
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise ValidationError("The range ends before it starts.", errors={"start": ["The first day must not be after the last day."]})
+        raise ValidationError(
+            "The range ends before it starts.", errors={"start": ["The first day must not be after the last day."]}
+        )
     if (end - start).days + 1 > MAX_DAYS:
-        raise ValidationError("The range is too long.", errors={"start": [f"Ask for at most {MAX_DAYS} days at a time."]})
+        raise ValidationError(
+            "The range is too long.", errors={"start": [f"Ask for at most {MAX_DAYS} days at a time."]}
+        )
     counted = dict(
         db.session.execute(
-            select(BatchScanDay.day, BatchScanDay.count).where(BatchScanDay.batch_id == batch.id, BatchScanDay.day >= start, BatchScanDay.day <= end)
+            select(BatchScanDay.day, BatchScanDay.count).where(
+                BatchScanDay.batch_id == batch.id, BatchScanDay.day >= start, BatchScanDay.day <= end
+            )
         ).all()
     )
-    overall = db.session.scalar(select(func.coalesce(func.sum(BatchScanDay.count), 0)).where(BatchScanDay.batch_id == batch.id)) or 0
+    overall = (
+        db.session.scalar(
+            select(func.coalesce(func.sum(BatchScanDay.count), 0)).where(BatchScanDay.batch_id == batch.id)
+        )
+        or 0
+    )
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     per_day = [{"day": day, "count": counted.get(day, 0)} for day in days]
-    return {"batch_code": batch.code, "start": start, "end": end, "total": sum(row["count"] for row in per_day), "all_time": overall, "days": per_day}
+    return {
+        "batch_code": batch.code,
+        "start": start,
+        "end": end,
+        "total": sum(row["count"] for row in per_day),
+        "all_time": overall,
+        "days": per_day,
+    }

@@ -14,12 +14,20 @@ from core.errors import NotFound, PermissionDenied
 from core.extensions import db
 from traceability.models import Batch, BatchStatus, Event, EventQuantity, Shipment, ShipmentStatus
 from traceability.services.access import Reader, check_actable, readable_batch
-from traceability.services.summaries import describe_batch, describe_batches, describe_events, organization_names, product_name
+from traceability.services.summaries import (
+    describe_batch,
+    describe_batches,
+    describe_events,
+    organization_names,
+    product_name,
+)
 
 LOT_PICKER_LIMIT = 100
 
 
-def usable_lots(user: User, organization_id: int, *, product: str | None = None, grade: str | None = None) -> list[dict]:
+def usable_lots(
+    user: User, organization_id: int, *, product: str | None = None, grade: str | None = None
+) -> list[dict]:
     """Active lots ``organization_id`` holds (what a merge or transformation may take), by product, newest first."""
     if organization_id not in Reader(user).organization_ids:
         return []
@@ -28,12 +36,14 @@ def usable_lots(user: User, organization_id: int, *, product: str | None = None,
         query = query.where(Batch.product == product)
     if grade is not None:
         query = query.where(Batch.grade == grade) if grade else query.where(Batch.grade.is_(None))
-    lots = db.session.scalars(query.order_by(Batch.product, Batch.created_at.desc(), Batch.id.desc()).limit(LOT_PICKER_LIMIT)).all()
+    lots = db.session.scalars(
+        query.order_by(Batch.product, Batch.created_at.desc(), Batch.id.desc()).limit(LOT_PICKER_LIMIT)
+    ).all()
     return describe_batches(lots)
 
 
 def actable_lot(user: User, code: str) -> dict:
-    """The lot ``code`` described, if the user may act on it now: 404 unseen, 403 read only, 409 in transit or used up."""
+    """The lot ``code`` described, if the user may act on it now: 404 unseen, 403 read only, 409 in transit/used up."""
     reader = Reader(user)
     batch = readable_batch(user, code, reader)
     check_actable(reader, batch)
@@ -41,18 +51,29 @@ def actable_lot(user: User, code: str) -> dict:
 
 
 def _describe_shipments(shipments: list[Shipment]) -> list[dict]:
-    batches = {b.id: b for b in db.session.scalars(select(Batch).where(Batch.id.in_([s.batch_id for s in shipments])))} if shipments else {}
+    batches = (
+        {b.id: b for b in db.session.scalars(select(Batch).where(Batch.id.in_([s.batch_id for s in shipments])))}
+        if shipments
+        else {}
+    )
     names = organization_names([s.from_organization_id for s in shipments] + [s.to_organization_id for s in shipments])
     result = []
     for s in shipments:
         batch = batches[s.batch_id]
         result.append(
             {
-                "id": s.id, "batch_code": batch.code, "product_name": product_name(batch.product), "grade": batch.grade,
-                "quantity": batch.quantity_remaining, "unit": batch.unit, "reference": s.reference, "shipped_at": s.shipped_at,
-                "from_organization_name": names.get(s.from_organization_id), "to_organization_name": names.get(s.to_organization_id),
+                "id": s.id,
+                "batch_code": batch.code,
+                "product_name": product_name(batch.product),
+                "grade": batch.grade,
+                "quantity": batch.quantity_remaining,
+                "unit": batch.unit,
+                "reference": s.reference,
+                "shipped_at": s.shipped_at,
+                "from_organization_name": names.get(s.from_organization_id),
+                "to_organization_name": names.get(s.to_organization_id),
             }
-        )  # fmt: skip
+        )
     return result
 
 
@@ -75,7 +96,7 @@ def open_shipments(user: User, organization_id: int) -> dict[str, list[dict]]:
 
 
 def event_to_correct(user: User, code: str, event_id: int) -> tuple[dict, dict]:
-    """The lot ``code`` and one of its events that the user's organization recorded, described for the correction form."""
+    """The lot ``code`` and one of its events that the user's organization recorded, shown for the correction form."""
     reader = Reader(user)
     batch = readable_batch(user, code, reader)
     touches = select(EventQuantity.id).where(EventQuantity.event_id == event_id, EventQuantity.batch_id == batch.id)

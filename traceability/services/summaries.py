@@ -43,7 +43,9 @@ def describe_batches(batches: Iterable[Batch]) -> list[dict]:
     in_transit = [b.id for b in batches if b.status is BatchStatus.IN_TRANSIT]
     shipments = {}
     if in_transit:
-        rows = db.session.scalars(select(Shipment).where(Shipment.batch_id.in_(in_transit), Shipment.status == ShipmentStatus.IN_TRANSIT))
+        rows = db.session.scalars(
+            select(Shipment).where(Shipment.batch_id.in_(in_transit), Shipment.status == ShipmentStatus.IN_TRANSIT)
+        )
         shipments = {s.batch_id: s for s in rows}
     names = organization_names([b.custodian_id for b in batches] + [s.to_organization_id for s in shipments.values()])
     result = []
@@ -109,11 +111,19 @@ def describe_events(events: Iterable[Event]) -> list[dict]:
     declarations: dict[int, ErrorDeclaration] = {}
     if ids:
         rows = db.session.execute(
-            select(EventQuantity, Batch.code).join(Batch, Batch.id == EventQuantity.batch_id).where(EventQuantity.event_id.in_(ids)).order_by(EventQuantity.id)
+            select(EventQuantity, Batch.code)
+            .join(Batch, Batch.id == EventQuantity.batch_id)
+            .where(EventQuantity.event_id.in_(ids))
+            .order_by(EventQuantity.id)
         )
         for line, code in rows:
-            lines[line.event_id].append({"batch_code": code, "role": line.role.value, "quantity": line.quantity, "unit": line.unit})
-        declarations = {d.event_id: d for d in db.session.scalars(select(ErrorDeclaration).where(ErrorDeclaration.event_id.in_(ids)))}
+            lines[line.event_id].append(
+                {"batch_code": code, "role": line.role.value, "quantity": line.quantity, "unit": line.unit}
+            )
+        declarations = {
+            d.event_id: d
+            for d in db.session.scalars(select(ErrorDeclaration).where(ErrorDeclaration.event_id.in_(ids)))
+        }
     names = organization_names(e.organization_id for e in events)
     result = []
     for e in events:
@@ -167,7 +177,9 @@ def batch_overview(user: User, code: str) -> dict:
     reader = Reader(user)
     batch = readable_batch(user, code, reader)
     ids = select(EventQuantity.event_id).where(EventQuantity.batch_id == batch.id)
-    events = db.session.scalars(select(Event).where(Event.id.in_(ids)).order_by(Event.event_time.desc(), Event.id.desc()).limit(200)).all()
+    events = db.session.scalars(
+        select(Event).where(Event.id.in_(ids)).order_by(Event.event_time.desc(), Event.id.desc()).limit(200)
+    ).all()
     described = describe_batch(batch)
     return {
         "batch": described,

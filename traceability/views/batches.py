@@ -32,13 +32,30 @@ MEASUREMENT_LABELS = {
     "foreign_matter": _l("Foreign matter (%)"),
 }
 STEP_LABELS = {
-    "sun_drying": _l("Sun drying"), "drying": _l("Drying"), "threshing": _l("Threshing"), "winnowing": _l("Winnowing"),
-    "cleaning": _l("Cleaning"), "sorting": _l("Sorting"), "grading": _l("Grading"), "steaming": _l("Steaming"),
-    "shelling": _l("Shelling"), "peeling": _l("Peeling"), "sterilising": _l("Sterilising"), "tapping": _l("Tapping"),
-    "coagulation": _l("Coagulation"), "creping": _l("Creping"), "crumbling": _l("Crumbling"), "baling": _l("Baling"),
-    "inspecting": _l("Inspecting"), "storing": _l("Storing"), "packing": _l("Packing"), "sampling": _l("Sampling"),
-    "loading": _l("Loading"), "unloading": _l("Unloading"), "holding": _l("Holding"),
-}  # fmt: skip
+    "sun_drying": _l("Sun drying"),
+    "drying": _l("Drying"),
+    "threshing": _l("Threshing"),
+    "winnowing": _l("Winnowing"),
+    "cleaning": _l("Cleaning"),
+    "sorting": _l("Sorting"),
+    "grading": _l("Grading"),
+    "steaming": _l("Steaming"),
+    "shelling": _l("Shelling"),
+    "peeling": _l("Peeling"),
+    "sterilising": _l("Sterilising"),
+    "tapping": _l("Tapping"),
+    "coagulation": _l("Coagulation"),
+    "creping": _l("Creping"),
+    "crumbling": _l("Crumbling"),
+    "baling": _l("Baling"),
+    "inspecting": _l("Inspecting"),
+    "storing": _l("Storing"),
+    "packing": _l("Packing"),
+    "sampling": _l("Sampling"),
+    "loading": _l("Loading"),
+    "unloading": _l("Unloading"),
+    "holding": _l("Holding"),
+}
 
 
 def _organization():
@@ -70,20 +87,29 @@ def _fail(template: str, error, values, **context):
 @login_required
 def batch_list():
     organization = _organization()
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # a page past that is empty; past 2^63 the query fails
+    page = min(
+        max(request.args.get("page", 1, type=int), 1), 100_000
+    )  # a page past that is empty; past 2^63 the query fails
     found, total = batches.list_batches(current_user, custodian_id=organization.id, offset=(page - 1) * 20, limit=20)
     return render_template(
-        "traceability/batches/list.html", organization=organization, batches=summaries.describe_batches(found), total=total, page=page,
+        "traceability/batches/list.html",
+        organization=organization,
+        batches=summaries.describe_batches(found),
+        total=total,
+        page=page,
         incoming=custody.incoming_shipments(current_user),
-    )  # fmt: skip
+    )
 
 
 def _harvest_context(organization):
     products = [(p.code, p.name) for p in catalog.PRODUCTS.values() if p.harvested]
     return {
-        "organization": organization, "plots": batches.plots_for_harvest(current_user, organization.id), "product_options": products,
-        "today": today(), "crop_labels": CROP_LABELS,
-    }  # fmt: skip
+        "organization": organization,
+        "plots": batches.plots_for_harvest(current_user, organization.id),
+        "product_options": products,
+        "today": today(),
+        "crop_labels": CROP_LABELS,
+    }
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])
@@ -100,11 +126,19 @@ def harvest_new():
         return _fail(template, errors, form, **_harvest_context(organization))
     try:
         batch = batches.record_harvest(
-            current_user, organization_id=organization.id, product=form.get("product", ""), grade=form.get("grade") or None,
-            quantity=form.get("quantity", ""), unit=form.get("unit") or "kg", drc_percent=form.get("drc_percent") or None,
-            plot_ids=[int(i) for i in form.getlist("plot_ids") if i.isdigit()], harvest_date=harvest_date,
-            lot_number=form.get("lot_number") or None, gtin=form.get("gtin") or None, note=form.get("note") or None,
-        )  # fmt: skip
+            current_user,
+            organization_id=organization.id,
+            product=form.get("product", ""),
+            grade=form.get("grade") or None,
+            quantity=form.get("quantity", ""),
+            unit=form.get("unit") or "kg",
+            drc_percent=form.get("drc_percent") or None,
+            plot_ids=[int(i) for i in form.getlist("plot_ids") if i.isdigit()],
+            harvest_date=harvest_date,
+            lot_number=form.get("lot_number") or None,
+            gtin=form.get("gtin") or None,
+            note=form.get("note") or None,
+        )
     except ValidationError as error:
         return _fail(template, error, form, **_harvest_context(organization))
     flash(_("Harvest recorded. Lot code: %(code)s", code=batch.code), "success")
@@ -118,12 +152,20 @@ def batch_detail(code):
     # Labels and page views are for whoever holds the lot, even once it is used up.
     holder = overview["batch"]["custodian_id"] in actable_organization_ids(current_user)
     return render_template(
-        "traceability/batches/detail.html", measurement_labels=MEASUREMENT_LABELS, event_name=step_names.event_name, holder=holder, **overview
+        "traceability/batches/detail.html",
+        measurement_labels=MEASUREMENT_LABELS,
+        event_name=step_names.event_name,
+        holder=holder,
+        **overview,
     )
 
 
 def _step_context(code):
-    return {"batch": summaries.describe_batch(batches.get_batch(current_user, code)), "steps": STEP_LABELS, "measurement_labels": MEASUREMENT_LABELS}
+    return {
+        "batch": summaries.describe_batch(batches.get_batch(current_user, code)),
+        "steps": STEP_LABELS,
+        "measurement_labels": MEASUREMENT_LABELS,
+    }
 
 
 @bp.route("/batches/<code>/steps/new", methods=["GET", "POST"])
@@ -133,16 +175,29 @@ def step_new(code):
     if request.method == "GET":
         return render_template(template, values=request.form, errors={}, kept_photos=[], **_step_context(code))
     form = request.form
-    measured = [{"type": kind, "value": form.get(f"m_{kind}")} for kind in MEASUREMENT_LABELS if form.get(f"m_{kind}", "").strip()]
+    measured = [
+        {"type": kind, "value": form.get(f"m_{kind}")}
+        for kind in MEASUREMENT_LABELS
+        if form.get(f"m_{kind}", "").strip()
+    ]
     try:
         batches.record_step_with_photo(
-            current_user, code, photo=request.files.get("photo"), photos=form.getlist("photos"), step=form.get("step", ""),
-            event_time=form.get("event_time") or None, measurements=measured, note=form.get("note") or None,
+            current_user,
+            code,
+            photo=request.files.get("photo"),
+            photos=form.getlist("photos"),
+            step=form.get("step", ""),
+            event_time=form.get("event_time") or None,
+            measurements=measured,
+            note=form.get("note") or None,
             quantity_after=form.get("quantity_after") or None,
-        )  # fmt: skip
+        )
     except ValidationError as error:
         # Measurement errors are named by position; the form names them by type.
-        errors = {(f"m_{measured[int(k.split('.')[1])]['type']}" if k.startswith("measurements.") else k): v for k, v in error.errors.items()}
+        errors = {
+            (f"m_{measured[int(k.split('.')[1])]['type']}" if k.startswith("measurements.") else k): v
+            for k, v in error.errors.items()
+        }
         error.errors = errors
         return _fail(template, error, form, kept_photos=error.extra.get("photos", []), **_step_context(code))
     flash(_("Step recorded."), "success")
@@ -163,7 +218,10 @@ def split(code):
         _parent, children = operations.split(current_user, code, parts=parts, note=form.get("note") or None)
     except ValidationError as error:
         # Parts are numbered among the filled rows; the form numbers every row.
-        error.errors = {(f"parts.{rows[int(k.split('.')[1])]}.quantity" if k.startswith("parts.") else k): v for k, v in error.errors.items()}
+        error.errors = {
+            (f"parts.{rows[int(k.split('.')[1])]}.quantity" if k.startswith("parts.") else k): v
+            for k, v in error.errors.items()
+        }
         return _fail(template, error, form, **context)
     flash(_("Lot split into %(count)d new lots.", count=len(children)), "success")
     return redirect(url_for("traceability.batch_detail", code=code), code=303)

@@ -12,7 +12,10 @@ from traceability.services import labels, summaries
 from traceability.views import bp
 
 INVALID = 422
-FORMAT_OPTIONS = [("a4", _l("A4 sheets, 24 labels per sheet (70 × 37 mm)")), ("thermal", _l("Thermal labels, 100 × 150 mm"))]
+FORMAT_OPTIONS = [
+    ("a4", _l("A4 sheets, 24 labels per sheet (70 × 37 mm)")),
+    ("thermal", _l("Thermal labels, 100 × 150 mm")),
+]
 REFRESH_SECONDS = 2
 STATUS_LABELS = {
     LabelJobStatus.PENDING: _l("Waiting"),
@@ -28,9 +31,15 @@ def _form(code: str, values, errors: dict, status: int = 200):
     # The form macros %-format messages through gettext: a literal "%" must reach them doubled.
     errors = {field: [message.replace("%", "%%") for message in messages] for field, messages in errors.items()}
     return render_template(
-        "traceability/labels/form.html", batch=summaries.describe_batch(batch), jobs=jobs, values=values, errors=errors,
-        format_options=FORMAT_OPTIONS, status_labels=STATUS_LABELS, format_names=FORMAT_NAMES,
-    ), status  # fmt: skip
+        "traceability/labels/form.html",
+        batch=summaries.describe_batch(batch),
+        jobs=jobs,
+        values=values,
+        errors=errors,
+        format_options=FORMAT_OPTIONS,
+        status_labels=STATUS_LABELS,
+        format_names=FORMAT_NAMES,
+    ), status
 
 
 @bp.get("/batches/<code>/labels")
@@ -45,7 +54,11 @@ def label_create(code):
     form = request.form
     try:
         job = labels.request_label_sheet(
-            current_user, code, count=form.get("count", ""), label_format=form.get("format", ""), net_weight_kg=form.get("net_weight_kg", "")
+            current_user,
+            code,
+            count=form.get("count", ""),
+            label_format=form.get("format", ""),
+            net_weight_kg=form.get("net_weight_kg", ""),
         )
     except ValidationError as error:
         return _form(code, form, error.errors or {"_form": [error.detail]}, INVALID)
@@ -58,7 +71,13 @@ def label_sheet(public_id):
     job = labels.get_label_job(current_user, public_id)
     state = {LabelJobStatus.DONE: "done", LabelJobStatus.FAILED: "failed"}.get(job.status, "working")
     response = Response(
-        render_template("traceability/labels/sheet.html", job=job, batch_code=labels.job_batch_code(job), state=state, refresh=REFRESH_SECONDS)
+        render_template(
+            "traceability/labels/sheet.html",
+            job=job,
+            batch_code=labels.job_batch_code(job),
+            state=state,
+            refresh=REFRESH_SECONDS,
+        )
     )
     response.headers["Cache-Control"] = "no-store"  # progress changes from one refresh to the next
     return response

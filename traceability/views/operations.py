@@ -69,7 +69,9 @@ def _values():
     return request.form if request.method == "POST" else request.args
 
 
-def _errors(error: DomainError, known: set[str], rename: Callable[[str], str] = lambda key: key) -> dict[str, list[str]]:
+def _errors(
+    error: DomainError, known: set[str], rename: Callable[[str], str] = lambda key: key
+) -> dict[str, list[str]]:
     """The error's field messages under the form's field names; those of no field on the form go on top of it."""
     errors: dict[str, list[str]] = {}
     for key, messages in (error.errors or {}).items():
@@ -95,14 +97,18 @@ def merge_new():
     values = _values()
     # A lot's page links here with its product and grade: only lots like it can be merged with it.
     grade = request.args.get("grade")
-    lots = shipments_query.usable_lots(current_user, organization.id, product=request.args.get("product") or None, grade=grade)
+    lots = shipments_query.usable_lots(
+        current_user, organization.id, product=request.args.get("product") or None, grade=grade
+    )
     context = {"organization": organization, "lots": lots}
     if request.method == "GET":
         return render_template(template, values=values, errors={}, **context)
     try:
         merged, warnings = operations.merge(current_user, values.getlist("code"), note=values.get("note") or None)
     except (ValidationError, Conflict) as error:
-        return render_template(template, values=values, errors=_errors(error, {"inputs", "note"}), **context), error.status
+        return render_template(
+            template, values=values, errors=_errors(error, {"inputs", "note"}), **context
+        ), error.status
     flash(_("Lots merged into lot %(code)s.", code=merged.code), "success")
     for warning in warnings:
         flash(translate(warning), "warning")
@@ -112,7 +118,11 @@ def merge_new():
 def _output_products(input_product: str | None) -> list[tuple[str, str]]:
     """Product forms a transformation may make (from ``input_product`` when it is known)."""
     inputs = [input_product] if input_product in catalog.PRODUCTS else list(catalog.PRODUCTS)
-    return [(p.code, str(p.name)) for p in catalog.PRODUCTS.values() if any(catalog.conversion_band(i, p.code) for i in inputs)]
+    return [
+        (p.code, str(p.name))
+        for p in catalog.PRODUCTS.values()
+        if any(catalog.conversion_band(i, p.code) for i in inputs)
+    ]
 
 
 def _transform_rename(codes: list[str], rows: list[int]) -> Callable[[str], str]:
@@ -138,9 +148,12 @@ def transform_new():
     values = _values()
     product = request.args.get("product") or None
     context = {
-        "organization": organization, "lots": shipments_query.usable_lots(current_user, organization.id, product=product),
-        "product_options": _output_products(product), "steps": STEP_LABELS, "rows": range(OUTPUT_ROWS),
-    }  # fmt: skip
+        "organization": organization,
+        "lots": shipments_query.usable_lots(current_user, organization.id, product=product),
+        "product_options": _output_products(product),
+        "steps": STEP_LABELS,
+        "rows": range(OUTPUT_ROWS),
+    }
     if request.method == "GET":
         return render_template(template, values=values, errors={}, show_reason=False, **context)
     codes = values.getlist("input_code")
@@ -149,19 +162,37 @@ def transform_new():
     unit = values.get("unit") or "kg"
     try:
         event, lots = operations.transform(
-            current_user, inputs=[{"code": code, "quantity": values.get(f"input_qty_{code}", "").strip() or None} for code in codes],
-            outputs=[{"product": values.get("product"), "grade": grades[i].strip() or None, "quantity": quantities[i], "unit": unit} for i in rows],
-            step=values.get("step", ""), reason=values.get("reason") or None, note=values.get("note") or None,
+            current_user,
+            inputs=[{"code": code, "quantity": values.get(f"input_qty_{code}", "").strip() or None} for code in codes],
+            outputs=[
+                {
+                    "product": values.get("product"),
+                    "grade": grades[i].strip() or None,
+                    "quantity": quantities[i],
+                    "unit": unit,
+                }
+                for i in rows
+            ],
+            step=values.get("step", ""),
+            reason=values.get("reason") or None,
+            note=values.get("note") or None,
             event_time=values.get("event_time") or None,
-        )  # fmt: skip
+        )
     except (ValidationError, Conflict) as error:
         refused_for_yield = error.detail == YIELD_REFUSED
-        known = {"inputs", "outputs", "product", "unit", "step", "event_time", "note", "reason"} | {f"input_qty_{code}" for code in codes}
+        known = {"inputs", "outputs", "product", "unit", "step", "event_time", "note", "reason"} | {
+            f"input_qty_{code}" for code in codes
+        }
         known |= {f"output_{name}.{i}" for name in ("grade", "quantity") for i in rows}
         errors = _errors(error, known, _transform_rename(codes, rows))
         show_reason = refused_for_yield or bool(values.get("reason", "").strip())
-        return render_template(template, values=values, errors=errors, show_reason=show_reason, yield_refused=refused_for_yield, **context), error.status
-    flash(ngettext("Processing recorded: %(num)d new lot.", "Processing recorded: %(num)d new lots.", len(lots)), "success")
+        return render_template(
+            template, values=values, errors=errors, show_reason=show_reason, yield_refused=refused_for_yield, **context
+        ), error.status
+    flash(
+        ngettext("Processing recorded: %(num)d new lot.", "Processing recorded: %(num)d new lots.", len(lots)),
+        "success",
+    )
     if event.anomaly_reason:
         flash(_("The yield is unusual; your reason is recorded and shown to the department."), "warning")
     return redirect(url_for("traceability.batch_detail", code=lots[0].code), code=303)
@@ -187,10 +218,29 @@ def ship(code):
     try:
         if problems:
             raise ValidationError("Some fields are not valid.", errors=problems)
-        custody.ship(current_user, lot["code"], to_organization_id=chosen.id, reference=values.get("reference"), note=values.get("note"))
+        custody.ship(
+            current_user,
+            lot["code"],
+            to_organization_id=chosen.id,
+            reference=values.get("reference"),
+            note=values.get("note"),
+        )
     except (ValidationError, Conflict) as error:
-        return render_template(template, values=values, errors=_errors(error, {"to_organization_id", "reference", "note"}), receivers=receivers, **context), error.status
-    flash(_("Lot %(code)s is on its way to %(name)s. It stays in transit until they confirm receipt.", code=lot["code"], name=chosen.name), "success")
+        return render_template(
+            template,
+            values=values,
+            errors=_errors(error, {"to_organization_id", "reference", "note"}),
+            receivers=receivers,
+            **context,
+        ), error.status
+    flash(
+        _(
+            "Lot %(code)s is on its way to %(name)s. It stays in transit until they confirm receipt.",
+            code=lot["code"],
+            name=chosen.name,
+        ),
+        "success",
+    )
     return redirect(url_for("traceability.batch_detail", code=lot["code"]), code=303)
 
 
@@ -220,26 +270,48 @@ def _correction_rename(measured: list[dict]) -> Callable[[str], str]:
 def correction_new(code, event_id):
     batch, event = shipments_query.event_to_correct(current_user, code, event_id)
     template = "traceability/operations/correction.html"
-    context = {"batch": batch, "event": event, "steps": STEP_LABELS, "event_labels": EVENT_LABELS, "measurement_labels": MEASUREMENT_LABELS, "reasons": REASONS}
+    context = {
+        "batch": batch,
+        "event": event,
+        "steps": STEP_LABELS,
+        "event_labels": EVENT_LABELS,
+        "measurement_labels": MEASUREMENT_LABELS,
+        "reasons": REASONS,
+    }
     values = _values()
     if request.method == "GET":
         return render_template(template, values=values, errors={}, **context)
-    measured = [{"type": kind, "value": values.get(f"m_{kind}")} for kind in MEASUREMENT_LABELS if values.get(f"m_{kind}", "").strip()]
+    measured = [
+        {"type": kind, "value": values.get(f"m_{kind}")}
+        for kind in MEASUREMENT_LABELS
+        if values.get(f"m_{kind}", "").strip()
+    ]
     corrective = None
     if values.get("step"):
         corrective = {
-            "batch_code": batch["code"], "step": values["step"], "event_time": values.get("event_time") or None,
-            "measurements": measured, "note": values.get("step_note") or None,
-        }  # fmt: skip
+            "batch_code": batch["code"],
+            "step": values["step"],
+            "event_time": values.get("event_time") or None,
+            "measurements": measured,
+            "note": values.get("step_note") or None,
+        }
     try:
         if values.get("reason") not in REASONS:
             raise ValidationError("No reason chosen.", errors={"reason": [CHOOSE_REASON]})
         corrections.correct(
-            current_user, event_id, reason=values["reason"], note=values.get("note") or None, corrective=corrective,
+            current_user,
+            event_id,
+            reason=values["reason"],
+            note=values.get("note") or None,
+            corrective=corrective,
             quantity=values.get("quantity", "").strip() or None,
-        )  # fmt: skip
+        )
     except (ValidationError, Conflict) as error:
-        known = {"reason", "note", "quantity", "step", "event_time", "step_note"} | {f"m_{kind}" for kind in MEASUREMENT_LABELS}
-        return render_template(template, values=values, errors=_errors(error, known, _correction_rename(measured)), **context), error.status
+        known = {"reason", "note", "quantity", "step", "event_time", "step_note"} | {
+            f"m_{kind}" for kind in MEASUREMENT_LABELS
+        }
+        return render_template(
+            template, values=values, errors=_errors(error, known, _correction_rename(measured)), **context
+        ), error.status
     flash(_("The error is recorded. The original record stays visible, marked as corrected."), "success")
     return redirect(url_for("traceability.batch_detail", code=batch["code"]), code=303)

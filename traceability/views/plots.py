@@ -55,11 +55,16 @@ ADDRESS_PARTS = ("commune_code", "street")
 def _plot_data(form: MultiDict, picker: AddressPicker) -> tuple[dict, dict[str, list[str]]]:
     """The plot fields from a form; a GPS point typed as latitude/longitude becomes a GeoJSON Point."""
     data = {
-        "name": form.get("name", ""), "commune_code": picker.commune_code or "", "street": picker.street,
-        "area_ha": form.get("area_ha", ""), "crops": form.getlist("crops"), "growing_area_code": form.get("growing_area_code", ""),
-        "deforestation_free": form.get("deforestation_free") == "y", "geometry": form.get("geometry", "").strip() or None,
+        "name": form.get("name", ""),
+        "commune_code": picker.commune_code or "",
+        "street": picker.street,
+        "area_ha": form.get("area_ha", ""),
+        "crops": form.getlist("crops"),
+        "growing_area_code": form.get("growing_area_code", ""),
+        "deforestation_free": form.get("deforestation_free") == "y",
+        "geometry": form.get("geometry", "").strip() or None,
         "gps_accuracy_m": form.get("gps_accuracy_m", "").strip(),
-    }  # fmt: skip
+    }
     errors: dict[str, list[str]] = {}
     latitude, longitude = form.get("latitude", "").strip(), form.get("longitude", "").strip()
     if data["geometry"] is None and (latitude or longitude):
@@ -83,13 +88,17 @@ def _check_before_saving(data: dict, extra: dict[str, list[str]], picker: Addres
         return
     errors = dict(extra)
     try:
-        plot_service.clean_plot_fields({key: value for key, value in data.items() if key not in ADDRESS_PARTS}, partial=True)
+        plot_service.clean_plot_fields(
+            {key: value for key, value in data.items() if key not in ADDRESS_PARTS}, partial=True
+        )
     except ValidationError as error:
         errors = {**error.errors, **errors}
     raise ValidationError("Some plot fields are not valid; see errors.", errors=errors)
 
 
-def _form_errors(error: ValidationError, data: dict, extra: dict[str, list[str]], picker: AddressPicker) -> dict[str, list[str]]:
+def _form_errors(
+    error: ValidationError, data: dict, extra: dict[str, list[str]], picker: AddressPicker
+) -> dict[str, list[str]]:
     errors = {**extra, **(error.errors or {})}
     for part in ADDRESS_PARTS:  # shown by the address picker, next to its own messages
         if part in errors:
@@ -107,18 +116,30 @@ def _form_errors(error: ValidationError, data: dict, extra: dict[str, list[str]]
 def _plot_form(template: str, status: int = 200, **context):
     context.setdefault("errors", {})
     context.setdefault("values", MultiDict())
-    return render_template(template, crop_labels=CROP_LABELS, owners=plot_service.plot_organizations(current_user), **context), status
+    return render_template(
+        template, crop_labels=CROP_LABELS, owners=plot_service.plot_organizations(current_user), **context
+    ), status
 
 
 @bp.route("/plots")
 @login_required
 def plot_list():
     organization = _organization()
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # a page past that is empty; past 2^63 the query fails
-    found = plot_service.list_plots(current_user, organization_id=organization.id, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    page = min(
+        max(request.args.get("page", 1, type=int), 1), 100_000
+    )  # a page past that is empty; past 2^63 the query fails
+    found = plot_service.list_plots(
+        current_user, organization_id=organization.id, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
+    )
     plots = [(plot, plot_service.eudr_status(plot)) for plot in found.items]
     return render_template(
-        "traceability/plots/list.html", organization=organization, plots=plots, total=found.total, page=page, per_page=PER_PAGE, crop_labels=CROP_LABELS
+        "traceability/plots/list.html",
+        organization=organization,
+        plots=plots,
+        total=found.total,
+        page=page,
+        per_page=PER_PAGE,
+        crop_labels=CROP_LABELS,
     )
 
 
@@ -129,7 +150,9 @@ def plot_new():
     template = "traceability/plots/form.html"
     if request.method == "GET":
         values = MultiDict({"owner_id": str(organization.id)})
-        return _plot_form(template, organization=organization, values=values, picker=new_address_picker(organization.commune_code))
+        return _plot_form(
+            template, organization=organization, values=values, picker=new_address_picker(organization.commune_code)
+        )
     picker = read_address_picker(request.form)
     if picker.refresh:  # "Show communes": the same form with another province's communes, nothing saved
         return _plot_form(template, organization=organization, values=request.form, picker=picker)
@@ -140,7 +163,9 @@ def plot_new():
         plot = plot_service.create_plot(current_user, owner_id, data)
     except ValidationError as error:
         errors = _form_errors(error, data, extra, picker)
-        return _plot_form(template, INVALID, organization=organization, values=request.form, picker=picker, errors=errors)
+        return _plot_form(
+            template, INVALID, organization=organization, values=request.form, picker=picker, errors=errors
+        )
     flash(_("Plot saved."), "success")
     return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
 
@@ -151,16 +176,25 @@ def plot_detail(plot_id):
     plot = plot_service.get_plot(current_user, plot_id)
     certificates, _total = certificate_service.list_certificates(current_user, plot_id=plot.id, limit=50)
     return render_template(
-        "traceability/plots/detail.html", plot=plot, eudr=plot_service.eudr_status(plot), certificates=certificates, crop_labels=CROP_LABELS,
-        certificate_labels=CERTIFICATE_LABELS, address=format_address(plot.commune_code, plot.street) if get_commune(plot.commune_code) else plot.commune_code,
-    )  # fmt: skip
+        "traceability/plots/detail.html",
+        plot=plot,
+        eudr=plot_service.eudr_status(plot),
+        certificates=certificates,
+        crop_labels=CROP_LABELS,
+        certificate_labels=CERTIFICATE_LABELS,
+        address=format_address(plot.commune_code, plot.street) if get_commune(plot.commune_code) else plot.commune_code,
+    )
 
 
 def _plot_values(plot) -> MultiDict:
     values = MultiDict(
-        {"name": plot.name, "area_ha": number(plot.area_ha, 4),  # as this page's language reads it back
-         "growing_area_code": plot.growing_area_code or "", "owner_id": str(plot.organization_id)}
-    )  # fmt: skip
+        {
+            "name": plot.name,
+            "area_ha": number(plot.area_ha, 4),  # as this page's language reads it back
+            "growing_area_code": plot.growing_area_code or "",
+            "owner_id": str(plot.organization_id),
+        }
+    )
     for crop in plot.crops or []:
         values.add("crops", crop)
     if plot.deforestation_free:
@@ -192,7 +226,9 @@ def plot_edit(plot_id):
         plot_service.update_plot(current_user, plot.id, data)
     except ValidationError as error:
         errors = _form_errors(error, data, extra, picker)
-        return _plot_form(template, INVALID, organization=organization, plot=plot, values=request.form, picker=picker, errors=errors)
+        return _plot_form(
+            template, INVALID, organization=organization, plot=plot, values=request.form, picker=picker, errors=errors
+        )
     flash(_("Plot saved."), "success")
     return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
 
@@ -201,7 +237,9 @@ def _certificate_form(status: int = 200, **context):
     organization = context["organization"]
     found = plot_service.list_plots(current_user, organization_id=organization.id, limit=500)
     context.setdefault("errors", {})
-    return render_template("traceability/plots/certificate_form.html", plots=found.items, certificate_labels=CERTIFICATE_LABELS, **context), status
+    return render_template(
+        "traceability/plots/certificate_form.html", plots=found.items, certificate_labels=CERTIFICATE_LABELS, **context
+    ), status
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])
@@ -209,7 +247,9 @@ def _certificate_form(status: int = 200, **context):
 def certificate_new():
     organization = _organization()
     if request.method == "GET":
-        values = MultiDict([("plot_ids", str(request.args.get("plot_id", type=int)))] if request.args.get("plot_id") else [])
+        values = MultiDict(
+            [("plot_ids", str(request.args.get("plot_id", type=int)))] if request.args.get("plot_id") else []
+        )
         return _certificate_form(organization=organization, values=values)
     form = request.form
     document_id = form.get("document_id") or None
@@ -220,20 +260,30 @@ def certificate_new():
         certificate = certificate_service.create_certificate(
             current_user,
             {
-                "organization_id": organization.id, "type": form.get("type", ""), "type_other": form.get("type_other"),
-                "number": form.get("number"), "issuer": form.get("issuer"), "valid_from": _day(form.get("valid_from")),
-                "valid_to": _day(form.get("valid_to")), "plot_ids": [int(i) for i in form.getlist("plot_ids") if i.isdigit()],
+                "organization_id": organization.id,
+                "type": form.get("type", ""),
+                "type_other": form.get("type_other"),
+                "number": form.get("number"),
+                "issuer": form.get("issuer"),
+                "valid_from": _day(form.get("valid_from")),
+                "valid_to": _day(form.get("valid_to")),
+                "plot_ids": [int(i) for i in form.getlist("plot_ids") if i.isdigit()],
                 "document_id": document_id,
             },
-        )  # fmt: skip
+        )
     except ValidationError as error:
         errors = dict(error.errors or {"_form": [error.detail]})
         if "file" in errors:
             errors["document"] = errors.pop("file")
-        return _certificate_form(INVALID, organization=organization, values=form, errors=errors, document_id=document_id)
+        return _certificate_form(
+            INVALID, organization=organization, values=form, errors=errors, document_id=document_id
+        )
     flash(_("Certificate saved. The department will verify it."), "success")
     plot_ids = [plot.id for plot in certificate.plots]
-    return redirect(url_for("traceability.plot_detail", plot_id=plot_ids[0]) if plot_ids else url_for("traceability.plot_list"), code=303)
+    return redirect(
+        url_for("traceability.plot_detail", plot_id=plot_ids[0]) if plot_ids else url_for("traceability.plot_list"),
+        code=303,
+    )
 
 
 def _day(value: str | None) -> date | None:
@@ -254,12 +304,18 @@ def import_sheet():
     form = request.form
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_template(template, values=form, **{**context, "errors": {"file": [_("Choose the file to import.")]}}), INVALID
+        return render_template(
+            template, values=form, **{**context, "errors": {"file": [_("Choose the file to import.")]}}
+        ), INVALID
     try:
-        result = import_service.run_import(current_user, organization.id, form.get("kind", ""), upload.filename, upload.read())
+        result = import_service.run_import(
+            current_user, organization.id, form.get("kind", ""), upload.filename, upload.read()
+        )
     except import_service.SheetRejected as rejected:
         return render_template(template, values=form, **{**context, "problems": rejected.problems}), INVALID
     except ValidationError as error:
         return render_template(template, values=form, **{**context, "errors": error.errors}), INVALID
     flash(_("Imported %(count)d rows.", count=result.created), "success")
-    return redirect(url_for("traceability.plot_list" if result.kind == "plots" else "traceability.batch_list"), code=303)
+    return redirect(
+        url_for("traceability.plot_list" if result.kind == "plots" else "traceability.batch_list"), code=303
+    )

@@ -53,10 +53,18 @@ def _error(error: DomainError):
     wanted = request.accept_mimetypes.best_match(["application/problem+json", "application/json", "text/html"])
     if wanted == "text/html":
         if error.status == 404:
-            title, message = _("Product lot not found"), _("We could not find this product lot. Check the code printed on the label.")
+            title, message = (
+                _("Product lot not found"),
+                _("We could not find this product lot. Check the code printed on the label."),
+            )
         else:
-            title, message = _("Not a valid product link"), _("This address is not a valid product code. Scan the label again or check the address.")
-        response = current_app.make_response((render_template("errors/error.html", status=error.status, title=title, message=message), error.status))
+            title, message = (
+                _("Not a valid product link"),
+                _("This address is not a valid product code. Scan the label again or check the address."),
+            )
+        response = current_app.make_response(
+            (render_template("errors/error.html", status=error.status, title=title, message=message), error.status)
+        )
     else:
         response = problem_response(error.status, error.title, error.detail, errors=error.errors or None)
     response.vary.add("Accept")

@@ -43,14 +43,20 @@ CERTIFICATE_LABELS = {
     "fairtrade": "Fairtrade",
 }
 # Flat colours of the commodity pictures shown (and shared as the preview image) when a lot has no photo.
-ILLUSTRATION_COLOURS = {"cashew": ("#f6e7c8", "#b86b25"), "pepper": ("#e4ecd9", "#2d3a25"), "rubber": ("#e3eee6", "#3f6d4e")}
+ILLUSTRATION_COLOURS = {
+    "cashew": ("#f6e7c8", "#b86b25"),
+    "pepper": ("#e4ecd9", "#2d3a25"),
+    "rubber": ("#e3eee6", "#3f6d4e"),
+}
 
 
 def _labels() -> dict:
     return {
-        "step_labels": STEP_NAMES, "operation_labels": OPERATION_LABELS, "measurement_labels": MEASUREMENT_LABELS,
+        "step_labels": STEP_NAMES,
+        "operation_labels": OPERATION_LABELS,
+        "measurement_labels": MEASUREMENT_LABELS,
         "certificate_labels": CERTIFICATE_LABELS,
-    }  # fmt: skip
+    }
 
 
 def _canonical(code: str, endpoint: str):
@@ -105,7 +111,9 @@ def page(code: str):
     if not is_resource_modified(request.environ, etag=f'W/"{version.etag}"', last_modified=version.last_modified):
         return _cache(Response(status=304), version, signed_in)
     data = trace_page.build_trace_page(version)
-    response = _cache(make_response(render_template("traceability/trace/page.html", **data, **_labels())), version, signed_in)
+    response = _cache(
+        make_response(render_template("traceability/trace/page.html", **data, **_labels())), version, signed_in
+    )
     if request.method == "GET" and not scans.is_robot(request.user_agent.string):
         _count_view_after_response(response, version.batch.id)
     return response

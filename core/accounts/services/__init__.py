@@ -17,7 +17,14 @@ from core.accounts.services.organizations import (
     set_verification,
     update_organization,
 )
-from core.accounts.services.signup import MIN_PASSWORD_LENGTH, SELF_SERVICE_KINDS, commune_name, create_account, list_users, sign_up
+from core.accounts.services.signup import (
+    MIN_PASSWORD_LENGTH,
+    SELF_SERVICE_KINDS,
+    commune_name,
+    create_account,
+    list_users,
+    sign_up,
+)
 
 __all__ = [
     "HouseholdNotFound",
@@ -44,4 +51,5 @@ __all__ = [
     "role_of",
     "set_verification",
     "sign_up",
+    "update_organization",
 ]

@@ -37,13 +37,18 @@ def check_login_allowed(key: str) -> None:
     now = utcnow()
     since = now - _window()
     count, oldest = db.session.execute(
-        select(func.count(LoginFailure.id), func.min(LoginFailure.at)).where(LoginFailure.login == key, LoginFailure.at > since)
+        select(func.count(LoginFailure.id), func.min(LoginFailure.at)).where(
+            LoginFailure.login == key, LoginFailure.at > since
+        )
     ).one()
     if count < limit:
         return
     # The block lifts when enough failures have aged out to drop below the limit.
     ages = db.session.scalars(
-        select(LoginFailure.at).where(LoginFailure.login == key, LoginFailure.at > since).order_by(LoginFailure.at).limit(count - limit + 1)
+        select(LoginFailure.at)
+        .where(LoginFailure.login == key, LoginFailure.at > since)
+        .order_by(LoginFailure.at)
+        .limit(count - limit + 1)
     ).all()
     expires = (ages[-1] if ages else oldest) + _window()
     retry_after = max(1, math.ceil((expires - now).total_seconds()))

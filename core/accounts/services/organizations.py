@@ -35,7 +35,9 @@ class HouseholdNotFound(NotFound):
 
 def _role_in(user: User, organization_id: int) -> Role | None:
     """The user's own role in the organization (None when not a member)."""
-    return db.session.scalar(select(Membership.role).where(Membership.user_id == user.id, Membership.organization_id == organization_id))
+    return db.session.scalar(
+        select(Membership.role).where(Membership.user_id == user.id, Membership.organization_id == organization_id)
+    )
 
 
 role_of = _role_in
@@ -45,7 +47,10 @@ def memberships_of(user: User) -> list[Membership]:
     """The user's own memberships, with their organizations, oldest first."""
     return list(
         db.session.scalars(
-            select(Membership).join(Organization, Organization.id == Membership.organization_id).where(Membership.user_id == user.id).order_by(Membership.id)
+            select(Membership)
+            .join(Organization, Organization.id == Membership.organization_id)
+            .where(Membership.user_id == user.id)
+            .order_by(Membership.id)
         )
     )
 
@@ -55,7 +60,11 @@ def actable_organizations(user: User) -> list[Organization]:
     ids = actable_organization_ids(user)
     if not ids:
         return []
-    return list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name, Organization.id)))
+    return list(
+        db.session.scalars(
+            select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name, Organization.id)
+        )
+    )
 
 
 def get_organization(user: User | None, organization_id: int) -> Organization:
@@ -68,14 +77,23 @@ def get_organization(user: User | None, organization_id: int) -> Organization:
     raise NotFound("Organization not found.")
 
 
-def update_organization(user: User, organization_id: int, *, name: str | None = None, street: str | None = None, commune_code: str | None = None) -> Organization:
+def update_organization(
+    user: User,
+    organization_id: int,
+    *,
+    name: str | None = None,
+    street: str | None = None,
+    commune_code: str | None = None,
+) -> Organization:
     """Change the name, street or commune (owners and managers; None leaves a field as it is)."""
     organization = require_act_for(user, organization_id, MANAGING_ROLES)
     errors: dict[str, list[str]] = {}
     if name is not None:
         name = check_text(name, errors, "name", messages.ORG_NAME_REQUIRED)
     # None leaves the commune as it is; a blank code clears it.
-    new_commune = check_commune(commune_code, errors, "commune_code") if commune_code is not None else organization.commune_code
+    new_commune = (
+        check_commune(commune_code, errors, "commune_code") if commune_code is not None else organization.commune_code
+    )
     if errors:
         raise ValidationError("The organization has invalid fields; see errors.", errors=errors)
     if name is not None:
@@ -91,7 +109,10 @@ def list_members(user: User, organization_id: int) -> list[Membership]:
     get_organization(user, organization_id)
     return list(
         db.session.scalars(
-            select(Membership).join(User, User.id == Membership.user_id).where(Membership.organization_id == organization_id).order_by(Membership.id)
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.organization_id == organization_id)
+            .order_by(Membership.id)
         )
     )
 
@@ -128,11 +149,17 @@ def remove_member(user: User, organization_id: int, member_id: int) -> None:
     organization = require_act_for(user, organization_id, MANAGING_ROLES)
     if _role_in(user, organization.id) != Role.OWNER and not user.is_admin:
         raise PermissionDenied("Only an owner can remove members.")
-    membership = db.session.scalar(select(Membership).where(Membership.organization_id == organization_id, Membership.user_id == member_id))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.organization_id == organization_id, Membership.user_id == member_id)
+    )
     if membership is None:
         raise NotFound("Member not found.")
     if membership.role == Role.OWNER:
-        owners = db.session.scalar(select(func.count(Membership.id)).where(Membership.organization_id == organization_id, Membership.role == Role.OWNER))
+        owners = db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.organization_id == organization_id, Membership.role == Role.OWNER
+            )
+        )
         if owners <= 1:
             raise Conflict(messages.LAST_OWNER)
     db.session.delete(membership)
@@ -174,12 +201,18 @@ def add_household(user: User, cooperative_id: int, household_id: int) -> Organiz
     if household is None or not _managed_directly(user, household_id):
         raise HouseholdNotFound("Household not found.", errors={"household_id": [messages.HOUSEHOLD_UNKNOWN]})
     if household.kind != OrganizationKind.HOUSEHOLD:
-        raise ValidationError("This organization is not a household.", errors={"household_id": [messages.NOT_A_HOUSEHOLD]})
+        raise ValidationError(
+            "This organization is not a household.", errors={"household_id": [messages.NOT_A_HOUSEHOLD]}
+        )
     exists = db.session.scalar(
-        select(CooperativeMember.id).where(CooperativeMember.cooperative_id == cooperative.id, CooperativeMember.household_id == household.id)
+        select(CooperativeMember.id).where(
+            CooperativeMember.cooperative_id == cooperative.id, CooperativeMember.household_id == household.id
+        )
     )
     if exists is not None:
-        raise Conflict("This household is already a member.", errors={"household_id": [messages.HOUSEHOLD_ALREADY_MEMBER]})
+        raise Conflict(
+            "This household is already a member.", errors={"household_id": [messages.HOUSEHOLD_ALREADY_MEMBER]}
+        )
     db.session.add(CooperativeMember(cooperative_id=cooperative.id, household_id=household.id))
     db.session.commit()
     return household
@@ -210,7 +243,10 @@ def create_household(
     ensure_login_free(phone, email, prefix="owner.")
     owner = User(phone=phone, email=email, name=owner_name, password_hash=hash_password(owner_password))
     household = Organization(
-        name=name, kind=OrganizationKind.HOUSEHOLD, commune_code=commune_code or cooperative.commune_code, street=" ".join((street or "").split()) or None
+        name=name,
+        kind=OrganizationKind.HOUSEHOLD,
+        commune_code=commune_code or cooperative.commune_code,
+        street=" ".join((street or "").split()) or None,
     )
     db.session.add_all([owner, household])
     db.session.flush()
@@ -238,7 +274,9 @@ def set_verification(user: User, organization_id: int, verified: bool) -> Organi
     return organization
 
 
-def grant(admin: User, user_id: int, *, organization_id: int | None = None, role: str | None = None, make_admin: bool = False) -> User:
+def grant(
+    admin: User, user_id: int, *, organization_id: int | None = None, role: str | None = None, make_admin: bool = False
+) -> User:
     """The administrator's grant: a membership in any organization (department included) or admin rights."""
     if not admin.is_admin:
         raise PermissionDenied("Only an administrator may grant roles.")
@@ -250,12 +288,16 @@ def grant(admin: User, user_id: int, *, organization_id: int | None = None, role
     if organization_id is not None:
         organization = db.session.get(Organization, organization_id)
         if organization is None:
-            raise ValidationError("No such organization.", errors={"organization_id": ["No organization with this id."]})
+            raise ValidationError(
+                "No such organization.", errors={"organization_id": ["No organization with this id."]}
+            )
         try:
             granted = Role(role or Role.MEMBER)
         except ValueError:
             raise ValidationError("The role is not valid.", errors={"role": [messages.ROLE_INVALID]}) from None
-        membership = db.session.scalar(select(Membership).where(Membership.user_id == target.id, Membership.organization_id == organization.id))
+        membership = db.session.scalar(
+            select(Membership).where(Membership.user_id == target.id, Membership.organization_id == organization.id)
+        )
         if membership is None:
             db.session.add(Membership(user_id=target.id, organization_id=organization.id, role=granted))
         else:

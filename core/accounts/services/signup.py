@@ -56,7 +56,9 @@ def check_text(value: str | None, errors: dict[str, list[str]], field: str, mess
     return text[:max_length]
 
 
-def check_new_login(phone: str | None, email: str | None, errors: dict[str, list[str]], prefix: str = "") -> tuple[str | None, str | None]:
+def check_new_login(
+    phone: str | None, email: str | None, errors: dict[str, list[str]], prefix: str = ""
+) -> tuple[str | None, str | None]:
     """The normalized phone or email of a new user; refuses both, neither, bad ones and taken ones."""
     phone, email = (phone or "").strip() or None, (email or "").strip() or None
     if phone and email:
@@ -84,9 +86,13 @@ def check_password(password: str | None, errors: dict[str, list[str]], field: st
 
 def ensure_login_free(phone: str | None, email: str | None, prefix: str = "") -> None:
     if phone and db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
-        raise Conflict("An account with this phone number already exists.", errors={prefix + "phone": [messages.PHONE_TAKEN]})
+        raise Conflict(
+            "An account with this phone number already exists.", errors={prefix + "phone": [messages.PHONE_TAKEN]}
+        )
     if email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("An account with this email address already exists.", errors={prefix + "email": [messages.EMAIL_TAKEN]})
+        raise Conflict(
+            "An account with this email address already exists.", errors={prefix + "email": [messages.EMAIL_TAKEN]}
+        )
 
 
 def commit_new_login(phone: str | None, email: str | None, prefix: str = "") -> None:
@@ -149,11 +155,28 @@ def sign_up(
     if street and not commune_code:
         errors.setdefault("organization.commune_code", []).append(messages.COMMUNE_FOR_STREET)
         raise ValidationError("The sign-up has invalid fields; see errors.", errors=errors)
-    return _create(name=name, password=password, phone=phone, email=email, org_name=org_name, org_kind=kind, commune_code=commune_code, street=street)
+    return _create(
+        name=name,
+        password=password,
+        phone=phone,
+        email=email,
+        org_name=org_name,
+        org_kind=kind,
+        commune_code=commune_code,
+        street=street,
+    )
 
 
 def create_account(
-    *, password: str, org_kind: str, phone: str | None = None, email: str | None = None, name: str = "", org_name: str = "", commune_code: str | None = None, is_admin: bool = False
+    *,
+    password: str,
+    org_kind: str,
+    phone: str | None = None,
+    email: str | None = None,
+    name: str = "",
+    org_name: str = "",
+    commune_code: str | None = None,
+    is_admin: bool = False,
 ) -> tuple[User, Organization]:
     """The operator's account creation: any kind, department included, optionally an administrator."""
     errors: dict[str, list[str]] = {}
@@ -172,7 +195,14 @@ def create_account(
     name = " ".join((name or "").split()) or login
     org_name = " ".join((org_name or "").split()) or name
     return _create(
-        name=name[:200], password=password, phone=phone, email=email, org_name=org_name[:200], org_kind=kind, commune_code=commune_code, is_admin=is_admin
+        name=name[:200],
+        password=password,
+        phone=phone,
+        email=email,
+        org_name=org_name[:200],
+        org_kind=kind,
+        commune_code=commune_code,
+        is_admin=is_admin,
     )
 
 
@@ -180,7 +210,9 @@ def list_users() -> list[tuple[User, list[tuple[Organization, Role]]]]:
     """Every user with their organizations, for the operator's ``accounts list``."""
     users = db.session.scalars(select(User).order_by(User.id)).all()
     rows = db.session.execute(
-        select(Membership.user_id, Organization, Membership.role).join(Organization, Organization.id == Membership.organization_id).order_by(Organization.id)
+        select(Membership.user_id, Organization, Membership.role)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .order_by(Organization.id)
     ).all()
     by_user: dict[int, list[tuple[Organization, Role]]] = {}
     for user_id, organization, role in rows:

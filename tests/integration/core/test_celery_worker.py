@@ -59,10 +59,20 @@ def worker(app, database_url, instance_path, redis_client, tmp_path) -> Iterator
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     command = [
-        str(CELERY), "-A", "wsgi:celery_app", "worker",
-        "--pool=solo", "--queues", queue, "--hostname", f"{queue}@%h",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-    ]  # fmt: skip
+        str(CELERY),
+        "-A",
+        "wsgi:celery_app",
+        "worker",
+        "--pool=solo",
+        "--queues",
+        queue,
+        "--hostname",
+        f"{queue}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+    ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -122,7 +132,11 @@ def test_without_a_broker_tasks_run_in_process_before_send_task_returns(ctx, app
 def test_beat_schedules_the_purges_every_fifteen_minutes_and_hourly(app):
     celery_app = app.extensions["celery"]
     schedule = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
-    assert schedule == {"core.purge_login_failures": 15 * 60, "core.purge_idempotency_records": 60 * 60, "market.release_expired_reservations": 60}
+    assert schedule == {
+        "core.purge_login_failures": 15 * 60,
+        "core.purge_idempotency_records": 60 * 60,
+        "market.release_expired_reservations": 60,
+    }
     # Beat sends by name: every scheduled name must be a task the worker knows.
     assert set(schedule) <= set(celery_app.tasks)
     assert "core.maintenance" in celery_app.conf.imports

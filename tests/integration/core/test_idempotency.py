@@ -62,7 +62,11 @@ def api(app, make_app, switches):
         organization = Organization(name=data["name"], kind=kind)
         db.session.add(organization)
         db.session.commit()
-        return jsonify(id=organization.id, name=organization.name), 201, {"Location": f"/api/v1/organizations/{organization.id}"}
+        return (
+            jsonify(id=organization.id, name=organization.name),
+            201,
+            {"Location": f"/api/v1/organizations/{organization.id}"},
+        )
 
     @blueprint.post(PATH)
     def create_household():

@@ -25,7 +25,7 @@ def test_a_visitor_finds_the_marketplace_and_how_to_sign_in(client):
     found = nav_links(page)
     assert {"/market", "/sign-in", "/sign-up"} <= set(found)
     assert "/batches" not in found and "/plots" not in found
-    assert 'href="/market"' in page.split('<main', 1)[1]  # the home page itself points buyers to it
+    assert 'href="/market"' in page.split("<main", 1)[1]  # the home page itself points buyers to it
 
 
 def test_a_signed_in_producer_reaches_plots_lots_shipments_market_and_organization(app, client):
@@ -38,7 +38,7 @@ def test_a_signed_in_producer_reaches_plots_lots_shipments_market_and_organizati
         assert client.get(path).status_code == 200, path
     assert 'action="/sign-out"' in home
     assert "/sign-in" not in found
-    assert 'href="/batches"' in home.split('<main', 1)[1]  # "My lots" on the home page
+    assert 'href="/batches"' in home.split("<main", 1)[1]  # "My lots" on the home page
 
 
 def test_the_marketplace_is_linked_once_on_its_own_pages(client):

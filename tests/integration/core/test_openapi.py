@@ -34,7 +34,9 @@ def test_committed_openapi_json_matches_the_code(app, client):
 def test_api_paths_have_no_trailing_slash(app, client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     offenders = [path for path in paths if path.startswith("/api/v1") and path.endswith("/")]
-    offenders += [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1") and rule.rule.endswith("/")]
+    offenders += [
+        rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1") and rule.rule.endswith("/")
+    ]
     assert offenders == []
 
 

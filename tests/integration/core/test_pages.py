@@ -120,7 +120,9 @@ def test_language_switch_returns_to_the_page_without_the_lang_parameter(client):
     assert 'name="next" value="/?code=AB"' in page
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_language_switch_never_redirects_off_site(client, target):
     token = csrf_token(client, "/")
     response = client.post("/lang/en", data={"csrf_token": token, "next": target})
@@ -211,8 +213,10 @@ def test_api_errors_stay_problem_json(failing_app, client):
 
 FORM_PAGE = """{% import "_macros/forms.html" as forms %}
 <form method="post">{{ forms.csrf() }}
-{{ forms.field("weight", "Weight (kg)", value=value, errors=errors, inputmode="decimal", hint="Net weight", attrs={"min": 0}) }}
-{{ forms.select("commodity", "Commodity", [("cashew", "Cashew"), ("pepper", "Pepper")], value="pepper", placeholder="Choose") }}
+{{ forms.field("weight", "Weight (kg)", value=value, errors=errors, inputmode="decimal", hint="Net weight",
+                attrs={"min": 0}) }}
+{{ forms.select("commodity", "Commodity", [("cashew", "Cashew"), ("pepper", "Pepper")], value="pepper",
+                 placeholder="Choose") }}
 {{ forms.checkbox("organic", "Organic", checked=True) }}
 {{ forms.wtf_field(form.name, hint="As on the ID card") }}
 {{ forms.errors(form_errors) }}

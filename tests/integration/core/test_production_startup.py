@@ -104,7 +104,9 @@ def test_gunicorn_serves_with_json_request_logs_and_no_access_log(tmp_path):
     environ = clean_environ(**production_environ(tmp_path), BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("wb") as log:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app"], cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "wsgi:app"], cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         body, deadline = None, time.monotonic() + 20
         while body is None and time.monotonic() < deadline and server.poll() is None:
@@ -120,7 +122,9 @@ def test_gunicorn_serves_with_json_request_logs_and_no_access_log(tmp_path):
 
     lines = log_path.read_text().splitlines()
     request_lines = [json.loads(line) for line in lines if line.startswith("{") and '"nongsan.request"' in line]
-    assert [(entry["method"], entry["path"], entry["status"]) for entry in request_lines][:1] == [("GET", "/healthz", 200)]
+    assert [(entry["method"], entry["path"], entry["status"]) for entry in request_lines][:1] == [
+        ("GET", "/healthz", 200)
+    ]
     assert not any("GET /healthz" in line for line in lines)  # gunicorn's access log (with IPs) stays off
     assert not any("from=lb" in line for line in lines)
 
@@ -137,5 +141,7 @@ def test_behind_the_proxy_the_limiter_sees_the_visitor_not_the_proxy(make_app):
         seen.append(request.remote_addr)
         return "ok"
 
-    app.test_client().get("/whoami-for-test", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    app.test_client().get(
+        "/whoami-for-test", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    )
     assert seen == ["203.0.113.7"]

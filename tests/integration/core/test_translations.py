@@ -18,7 +18,9 @@ def source_messages(root: Path) -> dict[str, tuple[str, int]]:
     with (root / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found: dict[str, tuple[str, int]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(str(root), method_map, options_map, keywords=KEYWORDS):
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(root), method_map, options_map, keywords=KEYWORDS
+    ):
         msgid = message if isinstance(message, str) else message[0]
         if msgid:
             found.setdefault(msgid, (filename, lineno))
@@ -36,7 +38,9 @@ def test_every_message_in_the_code_is_translated(locale):
     problems = []
     for msgid, (filename, lineno) in sorted(source_messages(ROOT).items()):
         message = catalog.get(msgid)
-        strings = message.string if message and isinstance(message.string, tuple) else (message.string if message else "",)
+        strings = (
+            message.string if message and isinstance(message.string, tuple) else (message.string if message else "",)
+        )
         if message is None or not all(strings):
             problems.append(f"{filename}:{lineno}: {msgid!r}")
         elif message.fuzzy:
@@ -132,7 +136,8 @@ def test_update_keeps_a_translation_and_drops_what_the_code_no_longer_uses(app, 
 
 def test_check_catches_a_broken_placeholder(app, tree):
     (tree / "translations" / "pending" / "team.tsv").write_text(
-        "Fresh pepper\tTiêu tươi\nHello %(name)s\tXin chào %(ten)s\n%(num)d bag\t%(num)d bao\nRaw cashew nuts\tĐiều thô\n",
+        "Fresh pepper\tTiêu tươi\nHello %(name)s\tXin chào %(ten)s\n%(num)d bag\t%(num)d bao\nRaw cashew "
+        "nuts\tĐiều thô\n",
         encoding="utf-8",
     )
     runner = app.test_cli_runner()

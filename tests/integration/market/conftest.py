@@ -27,26 +27,50 @@ def person(name: str, locale: str = "vi") -> User:
 
 
 class MarketWorld:
-    """Sellers: ``cashew`` (Lộc Ninh, VietGAP), ``pepper`` (Bù Gia Mập), ``rubber`` (Phú Riềng, one ready plot, one not).
+    """Sellers: ``cashew`` (Lộc Ninh, VietGAP), ``pepper`` (Bù Gia Mập), ``rubber`` (Phú Riềng, one ready plot, one
+    not).
     Buyers: ``buyer`` (English-speaking importer) and ``other_buyer``; tokens under the same names."""
 
     def __init__(self, app):
         def build():
             ids: dict = {}
-            for who, crop, commune, locale in (("cashew", "cashew", LOC_NINH, "vi"), ("pepper", "pepper", BU_GIA_MAP, "en"), ("rubber", "rubber", PHU_RIENG, "vi")):
+            for who, crop, commune, locale in (
+                ("cashew", "cashew", LOC_NINH, "vi"),
+                ("pepper", "pepper", BU_GIA_MAP, "en"),
+                ("rubber", "rubber", PHU_RIENG, "vi"),
+            ):
                 user = person(f"Người bán {who}", locale)
                 org = make_org(OrganizationKind.HOUSEHOLD, name=f"Hộ bán {who}", owner=user, commune_code=commune)
-                plot = make_plot(org, name=f"Vườn {who}", crops=[crop], commune_code=commune, geometry=point(106.5, 11.8), area_ha="1.2")
-                ids.update({f"{who}_user": user.id, f"{who}_login": user.phone, f"{who}_org": org.id, f"{who}_plot": plot.id, who: make_token(user)})
+                plot = make_plot(
+                    org,
+                    name=f"Vườn {who}",
+                    crops=[crop],
+                    commune_code=commune,
+                    geometry=point(106.5, 11.8),
+                    area_ha="1.2",
+                )
+                ids.update(
+                    {
+                        f"{who}_user": user.id,
+                        f"{who}_login": user.phone,
+                        f"{who}_org": org.id,
+                        f"{who}_plot": plot.id,
+                        who: make_token(user),
+                    }
+                )
                 if who == "cashew":
                     make_certificate(org, [plot], verification=VerificationState.VERIFIED)
                 if who == "rubber":
-                    bare = make_plot(org, name="Vườn chưa đo", crops=["rubber"], commune_code=commune, geometry=None, area_ha="2")
+                    bare = make_plot(
+                        org, name="Vườn chưa đo", crops=["rubber"], commune_code=commune, geometry=None, area_ha="2"
+                    )
                     ids["rubber_bare_plot"] = bare.id
             for who, locale in (("buyer", "en"), ("other_buyer", "vi")):
                 user = person(f"Người mua {who}", locale)
                 org = make_org(OrganizationKind.BUYER, name=f"Công ty mua {who}", owner=user, commune_code=None)
-                ids.update({f"{who}_user": user.id, f"{who}_login": user.phone, f"{who}_org": org.id, who: make_token(user)})
+                ids.update(
+                    {f"{who}_user": user.id, f"{who}_login": user.phone, f"{who}_org": org.id, who: make_token(user)}
+                )
             return ids
 
         for key, value in seeded(app, build).items():
@@ -71,7 +95,13 @@ def world(app):
 
 
 def listing_payload(code: str, **overrides) -> dict:
-    payload = {"batch_code": code, "title": "Điều thô Lộc Ninh", "price_per_kg": 35000, "quantity": "500", "payment_methods": ["cod"]}
+    payload = {
+        "batch_code": code,
+        "title": "Điều thô Lộc Ninh",
+        "price_per_kg": 35000,
+        "quantity": "500",
+        "payment_methods": ["cod"],
+    }
     payload.update(overrides)
     return payload
 
@@ -81,13 +111,19 @@ def create_listing(client, world, who: str, code: str, *, publish: bool = True, 
     assert response.status_code == 201, response.json
     if not publish:
         return response.json
-    published = client.patch(f"/api/v1/listings/{response.json['id']}", json={"status": "active"}, headers=world.auth(who))
+    published = client.patch(
+        f"/api/v1/listings/{response.json['id']}", json={"status": "active"}, headers=world.auth(who)
+    )
     assert published.status_code == 200, published.json
     return published.json
 
 
 def place(client, world, who: str, items: list[tuple[str, str]], **extra):
-    body = {"items": [{"listing_id": i, "quantity": q} for i, q in items], "payment_method": "cod", "delivery": {"method": "pickup"}}
+    body = {
+        "items": [{"listing_id": i, "quantity": q} for i, q in items],
+        "payment_method": "cod",
+        "delivery": {"method": "pickup"},
+    }
     body.update(extra)
     return client.post("/api/v1/orders", json=body, headers=world.auth(who))
 

@@ -1,4 +1,5 @@
-"""What an open order holds of a lot stays in it: the seller cannot split, merge or ship it away before the order ships."""
+"""What an open order holds of a lot stays in it: the seller cannot split, merge or ship it away before the order
+ships."""
 
 from __future__ import annotations
 
@@ -8,11 +9,17 @@ from tests.integration.market.conftest import create_listing, move, place
 
 
 def split(client, world, code: str, quantity: str):
-    return client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": quantity}]}, headers=world.auth("cashew"))
+    return client.post(
+        f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": quantity}]}, headers=world.auth("cashew")
+    )
 
 
 def ship_whole(client, world, code: str):
-    return client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.other_buyer_org}, headers=world.auth("cashew"))
+    return client.post(
+        "/api/v1/shipments",
+        json={"batch_code": code, "to_organization_id": world.other_buyer_org},
+        headers=world.auth("cashew"),
+    )
 
 
 def accepted_order(client, world, code: str, quantity: str = "500") -> str:
@@ -28,7 +35,10 @@ def test_an_accepted_order_keeps_its_quantity_in_the_lot_until_it_ships(client, 
 
     refused = split(client, world, code, "600")
     assert refused.status_code == 409
-    assert "500 kg is claimed by open marketplace orders" in refused.json["detail"] and "at most 500 kg can be taken" in refused.json["detail"]
+    assert (
+        "500 kg is claimed by open marketplace orders" in refused.json["detail"]
+        and "at most 500 kg can be taken" in refused.json["detail"]
+    )
     assert refused.json["errors"]["parts"] and refused.json["claimed"] == "500"
     assert client.get(f"/api/v1/batches/{code}", headers=world.auth("cashew")).json["remaining"] == "1000"
 
@@ -78,6 +88,11 @@ def test_the_split_page_tells_the_seller_what_is_claimed(client, world):
     accepted_order(client, world, code)
     sign_in(client, world.cashew_login)
     page = f"/batches/{code}/split"
-    refused = client.post(f"{page}?lang=en", data={"csrf_token": csrf_token(client, page), "part_quantity": ["600", ""]})
+    refused = client.post(
+        f"{page}?lang=en", data={"csrf_token": csrf_token(client, page), "part_quantity": ["600", ""]}
+    )
     assert refused.status_code == 422  # the form again, with the message on the parts
-    assert f"500 kg of lot {code} is reserved or sold on the marketplace and not yet shipped: at most 500 kg can be taken." in refused.get_data(as_text=True)
+    assert (
+        f"500 kg of lot {code} is reserved or sold on the marketplace and not yet shipped: at most 500 kg can be taken."
+        in refused.get_data(as_text=True)
+    )

@@ -41,11 +41,13 @@ def buy_concurrently(app, listing_id: str, user_ids: list[int], quantity: str) -
                 user = db.session.get(User, user_id)
                 db.session.commit()
                 barrier.wait(timeout=60)
-                orders.place_orders(user, items=[{"listing_id": listing_id, "quantity": quantity}], payment_method="cod")
+                orders.place_orders(
+                    user, items=[{"listing_id": listing_id, "quantity": quantity}], payment_method="cod"
+                )
                 outcome = "bought"
             except ListingSoldOutError:
                 outcome = "sold out"
-            except Exception as error:  # noqa: BLE001  (reported in the assertion)
+            except Exception as error:
                 outcome = f"error: {error!r}"
             finally:
                 db.session.remove()
@@ -73,7 +75,9 @@ def test_fifty_concurrent_buyers_against_ten_units_buy_exactly_ten_on_postgresql
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("row locks under real concurrency are a PostgreSQL matter; run with TEST_DATABASE=postgres")
-    listing = create_listing(client, world, "cashew", world.harvest("cashew", "100"), quantity="10", min_order_quantity="1")
+    listing = create_listing(
+        client, world, "cashew", world.harvest("cashew", "100"), quantity="10", min_order_quantity="1"
+    )
     outcomes = buy_concurrently(app, listing["id"], buyers(app, 50), "1")
     assert len(outcomes) == 50 and not [o for o in outcomes if o.startswith("error")], outcomes
     assert outcomes.count("bought") == 10 and outcomes.count("sold out") == 40
@@ -83,7 +87,9 @@ def test_fifty_concurrent_buyers_against_ten_units_buy_exactly_ten_on_postgresql
 
 def test_concurrent_buyers_never_oversell(app, client, world):
     """On SQLite BEGIN IMMEDIATE serializes the checkouts; on PostgreSQL the conditional update does."""
-    listing = create_listing(client, world, "cashew", world.harvest("cashew", "100"), quantity="5", min_order_quantity="1")
+    listing = create_listing(
+        client, world, "cashew", world.harvest("cashew", "100"), quantity="5", min_order_quantity="1"
+    )
     outcomes = buy_concurrently(app, listing["id"], buyers(app, 8), "1")
     assert not [o for o in outcomes if o.startswith("error")], outcomes
     assert outcomes.count("bought") == 5 and outcomes.count("sold out") == 3

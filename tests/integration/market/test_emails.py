@@ -49,12 +49,16 @@ def body(message: Message) -> str:
 
 def test_order_emails_arrive_at_the_smtp_server_in_each_recipients_language(app, make_app, world, smtp_server):
     controller, inbox = smtp_server
-    mail_app = make_app(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, MAIL_DEFAULT_SENDER="cho@nongsan.test")
+    mail_app = make_app(
+        MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, MAIL_DEFAULT_SENDER="cho@nongsan.test"
+    )
     client = mail_app.test_client()
     listing = create_listing(client, world, "cashew", world.harvest("cashew"), quantity="100", price_per_kg=35000)
     order = place(client, world, "buyer", [(listing["id"], "10")]).json["orders"][0]
 
-    buyer_email, seller_email = seeded(app, lambda: (db.session.get(User, world.buyer_user).email, db.session.get(User, world.cashew_user).email))
+    buyer_email, seller_email = seeded(
+        app, lambda: (db.session.get(User, world.buyer_user).email, db.session.get(User, world.cashew_user).email)
+    )
     [to_buyer] = inbox.to(buyer_email)
     [to_seller] = inbox.to(seller_email)
     assert to_buyer["From"] == "cho@nongsan.test"

@@ -1,4 +1,4 @@
-"""Shipping an order is traceability: the buyer gets their own lot, split off the seller's, tracing back to the farms."""
+"""Shipping an order is traceability: the buyer gets their own lot, split off the seller's, traced back to the farms."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ def test_a_shipped_orders_buyer_lot_traces_back_to_the_original_plots(app, clien
 
     # On its way the buyer already reads the lot; it is in transit to them, 150 kg, from the seller's lot.
     lot = client.get(f"/api/v1/batches/{buyer_code}", headers=world.auth("buyer")).json
-    assert lot["status"] == "in_transit" and lot["remaining"] == "150" and lot["shipment"]["to_organization_id"] == world.buyer_org
+    assert (
+        lot["status"] == "in_transit"
+        and lot["remaining"] == "150"
+        and lot["shipment"]["to_organization_id"] == world.buyer_org
+    )
     assert client.get(f"/api/v1/batches/{code}", headers=world.auth("cashew")).json["remaining"] == "850"
 
     def trace():
@@ -38,7 +42,10 @@ def test_a_shipped_orders_buyer_lot_traces_back_to_the_original_plots(app, clien
     assert held["status"] == "active" and held["custodian_id"] == world.buyer_org
     events = client.get(f"/api/v1/batches/{buyer_code}/events", headers=world.auth("buyer")).json
     assert [e["operation"] for e in events] == ["split", "ship", "receive"]
-    assert events[1]["biz_step"] == "shipping" and events[1]["details"]["bizTransactionList"][0]["reference"] == order["id"]
+    assert (
+        events[1]["biz_step"] == "shipping"
+        and events[1]["details"]["bizTransactionList"][0]["reference"] == order["id"]
+    )
 
 
 def test_the_offer_stays_within_the_lot_after_shipping(client, world):
@@ -48,7 +55,11 @@ def test_the_offer_stays_within_the_lot_after_shipping(client, world):
     for status in ("accepted", "shipped"):
         move(client, world, "pepper", order["id"], status)
     # 60 kg are left in the lot and the listing still offers those 60: no room for another listing.
-    extra = client.post("/api/v1/listings", json={"batch_code": code, "title": "x", "price_per_kg": 1000, "quantity": "1"}, headers=world.auth("pepper"))
+    extra = client.post(
+        "/api/v1/listings",
+        json={"batch_code": code, "title": "x", "price_per_kg": 1000, "quantity": "1"},
+        headers=world.auth("pepper"),
+    )
     assert extra.status_code == 422
     seller_view = client.get(f"/api/v1/listings/{listing['id']}", headers=world.auth("pepper")).json
     assert seller_view["sold"] == "40" and seller_view["available"] == "60"

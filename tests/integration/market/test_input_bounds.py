@@ -63,7 +63,9 @@ def test_a_giant_refund_amount_on_the_order_page_is_a_form_error(client, world):
     token = csrf_token(client, f"/market/orders/{order['id']}")
     for amount in ("9" * 5000, "²", HUGE):
         response = client.post(
-            f"/market/orders/{order['id']}/transitions?lang=en", data={"csrf_token": token, "to": "partially_refunded", "amount": amount}, follow_redirects=True
+            f"/market/orders/{order['id']}/transitions?lang=en",
+            data={"csrf_token": token, "to": "partially_refunded", "amount": amount},
+            follow_redirects=True,
         )
         assert response.status_code == 200
         assert "Enter the amount in whole đồng, at most ₫1,000,000,000,000." in response.get_data(as_text=True)

@@ -8,20 +8,28 @@ from tests.integration.market.conftest import create_listing, move, place
 
 
 def recall(client, world, who: str, code: str):
-    response = client.post(f"/api/v1/batches/{code}/recalls", json={"reason": "Aflatoxin above the limit"}, headers=world.auth(who))
+    response = client.post(
+        f"/api/v1/batches/{code}/recalls", json={"reason": "Aflatoxin above the limit"}, headers=world.auth(who)
+    )
     assert response.status_code == 201, response.json
     return response
 
 
 def split_away(client, world, who: str, code: str, quantity: str):
-    response = client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": quantity}]}, headers=world.auth(who))
+    response = client.post(
+        f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": quantity}]}, headers=world.auth(who)
+    )
     assert response.status_code == 201, response.json
     return response
 
 
 def dry_down(client, world, who: str, code: str, quantity_after: str):
     """The lot loses weight in drying: a loss the ledger records even when orders hold part of the lot."""
-    response = client.post(f"/api/v1/batches/{code}/events", json={"step": "drying", "quantity_after": quantity_after}, headers=world.auth(who))
+    response = client.post(
+        f"/api/v1/batches/{code}/events",
+        json={"step": "drying", "quantity_after": quantity_after},
+        headers=world.auth(who),
+    )
     assert response.status_code == 201, response.json
     return response
 
@@ -123,7 +131,11 @@ def test_accepting_counts_what_earlier_accepted_orders_took(client, world):
 def test_a_lot_shipped_away_whole_takes_its_listing_off_sale(client, world):
     code = world.harvest("pepper", "300")
     listing = create_listing(client, world, "pepper", code, quantity="200", title="Tiêu tươi", price_per_kg=60000)
-    shipped = client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.other_buyer_org}, headers=world.auth("pepper"))
+    shipped = client.post(
+        "/api/v1/shipments",
+        json={"batch_code": code, "to_organization_id": world.other_buyer_org},
+        headers=world.auth("pepper"),
+    )
     assert shipped.status_code == 201, shipped.json
     assert listing["id"] not in searched(client)
     refused = place(client, world, "buyer", [(listing["id"], "10")])
@@ -136,7 +148,11 @@ def test_the_cart_refuses_a_recalled_lot(client, world):
     sign_in(client, world.buyer_login)
     token = csrf_token(client, f"/market/listings/{listing['id']}")
     recall(client, world, "cashew", code)
-    added = client.post("/market/cart/add?lang=en", data={"csrf_token": token, "listing_id": listing["id"], "quantity": "10"}, follow_redirects=True)
+    added = client.post(
+        "/market/cart/add?lang=en",
+        data={"csrf_token": token, "listing_id": listing["id"], "quantity": "10"},
+        follow_redirects=True,
+    )
     assert "This lot was recalled; it cannot be ordered." in added.get_data(as_text=True)
     assert "Your cart is empty" in client.get("/market/cart?lang=en").get_data(as_text=True)
 
@@ -148,7 +164,11 @@ def test_the_order_page_tells_the_seller_why_the_order_cannot_be_accepted(client
     dry_down(client, world, "cashew", code, "100")
     sign_in(client, world.cashew_login)
     page = f"/market/orders/{order['id']}"
-    refused = client.post(f"{page}/transitions?lang=en", data={"csrf_token": csrf_token(client, page), "to": "accepted"}, follow_redirects=True)
+    refused = client.post(
+        f"{page}/transitions?lang=en",
+        data={"csrf_token": csrf_token(client, page), "to": "accepted"},
+        follow_redirects=True,
+    )
     assert f"Lot {code} has only 100 kg left; this order needs 500 kg of it." in refused.get_data(as_text=True)
     assert client.get(f"/api/v1/orders/{order['id']}", headers=world.auth("cashew")).json["status"] == "pending_payment"
 
@@ -158,8 +178,20 @@ def test_checkout_tells_the_buyer_which_lot_was_recalled(client, world):
     listing = create_listing(client, world, "cashew", code, quantity="500")
     sign_in(client, world.buyer_login)  # reads English
     token = csrf_token(client, f"/market/listings/{listing['id']}")
-    assert client.post("/market/cart/add", data={"csrf_token": token, "listing_id": listing["id"], "quantity": "10"}).status_code == 303
+    assert (
+        client.post(
+            "/market/cart/add", data={"csrf_token": token, "listing_id": listing["id"], "quantity": "10"}
+        ).status_code
+        == 303
+    )
     recall(client, world, "cashew", code)
-    refused = client.post("/market/checkout", data={"csrf_token": csrf_token(client, "/market/checkout"), "payment_method": "cod", "delivery_method": "pickup"})
+    refused = client.post(
+        "/market/checkout",
+        data={
+            "csrf_token": csrf_token(client, "/market/checkout"),
+            "payment_method": "cod",
+            "delivery_method": "pickup",
+        },
+    )
     assert refused.status_code == 409
     assert f"Lot {code} was recalled; nothing of it can be sold." in refused.get_data(as_text=True)

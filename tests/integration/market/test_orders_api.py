@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import pytest
 
-from market.states import COD, ONLINE
 from market.models import OrderStatus
+from market.states import COD, ONLINE
 from tests.integration.market.conftest import HO_CHI_MINH_COMMUNE, LOC_NINH, create_listing, move, place
 
 
 @pytest.fixture
 def offers(client, world):
-    cashew = create_listing(client, world, "cashew", world.harvest("cashew", "1000"), quantity="500", price_per_kg=35000,
-                            price_tiers=[{"min_quantity": "100", "price_per_kg": 34000}], delivery_fees={"75": 50000, "79": 300000})  # fmt: skip
-    pepper = create_listing(client, world, "pepper", world.harvest("pepper", "300"), title="Tiêu tươi Bù Gia Mập", quantity="200", price_per_kg=60000,
-                            delivery_fees={"75": 30000})  # fmt: skip
+    cashew = create_listing(
+        client,
+        world,
+        "cashew",
+        world.harvest("cashew", "1000"),
+        quantity="500",
+        price_per_kg=35000,
+        price_tiers=[{"min_quantity": "100", "price_per_kg": 34000}],
+        delivery_fees={"75": 50000, "79": 300000},
+    )
+    pepper = create_listing(
+        client,
+        world,
+        "pepper",
+        world.harvest("pepper", "300"),
+        title="Tiêu tươi Bù Gia Mập",
+        quantity="200",
+        price_per_kg=60000,
+        delivery_fees={"75": 30000},
+    )
     return {"cashew": cashew, "pepper": pepper}
 
 
@@ -27,9 +43,17 @@ def test_a_cart_with_two_sellers_becomes_two_orders_each_with_lines_totals_and_i
     assert cashew["status"] == pepper["status"] == "pending_payment"
     assert cashew["lines"][0]["unit_price"] == 34000  # the 100 kg volume price applies to 120 kg
     assert cashew["lines"][0]["line_total"] == 4_080_000 and cashew["lines"][0]["quantity"] == "120"
-    assert cashew["totals"] == {"subtotal": 4_080_000, "delivery_fee": 0, "total": 4_080_000, "refunded": 0, "currency": "VND"}
+    assert cashew["totals"] == {
+        "subtotal": 4_080_000,
+        "delivery_fee": 0,
+        "total": 4_080_000,
+        "refunded": 0,
+        "currency": "VND",
+    }
     assert pepper["totals"]["total"] == 600_000
-    assert cashew["payment_instructions"]["method"] == "cod" and cashew["payment_instructions"]["amount_due"] == 4_080_000
+    assert (
+        cashew["payment_instructions"]["method"] == "cod" and cashew["payment_instructions"]["amount_due"] == 4_080_000
+    )
     assert cashew["history"][0]["to"] == "pending_payment" and cashew["history"][0]["by_user_id"] == world.buyer_user
     assert cashew["expires_at"]
     listing = client.get(f"/api/v1/listings/{offers['cashew']['id']}", headers=world.auth("cashew")).json
@@ -38,14 +62,28 @@ def test_a_cart_with_two_sellers_becomes_two_orders_each_with_lines_totals_and_i
 
 def test_delivery_uses_the_new_communes_and_the_sellers_fee_for_the_province(client, world, offers):
     far = {"method": "delivery", "address": {"commune_code": HO_CHI_MINH_COMMUNE, "street": "12 Lê Lợi"}}
-    refused = place(client, world, "buyer", [(offers["cashew"]["id"], "10"), (offers["pepper"]["id"], "10")], delivery=far)
+    refused = place(
+        client, world, "buyer", [(offers["cashew"]["id"], "10"), (offers["pepper"]["id"], "10")], delivery=far
+    )
     assert refused.status_code == 422 and "delivery.address.commune_code" in refused.json["errors"]
     order = place(client, world, "buyer", [(offers["cashew"]["id"], "10")], delivery=far).json["orders"][0]
     assert order["totals"]["delivery_fee"] == 300_000 and order["totals"]["total"] == 650_000
     assert order["delivery"]["address"]["text"].startswith("12 Lê Lợi, Phường An Đông")
-    unknown = place(client, world, "buyer", [(offers["cashew"]["id"], "10")], delivery={"method": "delivery", "address": {"commune_code": "99999"}})
+    unknown = place(
+        client,
+        world,
+        "buyer",
+        [(offers["cashew"]["id"], "10")],
+        delivery={"method": "delivery", "address": {"commune_code": "99999"}},
+    )
     assert unknown.status_code == 422
-    near = place(client, world, "buyer", [(offers["pepper"]["id"], "10")], delivery={"method": "delivery", "address": {"commune_code": LOC_NINH}})
+    near = place(
+        client,
+        world,
+        "buyer",
+        [(offers["pepper"]["id"], "10")],
+        delivery={"method": "delivery", "address": {"commune_code": LOC_NINH}},
+    )
     assert near.json["orders"][0]["totals"]["delivery_fee"] == 30_000
 
 
@@ -67,16 +105,34 @@ def test_more_than_is_left_refuses_the_whole_checkout(client, world, offers):
 
 def test_a_cash_on_delivery_order_walks_to_completed(client, world, offers):
     order = place(client, world, "buyer", [(offers["cashew"]["id"], "50")]).json["orders"][0]
-    steps = [("cashew", "accepted"), ("cashew", "shipped"), ("buyer", "delivered"), ("cashew", "paid"), ("buyer", "completed")]
+    steps = [
+        ("cashew", "accepted"),
+        ("cashew", "shipped"),
+        ("buyer", "delivered"),
+        ("cashew", "paid"),
+        ("buyer", "completed"),
+    ]
     for who, status in steps:
         response = move(client, world, who, order["id"], status)
         assert response.status_code == 200, (status, response.json)
         assert response.json["status"] == status
     final = client.get(f"/api/v1/orders/{order['id']}", headers=world.auth("buyer")).json
     assert [(h["from"], h["to"]) for h in final["history"]] == [
-        (None, "pending_payment"), ("pending_payment", "accepted"), ("accepted", "shipped"), ("shipped", "delivered"), ("delivered", "paid"), ("paid", "completed"),
-    ]  # fmt: skip
-    assert [h["by_user_id"] for h in final["history"]] == [world.buyer_user, world.cashew_user, world.cashew_user, world.buyer_user, world.cashew_user, world.buyer_user]
+        (None, "pending_payment"),
+        ("pending_payment", "accepted"),
+        ("accepted", "shipped"),
+        ("shipped", "delivered"),
+        ("delivered", "paid"),
+        ("paid", "completed"),
+    ]
+    assert [h["by_user_id"] for h in final["history"]] == [
+        world.buyer_user,
+        world.cashew_user,
+        world.cashew_user,
+        world.buyer_user,
+        world.cashew_user,
+        world.buyer_user,
+    ]
     assert all(h["at"] for h in final["history"])
     assert final["payment_instructions"]["amount_due"] == 0
     listing = client.get(f"/api/v1/listings/{offers['cashew']['id']}", headers=world.auth("cashew")).json
@@ -88,7 +144,13 @@ def _walk(client, world, order_id, path):
         assert move(client, world, who, order_id, status).status_code == 200
 
 
-COD_PATH = [("cashew", "accepted"), ("cashew", "shipped"), ("cashew", "delivered"), ("cashew", "paid"), ("cashew", "completed")]
+COD_PATH = [
+    ("cashew", "accepted"),
+    ("cashew", "shipped"),
+    ("cashew", "delivered"),
+    ("cashew", "paid"),
+    ("cashew", "completed"),
+]
 
 
 def test_every_impossible_transition_is_refused_with_409_and_the_current_status_whoever_asks(client, world, offers):
@@ -123,7 +185,9 @@ def test_a_buyer_cannot_read_another_buyers_order(client, world, offers):
     assert client.get(f"/api/v1/orders/{order['id']}", headers=world.auth("pepper")).status_code == 404
     assert client.get(f"/api/v1/orders/{order['id']}").status_code == 401
     assert client.get("/api/v1/orders", headers=world.auth("other_buyer")).json == []
-    assert [o["id"] for o in client.get("/api/v1/orders?role=seller", headers=world.auth("cashew")).json] == [order["id"]]
+    assert [o["id"] for o in client.get("/api/v1/orders?role=seller", headers=world.auth("cashew")).json] == [
+        order["id"]
+    ]
     assert client.get("/api/v1/orders?role=buyer", headers=world.auth("cashew")).json == []
 
 
@@ -138,7 +202,9 @@ def test_cancelling_gives_the_stock_back_at_once(client, world, offers):
     assert back["status"] == "active" and back["available"] == "200"
     accepted = place(client, world, "other_buyer", [(listing_id, "150")]).json["orders"][0]
     move(client, world, "pepper", accepted["id"], "accepted")
-    assert move(client, world, "other_buyer", accepted["id"], "cancelled").status_code == 403  # sold: only the seller cancels now
+    assert (
+        move(client, world, "other_buyer", accepted["id"], "cancelled").status_code == 403
+    )  # sold: only the seller cancels now
     assert move(client, world, "pepper", accepted["id"], "cancelled").status_code == 200
     assert client.get(f"/api/v1/listings/{listing_id}", headers=world.auth("pepper")).json["sold"] == "0"
 

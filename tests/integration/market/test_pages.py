@@ -6,9 +6,9 @@ import io
 import re
 
 from tests.conftest import csrf_token
-from tests.unit.core.files.samples import jpeg_with_gps
 from tests.integration.core.accounts.helpers import sign_in
 from tests.integration.market.conftest import LOC_NINH, create_listing
+from tests.unit.core.files.samples import jpeg_with_gps
 
 
 def text(response) -> str:
@@ -17,7 +17,15 @@ def text(response) -> str:
 
 def test_browse_filters_and_shows_the_offers(client, world):
     cashew = create_listing(client, world, "cashew", world.harvest("cashew"), title="Điều thô Lộc Ninh")
-    create_listing(client, world, "pepper", world.harvest("pepper", "300"), title="Tiêu tươi Bù Gia Mập", quantity="200", price_per_kg=60000)
+    create_listing(
+        client,
+        world,
+        "pepper",
+        world.harvest("pepper", "300"),
+        title="Tiêu tươi Bù Gia Mập",
+        quantity="200",
+        price_per_kg=60000,
+    )
     page = client.get("/market")
     assert page.status_code == 200
     assert "Điều thô Lộc Ninh" in text(page) and "Tiêu tươi Bù Gia Mập" in text(page)
@@ -41,17 +49,23 @@ def test_the_listing_page_shows_the_trace_and_the_eudr_badge(client, world):
 
 def test_cart_with_two_sellers_checks_out_into_two_orders_and_the_seller_accepts_on_the_order_page(client, world):
     cashew = create_listing(client, world, "cashew", world.harvest("cashew"))
-    pepper = create_listing(client, world, "pepper", world.harvest("pepper", "300"), title="Tiêu tươi", quantity="200", price_per_kg=60000)
+    pepper = create_listing(
+        client, world, "pepper", world.harvest("pepper", "300"), title="Tiêu tươi", quantity="200", price_per_kg=60000
+    )
     buyer = client
     sign_in(buyer, world.buyer_login)
     for listing, quantity in ((cashew, "20"), (pepper, "5")):
         token = csrf_token(buyer, f"/market/listings/{listing['id']}")
-        added = buyer.post("/market/cart/add", data={"csrf_token": token, "listing_id": listing["id"], "quantity": quantity})
+        added = buyer.post(
+            "/market/cart/add", data={"csrf_token": token, "listing_id": listing["id"], "quantity": quantity}
+        )
         assert added.status_code == 303
     cart = text(buyer.get("/market/cart"))
     assert "Hộ bán cashew" in cart and "Hộ bán pepper" in cart and "₫700,000" in cart  # the importer reads English
     token = csrf_token(buyer, "/market/checkout")
-    placed = buyer.post("/market/checkout", data={"csrf_token": token, "payment_method": "cod", "delivery_method": "pickup"})
+    placed = buyer.post(
+        "/market/checkout", data={"csrf_token": token, "payment_method": "cod", "delivery_method": "pickup"}
+    )
     assert placed.status_code == 303, text(placed)
     orders = client.get("/api/v1/orders", headers=world.auth("buyer")).json
     assert len(orders) == 2 and {o["seller"]["id"] for o in orders} == {world.cashew_org, world.pepper_org}
@@ -64,12 +78,18 @@ def test_cart_with_two_sellers_checks_out_into_two_orders_and_the_seller_accepts
     page = text(seller.get(f"/market/orders/{cashew_order['id']}?lang=en"))
     assert "Accept the order" in page and "History" in page
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    accepted = seller.post(f"/market/orders/{cashew_order['id']}/transitions", data={"csrf_token": token, "to": "accepted"})
+    accepted = seller.post(
+        f"/market/orders/{cashew_order['id']}/transitions", data={"csrf_token": token, "to": "accepted"}
+    )
     assert accepted.status_code == 303
     after = text(seller.get(f"/market/orders/{cashew_order['id']}?lang=en"))
     assert "Accepted" in after and "Mark as shipped" in after
     # A second click on the old button is refused kindly, naming the status the order is in.
-    again = seller.post(f"/market/orders/{cashew_order['id']}/transitions", data={"csrf_token": token, "to": "accepted"}, follow_redirects=True)
+    again = seller.post(
+        f"/market/orders/{cashew_order['id']}/transitions",
+        data={"csrf_token": token, "to": "accepted"},
+        follow_redirects=True,
+    )
     assert "không thể thực hiện bước đó nữa" in text(again)
     # The other buyer may not open it at all.
     other = client.application.test_client()
@@ -83,9 +103,16 @@ def test_a_seller_offers_part_of_a_lot_with_the_form(client, world):
     form = text(client.get("/market/my-listings/new"))
     assert code in form
     data = {
-        "csrf_token": csrf_token(client, "/market/my-listings/new"), "batch_code": code, "title": "Điều thô vụ mới", "price_per_kg": "36.000",
-        "quantity": "1.001", "pickup": "y", "fee_province_0": "75", "fee_0": "50.000", "publish": "y",
-    }  # fmt: skip
+        "csrf_token": csrf_token(client, "/market/my-listings/new"),
+        "batch_code": code,
+        "title": "Điều thô vụ mới",
+        "price_per_kg": "36.000",
+        "quantity": "1.001",
+        "pickup": "y",
+        "fee_province_0": "75",
+        "fee_0": "50.000",
+        "publish": "y",
+    }
     photo = (io.BytesIO(jpeg_with_gps()), "vuon.jpg")
     too_much = client.post("/market/my-listings/new", data={**data, "photo": photo}, content_type="multipart/form-data")
     assert too_much.status_code == 422 and "1000 kg" in text(too_much)
@@ -99,8 +126,19 @@ def test_a_seller_offers_part_of_a_lot_with_the_form(client, world):
     assert listing["delivery_fees"] == {"75": 50000}
     assert "Điều thô vụ mới" in text(client.get("/market/my-listings"))
     edit = f"/market/my-listings/{listing['id']}/edit"
-    paused = client.post(edit, data={"csrf_token": csrf_token(client, edit), "title": "Điều thô vụ mới", "price_per_kg": "36000", "quantity": "400",
-                                     "pickup": "y", "fee_province_0": "75", "fee_0": "50000", "status": "paused"})  # fmt: skip
+    paused = client.post(
+        edit,
+        data={
+            "csrf_token": csrf_token(client, edit),
+            "title": "Điều thô vụ mới",
+            "price_per_kg": "36000",
+            "quantity": "400",
+            "pickup": "y",
+            "fee_province_0": "75",
+            "fee_0": "50000",
+            "status": "paused",
+        },
+    )
     assert paused.status_code == 303
     assert client.get(f"/api/v1/listings/{listing['id']}").json["status"] == "paused"
 
@@ -110,17 +148,33 @@ def test_a_listing_that_fails_to_publish_leaves_no_draft_behind(client, world, m
     from market.services import listings
 
     def refuse(listing, status, source):
-        raise Conflict(f"Lot {source.code} is no longer held by the seller or has nothing left.", current_status=listing.status.value)
+        raise Conflict(
+            f"Lot {source.code} is no longer held by the seller or has nothing left.",
+            current_status=listing.status.value,
+        )
 
     code = world.harvest("cashew", "1000")
     sign_in(client, world.cashew_login)
-    data = {"batch_code": code, "title": "Điều thô", "price_per_kg": "36000", "quantity": "400", "pickup": "y", "publish": "y"}
+    data = {
+        "batch_code": code,
+        "title": "Điều thô",
+        "price_per_kg": "36000",
+        "quantity": "400",
+        "pickup": "y",
+        "publish": "y",
+    }
     with monkeypatch.context() as patched:
         patched.setattr(listings, "_set_status", refuse)  # the publish step fails (the lot changed hands meanwhile)
         for _attempt in range(2):
-            failed = client.post("/market/my-listings/new", data={**data, "csrf_token": csrf_token(client, "/market/my-listings/new")})
+            failed = client.post(
+                "/market/my-listings/new", data={**data, "csrf_token": csrf_token(client, "/market/my-listings/new")}
+            )
             assert failed.status_code == 409
     assert client.get("/api/v1/listings?mine=true", headers=world.auth("cashew")).json == []
-    saved = client.post("/market/my-listings/new", data={**data, "csrf_token": csrf_token(client, "/market/my-listings/new")})
+    saved = client.post(
+        "/market/my-listings/new", data={**data, "csrf_token": csrf_token(client, "/market/my-listings/new")}
+    )
     assert saved.status_code == 303
-    assert [l["status"] for l in client.get("/api/v1/listings?mine=true", headers=world.auth("cashew")).json] == ["active"]
+    assert [
+        listing["status"] for listing in client.get("/api/v1/listings?mine=true", headers=world.auth("cashew")).json
+    ] == ["active"]

@@ -16,7 +16,9 @@ from tests.traceability_builders import seeded
 
 def backdate(app, order_id: str, **delta) -> None:
     def build():
-        db.session.execute(update(Order).where(Order.public_id == order_id).values(expires_at=utcnow() - timedelta(**delta)))
+        db.session.execute(
+            update(Order).where(Order.public_id == order_id).values(expires_at=utcnow() - timedelta(**delta))
+        )
         db.session.commit()
 
     seeded(app, build)
@@ -47,7 +49,10 @@ def test_an_expired_reservation_returns_its_stock_through_the_beat_job(app, clie
     assert expired["history"][-1]["from"] == "pending_payment" and expired["history"][-1]["by_user_id"] is None
     again = client.get(f"/api/v1/listings/{listing['id']}", headers=world.auth("cashew")).json
     assert again["status"] == "active" and again["available"] == "70" and again["reserved"] == "30"
-    assert client.get(f"/api/v1/orders/{current['id']}", headers=world.auth("other_buyer")).json["status"] == "pending_payment"
+    assert (
+        client.get(f"/api/v1/orders/{current['id']}", headers=world.auth("other_buyer")).json["status"]
+        == "pending_payment"
+    )
     # Too late to accept; the seller is told the order's status.
     refused = move(client, world, "cashew", lapsed["id"], "accepted")
     assert refused.status_code == 409 and refused.json["current_status"] == "expired"

@@ -9,12 +9,34 @@ from tests.integration.market.conftest import BU_GIA_MAP, LOC_NINH, PHU_RIENG, c
 
 @pytest.fixture
 def catalog(client, world):
-    cashew = create_listing(client, world, "cashew", world.harvest("cashew", "2000"), quantity="500", price_per_kg=35000)
-    pepper = create_listing(client, world, "pepper", world.harvest("pepper", "500"), title="Tiêu tươi", quantity="300", price_per_kg=60000)
-    ready = create_listing(client, world, "rubber", world.harvest("rubber", "900"), title="Mủ nước", quantity="800", price_per_kg=18000)
-    unready = create_listing(client, world, "rubber", world.harvest("rubber", "900", plot="rubber_bare_plot"), title="Mủ nước 2", quantity="800", price_per_kg=17000)
-    draft = create_listing(client, world, "cashew", world.harvest("cashew", "100"), publish=False, quantity="100", price_per_kg=1000)
-    return {"cashew": cashew["id"], "pepper": pepper["id"], "ready": ready["id"], "unready": unready["id"], "draft": draft["id"]}
+    cashew = create_listing(
+        client, world, "cashew", world.harvest("cashew", "2000"), quantity="500", price_per_kg=35000
+    )
+    pepper = create_listing(
+        client, world, "pepper", world.harvest("pepper", "500"), title="Tiêu tươi", quantity="300", price_per_kg=60000
+    )
+    ready = create_listing(
+        client, world, "rubber", world.harvest("rubber", "900"), title="Mủ nước", quantity="800", price_per_kg=18000
+    )
+    unready = create_listing(
+        client,
+        world,
+        "rubber",
+        world.harvest("rubber", "900", plot="rubber_bare_plot"),
+        title="Mủ nước 2",
+        quantity="800",
+        price_per_kg=17000,
+    )
+    draft = create_listing(
+        client, world, "cashew", world.harvest("cashew", "100"), publish=False, quantity="100", price_per_kg=1000
+    )
+    return {
+        "cashew": cashew["id"],
+        "pepper": pepper["id"],
+        "ready": ready["id"],
+        "unready": unready["id"],
+        "draft": draft["id"],
+    }
 
 
 def ids(client, query: str = "") -> list[str]:
@@ -54,11 +76,23 @@ def test_grade_filter_matches_the_lots_grade(client, world, catalog):
     raw = world.harvest("cashew", "1000")
     shelled = client.post(
         "/api/v1/transformations",
-        json={"inputs": [{"code": raw}], "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "230"}], "step": "shelling"},
+        json={
+            "inputs": [{"code": raw}],
+            "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "230"}],
+            "step": "shelling",
+        },
         headers=world.auth("cashew"),
     )
     assert shelled.status_code == 201, shelled.json
-    kernels = create_listing(client, world, "cashew", shelled.json["outputs"][0]["code"], title="Nhân điều W240", quantity="12.5", price_per_kg=250000)
+    kernels = create_listing(
+        client,
+        world,
+        "cashew",
+        shelled.json["outputs"][0]["code"],
+        title="Nhân điều W240",
+        quantity="12.5",
+        price_per_kg=250000,
+    )
     assert kernels["quantity"] == "12.5"  # kernels sell in small bags: grams allowed
     assert ids(client, "?grade=W240") == [kernels["id"]]
     assert ids(client, "?grade=w240&product=cashew_kernels") == [kernels["id"]]

@@ -18,13 +18,23 @@ def world(app):
 
 
 def harvest_body(world, **overrides):
-    body = {"product": "raw_cashew_nuts", "quantity": "1000", "unit": "kg", "plot_ids": [world.an_plot], "harvest_date": YESTERDAY}
+    body = {
+        "product": "raw_cashew_nuts",
+        "quantity": "1000",
+        "unit": "kg",
+        "plot_ids": [world.an_plot],
+        "harvest_date": YESTERDAY,
+    }
     body.update(overrides)
     return body
 
 
 def test_a_harvest_becomes_a_lot_with_a_random_code_its_plots_and_what_remains(client, world):
-    response = client.post("/api/v1/batches", json=harvest_body(world, lot_number="LN-2026-01", gtin="8930000000019"), headers=world.auth("an"))
+    response = client.post(
+        "/api/v1/batches",
+        json=harvest_body(world, lot_number="LN-2026-01", gtin="8930000000019"),
+        headers=world.auth("an"),
+    )
     assert response.status_code == 201, response.json
     lot = response.json
     assert len(lot["code"]) == 8 and lot["code"].isalnum()
@@ -43,7 +53,10 @@ def test_a_harvest_becomes_a_lot_with_a_random_code_its_plots_and_what_remains(c
 
 
 def test_two_harvests_never_share_a_code(client, world):
-    codes = {client.post("/api/v1/batches", json=harvest_body(world), headers=world.auth("an")).json["code"] for _ in range(5)}
+    codes = {
+        client.post("/api/v1/batches", json=harvest_body(world), headers=world.auth("an")).json["code"]
+        for _ in range(5)
+    }
     assert len(codes) == 5
 
 
@@ -53,7 +66,14 @@ def test_two_harvests_never_share_a_code(client, world):
         ({"gtin": "8930000000018"}, "gtin"),
         ({"lot_number": "LÔ-ĐIỀU-1"}, "lot_number"),
         ({"harvest_date": (date.today() + timedelta(days=2)).isoformat()}, "harvest_date"),
-        ({"harvest_date": None, "harvest_start": YESTERDAY, "harvest_end": (date.today() - timedelta(days=3)).isoformat()}, "harvest_end"),
+        (
+            {
+                "harvest_date": None,
+                "harvest_start": YESTERDAY,
+                "harvest_end": (date.today() - timedelta(days=3)).isoformat(),
+            },
+            "harvest_end",
+        ),
         ({"quantity": "0"}, "quantity"),
         ({"product": "cashew_kernels"}, "product"),
         ({"product": "banana"}, "product"),
@@ -83,7 +103,9 @@ def test_latex_needs_its_drc(client, app):
 
 
 def test_a_harvest_from_someone_elses_plot_is_refused(client, world):
-    response = client.post("/api/v1/batches", json=harvest_body(world, plot_ids=[world.binh_plot]), headers=world.auth("an"))
+    response = client.post(
+        "/api/v1/batches", json=harvest_body(world, plot_ids=[world.binh_plot]), headers=world.auth("an")
+    )
     assert response.status_code == 422 and "plot_ids" in response.json["errors"]
 
 
@@ -96,7 +118,12 @@ def test_a_process_step_with_measurements_and_a_weight_loss(client, world):
     code = world.harvest("an", "1000")
     response = client.post(
         f"/api/v1/batches/{code}/events",
-        json={"step": "sun_drying", "event_time": "2026-01-05T09:30:00", "measurements": [{"type": "moisture", "value": "10.5"}], "quantity_after": "940"},
+        json={
+            "step": "sun_drying",
+            "event_time": "2026-01-05T09:30:00",
+            "measurements": [{"type": "moisture", "value": "10.5"}],
+            "quantity_after": "940",
+        },
         headers=world.auth("an"),
     )
     assert response.status_code == 201, response.json
@@ -110,8 +137,14 @@ def test_a_process_step_with_measurements_and_a_weight_loss(client, world):
 
 def test_a_bare_step_is_valid_and_an_unknown_step_is_not(client, world):
     code = world.harvest("an")
-    assert client.post(f"/api/v1/batches/{code}/events", json={"step": "drying"}, headers=world.auth("an")).status_code == 201
-    assert client.post(f"/api/v1/batches/{code}/events", json={"step": "inspecting"}, headers=world.auth("an")).status_code == 201
+    assert (
+        client.post(f"/api/v1/batches/{code}/events", json={"step": "drying"}, headers=world.auth("an")).status_code
+        == 201
+    )
+    assert (
+        client.post(f"/api/v1/batches/{code}/events", json={"step": "inspecting"}, headers=world.auth("an")).status_code
+        == 201
+    )
     response = client.post(f"/api/v1/batches/{code}/events", json={"step": "harvesting"}, headers=world.auth("an"))
     assert response.status_code == 422 and "step" in response.json["errors"]
 
@@ -155,10 +188,32 @@ def test_another_organization_cannot_see_or_touch_a_lot(client, world):
     for path in ("", "/events", "/lineage", "/verification", "/eudr"):
         assert client.get(f"/api/v1/batches/{code}{path}", headers=outsider).status_code == 404, path
     assert client.post(f"/api/v1/batches/{code}/events", json={"step": "drying"}, headers=outsider).status_code == 404
-    assert client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "1"}]}, headers=outsider).status_code == 404
-    assert client.post("/api/v1/merges", json={"inputs": [code, world.harvest("binh")]}, headers=outsider).status_code == 404
-    assert client.post("/api/v1/transformations", json={"inputs": [{"code": code}], "outputs": [{"product": "cashew_kernels", "quantity": "1"}], "step": "shelling"}, headers=outsider).status_code == 404
-    assert client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.outsider_org}, headers=outsider).status_code == 404
+    assert (
+        client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "1"}]}, headers=outsider).status_code
+        == 404
+    )
+    assert (
+        client.post("/api/v1/merges", json={"inputs": [code, world.harvest("binh")]}, headers=outsider).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/transformations",
+            json={
+                "inputs": [{"code": code}],
+                "outputs": [{"product": "cashew_kernels", "quantity": "1"}],
+                "step": "shelling",
+            },
+            headers=outsider,
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.outsider_org}, headers=outsider
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/batches", headers=outsider).json == []
 
 

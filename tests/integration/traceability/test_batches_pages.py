@@ -43,7 +43,17 @@ def test_a_failed_harvest_form_keeps_what_was_typed_and_names_the_problem(client
     page = text(client.get("/batches/new"))
     assert "Vườn an" in page and 'name="csrf_token"' in page
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
-    response = post(client, "/batches/new", plot_ids=str(world.an_plot), product="raw_cashew_nuts", quantity="1.250,5", unit="kg", harvest_date=tomorrow, lot_number="LÔ-1", note="bao đay")
+    response = post(
+        client,
+        "/batches/new",
+        plot_ids=str(world.an_plot),
+        product="raw_cashew_nuts",
+        quantity="1.250,5",
+        unit="kg",
+        harvest_date=tomorrow,
+        lot_number="LÔ-1",
+        note="bao đay",
+    )
     assert response.status_code == 422
     page = text(response)
     assert "The harvest date cannot be in the future." in page
@@ -55,7 +65,15 @@ def test_a_failed_harvest_form_keeps_what_was_typed_and_names_the_problem(client
 
 def test_a_harvest_from_the_phone_then_a_step_and_a_split(client, world):
     signed_in(client, world, "an")
-    response = post(client, "/batches/new", plot_ids=str(world.an_plot), product="raw_cashew_nuts", quantity="1.250,5", unit="kg", harvest_date=date.today().isoformat())
+    response = post(
+        client,
+        "/batches/new",
+        plot_ids=str(world.an_plot),
+        product="raw_cashew_nuts",
+        quantity="1.250,5",
+        unit="kg",
+        harvest_date=date.today().isoformat(),
+    )
     assert response.status_code == 303
     lot = client.get("/api/v1/batches", headers=world.auth("an")).json[0]
     assert lot["quantity"] == "1250.5" and response.headers["Location"].endswith(f"/batches/{lot['code']}")
@@ -63,7 +81,11 @@ def test_a_harvest_from_the_phone_then_a_step_and_a_split(client, world):
     step_url = f"/batches/{lot['code']}/steps/new"
     failed = post(client, step_url, step="sun_drying", m_moisture="140", note="phơi 3 ngày")
     assert failed.status_code == 422
-    assert "moisture must be between 0 and 100" in text(failed) and "phơi 3 ngày" in text(failed) and 'value="140"' in text(failed)
+    assert (
+        "moisture must be between 0 and 100" in text(failed)
+        and "phơi 3 ngày" in text(failed)
+        and 'value="140"' in text(failed)
+    )
     assert post(client, step_url, step="sun_drying", m_moisture="10,5", quantity_after="1200").status_code == 303
 
     split_url = f"/batches/{lot['code']}/split"
@@ -89,13 +111,20 @@ def test_someone_elses_lot_page_is_not_found(client, world):
 
 def test_the_receiver_confirms_a_shipment_from_the_list(client, world):
     code = world.harvest("an", "500")
-    shipment = client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.processor_org}, headers=world.auth("an")).json
+    shipment = client.post(
+        "/api/v1/shipments",
+        json={"batch_code": code, "to_organization_id": world.processor_org},
+        headers=world.auth("an"),
+    ).json
     signed_in(client, world, "processor")
     listing = text(client.get("/batches"))
     assert f"/shipments/{shipment['id']}/receive" in listing
     response = client.post(f"/shipments/{shipment['id']}/receive", data={"csrf_token": csrf_token(client, "/batches")})
     assert response.status_code == 303
-    assert client.get(f"/api/v1/batches/{code}", headers=world.auth("processor")).json["custodian_id"] == world.processor_org
+    assert (
+        client.get(f"/api/v1/batches/{code}", headers=world.auth("processor")).json["custodian_id"]
+        == world.processor_org
+    )
 
 
 def test_a_rubber_lot_page_shows_why_it_is_not_eudr_ready(app, client):

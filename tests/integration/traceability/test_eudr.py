@@ -29,7 +29,11 @@ def eudr(client, world, code, who="processor"):
 
 
 def to_processor(client, world, who, code):
-    shipment = client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.processor_org}, headers=world.auth(who)).json
+    shipment = client.post(
+        "/api/v1/shipments",
+        json={"batch_code": code, "to_organization_id": world.processor_org},
+        headers=world.auth(who),
+    ).json
     client.post(f"/api/v1/shipments/{shipment['id']}/receive", json={}, headers=world.auth("processor"))
 
 
@@ -53,7 +57,11 @@ def test_a_rubber_lot_with_one_plot_lacking_geolocation_is_not_ready(app, client
     assert any("Vườn binh" in reason and "geolocation" in reason for reason in lot["eudr_reasons"])
     svr = client.post(
         "/api/v1/transformations",
-        json={"inputs": [{"code": lot["code"]}], "outputs": [{"product": "svr", "grade": "10", "quantity": "620"}], "step": "crumbling"},
+        json={
+            "inputs": [{"code": lot["code"]}],
+            "outputs": [{"product": "svr", "grade": "10", "quantity": "620"}],
+            "step": "crumbling",
+        },
         headers=world.auth("processor"),
     ).json["outputs"][0]
     assert svr["eudr_ready"] is False  # the plot set follows the transformation
@@ -73,7 +81,13 @@ def test_a_large_plot_needs_a_polygon_and_a_declaration(app, client, world):
 def test_a_lot_of_unknown_origin_is_never_ready(client, world):
     response = client.post(
         "/api/v1/batches",
-        json={"product": "cup_lump", "quantity": "300", "origin_unknown": True, "organization_id": world.processor_org, "harvest_date": "2026-01-02"},
+        json={
+            "product": "cup_lump",
+            "quantity": "300",
+            "origin_unknown": True,
+            "organization_id": world.processor_org,
+            "harvest_date": "2026-01-02",
+        },
         headers=world.auth("processor"),
     )
     assert response.status_code == 201, response.json

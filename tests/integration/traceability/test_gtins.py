@@ -21,7 +21,13 @@ def world(app):
 
 
 def harvest(client, world, who: str, **fields):
-    body = {"product": "raw_cashew_nuts", "quantity": "1000", "plot_ids": [getattr(world, f"{who}_plot")], "harvest_date": YESTERDAY, **fields}
+    body = {
+        "product": "raw_cashew_nuts",
+        "quantity": "1000",
+        "plot_ids": [getattr(world, f"{who}_plot")],
+        "harvest_date": YESTERDAY,
+        **fields,
+    }
     return client.post("/api/v1/batches", json=body, headers=world.auth(who))
 
 
@@ -65,9 +71,15 @@ def test_the_harvest_page_shows_a_taken_gtin_next_to_the_field(client, world, ap
         phone = db.session.get(User, world.binh_user).phone
     client.post("/sign-in", data={"login": phone, "password": PASSWORD, "csrf_token": csrf_token(client, "/sign-in")})
     form = {
-        "csrf_token": csrf_token(client, "/batches/new"), "product": "raw_cashew_nuts", "quantity": "500", "unit": "kg",
-        "plot_ids": str(world.binh_plot), "harvest_date": YESTERDAY, "gtin": GTIN, "lot_number": "B-1",
-    }  # fmt: skip
+        "csrf_token": csrf_token(client, "/batches/new"),
+        "product": "raw_cashew_nuts",
+        "quantity": "500",
+        "unit": "kg",
+        "plot_ids": str(world.binh_plot),
+        "harvest_date": YESTERDAY,
+        "gtin": GTIN,
+        "lot_number": "B-1",
+    }
     response = client.post("/batches/new", data=form)
     assert response.status_code == 422
     # A signed-in user reads their own language (Vietnamese here), next to the field they typed.
@@ -78,7 +90,11 @@ def test_the_harvest_page_shows_a_taken_gtin_next_to_the_field(client, world, ap
 def test_split_parts_inherit_the_gtin_and_get_a_lot_number_only_when_given(client, world):
     parent = harvest(client, world, "an", gtin=GTIN, lot_number="LOT-1").json["code"]
 
-    plain = client.post(f"/api/v1/batches/{parent}/split", json={"parts": [{"quantity": "100"}, {"quantity": "100"}]}, headers=world.auth("an"))
+    plain = client.post(
+        f"/api/v1/batches/{parent}/split",
+        json={"parts": [{"quantity": "100"}, {"quantity": "100"}]},
+        headers=world.auth("an"),
+    )
     assert plain.status_code == 201, plain.json
     parts = plain.json["parts"]
     assert [(p["gtin"], p["lot_number"]) for p in parts] == [(GTIN, None), (GTIN, None)]
@@ -87,16 +103,28 @@ def test_split_parts_inherit_the_gtin_and_get_a_lot_number_only_when_given(clien
         assert client.get(f"/01/{GTIN}/10/{part['code']}").location == f"http://localhost/t/{part['code']}"
     assert client.get(f"/01/{GTIN}/10/LOT-1").location == f"http://localhost/t/{parent}"
 
-    parents_number = client.post(f"/api/v1/batches/{parent}/split", json={"parts": [{"quantity": "10", "lot_number": "LOT-1"}]}, headers=world.auth("an"))
+    parents_number = client.post(
+        f"/api/v1/batches/{parent}/split",
+        json={"parts": [{"quantity": "10", "lot_number": "LOT-1"}]},
+        headers=world.auth("an"),
+    )
     assert parents_number.status_code == 422
-    assert parents_number.json["errors"] == {"parts.0.lot_number": ["Another lot of this GTIN already has this lot number."]}
+    assert parents_number.json["errors"] == {
+        "parts.0.lot_number": ["Another lot of this GTIN already has this lot number."]
+    }
 
     twice = client.post(
-        f"/api/v1/batches/{parent}/split", json={"parts": [{"quantity": "10", "lot_number": "LOT-9"}, {"quantity": "10", "lot_number": "LOT-9"}]}, headers=world.auth("an")
+        f"/api/v1/batches/{parent}/split",
+        json={"parts": [{"quantity": "10", "lot_number": "LOT-9"}, {"quantity": "10", "lot_number": "LOT-9"}]},
+        headers=world.auth("an"),
     )
     assert twice.status_code == 422 and "parts.1.lot_number" in twice.json["errors"]
 
-    named = client.post(f"/api/v1/batches/{parent}/split", json={"parts": [{"quantity": "10", "lot_number": "LOT-1A"}]}, headers=world.auth("an"))
+    named = client.post(
+        f"/api/v1/batches/{parent}/split",
+        json={"parts": [{"quantity": "10", "lot_number": "LOT-1A"}]},
+        headers=world.auth("an"),
+    )
     assert named.status_code == 201 and named.json["parts"][0]["lot_number"] == "LOT-1A"
     assert client.get(f"/01/{GTIN}/10/LOT-1A").location == f"http://localhost/t/{named.json['parts'][0]['code']}"
 
@@ -106,7 +134,11 @@ def test_transformation_outputs_claim_and_respect_gtins(client, world):
     raw = harvest(client, world, "an").json["code"]
 
     def shell(**output):
-        body = {"inputs": [{"code": raw, "quantity": "100"}], "step": "shelling", "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "23", **output}]}
+        body = {
+            "inputs": [{"code": raw, "quantity": "100"}],
+            "step": "shelling",
+            "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "23", **output}],
+        }
         return client.post("/api/v1/transformations", json=body, headers=world.auth("an"))
 
     taken = shell(gtin=OTHER_GTIN, lot_number="K-1")
@@ -121,9 +153,13 @@ def test_transformation_outputs_claim_and_respect_gtins(client, world):
     assert again.status_code == 422 and "outputs.0.lot_number" in again.json["errors"]
 
     body = {
-        "inputs": [{"code": raw, "quantity": "100"}], "step": "shelling",
-        "outputs": [{"product": "cashew_kernels", "grade": g, "quantity": "11", "gtin": GTIN, "lot_number": "K-2"} for g in ("W240", "W320")],
-    }  # fmt: skip
+        "inputs": [{"code": raw, "quantity": "100"}],
+        "step": "shelling",
+        "outputs": [
+            {"product": "cashew_kernels", "grade": g, "quantity": "11", "gtin": GTIN, "lot_number": "K-2"}
+            for g in ("W240", "W320")
+        ],
+    }
     same_twice = client.post("/api/v1/transformations", json=body, headers=world.auth("an"))
     assert same_twice.status_code == 422 and "outputs.1.lot_number" in same_twice.json["errors"]
 
@@ -139,7 +175,13 @@ def test_a_lot_number_clash_that_slips_past_the_checks_is_a_409_not_a_500(app, c
     parent = db.session.scalar(db.select(Batch).where(Batch.code == code))
     user = db.session.get(User, world.an_user)
     with pytest.raises(Conflict) as raised:
-        new_batch(parent, lot_field="parts.0.lot_number", initial_quantity=parent.initial_quantity, lot_number="LOT-1", created_by_id=user.id)
+        new_batch(
+            parent,
+            lot_field="parts.0.lot_number",
+            initial_quantity=parent.initial_quantity,
+            lot_number="LOT-1",
+            created_by_id=user.id,
+        )
     assert raised.value.status == 409
     assert raised.value.errors == {"parts.0.lot_number": ["Another lot of this GTIN already has this lot number."]}
     assert db.session.scalar(db.select(db.func.count()).select_from(Batch)) == 1

@@ -13,10 +13,19 @@ from sqlalchemy import func, select
 
 from core.accounts.models import Organization
 from core.extensions import db
-from traceability.models import Batch, Event, Plot
 from tests.traceability_builders import PlotWorld, make_plot, seeded
+from traceability.models import Batch, Event, Plot
 
-PLOT_HEADER = ["tên lô", "hộ thành viên", "xã/phường", "diện tích (ha)", "cây trồng", "vĩ độ", "kinh độ", "cam kết không phá rừng sau 31/12/2020"]
+PLOT_HEADER = [
+    "tên lô",
+    "hộ thành viên",
+    "xã/phường",
+    "diện tích (ha)",
+    "cây trồng",
+    "vĩ độ",
+    "kinh độ",
+    "cam kết không phá rừng sau 31/12/2020",
+]
 HARVEST_HEADER = ["lô đất", "hộ thành viên", "sản phẩm", "khối lượng", "đơn vị", "DRC (%)", "ngày thu hoạch"]
 
 
@@ -92,15 +101,23 @@ def test_coop_imports_plots_for_itself_and_a_member_household(app, client, world
 
 def test_a_failed_import_writes_nothing_and_names_rows_and_columns_in_vietnamese(app, client, world):
     good = ["Lô tốt", "", "25270", "2", "điều", "", "", "có"]
-    rows = [good] * 5 + [["Lô xấu", "", "25270", "0", "điều", "", "", "có"], ["", "Hộ lạ", "99999", "abc", "sầu riêng", "", "", "có"]]
+    rows = [good] * 5 + [
+        ["Lô xấu", "", "25270", "0", "điều", "", "", "có"],
+        ["", "Hộ lạ", "99999", "abc", "sầu riêng", "", "", "có"],
+    ]
     response = upload(client, world, "plots", csv_bytes(PLOT_HEADER, rows))
     assert response.status_code == 422
     problem = response.get_json()
     messages = [p["message"] for p in problem["problems"]]
     assert "Dòng 7, cột «diện tích (ha)»: phải là số lớn hơn 0" in messages
     assert {(p["row"], p["column"]) for p in problem["problems"]} >= {
-        (7, "diện tích (ha)"), (8, "tên lô"), (8, "hộ thành viên"), (8, "xã/phường"), (8, "diện tích (ha)"), (8, "cây trồng"),
-    }  # fmt: skip
+        (7, "diện tích (ha)"),
+        (8, "tên lô"),
+        (8, "hộ thành viên"),
+        (8, "xã/phường"),
+        (8, "diện tích (ha)"),
+        (8, "cây trồng"),
+    }
     assert all(p["message_en"].startswith(f"Row {p['row']}") for p in problem["problems"])
     assert problem["errors"]["rows.7.area_ha"][0] == "Dòng 7, cột «diện tích (ha)»: phải là số lớn hơn 0"
     assert count(app, Plot) == 0
@@ -113,25 +130,48 @@ def test_missing_columns_and_unreadable_files_are_reported(app, client, world):
     assert missing == {"xã/phường", "diện tích (ha)"}
     broken = upload(client, world, "plots", b"PK\x03\x04 not really a workbook", name="x.xlsx")
     assert broken.status_code == 422 and "Excel" in broken.get_json()["problems"][0]["message"]
-    assert upload(client, world, "plots", "tên lô;diện tích\n".encode("latin-1", errors="replace") + b"\xff\xfe", name="x.csv").status_code == 422
+    assert (
+        upload(
+            client, world, "plots", "tên lô;diện tích\n".encode("latin-1", errors="replace") + b"\xff\xfe", name="x.csv"
+        ).status_code
+        == 422
+    )
     assert count(app, Plot) == 0
 
 
 def test_import_for_another_organization_is_refused(app, client, world):
-    response = upload(client, world, "plots", csv_bytes(PLOT_HEADER, [["Lô 1", "", "25270", "1", "", "", "", ""]]), who="outsider")
+    response = upload(
+        client, world, "plots", csv_bytes(PLOT_HEADER, [["Lô 1", "", "25270", "1", "", "", "", ""]]), who="outsider"
+    )
     assert response.status_code == 404
-    foreign = upload(client, world, "plots", csv_bytes(PLOT_HEADER, [["Lô 1", "Hộ Phạm Văn Bình", "25270", "1", "", "", "", ""]]))
+    foreign = upload(
+        client, world, "plots", csv_bytes(PLOT_HEADER, [["Lô 1", "Hộ Phạm Văn Bình", "25270", "1", "", "", "", ""]])
+    )
     assert foreign.status_code == 422 and foreign.get_json()["problems"][0]["column"] == "hộ thành viên"
     assert count(app, Plot) == 0
 
 
 def test_a_thousand_row_xlsx_import_lands_whole(app, client, world):
-    rows = [[f"Lô {i:04d}", "Hộ Lê Văn Cúc" if i % 2 else "", 25270, 1 + (i % 7) / 4, "điều", 11.85 + i / 1e6, 106.58 + i / 1e6, "có"] for i in range(1000)]
+    rows = [
+        [
+            f"Lô {i:04d}",
+            "Hộ Lê Văn Cúc" if i % 2 else "",
+            25270,
+            1 + (i % 7) / 4,
+            "điều",
+            11.85 + i / 1e6,
+            106.58 + i / 1e6,
+            "có",
+        ]
+        for i in range(1000)
+    ]
     response = upload(client, world, "plots", xlsx_bytes(PLOT_HEADER, rows), name="lo-dat.xlsx")
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["created"] == 1000 and len(set(response.get_json()["plot_ids"])) == 1000
     assert count(app, Plot) == 1000
-    member_plots = seeded(app, lambda: db.session.scalar(select(func.count()).where(Plot.organization_id == world.member)))
+    member_plots = seeded(
+        app, lambda: db.session.scalar(select(func.count()).where(Plot.organization_id == world.member))
+    )
     assert member_plots == 500
 
 
@@ -160,8 +200,18 @@ def test_coop_imports_harvests_with_vietnamese_quantities(app, client, world, pl
     def check():
         cashew = db.session.scalar(select(Batch).where(Batch.code == codes[0]))
         latex = db.session.scalar(select(Batch).where(Batch.code == codes[1]))
-        assert (cashew.product, cashew.initial_quantity, cashew.unit, cashew.custodian_id) == ("raw_cashew_nuts", Decimal("1250.5"), "kg", world.coop)
-        assert (latex.product, latex.initial_quantity, latex.unit, latex.drc_percent) == ("field_latex", Decimal("2.4"), "t", Decimal("32.5"))
+        assert (cashew.product, cashew.initial_quantity, cashew.unit, cashew.custodian_id) == (
+            "raw_cashew_nuts",
+            Decimal("1250.5"),
+            "kg",
+            world.coop,
+        )
+        assert (latex.product, latex.initial_quantity, latex.unit, latex.drc_percent) == (
+            "field_latex",
+            Decimal("2.4"),
+            "t",
+            Decimal("32.5"),
+        )
         assert latex.custodian_id == world.member
         assert cashew.quantity_remaining == Decimal("1250.5")
 
@@ -187,7 +237,10 @@ def test_a_failed_harvest_import_writes_nothing(app, client, world, plots):
 
 
 def test_many_harvest_rows_land_whole(app, client, world, plots):
-    rows = [["Vườn điều HTX", "", "raw_cashew_nuts", 80 + i % 20, "kg", None, date(2025, 3, 1) + timedelta(days=i % 60)] for i in range(200)]
+    rows = [
+        ["Vườn điều HTX", "", "raw_cashew_nuts", 80 + i % 20, "kg", None, date(2025, 3, 1) + timedelta(days=i % 60)]
+        for i in range(200)
+    ]
     response = upload(client, world, "harvests", xlsx_bytes(HARVEST_HEADER, rows), name="thu-hoach.xlsx")
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["created"] == 200

@@ -17,11 +17,23 @@ def world(app):
 def kernel_lot(client, world) -> tuple[str, list[str]]:
     codes = [world.harvest(who, "1000") for who in ("an", "binh")]
     for who, code in zip(("an", "binh"), codes, strict=True):
-        shipment = client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.processor_org}, headers=world.auth(who)).json
+        shipment = client.post(
+            "/api/v1/shipments",
+            json={"batch_code": code, "to_organization_id": world.processor_org},
+            headers=world.auth(who),
+        ).json
         client.post(f"/api/v1/shipments/{shipment['id']}/receive", json={}, headers=world.auth("processor"))
-    merged = client.post("/api/v1/merges", json={"inputs": codes}, headers=world.auth("processor")).json["batch"]["code"]
-    body = {"inputs": [{"code": merged}], "outputs": [{"product": "cashew_kernels", "grade": "W320", "quantity": "460"}], "step": "shelling"}
-    kernels = client.post("/api/v1/transformations", json=body, headers=world.auth("processor")).json["outputs"][0]["code"]
+    merged = client.post("/api/v1/merges", json={"inputs": codes}, headers=world.auth("processor")).json["batch"][
+        "code"
+    ]
+    body = {
+        "inputs": [{"code": merged}],
+        "outputs": [{"product": "cashew_kernels", "grade": "W320", "quantity": "460"}],
+        "step": "shelling",
+    }
+    kernels = client.post("/api/v1/transformations", json=body, headers=world.auth("processor")).json["outputs"][0][
+        "code"
+    ]
     return kernels, codes
 
 
@@ -30,9 +42,8 @@ def harvest_event_id(client, world, code) -> int:
 
 
 def sql(app, statement: str, **params) -> None:
-    with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(text(statement), params)
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text(statement), params)
 
 
 def verification(client, world, code) -> dict:

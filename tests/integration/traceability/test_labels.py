@@ -1,4 +1,5 @@
-"""Label sheets: PDFs of bag labels with the QR code and Vietnamese text intact, small ones at once, big ones by the task."""
+"""Label sheets: PDFs of bag labels with the QR code and Vietnamese text intact, small ones at once, big ones by the
+task."""
 
 from __future__ import annotations
 
@@ -31,7 +32,12 @@ def coop(app):
         batch = make_harvest(manager, [plot], quantity="50000", harvest_date=date(2026, 1, 15))
         outsider = quick_user("Người ngoài")
         make_org(OrganizationKind.TRADER, name="Thương lái", owner=outsider)
-        return {"code": batch.code, "manager": make_token(manager), "manager_id": manager.id, "outsider": make_token(outsider)}
+        return {
+            "code": batch.code,
+            "manager": make_token(manager),
+            "manager_id": manager.id,
+            "outsider": make_token(outsider),
+        }
 
     return seeded(app, build)
 
@@ -71,7 +77,11 @@ def test_a_500_label_sheet_is_made_by_the_task_with_vietnamese_text_intact(app, 
         assert "Hạt điều thô" in lines and "Raw cashew nuts" in lines
         assert COOP in lines
         assert "Xã Bù Gia Mập, Đồng Nai" in lines
-        assert f"Lot code: {coop['code']}" in lines and "Net weight: 80 kg" in lines and "Harvest date: 15 Jan 2026" in lines
+        assert (
+            f"Lot code: {coop['code']}" in lines
+            and "Net weight: 80 kg" in lines
+            and "Harvest date: 15 Jan 2026" in lines
+        )
     assert first.count(COOP) == 24 and last.count(COOP) == 500 - 20 * 24
     assert any(line.endswith("Bag 500/500") for line in last)
     assert len(updates) >= 10  # the page saw it move
@@ -85,7 +95,11 @@ def test_thermal_labels_are_one_per_page(client, coop):
 
 
 def test_a_small_sheet_is_ready_in_the_answer(client, coop):
-    created = client.post(f"/api/v1/batches/{coop['code']}/label-sheets", json={"count": 12, "format": "a4", "net_weight_kg": 80}, headers=auth(coop))
+    created = client.post(
+        f"/api/v1/batches/{coop['code']}/label-sheets",
+        json={"count": 12, "format": "a4", "net_weight_kg": 80},
+        headers=auth(coop),
+    )
     assert created.status_code == 202
     assert created.json["status"] == "done" and created.json["progress"] == 12
     assert created.headers["Location"] == created.json["status_url"]
@@ -112,7 +126,12 @@ def test_field_errors_name_the_field(client, coop, body, field):
 def test_only_those_acting_for_the_holder_make_or_fetch_labels(client, coop):
     body = {"count": 5, "format": "a4", "net_weight_kg": "80"}
     assert client.post(f"/api/v1/batches/{coop['code']}/label-sheets", json=body).status_code == 401
-    assert client.post(f"/api/v1/batches/{coop['code']}/label-sheets", json=body, headers=auth(coop, "outsider")).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/batches/{coop['code']}/label-sheets", json=body, headers=auth(coop, "outsider")
+        ).status_code
+        == 404
+    )
     sheet = client.post(f"/api/v1/batches/{coop['code']}/label-sheets", json=body, headers=auth(coop)).json
     assert client.get(sheet["status_url"], headers=auth(coop, "outsider")).status_code == 404
     assert client.get(sheet["download_url"], headers=auth(coop, "outsider")).status_code == 404
@@ -130,10 +149,18 @@ def test_the_page_makes_labels_and_offers_the_download(client, coop):
     form_url = f"/batches/{coop['code']}/labels"
     page = client.get(form_url).get_data(as_text=True)
     assert f"/t/{coop['code']}/qr.svg" in page and 'name="csrf_token"' in page
-    failed = client.post(form_url, data={"csrf_token": csrf_token(client, form_url), "count": "600", "format": "a4", "net_weight_kg": "80"})
+    failed = client.post(
+        form_url,
+        data={"csrf_token": csrf_token(client, form_url), "count": "600", "format": "a4", "net_weight_kg": "80"},
+    )
     assert failed.status_code == 422
-    assert "Enter a whole number of labels from 1 to 500." in failed.get_data(as_text=True) and 'value="600"' in failed.get_data(as_text=True)
-    made = client.post(form_url, data={"csrf_token": csrf_token(client, form_url), "count": "8", "format": "thermal", "net_weight_kg": "80"})
+    assert "Enter a whole number of labels from 1 to 500." in failed.get_data(
+        as_text=True
+    ) and 'value="600"' in failed.get_data(as_text=True)
+    made = client.post(
+        form_url,
+        data={"csrf_token": csrf_token(client, form_url), "count": "8", "format": "thermal", "net_weight_kg": "80"},
+    )
     assert made.status_code == 303
     sheet = client.get(made.location)
     text = sheet.get_data(as_text=True)
@@ -147,7 +174,16 @@ def test_the_page_of_a_sheet_being_made_refreshes_itself_and_shows_progress(app,
         from traceability.services.access import find_batch
 
         batch = find_batch(coop["code"])
-        job = LabelJob(public_id="pending-sheet-1", batch_id=batch.id, organization_id=batch.custodian_id, label_format="a4", label_count=400, net_weight_kg=80, status=LabelJobStatus.RUNNING, progress=120)
+        job = LabelJob(
+            public_id="pending-sheet-1",
+            batch_id=batch.id,
+            organization_id=batch.custodian_id,
+            label_format="a4",
+            label_count=400,
+            net_weight_kg=80,
+            status=LabelJobStatus.RUNNING,
+            progress=120,
+        )
         db.session.add(job)
         db.session.commit()
 
@@ -170,7 +206,11 @@ def test_a_long_producer_name_is_broken_over_two_lines_never_cut():
     from traceability.labels import LabelContent, Line, render_labels
 
     name = "Hợp tác xã Nông nghiệp Dịch vụ Điều Bù Gia Mập"
-    content = LabelContent("http://localhost/t/7KQ2MXPA", (Line("Hạt điều thô", "title"), Line(name, "body")), bag_line="Bao {number}/{count}")
+    content = LabelContent(
+        "http://localhost/t/7KQ2MXPA",
+        (Line("Hạt điều thô", "title"), Line(name, "body")),
+        bag_line="Bao {number}/{count}",
+    )
     lines = PdfReader(io.BytesIO(render_labels(content, "a4", 3))).pages[0].extract_text().splitlines()
     assert "…" not in "".join(lines)
     assert lines[:4] == ["Hạt điều thô", "Hợp tác xã Nông nghiệp", "Dịch vụ Điều Bù Gia Mập", "Bao 1/3"]

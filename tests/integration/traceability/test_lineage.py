@@ -79,8 +79,14 @@ def test_wide_lineage_takes_as_many_queries_as_narrow(app, ctx, world):
 
 def test_a_lot_split_and_merged_back_appears_once(client, world):
     code = world.harvest("an", "100")
-    parts = client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "40"}, {"quantity": "60"}]}, headers=world.auth("an")).json["parts"]
-    merged = client.post("/api/v1/merges", json={"inputs": [p["code"] for p in parts]}, headers=world.auth("an")).json["batch"]
+    parts = client.post(
+        f"/api/v1/batches/{code}/split",
+        json={"parts": [{"quantity": "40"}, {"quantity": "60"}]},
+        headers=world.auth("an"),
+    ).json["parts"]
+    merged = client.post("/api/v1/merges", json={"inputs": [p["code"] for p in parts]}, headers=world.auth("an")).json[
+        "batch"
+    ]
     lineage_ = client.get(f"/api/v1/batches/{merged['code']}/lineage", headers=world.auth("an")).json
     assert sorted(a["code"] for a in lineage_["ancestors"]) == sorted([code, *(p["code"] for p in parts)])
     assert {a["code"]: a["depth"] for a in lineage_["ancestors"]}[code] == 2

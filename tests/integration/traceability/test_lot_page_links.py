@@ -42,7 +42,13 @@ def test_the_holder_reaches_labels_page_views_the_trace_page_and_the_qr_code(cli
     code = world.harvest("an")
     signed_in(client, world.an_user)
     found = links(client.get(f"/batches/{code}").get_data(as_text=True))
-    wanted = {f"/batches/{code}/labels", f"/batches/{code}/scans", f"/t/{code}", f"/t/{code}/qr.svg", f"/t/{code}/qr.png"}
+    wanted = {
+        f"/batches/{code}/labels",
+        f"/batches/{code}/scans",
+        f"/t/{code}",
+        f"/t/{code}/qr.svg",
+        f"/t/{code}/qr.png",
+    }
     assert wanted <= found
     for url in sorted(wanted):
         assert client.get(url).status_code == 200, url
@@ -51,7 +57,11 @@ def test_the_holder_reaches_labels_page_views_the_trace_page_and_the_qr_code(cli
 
 def test_a_receiver_before_receipt_sees_the_trace_page_but_not_the_holders_tools(client, world):
     code = world.harvest("an", "500")
-    shipped = client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.processor_org}, headers=world.auth("an"))
+    shipped = client.post(
+        "/api/v1/shipments",
+        json={"batch_code": code, "to_organization_id": world.processor_org},
+        headers=world.auth("an"),
+    )
     assert shipped.status_code == 201
     signed_in(client, world.processor_user)
     found = links(client.get(f"/batches/{code}").get_data(as_text=True))

@@ -13,7 +13,11 @@ def world(app):
 
 
 def ship_and_receive(client, world, who: str, code: str) -> None:
-    shipped = client.post("/api/v1/shipments", json={"batch_code": code, "to_organization_id": world.processor_org}, headers=world.auth(who))
+    shipped = client.post(
+        "/api/v1/shipments",
+        json={"batch_code": code, "to_organization_id": world.processor_org},
+        headers=world.auth(who),
+    )
     assert shipped.status_code == 201, shipped.json
     received = client.post(f"/api/v1/shipments/{shipped.json['id']}/receive", json={}, headers=world.auth("processor"))
     assert received.status_code == 200, received.json
@@ -26,12 +30,18 @@ def test_a_kernel_lot_from_three_farmers_traces_back_to_all_three_plots(client, 
     merged = client.post("/api/v1/merges", json={"inputs": codes}, headers=world.auth("processor"))
     assert merged.status_code == 201, merged.json
     pooled = merged.json["batch"]
-    assert pooled["quantity"] == "3000" and pooled["custodian_id"] == world.processor_org and merged.json["warnings"] == []
+    assert (
+        pooled["quantity"] == "3000" and pooled["custodian_id"] == world.processor_org and merged.json["warnings"] == []
+    )
     assert sorted(pooled["plot_ids"]) == sorted([world.an_plot, world.binh_plot, world.cuc_plot])
 
     made = client.post(
         "/api/v1/transformations",
-        json={"inputs": [{"code": pooled["code"]}], "outputs": [{"product": "cashew_kernels", "grade": "w320", "quantity": "690"}], "step": "shelling"},
+        json={
+            "inputs": [{"code": pooled["code"]}],
+            "outputs": [{"product": "cashew_kernels", "grade": "w320", "quantity": "690"}],
+            "step": "shelling",
+        },
         headers=world.auth("processor"),
     )
     assert made.status_code == 201, made.json
@@ -54,13 +64,21 @@ def test_a_kernel_lot_from_three_farmers_traces_back_to_all_three_plots(client, 
 
 def test_a_transform_outside_the_band_is_refused_and_accepted_with_a_reason(client, world):
     code = world.harvest("an", "1000")
-    body = {"inputs": [{"code": code, "quantity": "1000"}], "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "900"}], "step": "shelling"}
+    body = {
+        "inputs": [{"code": code, "quantity": "1000"}],
+        "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "900"}],
+        "step": "shelling",
+    }
     refused = client.post("/api/v1/transformations", json=body, headers=world.auth("an"))
     assert refused.status_code == 422 and "outputs" in refused.json["errors"]
     assert "0.20" in refused.json["errors"]["outputs"][0]
     assert client.get(f"/api/v1/batches/{code}", headers=world.auth("an")).json["remaining"] == "1000"
 
-    accepted = client.post("/api/v1/transformations", json={**body, "reason": "Nuts were pre-shelled by the buyer"}, headers=world.auth("an"))
+    accepted = client.post(
+        "/api/v1/transformations",
+        json={**body, "reason": "Nuts were pre-shelled by the buyer"},
+        headers=world.auth("an"),
+    )
     assert accepted.status_code == 201, accepted.json
     assert accepted.json["anomaly"] is True
     assert accepted.json["event"]["anomaly_reason"] == "Nuts were pre-shelled by the buyer"
@@ -78,7 +96,11 @@ def test_a_transformation_between_unrelated_forms_is_refused(client, world):
 
 def test_a_transform_cannot_take_more_than_remains(client, world):
     code = world.harvest("an", "1000")
-    body = {"inputs": [{"code": code, "quantity": "1500"}], "outputs": [{"product": "cashew_kernels", "quantity": "300"}], "step": "shelling"}
+    body = {
+        "inputs": [{"code": code, "quantity": "1500"}],
+        "outputs": [{"product": "cashew_kernels", "quantity": "300"}],
+        "step": "shelling",
+    }
     response = client.post("/api/v1/transformations", json=body, headers=world.auth("an"))
     assert response.status_code == 422 and "inputs.0.quantity" in response.json["errors"]
 
@@ -86,7 +108,11 @@ def test_a_transform_cannot_take_more_than_remains(client, world):
 def test_latex_to_svr_is_checked_on_a_dry_basis(client, app):
     world = BatchWorld(app, crop="rubber")
     code = world.harvest("an", "1000", drc_percent="32")  # 320 kg of dry rubber
-    body = {"inputs": [{"code": code}], "outputs": [{"product": "svr", "grade": "SVR10", "quantity": "310"}], "step": "crumbling"}
+    body = {
+        "inputs": [{"code": code}],
+        "outputs": [{"product": "svr", "grade": "SVR10", "quantity": "310"}],
+        "step": "crumbling",
+    }
     response = client.post("/api/v1/transformations", json=body, headers=world.auth("an"))
     assert response.status_code == 201, response.json
     assert response.json["anomaly"] is False and response.json["outputs"][0]["grade"] == "10"
@@ -94,11 +120,19 @@ def test_latex_to_svr_is_checked_on_a_dry_basis(client, app):
 
 def test_split_parts_sum_to_at_most_what_remains(client, world):
     code = world.harvest("an", "1000")
-    too_much = client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "600"}, {"quantity": "500"}]}, headers=world.auth("an"))
+    too_much = client.post(
+        f"/api/v1/batches/{code}/split",
+        json={"parts": [{"quantity": "600"}, {"quantity": "500"}]},
+        headers=world.auth("an"),
+    )
     assert too_much.status_code == 422 and "parts" in too_much.json["errors"]
     assert "1000" in too_much.json["errors"]["parts"][0]
 
-    response = client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "600"}, {"quantity": "250.5"}]}, headers=world.auth("an"))
+    response = client.post(
+        f"/api/v1/batches/{code}/split",
+        json={"parts": [{"quantity": "600"}, {"quantity": "250.5"}]},
+        headers=world.auth("an"),
+    )
     assert response.status_code == 201, response.json
     assert response.json["batch"]["remaining"] == "149.5"
     parts = response.json["parts"]
@@ -109,7 +143,9 @@ def test_split_parts_sum_to_at_most_what_remains(client, world):
     events = client.get(f"/api/v1/batches/{parts[0]['code']}/events", headers=world.auth("an")).json
     assert [(e["type"], e["step"]) for e in events] == [("TransformationEvent", "repackaging")]
 
-    rest = client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "149.5"}]}, headers=world.auth("an"))
+    rest = client.post(
+        f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "149.5"}]}, headers=world.auth("an")
+    )
     assert rest.status_code == 201 and rest.json["batch"]["status"] == "consumed"
     again = client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "1"}]}, headers=world.auth("an"))
     assert again.status_code == 409
@@ -131,7 +167,11 @@ def test_merge_needs_the_same_product_grade_and_holder(client, world):
     assert one.status_code == 422 and "inputs" in one.json["errors"]
     kernels = client.post(
         "/api/v1/transformations",
-        json={"inputs": [{"code": world.harvest("an", "1000")}], "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "240"}], "step": "shelling"},
+        json={
+            "inputs": [{"code": world.harvest("an", "1000")}],
+            "outputs": [{"product": "cashew_kernels", "grade": "W240", "quantity": "240"}],
+            "step": "shelling",
+        },
         headers=world.auth("an"),
     ).json["outputs"][0]["code"]
     mixed = client.post("/api/v1/merges", json={"inputs": [mine, kernels]}, headers=world.auth("an"))

@@ -38,7 +38,13 @@ def lot(client, world, who: str, code: str) -> dict:
 
 def test_the_pages_need_a_signed_in_user(client, world):
     code = world.harvest("an")
-    for url in ("/batches/merge", "/batches/transform", f"/batches/{code}/ship", "/shipments", f"/batches/{code}/events/1/correction"):
+    for url in (
+        "/batches/merge",
+        "/batches/transform",
+        f"/batches/{code}/ship",
+        "/shipments",
+        f"/batches/{code}/events/1/correction",
+    ):
         assert client.get(url).status_code == 302, url
 
 
@@ -71,7 +77,14 @@ def test_a_transform_outside_the_yield_band_asks_for_a_reason_and_keeps_what_was
     url = f"/batches/transform?code={code}&product=raw_cashew_nuts"
     page = text(client.get(url))
     assert f'value="{code}" checked' in page and 'name="reason"' not in page
-    form = {"input_code": code, "product": "cashew_kernels", "output_grade": ["W320", "", ""], "output_quantity": ["900", "", ""], "step": "shelling", "note": "ca sáng"}
+    form = {
+        "input_code": code,
+        "product": "cashew_kernels",
+        "output_grade": ["W320", "", ""],
+        "output_quantity": ["900", "", ""],
+        "step": "shelling",
+        "note": "ca sáng",
+    }
 
     refused = post(client, url, **form)
     assert refused.status_code == 422
@@ -94,15 +107,41 @@ def test_a_transform_within_the_band_takes_only_what_was_asked_and_names_bad_row
     signed_in(client, world, "an")
     url = "/batches/transform?product=raw_cashew_nuts"
     # The page is in English (signed_in sets it): "," groups thousands.
-    too_much = post(client, url, input_code=code, **{f"input_qty_{code}": "1,200"}, product="cashew_kernels", output_quantity=["250", "", ""], step="shelling")
+    too_much = post(
+        client,
+        url,
+        input_code=code,
+        **{f"input_qty_{code}": "1,200"},
+        product="cashew_kernels",
+        output_quantity=["250", "", ""],
+        step="shelling",
+    )
     assert too_much.status_code == 422
     page = text(too_much)
     assert "At most 1000" in page and 'value="1,200"' in page and 'name="reason"' not in page
 
-    bad_grade = post(client, url, input_code=code, **{f"input_qty_{code}": "500"}, product="cashew_kernels", output_grade=["W240", "W999", ""], output_quantity=["60", "55", ""], step="shelling")
+    bad_grade = post(
+        client,
+        url,
+        input_code=code,
+        **{f"input_qty_{code}": "500"},
+        product="cashew_kernels",
+        output_grade=["W240", "W999", ""],
+        output_quantity=["60", "55", ""],
+        step="shelling",
+    )
     assert bad_grade.status_code == 422 and "Unknown grade" in text(bad_grade) and 'value="W999"' in text(bad_grade)
 
-    done = post(client, url, input_code=code, **{f"input_qty_{code}": "500"}, product="cashew_kernels", output_grade=["W240", "W320", ""], output_quantity=["60", "55", ""], step="shelling")
+    done = post(
+        client,
+        url,
+        input_code=code,
+        **{f"input_qty_{code}": "500"},
+        product="cashew_kernels",
+        output_grade=["W240", "W320", ""],
+        output_quantity=["60", "55", ""],
+        step="shelling",
+    )
     assert done.status_code == 303
     assert "Processing recorded: 2 new lots." in text(client.get(done.headers["Location"]))
     assert lot(client, world, "an", code)["remaining"] == "500"
@@ -120,7 +159,11 @@ def test_a_lot_is_shipped_to_an_organization_found_by_name_and_the_receiver_conf
 
     nobody = post(client, ship_url, q="xuong dieu", reference="PX-0042")
     assert nobody.status_code == 422
-    assert "Choose who receives the lot." in text(nobody) and 'value="PX-0042"' in text(nobody) and "Xưởng điều Lộc Ninh" in text(nobody)
+    assert (
+        "Choose who receives the lot." in text(nobody)
+        and 'value="PX-0042"' in text(nobody)
+        and "Xưởng điều Lộc Ninh" in text(nobody)
+    )
 
     shipped = post(client, ship_url, q="xuong dieu", to_organization_id=str(world.processor_org), reference="PX-0042")
     assert shipped.status_code == 303
@@ -153,7 +196,11 @@ def test_an_outsider_cannot_open_another_organizations_pages(client, world):
 
 def test_a_correction_leaves_the_original_visible(client, world):
     code = world.harvest("an", "800")
-    step = client.post(f"/api/v1/batches/{code}/events", json={"step": "sun_drying", "measurements": [{"type": "moisture", "value": "21"}]}, headers=world.auth("an"))
+    step = client.post(
+        f"/api/v1/batches/{code}/events",
+        json={"step": "sun_drying", "measurements": [{"type": "moisture", "value": "21"}]},
+        headers=world.auth("an"),
+    )
     assert step.status_code == 201
     signed_in(client, world, "an")
     detail = text(client.get(f"/batches/{code}"))
@@ -164,7 +211,11 @@ def test_a_correction_leaves_the_original_visible(client, world):
     missing = post(client, url, note="đo nhầm máy", step="sun_drying", m_moisture="12")
     assert missing.status_code == 422
     page = text(missing)
-    assert "Say whether the record did not happen or holds wrong data." in page and "đo nhầm máy" in page and 'value="12"' in page
+    assert (
+        "Say whether the record did not happen or holds wrong data." in page
+        and "đo nhầm máy" in page
+        and 'value="12"' in page
+    )
 
     bad = post(client, url, reason="incorrect_data", note="đo nhầm máy", step="sun_drying", m_moisture="120")
     assert bad.status_code == 422 and "moisture must be between 0 and 100" in text(bad) and 'value="120"' in text(bad)
@@ -175,13 +226,20 @@ def test_a_correction_leaves_the_original_visible(client, world):
     assert "Corrected: this record was declared wrong." in page and "đo nhầm máy" in page
     assert "This record corrects an earlier one." in page
     assert "21" in page and "12" in page  # the wrong value stays, next to the right one
-    assert len(re.findall(r"/events/\d+/correction", page)) == 2  # the harvest and the corrective step; not the corrected one
+    assert (
+        len(re.findall(r"/events/\d+/correction", page)) == 2
+    )  # the harvest and the corrective step; not the corrected one
     assert "This record was already declared wrong." in text(client.get(url))
 
 
 def test_a_split_cannot_be_declared_as_not_having_happened(client, world):
     code = world.harvest("an", "800")
-    assert client.post(f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "300"}]}, headers=world.auth("an")).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/batches/{code}/split", json={"parts": [{"quantity": "300"}]}, headers=world.auth("an")
+        ).status_code
+        == 201
+    )
     signed_in(client, world, "an")
     url = re.findall(r'href="(/batches/[^"]+/events/\d+/correction)"', text(client.get(f"/batches/{code}")))[0]
     refused = post(client, url, reason="did_not_occur", note="nhầm lô")

@@ -21,7 +21,14 @@ def world(app):
 
 
 def new_plot(client, world, **fields):
-    body = {"organization_id": world.farm, "name": "Lô điều", "commune_code": COMMUNE, "area_ha": "1.5", "geometry": point(), **fields}
+    body = {
+        "organization_id": world.farm,
+        "name": "Lô điều",
+        "commune_code": COMMUNE,
+        "area_ha": "1.5",
+        "geometry": point(),
+        **fields,
+    }
     return client.post("/api/v1/plots", json=body, headers=world.auth("farmer"))
 
 
@@ -34,9 +41,15 @@ def test_the_api_keeps_the_accuracy_and_forgets_it_with_a_new_location(client, w
 
     renamed = client.patch(f"/api/v1/plots/{plot_id}", json={"name": "Lô điều mới"}, headers=world.auth("farmer"))
     assert renamed.json["gps_accuracy_m"] == "4.5"
-    moved = client.patch(f"/api/v1/plots/{plot_id}", json={"geometry": point(106.6, 11.9)}, headers=world.auth("farmer"))
+    moved = client.patch(
+        f"/api/v1/plots/{plot_id}", json={"geometry": point(106.6, 11.9)}, headers=world.auth("farmer")
+    )
     assert moved.json["gps_accuracy_m"] is None  # the accuracy was that of the old point
-    remeasured = client.patch(f"/api/v1/plots/{plot_id}", json={"geometry": point(106.6, 11.9), "gps_accuracy_m": 12}, headers=world.auth("farmer"))
+    remeasured = client.patch(
+        f"/api/v1/plots/{plot_id}",
+        json={"geometry": point(106.6, 11.9), "gps_accuracy_m": 12},
+        headers=world.auth("farmer"),
+    )
     assert remeasured.json["gps_accuracy_m"] == "12"
     assert new_plot(client, world).json["gps_accuracy_m"] is None
 
@@ -62,7 +75,15 @@ def test_the_plot_form_saves_the_accuracy_and_the_plot_page_shows_it(client, far
     client.set_cookie("lang", "vi", domain="localhost")
     form = client.get("/plots/new").get_data(as_text=True)
     assert 'name="gps_accuracy_m"' in form
-    data = {"csrf_token": csrf_token(client, "/plots/new"), "name": "Lô 1", **ADDRESS, "area_ha": "2,5", "latitude": "11.851234", "longitude": "106.581234", "gps_accuracy_m": "7,5"}
+    data = {
+        "csrf_token": csrf_token(client, "/plots/new"),
+        "name": "Lô 1",
+        **ADDRESS,
+        "area_ha": "2,5",
+        "latitude": "11.851234",
+        "longitude": "106.581234",
+        "gps_accuracy_m": "7,5",
+    }
     created = client.post("/plots/new", data=data)
     assert created.status_code == 303, created.get_data(as_text=True)
     detail_url = created.headers["Location"]
@@ -83,6 +104,10 @@ def test_an_area_with_three_decimals_survives_a_vietnamese_edit(app, client, far
     edit_url = detail_url + "/edit"
     page = client.get(edit_url).get_data(as_text=True)
     assert 'value="1,125"' in page
-    saved = client.post(edit_url, data={"csrf_token": csrf_token(client, edit_url), "name": "Lô 2", **ADDRESS, "area_ha": "1,125"})
+    saved = client.post(
+        edit_url, data={"csrf_token": csrf_token(client, edit_url), "name": "Lô 2", **ADDRESS, "area_ha": "1,125"}
+    )
     assert saved.status_code == 303
-    assert seeded(app, lambda: db.session.scalar(db.select(Plot.area_ha).where(Plot.name == "Lô 2"))) == Decimal("1.125")
+    assert seeded(app, lambda: db.session.scalar(db.select(Plot.area_ha).where(Plot.name == "Lô 2"))) == Decimal(
+        "1.125"
+    )

@@ -15,13 +15,25 @@ def world(app):
 
 
 def new_plot(client, world, who="farmer", organization="farm", **fields):
-    body = {"organization_id": getattr(world, organization), "name": "Lô điều sau nhà", "commune_code": COMMUNE, "area_ha": "2.5", "crops": ["cashew"]}
+    body = {
+        "organization_id": getattr(world, organization),
+        "name": "Lô điều sau nhà",
+        "commune_code": COMMUNE,
+        "area_ha": "2.5",
+        "crops": ["cashew"],
+    }
     body.update(fields)
     return client.post("/api/v1/plots", json=body, headers=world.auth(who))
 
 
 def test_farmer_registers_a_plot_with_a_declaration(client, world):
-    response = new_plot(client, world, geometry=point(106.5812345678, 11.8512345678), deforestation_free=True, growing_area_code="VN-DN-0012")
+    response = new_plot(
+        client,
+        world,
+        geometry=point(106.5812345678, 11.8512345678),
+        deforestation_free=True,
+        growing_area_code="VN-DN-0012",
+    )
     assert response.status_code == 201
     plot = response.get_json()
     assert plot["area_ha"] == "2.5"
@@ -42,7 +54,10 @@ def test_a_plot_needs_a_token(client, world):
 @pytest.mark.parametrize(
     "geometry",
     [
-        {"type": "Polygon", "coordinates": [[[106.0, 11.0], [106.001, 11.001], [106.001, 11.0], [106.0, 11.001], [106.0, 11.0]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [[[106.0, 11.0], [106.001, 11.001], [106.001, 11.0], [106.0, 11.001], [106.0, 11.0]]],
+        },
         {"type": "Polygon", "coordinates": [[[106.0, 11.0], [106.001, 11.0], [106.001, 11.001]]]},
         {"type": "Point", "coordinates": [206.0, 11.0]},
         {"type": "Circle", "coordinates": [106.0, 11.0]},
@@ -104,7 +119,9 @@ def test_a_plot_over_four_hectares_with_only_a_point_is_not_eudr_ready(client, w
     assert any("polygon" in reason for reason in plot["eudr"]["reasons"])
 
     boundary = square(side=0.0021)
-    patched = client.patch(f"/api/v1/plots/{plot['id']}", json={"geometry": boundary}, headers=world.auth("farmer")).get_json()
+    patched = client.patch(
+        f"/api/v1/plots/{plot['id']}", json={"geometry": boundary}, headers=world.auth("farmer")
+    ).get_json()
     assert patched["eudr"] == {"ready": True, "reasons": [], "needs_polygon": True}
     assert patched["geometry_type"] == "Polygon"
     assert 5 < float(patched["polygon_area_ha"]) < 6
@@ -119,7 +136,9 @@ def test_no_declaration_or_no_geometry_is_said(client, world):
 def test_patch_changes_only_what_is_sent_and_withdraws_a_declaration(client, world):
     plot = new_plot(client, world, deforestation_free=True, geometry=point()).get_json()
     url = f"/api/v1/plots/{plot['id']}"
-    patched = client.patch(url, json={"area_ha": 3.75, "deforestation_free": False}, headers=world.auth("farmer")).get_json()
+    patched = client.patch(
+        url, json={"area_ha": 3.75, "deforestation_free": False}, headers=world.auth("farmer")
+    ).get_json()
     assert patched["area_ha"] == "3.75" and patched["name"] == "Lô điều sau nhà"
     assert patched["deforestation_free"] is False and patched["deforestation_declared_at"] is None
     removed = client.patch(url, json={"geometry": None}, headers=world.auth("farmer")).get_json()
@@ -145,6 +164,8 @@ def test_list_filters_and_pages(app, client, world):
     assert json.loads(first.headers["X-Pagination"])["total"] == 26
     pepper = client.get("/api/v1/plots?crop=pepper", headers=auth).get_json()
     assert sorted(p["name"] for p in pepper) == ["Lô 00", "Lô 05", "Lô 10", "Lô 15", "Lô 20"]
-    assert [p["name"] for p in client.get("/api/v1/plots?commune_code=25195", headers=auth).get_json()] == ["Lô ở Bình Phước"]
+    assert [p["name"] for p in client.get("/api/v1/plots?commune_code=25195", headers=auth).get_json()] == [
+        "Lô ở Bình Phước"
+    ]
     assert [p["name"] for p in client.get("/api/v1/plots?crop=rubber", headers=auth).get_json()] == ["Lô ở Bình Phước"]
     assert client.get("/api/v1/plots?crop=durian", headers=auth).status_code == 422

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from core.accounts.models import Organization, OrganizationKind
+from core.accounts.models import OrganizationKind
 from core.extensions import db
 from tests.builders import join_cooperative, make_org, make_user
 from tests.conftest import csrf_token
@@ -21,9 +21,19 @@ def people(app):
     def build():
         manager = make_user(phone="+84913000001", name="Trần Văn Minh")
         coop = make_org(OrganizationKind.COOPERATIVE, name="HTX Điều Lộc Ninh", owner=manager, commune_code=COMMUNE)
-        member = make_org(OrganizationKind.HOUSEHOLD, name="Hộ Lê Văn Cúc", owner=make_user(phone="+84913000002"), commune_code=COMMUNE)
+        member = make_org(
+            OrganizationKind.HOUSEHOLD,
+            name="Hộ Lê Văn Cúc",
+            owner=make_user(phone="+84913000002"),
+            commune_code=COMMUNE,
+        )
         join_cooperative(coop, member)
-        other = make_org(OrganizationKind.HOUSEHOLD, name="Hộ Phạm Văn Bình", owner=make_user(phone="+84913000003"), commune_code=COMMUNE)
+        other = make_org(
+            OrganizationKind.HOUSEHOLD,
+            name="Hộ Phạm Văn Bình",
+            owner=make_user(phone="+84913000003"),
+            commune_code=COMMUNE,
+        )
         other_plot = make_plot(other, name="Lô của Bình")
         return {"coop": coop.id, "member": member.id, "other_plot": other_plot.id}
 
@@ -46,18 +56,32 @@ def post(client, form_url, action=None, **data):
 def plots(app):
     """The plots registered in the test (the outsider's plot aside)."""
     statement = select(Plot).where(Plot.name != "Lô của Bình").order_by(Plot.id)
-    return seeded(app, lambda: [(p.name, p.organization_id, p.area_ha, p.geometry) for p in db.session.scalars(statement)])
+    return seeded(
+        app, lambda: [(p.name, p.organization_id, p.area_ha, p.geometry) for p in db.session.scalars(statement)]
+    )
 
 
 def test_a_failed_plot_form_keeps_what_was_typed(app, client, people):
     sign_in(client, "0913000001")
-    response = post(client, "/plots/new", name="Vườn điều nhà Ba", **ADDRESS, area_ha="không biết", crops="cashew", latitude="11.851234", longitude="106.581234")
+    response = post(
+        client,
+        "/plots/new",
+        name="Vườn điều nhà Ba",
+        **ADDRESS,
+        area_ha="không biết",
+        crops="cashew",
+        latitude="11.851234",
+        longitude="106.581234",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="Vườn điều nhà Ba"' in page
     assert 'value="11.851234"' in page and 'value="106.581234"' in page
     # The message sits under the area field, whose input is marked invalid.
-    assert 'id="f-area_ha-errors"' in page and 'aria-describedby="f-area_ha-errors"' not in page.split('id="f-name"')[1].split(">")[0]
+    assert (
+        'id="f-area_ha-errors"' in page
+        and 'aria-describedby="f-area_ha-errors"' not in page.split('id="f-name"')[1].split(">")[0]
+    )
     area_input = page.split('id="f-area_ha"')[1].split(">")[0]
     assert 'aria-invalid="true"' in area_input and 'value="không biết"' in area_input
     assert plots(app) == []
@@ -78,13 +102,26 @@ def test_coop_manager_adds_a_plot_for_a_member_with_a_comma_decimal(app, client,
     form = client.get("/plots/new").get_data(as_text=True)
     assert "Hộ Lê Văn Cúc" in form and "Xã Lộc Ninh" in form
     response = post(
-        client, "/plots/new", owner_id=str(people["member"]), name="Lô tiêu", **ADDRESS, area_ha="1,75", crops="pepper",
-        latitude="11,851234", longitude="106,581234", deforestation_free="y",
-    )  # fmt: skip
+        client,
+        "/plots/new",
+        owner_id=str(people["member"]),
+        name="Lô tiêu",
+        **ADDRESS,
+        area_ha="1,75",
+        crops="pepper",
+        latitude="11,851234",
+        longitude="106,581234",
+        deforestation_free="y",
+    )
     assert response.status_code == 303
     from decimal import Decimal
 
-    assert plots(app)[-1] == ("Lô tiêu", people["member"], Decimal("1.75"), {"type": "Point", "coordinates": [106.581234, 11.851234]})
+    assert plots(app)[-1] == (
+        "Lô tiêu",
+        people["member"],
+        Decimal("1.75"),
+        {"type": "Point", "coordinates": [106.581234, 11.851234]},
+    )
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Lô tiêu" in detail and "11.851234" in detail
 
@@ -92,16 +129,48 @@ def test_coop_manager_adds_a_plot_for_a_member_with_a_comma_decimal(app, client,
 def test_edit_a_plot_and_see_its_eudr_status(app, client, people):
     sign_in(client, "0913000001")
     in_english(client)
-    created = post(client, "/plots/new", name="Lô cao su", **ADDRESS, area_ha="6", crops="rubber", latitude="11.85", longitude="106.58", deforestation_free="y")
+    created = post(
+        client,
+        "/plots/new",
+        name="Lô cao su",
+        **ADDRESS,
+        area_ha="6",
+        crops="rubber",
+        latitude="11.85",
+        longitude="106.58",
+        deforestation_free="y",
+    )
     detail_url = created.headers["Location"]
     detail = client.get(detail_url).get_data(as_text=True)
     assert "A plot over 4 ha needs its boundary as a polygon" in detail
     edit_url = detail_url + "/edit"
     assert 'value="Lô cao su"' in client.get(edit_url).get_data(as_text=True)
-    bad = post(client, edit_url, name="Lô cao su", **ADDRESS, area_ha="6", crops="rubber", geometry='{"type": "Polygon", "coordinates": [[[106.0, 11.0], [106.01, 11.01], [106.01, 11.0], [106.0, 11.01], [106.0, 11.0]]]}', deforestation_free="y")
+    bad = post(
+        client,
+        edit_url,
+        name="Lô cao su",
+        **ADDRESS,
+        area_ha="6",
+        crops="rubber",
+        geometry='{"type": "Polygon", "coordinates": '
+        "[[[106.0, 11.0], [106.01, 11.01], [106.01, 11.0], [106.0, 11.01], [106.0, 11.0]]]}",
+        deforestation_free="y",
+    )
     assert bad.status_code == 422 and "crosses itself" in bad.get_data(as_text=True)
-    polygon = '{"type": "Polygon", "coordinates": [[[106.58, 11.85], [106.5821, 11.85], [106.5821, 11.8521], [106.58, 11.8521], [106.58, 11.85]]]}'
-    good = post(client, edit_url, name="Lô cao su lớn", **ADDRESS, area_ha="6", crops="rubber", geometry=polygon, deforestation_free="y")
+    polygon = (
+        '{"type": "Polygon", "coordinates": '
+        "[[[106.58, 11.85], [106.5821, 11.85], [106.5821, 11.8521], [106.58, 11.8521], [106.58, 11.85]]]}"
+    )
+    good = post(
+        client,
+        edit_url,
+        name="Lô cao su lớn",
+        **ADDRESS,
+        area_ha="6",
+        crops="rubber",
+        geometry=polygon,
+        deforestation_free="y",
+    )
     assert good.status_code == 303
     assert "This plot has everything the EUDR asks for." in client.get(detail_url).get_data(as_text=True)
 
@@ -119,11 +188,31 @@ def test_certificate_form_keeps_what_was_typed_and_saves(app, client, people):
     plot_id = post(client, "/plots/new", name="Lô điều", **ADDRESS, area_ha="2").headers["Location"].rsplit("/", 1)[1]
     url = f"/certificates/new?plot_id={plot_id}"
     assert f'value="{plot_id}" checked' in client.get(url).get_data(as_text=True)
-    bad = post(client, url, "/certificates/new", type="vietgap", number="VG-0042", issuer="QUACERT", valid_from="2026-01-01", valid_to="2025-01-01", plot_ids=plot_id)
+    bad = post(
+        client,
+        url,
+        "/certificates/new",
+        type="vietgap",
+        number="VG-0042",
+        issuer="QUACERT",
+        valid_from="2026-01-01",
+        valid_to="2025-01-01",
+        plot_ids=plot_id,
+    )
     assert bad.status_code == 422
     page = bad.get_data(as_text=True)
     assert 'value="VG-0042"' in page and "The certificate cannot end before it starts." in page
-    good = post(client, url, "/certificates/new", type="vietgap", number="VG-0042", issuer="QUACERT", valid_from="2025-01-01", valid_to="2027-01-01", plot_ids=plot_id)
+    good = post(
+        client,
+        url,
+        "/certificates/new",
+        type="vietgap",
+        number="VG-0042",
+        issuer="QUACERT",
+        valid_from="2025-01-01",
+        valid_to="2027-01-01",
+        plot_ids=plot_id,
+    )
     assert good.status_code == 303
     assert "VG-0042" in client.get(f"/plots/{plot_id}").get_data(as_text=True)
     assert seeded(app, lambda: [c.number for c in db.session.scalars(select(Certificate))]) == ["VG-0042"]
@@ -134,12 +223,24 @@ def test_import_page_lists_bad_rows_then_imports(app, client, people):
     page = client.get("/imports").get_data(as_text=True)
     assert "/api/v1/imports/templates/plots.xlsx" in page and "/api/v1/imports/templates/harvests.csv" in page
     bad_sheet = "tên lô;xã/phường;diện tích (ha)\nLô 1;25270;2,5\nLô 2;25270;0\n".encode()
-    bad = client.post("/imports", data={"csrf_token": csrf_token(client, "/imports"), "kind": "plots", "file": (io.BytesIO(bad_sheet), "lo.csv")}, content_type="multipart/form-data")
+    bad = client.post(
+        "/imports",
+        data={"csrf_token": csrf_token(client, "/imports"), "kind": "plots", "file": (io.BytesIO(bad_sheet), "lo.csv")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422
     assert "Dòng 3, cột «diện tích (ha)»: phải là số lớn hơn 0" in bad.get_data(as_text=True)
     assert plots(app) == []
     good_sheet = "tên lô;xã/phường;diện tích (ha)\nLô 1;25270;2,5\nLô 2;25270;1\n".encode()
-    good = client.post("/imports", data={"csrf_token": csrf_token(client, "/imports"), "kind": "plots", "file": (io.BytesIO(good_sheet), "lo.csv")}, content_type="multipart/form-data")
+    good = client.post(
+        "/imports",
+        data={
+            "csrf_token": csrf_token(client, "/imports"),
+            "kind": "plots",
+            "file": (io.BytesIO(good_sheet), "lo.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert good.status_code == 303
     listing = client.get("/plots").get_data(as_text=True)
     assert "Lô 1" in listing and "Lô 2" in listing

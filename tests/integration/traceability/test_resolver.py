@@ -24,11 +24,14 @@ def test_a_lot_redirects_307_to_its_trace_page(client, lot):
     response = client.get(f"/01/{GTIN}/10/HTX%2F2026-01")
     assert response.status_code == 307
     assert response.location == f"http://localhost/t/{lot}"
-    assert response.headers["Link"] == f'<http://localhost/01/{GTIN}/10/HTX%2F2026-01?linkType=linkset>; rel="linkset"; type="application/linkset+json"'
+    assert (
+        response.headers["Link"] == f'<http://localhost/01/{GTIN}/10/HTX%2F2026-01?linkType=linkset>; rel="linkset"; '
+        'type="application/linkset+json"'
+    )
 
 
 def test_qualifiers_data_attributes_and_short_gtins_resolve_to_the_same_lot(client, lot):
-    for url in (f"/01/{GTIN}/10/HTX%2F2026-01/21/0042?7007=260115&3103=080000", f"/01/8930000000019/10/HTX%2F2026-01"):
+    for url in (f"/01/{GTIN}/10/HTX%2F2026-01/21/0042?7007=260115&3103=080000", "/01/8930000000019/10/HTX%2F2026-01"):
         response = client.get(url)
         assert response.status_code == 307 and response.location == f"http://localhost/t/{lot}", url
 
@@ -68,7 +71,11 @@ def test_the_linkset_lists_every_served_link_type(client, lot):
     assert entry["anchor"] == f"http://localhost/01/{GTIN}/10/HTX%2F2026-01"
     page = f"http://localhost/t/{lot}"
     (traceability,) = entry["https://gs1.org/voc/traceability"]
-    assert traceability["href"] == page and traceability["type"] == "text/html" and traceability["hreflang"] == ["vi", "en"]
+    assert (
+        traceability["href"] == page
+        and traceability["type"] == "text/html"
+        and traceability["hreflang"] == ["vi", "en"]
+    )
     assert traceability["title"]
     assert entry["https://gs1.org/voc/defaultLink"][0]["href"] == page
     assert entry["https://gs1.org/voc/pip"][0]["href"] == page
@@ -95,7 +102,14 @@ def test_a_wrong_check_digit_is_400_naming_the_expected_digit(client, lot):
 
 
 @pytest.mark.parametrize(
-    "url", [f"/01/{GTIN}/21/5/10/L1", f"/01/{GTIN}/10", "/01/12345/10/L1", f"/01/{GTIN}/10/L%C3%94", f"/01/{GTIN}/10/L1?7007=261399"]
+    "url",
+    [
+        f"/01/{GTIN}/21/5/10/L1",
+        f"/01/{GTIN}/10",
+        "/01/12345/10/L1",
+        f"/01/{GTIN}/10/L%C3%94",
+        f"/01/{GTIN}/10/L1?7007=261399",
+    ],
 )
 def test_bad_syntax_is_400(client, url):
     assert client.get(url).status_code == 400
@@ -119,4 +133,10 @@ def test_the_resolver_describes_itself(client):
     assert body["supportedPrimaryKeys"] == ["01"]
     assert body["supportedLinkType"] == [{"namespace": "https://gs1.org/voc/", "prefix": "gs1:"}]
     assert body["linkTypeDefaultCanBeLinkset"] is False
-    assert set(body["linkTypes"]) == {"gs1:defaultLink", "gs1:traceability", "gs1:pip", "gs1:certificationInfo", "gs1:recallStatus"}
+    assert set(body["linkTypes"]) == {
+        "gs1:defaultLink",
+        "gs1:traceability",
+        "gs1:pip",
+        "gs1:certificationInfo",
+        "gs1:recallStatus",
+    }

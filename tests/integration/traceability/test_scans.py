@@ -12,7 +12,9 @@ from tests.traceability_builders import BatchWorld
 from traceability.models import Batch, BatchScanDay
 from traceability.services.scans import scan_day
 
-PHONE = "Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+)
 PREVIEWERS = [
     "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
     "Mozilla/5.0 (compatible; Zalo/1.0; +https://zalo.me)",
@@ -32,7 +34,9 @@ def world(app):
 def views(app, code: str) -> int:
     with app.app_context():
         batch_id = db.session.scalar(select(Batch.id).where(Batch.code == code))
-        return db.session.scalar(select(db.func.coalesce(db.func.sum(BatchScanDay.count), 0)).where(BatchScanDay.batch_id == batch_id))
+        return db.session.scalar(
+            select(db.func.coalesce(db.func.sum(BatchScanDay.count), 0)).where(BatchScanDay.batch_id == batch_id)
+        )
 
 
 def open_page(client, code: str, user_agent: str = PHONE, **headers):
@@ -83,7 +87,10 @@ def test_the_holder_reads_views_by_day(app, client, world):
     assert body["batch_code"] == code and body["total"] == 3 and body["all_time"] == 3
     assert len(body["days"]) == 30 and body["days"][-1] == {"day": today.isoformat(), "count": 3}
     assert body["days"][0] == {"day": (today - timedelta(days=29)).isoformat(), "count": 0}
-    week = client.get(f"/api/v1/batches/{code}/scans?start={(today - timedelta(days=6)).isoformat()}&end={today.isoformat()}", headers=world.auth("an"))
+    week = client.get(
+        f"/api/v1/batches/{code}/scans?start={(today - timedelta(days=6)).isoformat()}&end={today.isoformat()}",
+        headers=world.auth("an"),
+    )
     assert [day["count"] for day in week.json["days"]] == [0, 0, 0, 0, 0, 0, 3]
 
 

@@ -14,9 +14,19 @@ from core.accounts.models import Organization, OrganizationKind, User
 from core.db import utcnow
 from core.extensions import db
 from tests.builders import make_org
-from tests.trace_page_builders import LAT, LNG, SECRET_EMAIL, SECRET_PERSON, SECRET_PHONE, SECRET_PLOT_STREET, SECRET_STREET, build_story
+from tests.trace_page_builders import (
+    LAT,
+    LNG,
+    SECRET_EMAIL,
+    SECRET_PERSON,
+    SECRET_PHONE,
+    SECRET_PLOT_STREET,
+    SECRET_STREET,
+    build_story,
+)
 from tests.traceability_builders import make_harvest, make_plot, quick_user, seeded
 from traceability.services import recalls
+
 
 @pytest.fixture
 def story(app):
@@ -54,7 +64,16 @@ def test_private_data_never_reaches_the_page(client, story):
     for code in (story["harvest"], story["kernels"]):
         for lang in ("vi", "en"):
             html = page(client, code, lang)
-            for secret in (SECRET_PHONE, SECRET_PHONE[3:], "0987650123", SECRET_EMAIL, SECRET_PERSON, "Chủ xưởng Bí Mật", SECRET_STREET, SECRET_PLOT_STREET):
+            for secret in (
+                SECRET_PHONE,
+                SECRET_PHONE[3:],
+                "0987650123",
+                SECRET_EMAIL,
+                SECRET_PERSON,
+                "Chủ xưởng Bí Mật",
+                SECRET_STREET,
+                SECRET_PLOT_STREET,
+            ):
                 assert secret not in html, f"{secret!r} leaked on the page of {code} ({lang})"
             for exact in (f"{LNG}", f"{LAT}", f"{LNG:.4f}", f"{LAT:.4f}", f"{LNG:.3f}", f"{LAT:.3f}"):
                 assert exact not in html, f"plot coordinate {exact} leaked on the page of {code}"
@@ -77,7 +96,7 @@ def test_the_timeline_shows_steps_photos_places_and_corrections(client, story):
     steps = html[html.index('id="steps"') : html.index('id="custody"')]
     for label in ("Harvested", "Sun drying", "Shipped", "Received", "Shelling", "Packing"):
         assert label in steps
-    assert "Moisture (%): <span class=\"nowrap\">10.5</span>" in steps
+    assert 'Moisture (%): <span class="nowrap">10.5</span>' in steps
     photo = re.search(rf'<img src="/files/{story["photo"]}/thumb" width="(\d+)" height="(\d+)" loading="lazy"', steps)
     assert photo and (int(photo.group(1)), int(photo.group(2))) == (480, 360)
     assert "Xã Lộc Ninh, Đồng Nai" in steps  # the drying yard's commune, never its street
@@ -93,7 +112,10 @@ def test_an_intact_record_and_an_altered_one(app, client, story):
     assert "✓ Record intact" in page(client, story["kernels"], "en")
     with app.app_context(), db.engine.begin() as conn:
         altered = '[{"type": "moisture", "value": "9", "unit": "percent"}]'  # it was 10.5
-        conn.execute(text("UPDATE events SET measurements = :m WHERE operation = 'process' AND biz_step LIKE '%sun_drying'"), {"m": altered})
+        conn.execute(
+            text("UPDATE events SET measurements = :m WHERE operation = 'process' AND biz_step LIKE '%sun_drying'"),
+            {"m": altered},
+        )
     html = page(client, story["kernels"], "en")
     assert "✗ Record altered" in html
     assert "A record was changed after it was written: Sun drying of lot " + story["harvest"] in html

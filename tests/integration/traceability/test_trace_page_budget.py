@@ -69,9 +69,18 @@ def test_a_current_copy_gets_304_in_two_queries_and_a_new_event_changes_it(app, 
     assert english.status_code == 200 and english.headers["ETag"] != etag  # another language is another page
 
     def late_step_on_a_farm_lot():
-        farm_lot = db.session.scalars(select(Batch).where(Batch.product == "raw_cashew_nuts").order_by(Batch.id).limit(1)).one()
-        ledger.append_event(type=EventType.OBJECT, action="OBSERVE", operation="process", biz_step="inspecting", organization_id=farm_lot.custodian_id,
-                            user_id=None, movements=[ledger.Movement(farm_lot, QuantityRole.OBSERVED, farm_lot.quantity_remaining)])  # fmt: skip
+        farm_lot = db.session.scalars(
+            select(Batch).where(Batch.product == "raw_cashew_nuts").order_by(Batch.id).limit(1)
+        ).one()
+        ledger.append_event(
+            type=EventType.OBJECT,
+            action="OBSERVE",
+            operation="process",
+            biz_step="inspecting",
+            organization_id=farm_lot.custodian_id,
+            user_id=None,
+            movements=[ledger.Movement(farm_lot, QuantityRole.OBSERVED, farm_lot.quantity_remaining)],
+        )
         db.session.commit()
 
     seeded(app, late_step_on_a_farm_lot)

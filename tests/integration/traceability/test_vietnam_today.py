@@ -1,4 +1,4 @@
-""""Valid today" means today in Vietnam, whatever time zone the server runs in."""
+""" "Valid today" means today in Vietnam, whatever time zone the server runs in."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from traceability.services.event_input import VIETNAM
 def server_elsewhere() -> Iterator[date]:
     """Run the process in a time zone whose calendar day is not Vietnam's right now; yields Vietnam's day."""
     vietnam_now = datetime.now(VIETNAM)
-    # UTC-12 is 19 hours behind Vietnam (another day until 05:00 there), UTC+14 is 7 hours ahead (another day from 17:00).
+    # UTC-12 is 19 hours behind Vietnam (another day until 05:00 there), UTC+14 is 7 hours ahead (another day from
+    # 17:00).
     zone = "Etc/GMT+12" if vietnam_now.hour < 18 else "Etc/GMT-14"
     before = os.environ.get("TZ")
     os.environ["TZ"] = zone
@@ -48,7 +49,13 @@ def test_a_certificate_valid_only_today_counts_today(app, client, world, server_
         from core.accounts.models import Organization
 
         plot = db.session.get(Plot, world.an_plot)
-        certificate = make_certificate(db.session.get(Organization, world.an_org), [plot], valid_from=today, valid_to=today, verification="verified")
+        certificate = make_certificate(
+            db.session.get(Organization, world.an_org),
+            [plot],
+            valid_from=today,
+            valid_to=today,
+            verification="verified",
+        )
         certificate_id = certificate.id
         db.session.remove()
 

@@ -67,7 +67,17 @@ def test_postgres_connections_give_up_instead_of_hanging(tmp_path):
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("1", True), ("true", True), ("True", True), (" yes ", True), ("on", True), ("0", False), ("false", False), ("no", False), ("", False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("True", True),
+        (" yes ", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+        ("", False),
+    ],
 )
 def test_boolean_settings(tmp_path, given, expected):
     assert load_config({**PRODUCTION, "MAIL_USE_TLS": given}, tmp_path)["MAIL_USE_TLS"] is expected
@@ -86,9 +96,15 @@ def test_a_number_that_is_not_a_number_is_named(tmp_path):
 def test_tasks_run_eagerly_only_without_a_broker(tmp_path):
     development = {"NONGSAN_ENV": "development"}
     assert load_config(development, tmp_path)["CELERY"]["task_always_eager"] is True
-    assert load_config({**development, "CELERY_BROKER_URL": "redis://x:6379/0"}, tmp_path)["CELERY"]["task_always_eager"] is False
+    assert (
+        load_config({**development, "CELERY_BROKER_URL": "redis://x:6379/0"}, tmp_path)["CELERY"]["task_always_eager"]
+        is False
+    )
     # A broker given as an override (as the tests do) counts the same as one from the environment.
-    assert load_config(development, tmp_path, {"CELERY_BROKER_URL": "redis://x:6379/0"})["CELERY"]["task_always_eager"] is False
+    assert (
+        load_config(development, tmp_path, {"CELERY_BROKER_URL": "redis://x:6379/0"})["CELERY"]["task_always_eager"]
+        is False
+    )
     forced = {**development, "CELERY_BROKER_URL": "redis://x:6379/0", "CELERY_TASK_ALWAYS_EAGER": "true"}
     assert load_config(forced, tmp_path)["CELERY"]["task_always_eager"] is True
 

@@ -13,7 +13,7 @@ from flask import Flask
 from flask_login import LoginManager
 
 from core import i18n
-from core.i18n import day, money, moment, number, select_locale
+from core.i18n import day, moment, money, number, select_locale
 
 
 @pytest.fixture(scope="module")

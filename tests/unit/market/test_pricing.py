@@ -25,11 +25,17 @@ def test_the_largest_tier_reached_sets_the_price():
 
 def test_tiers_are_sorted_and_must_get_cheaper():
     raw = [{"min_quantity": "500", "price_per_kg": 33_000}, {"min_quantity": "100", "price_per_kg": 34_000}]
-    assert clean_tiers(raw, base_price=35_000) == [{"min_quantity": "100", "price_per_kg": 34_000}, {"min_quantity": "500", "price_per_kg": 33_000}]
+    assert clean_tiers(raw, base_price=35_000) == [
+        {"min_quantity": "100", "price_per_kg": 34_000},
+        {"min_quantity": "500", "price_per_kg": 33_000},
+    ]
     with pytest.raises(ValidationError):
         clean_tiers([{"min_quantity": "100", "price_per_kg": 35_000}], base_price=35_000)
     with pytest.raises(ValidationError):
-        clean_tiers([{"min_quantity": "100", "price_per_kg": 30_000}, {"min_quantity": "100", "price_per_kg": 29_000}], base_price=35_000)
+        clean_tiers(
+            [{"min_quantity": "100", "price_per_kg": 30_000}, {"min_quantity": "100", "price_per_kg": 29_000}],
+            base_price=35_000,
+        )
 
 
 def test_prices_are_whole_dong_typed_the_vietnamese_way():

@@ -77,7 +77,11 @@ def test_biz_steps_cbv_words_stay_ours_become_uris():
 
 def test_measurements_are_normalized_to_decimal_strings():
     result = catalog.validate_measurements(
-        [{"type": "moisture", "value": "10,50"}, {"type": "density", "value": 550, "unit": "g_per_l"}, {"type": "drc", "value": 32.5}]
+        [
+            {"type": "moisture", "value": "10,50"},
+            {"type": "density", "value": 550, "unit": "g_per_l"},
+            {"type": "drc", "value": 32.5},
+        ]
     )
     assert result == [
         {"type": "moisture", "value": "10.5", "unit": "percent"},
@@ -89,7 +93,12 @@ def test_measurements_are_normalized_to_decimal_strings():
 def test_measurement_errors_name_the_item_and_field():
     with pytest.raises(ValidationError) as caught:
         catalog.validate_measurements(
-            [{"type": "moisture", "value": "10"}, {"type": "moisture", "value": "140"}, {"type": "colour", "value": "1"}, {"type": "kor", "value": "x"}]
+            [
+                {"type": "moisture", "value": "10"},
+                {"type": "moisture", "value": "140"},
+                {"type": "colour", "value": "1"},
+                {"type": "kor", "value": "x"},
+            ]
         )
     errors = caught.value.errors
     assert set(errors) == {"measurements.1.value", "measurements.2.type", "measurements.3.value"}

@@ -45,7 +45,15 @@ def test_harvest_date_and_net_weight_are_data_attributes_biip_reads():
     assert strings[weight_ai].decimal == Decimal("80")
 
 
-@pytest.mark.parametrize(("kg", "expected"), [("80", ("3104", "800000")), ("33.33", ("3104", "333300")), ("1000", ("3102", "100000")), ("0.125", ("3105", "012500"))])
+@pytest.mark.parametrize(
+    ("kg", "expected"),
+    [
+        ("80", ("3104", "800000")),
+        ("33.33", ("3104", "333300")),
+        ("1000", ("3102", "100000")),
+        ("0.125", ("3105", "012500")),
+    ],
+)
 def test_net_weight_keeps_as_many_decimals_as_six_digits_hold(kg, expected):
     assert digital_link.net_weight_attribute(Decimal(kg)) == expected
 
@@ -58,7 +66,9 @@ def test_a_wrong_check_digit_is_a_bad_request_naming_the_digit():
 
 
 def test_parse_reads_the_qualifiers_and_the_data_attributes():
-    link = digital_link.parse(f"/01/{GTIN}/10/HTX%2F26/21/0042", {"7007": "260115", "3103": "080000", "linkType": "gs1:pip"})
+    link = digital_link.parse(
+        f"/01/{GTIN}/10/HTX%2F26/21/0042", {"7007": "260115", "3103": "080000", "linkType": "gs1:pip"}
+    )
     assert (link.gtin, link.lot, link.serial) == (GTIN, "HTX/26", "0042")
     assert link.attributes == {"7007": "260115", "3103": "080000"}
     assert link.uri(BASE) == f"{BASE}/01/{GTIN}/10/HTX%2F26/21/0042"

@@ -7,12 +7,27 @@ from types import SimpleNamespace
 import pytest
 
 from core.errors import ValidationError
-from traceability.geometry import area_ha, eudr_geolocation_ok, eudr_plot_status, needs_polygon, reduced_precision, validate_geometry
+from traceability.geometry import (
+    area_ha,
+    eudr_geolocation_ok,
+    eudr_plot_status,
+    needs_polygon,
+    reduced_precision,
+    validate_geometry,
+)
 
 # A square of about 0.001° (~110 m) on a side near Lộc Ninh: a little over 1 ha.
 SQUARE = {
     "type": "Polygon",
-    "coordinates": [[[106.5812345, 11.8512345], [106.5822345, 11.8512345], [106.5822345, 11.8522345], [106.5812345, 11.8522345], [106.5812345, 11.8512345]]],
+    "coordinates": [
+        [
+            [106.5812345, 11.8512345],
+            [106.5822345, 11.8512345],
+            [106.5822345, 11.8522345],
+            [106.5812345, 11.8522345],
+            [106.5812345, 11.8512345],
+        ]
+    ],
 }
 
 
@@ -43,7 +58,14 @@ def test_coordinates_keep_all_their_decimals():
 
 @pytest.mark.parametrize(
     "value",
-    ["not json", None, {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, {"type": "Point"}, {"type": "Point", "coordinates": ["106", "11"]}, {"type": "Point", "coordinates": [106.5]}],
+    [
+        "not json",
+        None,
+        {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+        {"type": "Point"},
+        {"type": "Point", "coordinates": ["106", "11"]},
+        {"type": "Point", "coordinates": [106.5]},
+    ],
 )
 def test_invalid_geojson_is_a_geometry_error(value):
     assert geometry_error(value)
@@ -56,7 +78,10 @@ def test_an_open_ring_is_refused():
 
 
 def test_a_self_intersecting_bowtie_is_refused():
-    bowtie = {"type": "Polygon", "coordinates": [[[106.0, 11.0], [106.001, 11.001], [106.001, 11.0], [106.0, 11.001], [106.0, 11.0]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[106.0, 11.0], [106.001, 11.001], [106.001, 11.0], [106.0, 11.001], [106.0, 11.0]]],
+    }
     message = geometry_error(bowtie)
     assert "crosses itself" in message
 

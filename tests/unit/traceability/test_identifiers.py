@@ -28,7 +28,7 @@ def test_batch_codes_are_random_not_sequential():
     same_prefix = sum(1 for a, b in zip(codes, codes[1:], strict=False) if a[:4] == b[:4])
     assert same_prefix < 5
     # Every character of the alphabet shows up in the first position over many draws.
-    assert set(code[0] for code in codes) == set(BATCH_CODE_ALPHABET)
+    assert {code[0] for code in codes} == set(BATCH_CODE_ALPHABET)
 
 
 def test_typed_batch_code_is_normalized():

@@ -46,14 +46,23 @@ def test_english_pages_group_with_commas_and_mark_decimals_with_dots(typed, numb
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])
-@pytest.mark.parametrize(("typed", "number"), [("0.500", Decimal("0.5")), ("0,500", Decimal("0.5")), ("-0.250", Decimal("-0.25"))])
+@pytest.mark.parametrize(
+    ("typed", "number"), [("0.500", Decimal("0.5")), ("0,500", Decimal("0.5")), ("-0.250", Decimal("-0.25"))]
+)
 def test_zero_point_something_is_never_read_as_thousands(locale, typed, number):
     assert parse_decimal(typed, locale=locale) == number
 
 
 @pytest.mark.parametrize(
     ("sent", "number"),
-    [("12.500", Decimal("12.5")), ("0.500", Decimal("0.5")), ("1250", Decimal("1250")), (" 7.25 ", Decimal("7.25")), (12.5, Decimal("12.5")), (3, Decimal("3"))],
+    [
+        ("12.500", Decimal("12.5")),
+        ("0.500", Decimal("0.5")),
+        ("1250", Decimal("1250")),
+        (" 7.25 ", Decimal("7.25")),
+        (12.5, Decimal("12.5")),
+        (3, Decimal("3")),
+    ],
 )
 def test_api_text_uses_a_dot_as_the_decimal_mark(sent, number):
     assert parse_decimal(sent, locale=API) == number
@@ -64,7 +73,25 @@ def test_api_text_refuses_commas_groupings_and_exponents(sent):
     assert parse_decimal(sent, locale=API) is None
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "1.2.3", "1,2,3", None, True, "nan", "inf", "1e", "1e25", "1.25,0.5", "12,50.000", float("inf"), float("nan")])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "abc",
+        "1.2.3",
+        "1,2,3",
+        None,
+        True,
+        "nan",
+        "inf",
+        "1e",
+        "1e25",
+        "1.25,0.5",
+        "12,50.000",
+        float("inf"),
+        float("nan"),
+    ],
+)
 @pytest.mark.parametrize("locale", ["vi", "en"])
 def test_what_is_not_a_number(typed, locale):
     assert parse_decimal(typed, locale=locale) is None

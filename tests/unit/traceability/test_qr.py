@@ -39,7 +39,12 @@ def test_the_png_keeps_a_quiet_zone_of_four_modules():
     image = Image.open(io.BytesIO(qr.png_bytes(content))).convert("L")
     margin = qr.QUIET_ZONE * qr.PNG_MODULE_PX
     width, height = image.size
-    border = [image.getpixel((x, y)) for x in range(width) for y in range(height) if min(x, y, width - 1 - x, height - 1 - y) < margin]
+    border = [
+        image.getpixel((x, y))
+        for x in range(width)
+        for y in range(height)
+        if min(x, y, width - 1 - x, height - 1 - y) < margin
+    ]
     assert min(border) == 255  # all white
     assert image.getpixel((margin, margin)) == 0  # the finder pattern starts right after it
 

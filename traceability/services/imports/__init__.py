@@ -32,7 +32,9 @@ class SheetRejected(ValidationError):
             key = f"rows.{entry['row']}.{entry['field']}" if entry["field"] else f"rows.{entry['row']}"
             errors.setdefault(key, []).extend([entry["message"], entry["message_en"]])
         super().__init__(
-            f"The sheet was not imported: {len(rows)} problem(s); nothing was written. See problems.", errors=errors, problems=rows
+            f"The sheet was not imported: {len(rows)} problem(s); nothing was written. See problems.",
+            errors=errors,
+            problems=rows,
         )
         self.problems = rows
 
@@ -67,7 +69,17 @@ def run_import(actor: User, organization_id: int, kind: str, filename: str, data
             positions[column.key] = index
     missing = [column for column in COLUMNS[kind] if column.required and column.key not in positions]
     if missing:
-        raise SheetRejected([RowProblem(1, column, "thiếu cột này (dòng 1 phải là tên cột như trong mẫu)", "this column is missing (row 1 must name the columns as in the template)") for column in missing])
+        raise SheetRejected(
+            [
+                RowProblem(
+                    1,
+                    column,
+                    "thiếu cột này (dòng 1 phải là tên cột như trong mẫu)",
+                    "this column is missing (row 1 must name the columns as in the template)",
+                )
+                for column in missing
+            ]
+        )
     if not sheet.rows:
         raise _file_problem("tệp không có dòng dữ liệu nào", "the sheet has no data rows")
 
@@ -107,7 +119,9 @@ def run_import(actor: User, organization_id: int, kind: str, filename: str, data
 def template_file(kind: str, fmt: str) -> tuple[bytes, str, str]:
     """(content, mimetype, download name) of the empty template for ``kind`` in ``fmt`` (csv or xlsx)."""
     if kind not in COLUMNS or fmt not in TEMPLATE_FORMATS:
-        raise ValidationError("Unknown template.", errors={"kind": [f"Use one of: {', '.join(KINDS)} as .csv or .xlsx."]})
+        raise ValidationError(
+            "Unknown template.", errors={"kind": [f"Use one of: {', '.join(KINDS)} as .csv or .xlsx."]}
+        )
     content = template_csv(kind) if fmt == "csv" else template_xlsx(kind)
     name = {"plots": "mau-nhap-lo-dat", "harvests": "mau-nhap-thu-hoach"}[kind]
     return content, TEMPLATE_FORMATS[fmt], f"{name}.{fmt}"

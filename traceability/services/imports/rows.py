@@ -20,13 +20,31 @@ from traceability.services import plots as plot_service
 from traceability.services.access import Reader
 from traceability.services.imports.columns import Column, RowProblem, vietnamese
 
-CROP_WORDS = {"dieu": "cashew", "cashew": "cashew", "tieu": "pepper", "ho tieu": "pepper", "pepper": "pepper", "cao su": "rubber", "rubber": "rubber"}
+CROP_WORDS = {
+    "dieu": "cashew",
+    "cashew": "cashew",
+    "tieu": "pepper",
+    "ho tieu": "pepper",
+    "pepper": "pepper",
+    "cao su": "rubber",
+    "rubber": "rubber",
+}
 PRODUCT_WORDS = {
-    "hat dieu tho": "raw_cashew_nuts", "dieu tho": "raw_cashew_nuts", "hat dieu": "raw_cashew_nuts", "raw cashew nuts": "raw_cashew_nuts",
-    "tieu tuoi": "fresh_pepper", "fresh pepper": "fresh_pepper",
-    "mu nuoc": "field_latex", "mu cao su nuoc": "field_latex", "field latex": "field_latex", "latex": "field_latex",
-    "mu dong": "cup_lump", "mu chen": "cup_lump", "mu dong chen": "cup_lump", "cup lump": "cup_lump",
-}  # fmt: skip
+    "hat dieu tho": "raw_cashew_nuts",
+    "dieu tho": "raw_cashew_nuts",
+    "hat dieu": "raw_cashew_nuts",
+    "raw cashew nuts": "raw_cashew_nuts",
+    "tieu tuoi": "fresh_pepper",
+    "fresh pepper": "fresh_pepper",
+    "mu nuoc": "field_latex",
+    "mu cao su nuoc": "field_latex",
+    "field latex": "field_latex",
+    "latex": "field_latex",
+    "mu dong": "cup_lump",
+    "mu chen": "cup_lump",
+    "mu dong chen": "cup_lump",
+    "cup lump": "cup_lump",
+}
 UNIT_WORDS = {"kg": "kg", "kilogram": "kg", "t": "t", "tan": "t", "tonne": "t", "ton": "t"}
 YES = {"co", "yes", "x", "1", "true", "dong y"}
 # The templates are Vietnamese and so is the Excel that fills them: "1.250,5" (coordinates excepted).
@@ -40,7 +58,9 @@ class RowContext:
     def __init__(self, actor: User, organization: Organization, actable_ids: set[int]):
         self.actor = actor
         self.organization = organization
-        self.organizations = {o.id: o for o in db.session.scalars(select(Organization).where(Organization.id.in_(actable_ids)))}
+        self.organizations = {
+            o.id: o for o in db.session.scalars(select(Organization).where(Organization.id.in_(actable_ids)))
+        }
         self.by_name: dict[str, list[int]] = {}
         for org in self.organizations.values():
             self.by_name.setdefault(fold(org.name), []).append(org.id)
@@ -55,7 +75,11 @@ class RowContext:
         for field, messages in errors.items():
             column = columns.get(field)
             for message in messages:
-                vi = f"không hợp lệ ({message})" if field in {"geometry", "latitude", "longitude"} else vietnamese(message)
+                vi = (
+                    f"không hợp lệ ({message})"
+                    if field in {"geometry", "latitude", "longitude"}
+                    else vietnamese(message)
+                )
                 self.problem(row, column, vi, message)
 
     def household(self, value: Any, row: int, column: Column) -> int | None:
@@ -76,7 +100,9 @@ class RowContext:
         text = "" if value is None else str(value).strip()
         if not text or text.isdigit():
             return text.zfill(5) if text and len(text) < 5 else text
-        units = [u for u in registry().communes_by_name_key.get(name_key(text), ()) if u.province_code == self.province_code]
+        units = [
+            u for u in registry().communes_by_name_key.get(name_key(text), ()) if u.province_code == self.province_code
+        ]
         return units[0].code if len(units) == 1 else text
 
 
@@ -99,29 +125,52 @@ def plot_row(context: RowContext, row: int, cells: dict[str, Any], columns: dict
     """One plot from one row, added to the session; None (and problems recorded) if the row is wrong."""
     before = len(context.problems)
     organization_id = context.household(cells.get("household"), row, columns["household"])
-    data: dict[str, Any] = {key: _cell(cells, key) for key in ("name", "street", "area_ha", "growing_area_code", "geometry")}
+    data: dict[str, Any] = {
+        key: _cell(cells, key) for key in ("name", "street", "area_ha", "growing_area_code", "geometry")
+    }
     data["commune_code"] = context.commune_code(cells.get("commune_code"))
     crops_text = _cell(cells, "crops") or ""
-    crops = [CROP_WORDS.get(fold(part), part.strip()) for part in str(crops_text).replace(",", ";").split(";") if part.strip()]
+    crops = [
+        CROP_WORDS.get(fold(part), part.strip())
+        for part in str(crops_text).replace(",", ";").split(";")
+        if part.strip()
+    ]
     data["crops"] = crops
     flag = fold(str(_cell(cells, "deforestation_free") or ""))
     if flag not in YES | NO:
-        context.problem(row, columns["deforestation_free"], "chỉ nhận «có» hoặc «không»", "use 'có' (yes) or 'không' (no)")
+        context.problem(
+            row, columns["deforestation_free"], "chỉ nhận «có» hoặc «không»", "use 'có' (yes) or 'không' (no)"
+        )
     data["deforestation_free"] = flag in YES
     latitude, longitude = _cell(cells, "latitude"), _cell(cells, "longitude")
     if not data["geometry"] and (latitude not in (None, "") or longitude not in (None, "")):
         lat, lng = parse_decimal(latitude, locale="en"), parse_decimal(longitude, locale="en")
         if lat is None:
-            context.problem(row, columns["latitude"], "phải là số (vĩ độ, ví dụ 11.851234)", "must be a number (latitude, e.g. 11.851234)")
+            context.problem(
+                row,
+                columns["latitude"],
+                "phải là số (vĩ độ, ví dụ 11.851234)",
+                "must be a number (latitude, e.g. 11.851234)",
+            )
         if lng is None:
-            context.problem(row, columns["longitude"], "phải là số (kinh độ, ví dụ 106.581234)", "must be a number (longitude, e.g. 106.581234)")
+            context.problem(
+                row,
+                columns["longitude"],
+                "phải là số (kinh độ, ví dụ 106.581234)",
+                "must be a number (longitude, e.g. 106.581234)",
+            )
         if lat is not None and lng is not None:
             data["geometry"] = {"type": "Point", "coordinates": [float(lng), float(lat)]}
     try:
         cleaned = plot_service.clean_plot_fields(data, locale=SHEET_LOCALE)
     except ValidationError as exc:
         errors = dict(exc.errors)
-        if data["geometry"] and isinstance(data["geometry"], dict) and "geometry" in errors and not _cell(cells, "geometry"):
+        if (
+            data["geometry"]
+            and isinstance(data["geometry"], dict)
+            and "geometry" in errors
+            and not _cell(cells, "geometry")
+        ):
             errors["latitude"] = errors.pop("geometry")  # the point came from the latitude/longitude cells
         context.field_errors(row, errors, columns)
         return None
@@ -175,10 +224,17 @@ class PlotIndex:
         return None
 
 
-_HARVEST_FIELDS = {"harvest_date": "harvest_start", "plot_ids": "plots", "organization_id": "household", "commodity": "product"}
+_HARVEST_FIELDS = {
+    "harvest_date": "harvest_start",
+    "plot_ids": "plots",
+    "organization_id": "household",
+    "commodity": "product",
+}
 
 
-def harvest_row(context: RowContext, row: int, cells: dict[str, Any], columns: dict[str, Column], plots: PlotIndex, reader: Reader) -> Batch | None:
+def harvest_row(
+    context: RowContext, row: int, cells: dict[str, Any], columns: dict[str, Column], plots: PlotIndex, reader: Reader
+) -> Batch | None:
     """One harvest batch from one row through the batch service (added, not committed); None if the row is wrong."""
     before = len(context.problems)
     household_text = _cell(cells, "household")
@@ -189,7 +245,12 @@ def harvest_row(context: RowContext, row: int, cells: dict[str, Any], columns: d
             continue
         found = plots.find(part.strip(), organization_id, context.organization.id)
         if isinstance(found, list):
-            context.problem(row, columns["plots"], f"có nhiều lô tên «{part.strip()}»: ghi hộ thành viên hoặc mã số lô", f"several plots are called '{part.strip()}': give the household or the plot id")
+            context.problem(
+                row,
+                columns["plots"],
+                f"có nhiều lô tên «{part.strip()}»: ghi hộ thành viên hoặc mã số lô",
+                f"several plots are called '{part.strip()}': give the household or the plot id",
+            )
         elif found is None:
             context.problem(row, columns["plots"], f"không tìm thấy lô «{part.strip()}»", f"no plot '{part.strip()}'")
         else:
@@ -217,7 +278,12 @@ def harvest_row(context: RowContext, row: int, cells: dict[str, Any], columns: d
     for key in ("harvest_start", "harvest_end"):
         dates[key] = _date(cells.get(key))
         if dates[key] is False:
-            context.problem(row, columns[key], "phải là ngày dạng ngày/tháng/năm, ví dụ 15/01/2026", "must be a date as day/month/year, e.g. 15/01/2026")
+            context.problem(
+                row,
+                columns[key],
+                "phải là ngày dạng ngày/tháng/năm, ví dụ 15/01/2026",
+                "must be a date as day/month/year, e.g. 15/01/2026",
+            )
     if len(context.problems) > before:
         return None
     try:

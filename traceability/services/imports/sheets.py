@@ -53,7 +53,10 @@ def _collect(lines: Iterator[list[Any]]) -> Sheet:
     rows: list[tuple[int, list[Any]]] = []
     for number, values in enumerate(lines, start=1):
         if number > MAX_ROWS + 1:  # the header row and MAX_ROWS rows, blank ones included
-            raise UnreadableSheet(f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.", f"The sheet has more than {MAX_ROWS} rows; split it.")
+            raise UnreadableSheet(
+                f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.",
+                f"The sheet has more than {MAX_ROWS} rows; split it.",
+            )
         values = list(values)
         if headers is None:
             if _blank(values):
@@ -64,7 +67,10 @@ def _collect(lines: Iterator[list[Any]]) -> Sheet:
             continue
         rows.append((number, values))
     if headers is None:
-        raise UnreadableSheet("Tệp trống: dòng đầu phải là tên các cột như trong mẫu.", "The sheet is empty: its first row must name the columns as in the template.")
+        raise UnreadableSheet(
+            "Tệp trống: dòng đầu phải là tên các cột như trong mẫu.",
+            "The sheet is empty: its first row must name the columns as in the template.",
+        )
     return Sheet(headers=headers, rows=rows)
 
 
@@ -72,7 +78,10 @@ def _read_csv(data: bytes) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnreadableSheet("Tệp CSV phải lưu với mã hoá UTF-8 (Excel: «CSV UTF-8»).", "Save the CSV file as UTF-8 (Excel: 'CSV UTF-8').") from None
+        raise UnreadableSheet(
+            "Tệp CSV phải lưu với mã hoá UTF-8 (Excel: «CSV UTF-8»).",
+            "Save the CSV file as UTF-8 (Excel: 'CSV UTF-8').",
+        ) from None
     first_line = text.split("\n", 1)[0]
     # Vietnamese Excel writes ';' between cells because ',' is its decimal mark.
     delimiter = max((";", ",", "\t"), key=first_line.count)
@@ -85,11 +94,16 @@ def _check_unpacked_size(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(entry.file_size for entry in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableSheet("Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.", "The Excel (.xlsx) file cannot be read; start from the template.") from None
+        raise UnreadableSheet(
+            "Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.",
+            "The Excel (.xlsx) file cannot be read; start from the template.",
+        ) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise UnreadableSheet(
-            f"Tệp Excel khi giải nén lớn hơn {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; hãy xoá bớt dữ liệu hoặc chia thành nhiều tệp.",
-            f"The Excel file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; remove data or split it into several files.",
+            f"Tệp Excel khi giải nén lớn hơn {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; hãy xoá bớt dữ liệu hoặc "
+            "chia thành nhiều tệp.",
+            f"The Excel file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; remove data or split "
+            "it into several files.",
         )
 
 
@@ -98,7 +112,10 @@ def _read_xlsx(data: bytes) -> Sheet:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise UnreadableSheet("Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.", "The Excel (.xlsx) file cannot be read; start from the template.") from None
+        raise UnreadableSheet(
+            "Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.",
+            "The Excel (.xlsx) file cannot be read; start from the template.",
+        ) from None
     try:
         return _collect(iter(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)))
     finally:
@@ -112,7 +129,10 @@ def read_sheet(filename: str, data: bytes) -> Sheet:
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if (filename or "").lower().endswith((".xlsx", ".xlsm")):
-        raise UnreadableSheet("Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.", "The Excel (.xlsx) file cannot be read; start from the template.")
+        raise UnreadableSheet(
+            "Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.",
+            "The Excel (.xlsx) file cannot be read; start from the template.",
+        )
     return _read_csv(data)
 
 

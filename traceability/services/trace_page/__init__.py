@@ -21,17 +21,17 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from core.extensions import db
 from core.files.images import THUMBNAIL_SIDE
 from core.files.models import StoredFile
-from core.extensions import db
 from traceability import catalog
 from traceability.models import Batch, QuantityRole, Recall
 from traceability.services.event_input import step_word
+from traceability.services.integrity import check_chain
 from traceability.services.lineage import ANCESTORS, Edge, Node, lineage_nodes
 from traceability.services.recalls import recall_statuses
 from traceability.services.scans import VIETNAM
 from traceability.services.trace_page import story
-from traceability.services.integrity import check_chain
 from traceability.services.trace_page.origin import commune_label, eudr_status, harvest_certificates, load_farms
 from traceability.services.trace_page.version import RENDER_VERSION, Version, load_batch, page_version
 
@@ -85,14 +85,20 @@ def shelf_life(batch: Batch, packed_at: datetime | None) -> ShelfLife:
     if rule is None:
         return ShelfLife(None, None, None)
     months, counted_from = rule
-    start = (batch.harvest_end or batch.harvest_start) if counted_from == "harvest" else (local_day(packed_at) if packed_at else None)
+    start = (
+        (batch.harvest_end or batch.harvest_start)
+        if counted_from == "harvest"
+        else (local_day(packed_at) if packed_at else None)
+    )
     return ShelfLife(months, counted_from, add_months(start, months) if start else None)
 
 
 def _photos(public_ids: set[str]) -> dict[str, Photo]:
     if not public_ids:
         return {}
-    found = db.session.execute(select(StoredFile.public_id, StoredFile.width, StoredFile.height).where(StoredFile.public_id.in_(public_ids))).all()
+    found = db.session.execute(
+        select(StoredFile.public_id, StoredFile.width, StoredFile.height).where(StoredFile.public_id.in_(public_ids))
+    ).all()
     photos = {}
     for public_id, width, height in found:
         scale = min(1.0, THUMBNAIL_SIDE / max(width, height, 1))
@@ -115,7 +121,13 @@ def _recall(recall: Recall | None, lineage: dict[int, Batch]) -> dict | None:
 def _input(node: Node, edge: Edge | None) -> dict:
     """A direct input of the lot, with how much of it went in."""
     batch = node.batch
-    return {"code": batch.code, "product": _product(batch), "holder": node.custodian_name, "quantity": edge.quantity if edge else None, "unit": batch.unit}
+    return {
+        "code": batch.code,
+        "product": _product(batch),
+        "holder": node.custodian_name,
+        "quantity": edge.quantity if edge else None,
+        "unit": batch.unit,
+    }
 
 
 def build_trace_page(version: Version) -> dict:
@@ -127,7 +139,9 @@ def build_trace_page(version: Version) -> dict:
     by_code = {b.code: b for b in lineage.values()}
     loaded, lines = story.load_events(list(lineage))
     farms, plots = load_farms(batch)
-    certificates = harvest_certificates(plots, batch.harvest_start, batch.harvest_end, {farm.organization_id: farm.name for farm in farms})
+    certificates = harvest_certificates(
+        plots, batch.harvest_start, batch.harvest_end, {farm.organization_id: farm.name for farm in farms}
+    )
     transfers = story.load_transfers(list(lineage))
 
     path = [by_code[code] for code in story.main_path(batch.code, edges)]
@@ -138,8 +152,12 @@ def build_trace_page(version: Version) -> dict:
 
     events = {item.event.id: item for item in loaded}
     own_events = {line.event_id for line in lines if line.batch_id == batch.id}
-    made_by = next((line.event_id for line in lines if line.batch_id == batch.id and line.role is QuantityRole.OUTPUT), None)
-    packing = [item.event for item in loaded if item.event.id in own_events and step_word(item.event.biz_step) == "packing"]
+    made_by = next(
+        (line.event_id for line in lines if line.batch_id == batch.id and line.role is QuantityRole.OUTPUT), None
+    )
+    packing = [
+        item.event for item in loaded if item.event.id in own_events and step_word(item.event.biz_step) == "packing"
+    ]
     made_at = events[made_by].event.event_time if made_by in events else batch.created_at
     packed_at = max((event.event_time for event in packing), default=made_at)
     with_photos = [item.event for item in loaded if item.event.photos]
@@ -156,7 +174,11 @@ def build_trace_page(version: Version) -> dict:
     return {
         "batch": batch,
         "product": _product(batch),
-        "custodian": {"name": custodian.name, "commune": commune_label(custodian.commune_code), "verified": custodian.is_verified},
+        "custodian": {
+            "name": custodian.name,
+            "commune": commune_label(custodian.commune_code),
+            "verified": custodian.is_verified,
+        },
         "farms": farms[:FARMS_MAX],
         "farms_more": max(0, len(farms) - FARMS_MAX),
         "farm_count": len(farms),
@@ -169,9 +191,19 @@ def build_trace_page(version: Version) -> dict:
         "certificates": certificates,
         "eudr": eudr_status(batch, plots),
         "verification": {
-            "ok": chain.ok, "checked": chain.checked, "mismatches": chain.remaining_mismatches, "reason": chain.reason,
-            "event": {"operation": bad.operation, "step": step_word(bad.biz_step), "time": bad.event_time, "batch_code": chain.bad_batch_code} if bad else None,
-        },  # fmt: skip
+            "ok": chain.ok,
+            "checked": chain.checked,
+            "mismatches": chain.remaining_mismatches,
+            "reason": chain.reason,
+            "event": {
+                "operation": bad.operation,
+                "step": step_word(bad.biz_step),
+                "time": bad.event_time,
+                "batch_code": chain.bad_batch_code,
+            }
+            if bad
+            else None,
+        },
         "steps_early": early,
         "steps_hidden": hidden,
         "steps_late": late,
@@ -184,7 +216,7 @@ def build_trace_page(version: Version) -> dict:
             "events": len(loaded),
             "inputs": [_input(node, direct.get(node.batch.code)) for node in inputs[:INPUTS_MAX]],
             "inputs_more": max(0, len(inputs) - INPUTS_MAX),
-        },  # fmt: skip
+        },
     }
 
 
@@ -206,8 +238,14 @@ def lineage_listing(code: str, page: int = 1, per_page: int = LINEAGE_PER_PAGE) 
         "page": page,
         "pages": pages,
         "rows": [
-            {"code": n.batch.code, "product": _product(n.batch), "holder": n.custodian_name, "depth": n.depth, "harvest_start": n.batch.harvest_start,
-             "harvest_end": n.batch.harvest_end}  # fmt: skip
+            {
+                "code": n.batch.code,
+                "product": _product(n.batch),
+                "holder": n.custodian_name,
+                "depth": n.depth,
+                "harvest_start": n.batch.harvest_start,
+                "harvest_end": n.batch.harvest_end,
+            }
             for n in shown
         ],
     }

@@ -19,7 +19,7 @@ from core.accounts.models import Organization, OrganizationKind
 from core.extensions import db
 from core.geo.services import get_commune
 from traceability.geometry import eudr_plot_status, reduced_precision
-from traceability.models import Batch, BatchPlot, Certificate, Plot
+from traceability.models import Batch, BatchPlot, Plot
 from traceability.services.certificates import certificates_valid_on
 from traceability.services.eudr import COVERED_COMMODITIES, REASON_NO_PLOTS, REASON_UNKNOWN_ORIGIN
 
@@ -82,7 +82,10 @@ def outline_path(geometry: dict | None) -> str | None:
     left, top = min(xs), max(ys)
     path = []
     for ring in rings:
-        corners = [((lon * math.cos(lat0) - left) * scale + OUTLINE_MARGIN, (top - lat) * scale + OUTLINE_MARGIN) for lon, lat, *_ in ring]
+        corners = [
+            ((lon * math.cos(lat0) - left) * scale + OUTLINE_MARGIN, (top - lat) * scale + OUTLINE_MARGIN)
+            for lon, lat, *_ in ring
+        ]
         path.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in corners) + "Z")
     return "".join(path)
 
@@ -103,7 +106,11 @@ def load_farms(batch: Batch) -> tuple[list[Farm], list[Plot]]:
         farm = farms.get(plot.organization_id)
         if farm is None:
             farm = farms[plot.organization_id] = Farm(
-                plot.organization_id, name, commune_label(commune_code or plot.commune_code), verified_at is not None, kind == OrganizationKind.HOUSEHOLD
+                plot.organization_id,
+                name,
+                commune_label(commune_code or plot.commune_code),
+                verified_at is not None,
+                kind == OrganizationKind.HOUSEHOLD,
             )
         farm.plots.append(
             PublicPlot(
@@ -131,7 +138,9 @@ class PublicCertificate:
     verified_at: datetime | None
 
 
-def harvest_certificates(plots: list[Plot], start: date | None, end: date | None, farm_names: dict[int, str]) -> list[PublicCertificate]:
+def harvest_certificates(
+    plots: list[Plot], start: date | None, end: date | None, farm_names: dict[int, str]
+) -> list[PublicCertificate]:
     """Certificates covering the lot's plots over its whole harvest period, verified ones first (one query)."""
     if not plots or start is None:
         return []
@@ -139,7 +148,15 @@ def harvest_certificates(plots: list[Plot], start: date | None, end: date | None
     found.sort(key=lambda c: (c.verification.value != "verified", c.type.value, c.id))
     return [
         PublicCertificate(
-            c.type.value, c.type_other, c.number, c.issuer, farm_names.get(c.organization_id), c.valid_from, c.valid_to, c.verification.value, c.verified_at
+            c.type.value,
+            c.type_other,
+            c.number,
+            c.issuer,
+            farm_names.get(c.organization_id),
+            c.valid_from,
+            c.valid_to,
+            c.verification.value,
+            c.verified_at,
         )
         for c in found
     ]
@@ -152,7 +169,8 @@ class EudrStatus:
 
 
 def eudr_status(batch: Batch, plots: list[Plot]) -> EudrStatus | None:
-    """The EUDR readiness of a rubber lot from plots already loaded (the rule of traceability.services.eudr); None elsewhere."""
+    """The EUDR readiness of a rubber lot from plots already loaded (the rule of traceability.services.eudr); None
+    elsewhere."""
     if batch.commodity not in COVERED_COMMODITIES:
         return None
     reasons: list[tuple[str | None, str]] = []

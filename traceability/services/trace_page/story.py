@@ -24,8 +24,8 @@ from core.accounts.models import Organization, OrganizationKind
 from core.extensions import db
 from traceability.models import Batch, ErrorDeclaration, Event, EventQuantity, QuantityRole, Shipment, ShipmentStatus
 from traceability.services.event_input import step_word
-from traceability.services.lineage import Edge
 from traceability.services.integrity import Line
+from traceability.services.lineage import Edge
 from traceability.services.trace_page.origin import commune_label
 
 TIMELINE_HEAD = 4  # the oldest steps kept when a timeline is cut
@@ -43,7 +43,8 @@ class LoadedEvent:
 
 
 def load_events(batch_ids: list[int]) -> tuple[list[LoadedEvent], list[Line]]:
-    """Every event touching ``batch_ids`` (with its error declaration and organization) and all their quantity lines: two queries."""
+    """Every event touching ``batch_ids`` (with its error declaration and organization) and all their quantity lines:
+    two queries."""
     touching = select(EventQuantity.event_id).where(EventQuantity.batch_id.in_(batch_ids))
     rows = db.session.execute(
         select(Event, ErrorDeclaration, Organization.name, Organization.kind)
@@ -53,7 +54,14 @@ def load_events(batch_ids: list[int]) -> tuple[list[LoadedEvent], list[Line]]:
         .order_by(Event.id)
     ).all()
     lines = db.session.execute(
-        select(EventQuantity.event_id, EventQuantity.batch_id, Batch.code, EventQuantity.role, EventQuantity.quantity, EventQuantity.unit)
+        select(
+            EventQuantity.event_id,
+            EventQuantity.batch_id,
+            Batch.code,
+            EventQuantity.role,
+            EventQuantity.quantity,
+            EventQuantity.unit,
+        )
         .join(Batch, Batch.id == EventQuantity.batch_id)
         .where(EventQuantity.event_id.in_(touching))
         .order_by(EventQuantity.id)
@@ -74,7 +82,14 @@ def load_transfers(batch_ids: list[int]) -> list[Transfer]:
     """Shipments of the lineage's batches with both parties' names, in the order they left (one query)."""
     sender, receiver = Organization.__table__.alias("sender"), Organization.__table__.alias("receiver")
     rows = db.session.execute(
-        select(Shipment.batch_id, sender.c.name, receiver.c.name, Shipment.shipped_at, Shipment.received_at, Shipment.status)
+        select(
+            Shipment.batch_id,
+            sender.c.name,
+            receiver.c.name,
+            Shipment.shipped_at,
+            Shipment.received_at,
+            Shipment.status,
+        )
         .join(sender, sender.c.id == Shipment.from_organization_id)
         .join(receiver, receiver.c.id == Shipment.to_organization_id)
         .where(Shipment.batch_id.in_(batch_ids))
@@ -121,7 +136,9 @@ class Step:
 
 def _place(loaded: LoadedEvent, plot_communes: dict[int, str | None]) -> str | None:
     event = loaded.event
-    commune = commune_label(event.location_commune_code) or (plot_communes.get(event.plot_id) if event.plot_id else None)
+    commune = commune_label(event.location_commune_code) or (
+        plot_communes.get(event.plot_id) if event.plot_id else None
+    )
     if event.location_name and loaded.organization_kind is not OrganizationKind.HOUSEHOLD:
         return f"{event.location_name}, {commune}" if commune else event.location_name
     return commune
@@ -137,7 +154,9 @@ def _measurements(event: Event) -> list[dict]:
     return shown
 
 
-def build_steps(loaded: list[LoadedEvent], lines: list[Line], path_ids: set[int], plot_communes: dict[int, str | None]) -> list[Step]:
+def build_steps(
+    loaded: list[LoadedEvent], lines: list[Line], path_ids: set[int], plot_communes: dict[int, str | None]
+) -> list[Step]:
     """The steps of the lots on the main path, oldest first, each corrective step right after the one it corrects."""
     by_event: dict[int, list[Line]] = defaultdict(list)
     for line in lines:
@@ -160,19 +179,32 @@ def build_steps(loaded: list[LoadedEvent], lines: list[Line], path_ids: set[int]
     steps = []
     for item in ordered:
         event = item.event
-        own = [line for line in by_event[event.id] if line.batch_id in path_ids and line.role is not QuantityRole.OBSERVED]
+        own = [
+            line for line in by_event[event.id] if line.batch_id in path_ids and line.role is not QuantityRole.OBSERVED
+        ]
         made = [line for line in own if line.role is QuantityRole.OUTPUT]
         own = made or own  # a step that made a lot on the path shows what it made; else what the lot lost
         steps.append(
             Step(
-                event_id=event.id, operation=event.operation, step=step_word(event.biz_step), time=event.event_time,
-                organization_name=item.organization_name, place=_place(item, plot_communes), measurements=_measurements(event),
-                quantities=[("+" if line.role is QuantityRole.OUTPUT else "−", line.quantity, line.unit, line.batch_code) for line in own],
+                event_id=event.id,
+                operation=event.operation,
+                step=step_word(event.biz_step),
+                time=event.event_time,
+                organization_name=item.organization_name,
+                place=_place(item, plot_communes),
+                measurements=_measurements(event),
+                quantities=[
+                    ("+" if line.role is QuantityRole.OUTPUT else "−", line.quantity, line.unit, line.batch_code)
+                    for line in own
+                ],
                 photo_ids=list(event.photos or [])[:PHOTOS_PER_STEP],
-                inputs=sum(1 for line in by_event[event.id] if line.role is QuantityRole.INPUT) if event.operation in ("merge", "transform") else 0,
-                corrected=item.declaration is not None, correction_reason=item.declaration.reason if item.declaration else None,
+                inputs=sum(1 for line in by_event[event.id] if line.role is QuantityRole.INPUT)
+                if event.operation in ("merge", "transform")
+                else 0,
+                corrected=item.declaration is not None,
+                correction_reason=item.declaration.reason if item.declaration else None,
                 corrects=bool((event.extra or {}).get("corrects")),
-            )  # fmt: skip
+            )
         )
     return steps
 
@@ -192,9 +224,14 @@ class Holder:
     in_transit: bool = False
 
 
-def custody_chain(path: list[Batch], loaded: list[LoadedEvent], lines: list[Line], transfers: list[Transfer]) -> tuple[list[Holder], int]:
-    """Who held the produce along the main path, oldest first, consecutive stays with one holder merged; and how many were left out."""
-    names = {item.event.id: (item.event.organization_id, item.organization_name, item.event.event_time) for item in loaded}
+def custody_chain(
+    path: list[Batch], loaded: list[LoadedEvent], lines: list[Line], transfers: list[Transfer]
+) -> tuple[list[Holder], int]:
+    """Who held the produce along the main path, oldest first, consecutive stays with one holder merged; and how many
+    were left out."""
+    names = {
+        item.event.id: (item.event.organization_id, item.organization_name, item.event.event_time) for item in loaded
+    }
     made: dict[int, int] = {}
     for line in lines:
         if line.role is QuantityRole.OUTPUT and line.batch_id not in made:

@@ -22,7 +22,16 @@ from core.accounts.models import Organization
 from core.db import utcnow
 from core.extensions import db
 from traceability.errors import BatchNotFoundError
-from traceability.models import Batch, BatchPlot, Certificate, CertificatePlot, ErrorDeclaration, Event, EventQuantity, Plot
+from traceability.models import (
+    Batch,
+    BatchPlot,
+    Certificate,
+    CertificatePlot,
+    ErrorDeclaration,
+    Event,
+    EventQuantity,
+    Plot,
+)
 from traceability.services.lineage import ANCESTORS, walk_cte
 
 # Change when the page's markup changes, so that no browser keeps an old layout for a new one.
@@ -38,7 +47,9 @@ class Version:
 
 
 def load_batch(code: str) -> tuple[Batch, Organization]:
-    row = db.session.execute(select(Batch, Organization).join(Organization, Organization.id == Batch.custodian_id).where(Batch.code == code)).first()
+    row = db.session.execute(
+        select(Batch, Organization).join(Organization, Organization.id == Batch.custodian_id).where(Batch.code == code)
+    ).first()
     if row is None:
         raise BatchNotFoundError(code)
     return row[0], row[1]
@@ -46,10 +57,15 @@ def load_batch(code: str) -> tuple[Batch, Organization]:
 
 def _stamps(batch: Batch) -> tuple:
     walk = walk_cte(batch.id, ANCESTORS)
-    touching = select(EventQuantity.event_id).where(or_(EventQuantity.batch_id == batch.id, EventQuantity.batch_id.in_(select(walk.c.batch_id))))
+    touching = select(EventQuantity.event_id).where(
+        or_(EventQuantity.batch_id == batch.id, EventQuantity.batch_id.in_(select(walk.c.batch_id)))
+    )
     plot_ids = select(BatchPlot.plot_id).where(BatchPlot.batch_id == batch.id)
     certificate_ids = select(CertificatePlot.certificate_id).where(CertificatePlot.plot_id.in_(plot_ids))
-    organizations = or_(Organization.id == batch.custodian_id, Organization.id.in_(select(Plot.organization_id).where(Plot.id.in_(plot_ids))))
+    organizations = or_(
+        Organization.id == batch.custodian_id,
+        Organization.id.in_(select(Plot.organization_id).where(Plot.id.in_(plot_ids))),
+    )
     certificate_changed = func.coalesce(Certificate.verified_at, Certificate.created_at)
     columns = (
         select(func.max(Event.id)).where(Event.id.in_(touching)),
@@ -72,5 +88,8 @@ def page_version(code: str, variant: str) -> Version:
     hour = utcnow().replace(minute=0, second=0, microsecond=0)
     changed = [value for value in stamps if isinstance(value, datetime)]
     last_modified = max([*changed, hour])
-    key = "|".join(str(part) for part in (RENDER_VERSION, batch.id, batch.status, batch.custodian_id, *stamps, variant, hour.isoformat()))
+    key = "|".join(
+        str(part)
+        for part in (RENDER_VERSION, batch.id, batch.status, batch.custodian_id, *stamps, variant, hour.isoformat())
+    )
     return Version(batch, custodian, hashlib.sha256(key.encode()).hexdigest()[:32], last_modified)

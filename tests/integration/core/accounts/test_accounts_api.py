@@ -7,7 +7,12 @@ from tests.builders import PASSWORD
 
 
 def _sign_up(client, **login):
-    body = {**login, "password": PASSWORD, "name": "Lê Văn Tư", "organization": {"name": "Hộ Lê Văn Tư", "kind": "household", "commune_code": "25270"}}
+    body = {
+        **login,
+        "password": PASSWORD,
+        "name": "Lê Văn Tư",
+        "organization": {"name": "Hộ Lê Văn Tư", "kind": "household", "commune_code": "25270"},
+    }
     return client.post("/api/v1/accounts", json=body)
 
 
@@ -19,8 +24,14 @@ def test_api_sign_up_with_each_phone_form_then_token_with_another(ctx, client, p
     assert body["user"]["phone"] == "+84912345678"
     assert "password" not in body["user"] and "password_hash" not in body["user"]
     assert body["organization"] | {"id": 0, "created_at": ""} == {
-        "id": 0, "name": "Hộ Lê Văn Tư", "kind": "household", "commune_code": "25270", "street": None,
-        "verified": False, "verified_at": None, "created_at": "",
+        "id": 0,
+        "name": "Hộ Lê Văn Tư",
+        "kind": "household",
+        "commune_code": "25270",
+        "street": None,
+        "verified": False,
+        "verified_at": None,
+        "created_at": "",
     }
     assert client.post("/api/v1/auth/tokens", json={"login": "84 912 345 678", "password": PASSWORD}).status_code == 201
 
@@ -41,11 +52,19 @@ def test_duplicate_login_is_409_problem(ctx, client):
 
 
 def test_department_kind_and_bad_fields_are_refused_with_422(ctx, client):
-    body = {"phone": "0912345678", "password": PASSWORD, "name": "X", "organization": {"name": "Sở", "kind": "department"}}
+    body = {
+        "phone": "0912345678",
+        "password": PASSWORD,
+        "name": "X",
+        "organization": {"name": "Sở", "kind": "department"},
+    }
     response = client.post("/api/v1/accounts", json=body)
     assert response.status_code == 422
     assert "organization.kind" in response.get_json()["errors"]
-    short = client.post("/api/v1/accounts", json=body | {"password": "1234567", "organization": {"name": "Hộ", "kind": "trader", "commune_code": "12"}})
+    short = client.post(
+        "/api/v1/accounts",
+        json=body | {"password": "1234567", "organization": {"name": "Hộ", "kind": "trader", "commune_code": "12"}},
+    )
     assert short.status_code == 422
     errors = short.get_json()["errors"]
     assert errors["password"] == ["The password must be at least 8 characters long."]
@@ -58,7 +77,12 @@ def test_department_kind_and_bad_fields_are_refused_with_422(ctx, client):
 def test_sign_up_stores_the_address_as_commune_and_street_in_one_go(client):
     response = client.post(
         "/api/v1/accounts",
-        json={"phone": "0987 654 321", "password": "mật khẩu dài", "name": "Lê Văn Hồ", "organization": {"name": "Hộ Lê Văn Hồ", "kind": "household", "commune_code": "25270", "street": "Ấp 3"}},
+        json={
+            "phone": "0987 654 321",
+            "password": "mật khẩu dài",
+            "name": "Lê Văn Hồ",
+            "organization": {"name": "Hộ Lê Văn Hồ", "kind": "household", "commune_code": "25270", "street": "Ấp 3"},
+        },
     )
     assert response.status_code == 201, response.get_json()
     organization = response.get_json()["organization"]
@@ -66,7 +90,12 @@ def test_sign_up_stores_the_address_as_commune_and_street_in_one_go(client):
 
 
 def test_a_street_without_its_commune_is_refused_and_nothing_is_created(client):
-    body = {"phone": "0987 654 322", "password": "mật khẩu dài", "name": "Lê Văn Hồ", "organization": {"name": "Hộ Lê", "kind": "household", "street": "Ấp 3"}}
+    body = {
+        "phone": "0987 654 322",
+        "password": "mật khẩu dài",
+        "name": "Lê Văn Hồ",
+        "organization": {"name": "Hộ Lê", "kind": "household", "street": "Ấp 3"},
+    }
     response = client.post("/api/v1/accounts", json=body)
     assert response.status_code == 422
     assert "organization.commune_code" in response.get_json()["errors"]

@@ -22,7 +22,13 @@ DONG_PHU = "25363"  # Xã Đồng Phú, Đồng Nai: the first of the communes t
 
 
 def address(province_code="75", commune_code="", street="", old_address="", **more):
-    fields = {"province_code": province_code, "commune_code": commune_code, "street": street, "old_address": old_address, **more}
+    fields = {
+        "province_code": province_code,
+        "commune_code": commune_code,
+        "street": street,
+        "old_address": old_address,
+        **more,
+    }
     return {f"address-{key}": value for key, value in fields.items()}
 
 
@@ -33,7 +39,10 @@ def candidates(html: str) -> list[str]:
 def stored(app) -> list[tuple[str, str | None, str | None]]:
     with app.app_context():
         try:
-            return [(o.name, o.commune_code, o.street) for o in db.session.scalars(select(Organization).order_by(Organization.id))]
+            return [
+                (o.name, o.commune_code, o.street)
+                for o in db.session.scalars(select(Organization).order_by(Organization.id))
+            ]
         finally:
             db.session.remove()
 
@@ -121,7 +130,13 @@ def test_the_profile_form_starts_at_the_stored_address_and_the_page_shows_it_in_
 def test_profile_edit_with_an_old_address_stores_the_new_commune(app, client):
     _coop(app)
     sign_in(client, "0911000001")
-    response = post_form(client, "/org", "/org", name="HTX Điều Lộc Thái", **address(commune_code="25222", street="Ấp 5", old_address=OLD_LOC_THAI))
+    response = post_form(
+        client,
+        "/org",
+        "/org",
+        name="HTX Điều Lộc Thái",
+        **address(commune_code="25222", street="Ấp 5", old_address=OLD_LOC_THAI),
+    )
     assert response.status_code == 303
     assert stored(app) == [("HTX Điều Lộc Thái", LOC_NINH, "Ấp 5")]
     assert "Ấp 5, Xã Lộc Ninh, Tỉnh Đồng Nai" in client.get("/org").get_data(as_text=True)
@@ -136,7 +151,13 @@ def test_profile_edit_with_an_ambiguous_old_address_saves_only_the_chosen_candid
     assert candidates(html)[0] == DONG_PHU and 'value="HTX mới"' in html
     assert stored(app) == [("HTX Điều Lộc Ninh", "25222", None)]
 
-    chosen = post_form(client, "/org", "/org", name="HTX mới", **address(commune_code="25222", old_address="xã Tân Lập", candidate=DONG_PHU))
+    chosen = post_form(
+        client,
+        "/org",
+        "/org",
+        name="HTX mới",
+        **address(commune_code="25222", old_address="xã Tân Lập", candidate=DONG_PHU),
+    )
     assert chosen.status_code == 303
     assert stored(app) == [("HTX mới", DONG_PHU, None)]
 
@@ -144,7 +165,9 @@ def test_profile_edit_with_an_ambiguous_old_address_saves_only_the_chosen_candid
 def test_show_communes_on_the_profile_saves_nothing(app, client):
     _coop(app)
     sign_in(client, "0911000001")
-    response = post_form(client, "/org", "/org", name="HTX đổi tên", **address(province_code="01", commune_code="25222", refresh="1"))
+    response = post_form(
+        client, "/org", "/org", name="HTX đổi tên", **address(province_code="01", commune_code="25222", refresh="1")
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert '<option value="00070">Phường Hoàn Kiếm</option>' in html and 'value="HTX đổi tên"' in html

@@ -41,8 +41,13 @@ def test_unknown_logins_are_limited_the_same_way(ctx, client):
 def test_retry_after_counts_down_to_when_the_oldest_failure_leaves_the_window(ctx, client):
     _owner()
     now = utcnow()
-    db.session.add_all([LoginFailure(login="+84912345678", at=now - timedelta(minutes=14))] + [LoginFailure(login="+84912345678", at=now - timedelta(minutes=1)) for _ in range(4)])
-    db.session.add(LoginFailure(login="+84912345678", at=now - timedelta(minutes=20)))  # outside the window: not counted
+    db.session.add_all(
+        [LoginFailure(login="+84912345678", at=now - timedelta(minutes=14))]
+        + [LoginFailure(login="+84912345678", at=now - timedelta(minutes=1)) for _ in range(4)]
+    )
+    db.session.add(
+        LoginFailure(login="+84912345678", at=now - timedelta(minutes=20))
+    )  # outside the window: not counted
     db.session.commit()
     response = sign_in(client, "0912345678")
     assert response.status_code == 429
@@ -63,7 +68,10 @@ def test_failed_token_requests_are_limited_too_and_share_the_count(ctx, client):
     _owner()
     _owner("+84987654321")
     for _ in range(3):
-        assert client.post("/api/v1/auth/tokens", json={"login": "0912 345 678", "password": "wrong password"}).status_code == 401
+        assert (
+            client.post("/api/v1/auth/tokens", json={"login": "0912 345 678", "password": "wrong password"}).status_code
+            == 401
+        )
     sign_in(client, "+84912345678", "wrong password")
     sign_in(client, "84912345678", "wrong password")
     response = client.post("/api/v1/auth/tokens", json={"login": "0912345678", "password": PASSWORD})

@@ -30,9 +30,30 @@ def world(app):
         strangers = make_org("trader", name="Bob Trading", owner=bob)
         bobs_farm = make_org("household", name="Hộ Bob", owner=bob)
         department = make_org("department", name="Sở NN&MT Đồng Nai", owner=dora)
-        tokens = {name: make_token(user) for name, user in dict(alice=alice, carol=carol, hank=hank, bob=bob, dora=dora, root=root).items()}
-        ids = dict(coop=coop.id, household=household.id, strangers=strangers.id, bobs_farm=bobs_farm.id, department=department.id,
-                   alice=alice.id, carol=carol.id, hank=hank.id, bob=bob.id, dora=dora.id, root=root.id)
+        tokens = {
+            name: make_token(user)
+            for name, user in {
+                "alice": alice,
+                "carol": carol,
+                "hank": hank,
+                "bob": bob,
+                "dora": dora,
+                "root": root,
+            }.items()
+        }
+        ids = dict(
+            coop=coop.id,
+            household=household.id,
+            strangers=strangers.id,
+            bobs_farm=bobs_farm.id,
+            department=department.id,
+            alice=alice.id,
+            carol=carol.id,
+            hank=hank.id,
+            bob=bob.id,
+            dora=dora.id,
+            root=root.id,
+        )
         return SimpleNamespace(**ids, t=SimpleNamespace(**{k: bearer(v) for k, v in tokens.items()}))
 
     return Seed(app)(build)
@@ -60,8 +81,16 @@ def test_another_organizations_user_gets_404_and_no_data_on_every_endpoint(app, 
     assert grant.status_code == 403
     with app.app_context():
         assert db.session.get(Organization, world.coop).name == "HTX Điều Lộc Ninh"
-        assert db.session.scalar(select(Membership).where(Membership.user_id == world.bob, Membership.organization_id == world.coop)) is None
-        assert db.session.scalar(select(CooperativeMember).where(CooperativeMember.household_id == world.bobs_farm)) is None
+        assert (
+            db.session.scalar(
+                select(Membership).where(Membership.user_id == world.bob, Membership.organization_id == world.coop)
+            )
+            is None
+        )
+        assert (
+            db.session.scalar(select(CooperativeMember).where(CooperativeMember.household_id == world.bobs_farm))
+            is None
+        )
         assert not db.session.get(User, world.bob).is_admin
 
 
@@ -72,9 +101,16 @@ def test_members_see_their_organization_but_only_owners_and_managers_change_it(a
     assert sorted((m["name"], m["role"]) for m in members) == [("Alice", "owner"), ("Carol", "member")]
     assert client.patch(coop, json={"name": "Carol's"}, headers=world.t.carol).status_code == 403
     assert client.post(coop + "/members", json={"login": "0911000004"}, headers=world.t.carol).status_code == 403
-    changed = client.patch(coop, json={"name": "HTX Điều Lộc Ninh 2", "street": "Ấp 3", "commune_code": "25270"}, headers=world.t.alice)
+    changed = client.patch(
+        coop, json={"name": "HTX Điều Lộc Ninh 2", "street": "Ấp 3", "commune_code": "25270"}, headers=world.t.alice
+    )
     assert changed.status_code == 200
-    assert changed.get_json() | {"id": 0} == changed.get_json() | {"id": 0, "name": "HTX Điều Lộc Ninh 2", "street": "Ấp 3", "commune_code": "25270"}
+    assert changed.get_json() | {"id": 0} == changed.get_json() | {
+        "id": 0,
+        "name": "HTX Điều Lộc Ninh 2",
+        "street": "Ấp 3",
+        "commune_code": "25270",
+    }
     assert client.patch(coop, json={"commune_code": "12ab"}, headers=world.t.alice).status_code == 422
 
 
@@ -119,11 +155,24 @@ def test_coop_managers_list_add_and_create_households(app, client, world):
     # A stranger's household cannot be claimed ...
     assert client.post(households, json={"household_id": world.bobs_farm}, headers=world.t.alice).status_code == 404
     # ... until its owner makes the co-op manager one of its managers.
-    assert client.post(f"/api/v1/organizations/{world.bobs_farm}/members", json={"login": "0911000001", "role": "manager"}, headers=world.t.bob).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/organizations/{world.bobs_farm}/members",
+            json={"login": "0911000001", "role": "manager"},
+            headers=world.t.bob,
+        ).status_code
+        == 201
+    )
     assert client.post(households, json={"household_id": world.bobs_farm}, headers=world.t.alice).status_code == 201
     assert client.post(households, json={"household_id": world.bobs_farm}, headers=world.t.alice).status_code == 409
-    assert sorted(h["name"] for h in client.get(households, headers=world.t.alice).get_json()) == ["Hộ Bob", "Hộ Hank", "Hộ Út"]
-    assert client.get(f"/api/v1/organizations/{world.strangers}/households", headers=world.t.bob).status_code == 404  # not a co-op
+    assert sorted(h["name"] for h in client.get(households, headers=world.t.alice).get_json()) == [
+        "Hộ Bob",
+        "Hộ Hank",
+        "Hộ Út",
+    ]
+    assert (
+        client.get(f"/api/v1/organizations/{world.strangers}/households", headers=world.t.bob).status_code == 404
+    )  # not a co-op
 
 
 def test_only_department_officers_verify(app, client, world):
@@ -143,16 +192,29 @@ def test_department_membership_and_admin_come_only_from_an_admin(app, client, wo
     department = f"/api/v1/organizations/{world.department}/members"
     assert client.post(department, json={"login": "0911000004"}, headers=world.t.dora).status_code == 403
     grant = f"/api/v1/admin/users/{world.bob}/grants"
-    assert client.post(grant, json={"organization_id": world.department, "role": "member"}, headers=world.t.dora).status_code == 403
+    assert (
+        client.post(
+            grant, json={"organization_id": world.department, "role": "member"}, headers=world.t.dora
+        ).status_code
+        == 403
+    )
     assert client.post(grant, json={"admin": True}, headers=world.t.alice).status_code == 403
     granted = client.post(grant, json={"organization_id": world.department, "role": "member"}, headers=world.t.root)
     assert granted.status_code == 201
-    assert ("member", "department") in {(m["role"], m["organization"]["kind"]) for m in granted.get_json()["memberships"]}
+    assert ("member", "department") in {
+        (m["role"], m["organization"]["kind"]) for m in granted.get_json()["memberships"]
+    }
     assert client.post(f"/api/v1/organizations/{world.coop}/verification", headers=world.t.bob).status_code == 200
     made_admin = client.post(f"/api/v1/admin/users/{world.carol}/grants", json={"admin": True}, headers=world.t.root)
     assert made_admin.status_code == 201 and made_admin.get_json()["user"]["is_admin"] is True
     assert client.post(grant, json={}, headers=world.t.root).status_code == 422
-    assert client.post("/api/v1/admin/users/999999/grants", json={"admin": True}, headers=world.t.root).status_code == 404
+    assert (
+        client.post("/api/v1/admin/users/999999/grants", json={"admin": True}, headers=world.t.root).status_code == 404
+    )
     with app.app_context():
-        role = db.session.scalar(select(Membership.role).where(Membership.user_id == world.bob, Membership.organization_id == world.department))
+        role = db.session.scalar(
+            select(Membership.role).where(
+                Membership.user_id == world.bob, Membership.organization_id == world.department
+            )
+        )
         assert role == Role.MEMBER

@@ -8,7 +8,9 @@ from tests.integration.core.accounts.helpers import Seed
 
 def test_a_token_is_issued_once_and_stored_hashed(ctx, client):
     user = make_user(phone="+84912345678", name="Chị Lan")
-    response = client.post("/api/v1/auth/tokens", json={"login": "0912 345 678", "password": PASSWORD, "name": "điện thoại"})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"login": "0912 345 678", "password": PASSWORD, "name": "điện thoại"}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["token"].startswith("ns_") and body["name"] == "điện thoại" and body["id"] and body["created_at"]
@@ -44,7 +46,11 @@ def test_missing_malformed_unknown_and_revoked_tokens_are_401(app, client):
 def test_tokens_are_listed_without_secrets_and_only_the_owner_revokes_them(app, client):
     def build():
         stranger = make_user()
-        return make_token(make_user()), make_token(stranger), db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == stranger.id))
+        return (
+            make_token(make_user()),
+            make_token(stranger),
+            db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == stranger.id)),
+        )
 
     mine, theirs, their_id = Seed(app)(build)
     listed = client.get("/api/v1/auth/tokens", headers=bearer(mine))

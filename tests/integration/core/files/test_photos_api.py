@@ -65,7 +65,9 @@ def _objects_on_disk(app) -> set[Path]:
 
 def test_a_photo_is_stored_without_gps_and_served_publicly(app, client, owner):
 
-    response = _upload(client, owner.token, owner.organization_id, jpeg_with_gps(size=(640, 480)), filename="nha-toi-o-loc-ninh.jpg")
+    response = _upload(
+        client, owner.token, owner.organization_id, jpeg_with_gps(size=(640, 480)), filename="nha-toi-o-loc-ninh.jpg"
+    )
 
     assert response.status_code == 201
     body = response.get_json()
@@ -96,7 +98,9 @@ def test_a_photo_is_stored_without_gps_and_served_publicly(app, client, owner):
 
 
 def test_a_cached_photo_is_not_sent_again(client, owner):
-    url = _upload(client, owner.token, owner.organization_id, png_with_alpha(), filename="logo.png", content_type="image/png").get_json()["url"]
+    url = _upload(
+        client, owner.token, owner.organization_id, png_with_alpha(), filename="logo.png", content_type="image/png"
+    ).get_json()["url"]
     first = _fetch(client, url)
     assert first.mimetype == "image/png"
 
@@ -112,7 +116,9 @@ def test_a_cached_photo_is_not_sent_again(client, owner):
 def test_a_pdf_renamed_jpg_is_refused_and_nothing_is_kept(app, client, owner):
     before = _objects_on_disk(app)
 
-    response = _upload(client, owner.token, owner.organization_id, pdf_bytes(), filename="invoice.jpg", content_type="image/jpeg")
+    response = _upload(
+        client, owner.token, owner.organization_id, pdf_bytes(), filename="invoice.jpg", content_type="image/jpeg"
+    )
 
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
@@ -170,7 +176,9 @@ def test_an_upload_needs_a_token(client, owner):
 
 
 def test_missing_fields_are_named(client, owner):
-    response = client.post("/api/v1/photos", data={"file": "just text"}, headers=bearer(owner.token), content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/photos", data={"file": "just text"}, headers=bearer(owner.token), content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"file", "organization_id"}
 

@@ -37,7 +37,13 @@ def test_the_blank_page_offers_the_old_address_box_and_dong_nai(page_client):
 
 
 def test_an_old_address_shows_the_new_one(page_client):
-    html = page(page_client, province_code="75", commune_code="", street="", old_address="Ấp 3, xã Lộc Thái, huyện Lộc Ninh, Bình Phước")
+    html = page(
+        page_client,
+        province_code="75",
+        commune_code="",
+        street="",
+        old_address="Ấp 3, xã Lộc Thái, huyện Lộc Ninh, Bình Phước",
+    )
     assert "Ấp 3, Xã Lộc Ninh, Tỉnh Đồng Nai" in html
     assert "25270" in html
 
@@ -49,7 +55,9 @@ def test_an_ambiguous_old_address_lists_candidates_to_choose(page_client):
     assert "Xã Đồng Phú, Đồng Nai" in html
     assert "Your new address" not in html
 
-    chosen = page(page_client, province_code="75", commune_code="", street="Thôn 1", old_address="xã Tân Lập", candidate="25363")
+    chosen = page(
+        page_client, province_code="75", commune_code="", street="Thôn 1", old_address="xã Tân Lập", candidate="25363"
+    )
     assert "Thôn 1, Xã Đồng Phú, Tỉnh Đồng Nai" in chosen
 
 
@@ -65,4 +73,3 @@ def test_show_communes_switches_the_list_to_the_chosen_province(page_client):
     assert '<option value="00070">Phường Hoàn Kiếm</option>' in html
     assert "Xã Lộc Ninh" not in html
     assert "Your new address" not in html
-

@@ -54,12 +54,18 @@ def test_an_old_address_matches_one_new_commune(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "matched"
-    assert (body["commune"]["code"], body["commune"]["name"], body["commune"]["province_code"]) == ("25270", "Xã Lộc Ninh", "75")
+    assert (body["commune"]["code"], body["commune"]["name"], body["commune"]["province_code"]) == (
+        "25270",
+        "Xã Lộc Ninh",
+        "75",
+    )
     assert body["candidates"] == []
 
 
 def test_the_old_dong_xoai_centre_without_province(client):
-    body = client.post("/api/v1/geo/address-matches", json={"address": "12 Trần Hưng Đạo, phường Tân Phú, thành phố Đồng Xoài"}).get_json()
+    body = client.post(
+        "/api/v1/geo/address-matches", json={"address": "12 Trần Hưng Đạo, phường Tân Phú, thành phố Đồng Xoài"}
+    ).get_json()
     assert body["status"] == "matched"
     assert body["commune"]["name"] == "Phường Bình Phước"
     assert body["street"] == "12 Trần Hưng Đạo"

@@ -51,7 +51,10 @@ def test_photos_go_to_the_bucket_and_come_back(app, make_app, ctx, s3_endpoint):
 
     response = client.post(
         "/api/v1/photos",
-        data={"organization_id": str(organization_id), "file": (BytesIO(jpeg_with_gps(size=(300, 200))), "x.jpg", "image/jpeg")},
+        data={
+            "organization_id": str(organization_id),
+            "file": (BytesIO(jpeg_with_gps(size=(300, 200))), "x.jpg", "image/jpeg"),
+        },
         headers=bearer(token),
     )
 

@@ -9,7 +9,19 @@ from PIL import Image
 
 from core.errors import ValidationError
 from core.files.images import MAX_SIDE, THUMBNAIL_SIDE, prepare_image, read_upload
-from tests.unit.core.files.samples import BLUE, GPS_IFD, ORIENTATION, RED, encode, gif, huge_canvas_png, jpeg_with_gps, pdf_bytes, png_with_alpha, webp
+from tests.unit.core.files.samples import (
+    BLUE,
+    GPS_IFD,
+    ORIENTATION,
+    RED,
+    encode,
+    gif,
+    huge_canvas_png,
+    jpeg_with_gps,
+    pdf_bytes,
+    png_with_alpha,
+    webp,
+)
 
 
 def _open(data: bytes) -> Image.Image:
@@ -35,7 +47,11 @@ def test_a_pdf_is_refused_as_not_a_photo():
     assert _refusal(data) == ["This file is not a photo in JPEG, PNG or WebP format."]
 
 
-@pytest.mark.parametrize("data", [gif(), b"", b"GIF89a not really", b"\xff\xd8\xff\xe0 junk after a JPEG marker"], ids=["gif", "empty", "text", "fake-jpeg-header"])
+@pytest.mark.parametrize(
+    "data",
+    [gif(), b"", b"GIF89a not really", b"\xff\xd8\xff\xe0 junk after a JPEG marker"],
+    ids=["gif", "empty", "text", "fake-jpeg-header"],
+)
 def test_other_files_are_refused(data):
     assert len(_refusal(data)) == 1
 
@@ -98,7 +114,9 @@ def test_png_keeps_transparency_and_webp_stays_webp():
 
 def test_a_file_over_the_byte_limit_is_refused():
     data = jpeg_with_gps(size=(400, 300))
-    assert _refusal(data, max_bytes=len(data) - 1) == [f"The photo is larger than {(len(data) - 1) / (1024 * 1024):g} MB."]
+    assert _refusal(data, max_bytes=len(data) - 1) == [
+        f"The photo is larger than {(len(data) - 1) / (1024 * 1024):g} MB."
+    ]
     assert prepare_image(data, max_bytes=len(data)).width == 400
 
 

@@ -52,11 +52,26 @@ def test_tone_mark_placement_and_d_stroke_fold_alike():
 
 
 def test_segments_split_on_commas_semicolons_and_lines():
-    assert split_segments(" 12 Trần Hưng Đạo,, phường Tân Phú ; TP Đồng Xoài\n") == ["12 Trần Hưng Đạo", "phường Tân Phú", "TP Đồng Xoài"]
+    assert split_segments(" 12 Trần Hưng Đạo,, phường Tân Phú ; TP Đồng Xoài\n") == [
+        "12 Trần Hưng Đạo",
+        "phường Tân Phú",
+        "TP Đồng Xoài",
+    ]
 
 
 def test_vietnamese_alphabetical_order():
     names = ["Đồng Tháp", "Cần Thơ", "Cao Bằng", "Cà Mau", "Dầu Giây", "Ơ", "Ô", "O", "Ư", "U", "Phường 10", "Phường 2"]
     assert sorted(names, key=vietnamese_sort_key) == [
-        "Cà Mau", "Cao Bằng", "Cần Thơ", "Dầu Giây", "Đồng Tháp", "O", "Ô", "Ơ", "Phường 2", "Phường 10", "U", "Ư",
+        "Cà Mau",
+        "Cao Bằng",
+        "Cần Thơ",
+        "Dầu Giây",
+        "Đồng Tháp",
+        "O",
+        "Ô",
+        "Ơ",
+        "Phường 2",
+        "Phường 10",
+        "U",
+        "Ư",
     ]

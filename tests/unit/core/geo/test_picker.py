@@ -52,7 +52,9 @@ def test_enter_in_the_street_box_of_a_filled_form_saves_rather_than_refreshes():
 
 
 def test_an_old_address_fills_the_commune_and_street():
-    picker = read_address_picker(form(province_code="75", commune_code="", old_address="Ấp 3, xã Lộc Thái, huyện Lộc Ninh"))
+    picker = read_address_picker(
+        form(province_code="75", commune_code="", old_address="Ấp 3, xã Lộc Thái, huyện Lộc Ninh")
+    )
     assert picker.is_complete
     assert picker.full_address == "Ấp 3, Xã Lộc Ninh, Tỉnh Đồng Nai"
     assert picker.match.status == "matched"
