@@ -2,6 +2,11 @@
 
 Services raise these; they never build responses. Under ``/api`` every error is
 RFC 7807 problem JSON; pages get a friendly page in the user's language.
+
+Every error carries a machine-readable ``code``: the code of its ``detail`` when
+that is a ``core.messages.Message``, else its class's. Problem JSON shows it
+beside the English ``detail``; pages translate the message where they show it.
+Code that tells one refusal from another compares ``error.code``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from core.messages import code_of
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -20,42 +27,50 @@ class DomainError(Exception):
 
     status = 400
     title = "Bad request"
+    code = "bad_request"
 
     def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None, **extra: Any):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or {}
         self.extra = extra
+        self.code = code_of(detail) or type(self).code
 
 
 class ValidationError(DomainError):
     status = 422
     title = "Unprocessable entity"
+    code = "invalid"
 
 
 class AuthenticationError(DomainError):
     status = 401
     title = "Unauthorized"
+    code = "unauthorized"
 
 
 class PermissionDenied(DomainError):
     status = 403
     title = "Forbidden"
+    code = "forbidden"
 
 
 class NotFound(DomainError):
     status = 404
     title = "Not found"
+    code = "not_found"
 
 
 class Conflict(DomainError):
     status = 409
     title = "Conflict"
+    code = "conflict"
 
 
 class TooManyAttempts(DomainError):
     status = 429
     title = "Too many requests"
+    code = "too_many_attempts"
 
     def __init__(self, detail: str, *, retry_after: int, **extra: Any):
         super().__init__(detail, **extra)
@@ -66,8 +81,11 @@ def wants_problem_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
-def problem_response(status: int, title: str, detail: str | None = None, *, errors=None, headers=None, **extra):
+def problem_response(
+    status: int, title: str, detail: str | None = None, *, code: str | None = None, errors=None, headers=None, **extra
+):
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["code"] = code or _code_of_title(title)
     if detail:
         body["detail"] = detail
     if errors:
@@ -79,6 +97,11 @@ def problem_response(status: int, title: str, detail: str | None = None, *, erro
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _code_of_title(title: str) -> str:
+    """ "Unprocessable Entity" → "unprocessable_entity": the code of an HTTP error that carries none of its own."""
+    return "_".join(title.lower().replace("-", " ").replace("'", "").split())
 
 
 def _error_page(status: int, headers=None):
@@ -152,7 +175,8 @@ def handle_http_exception(error: HTTPException):
         detail = data.get("message") or error.description
         if errors:
             detail = "The request has invalid fields; see errors."
-        return problem_response(status, error.name, detail, errors=errors, headers=headers)
+        code = "invalid_fields" if errors else None
+        return problem_response(status, error.name, detail, code=code, errors=errors, headers=headers)
     return _error_page(status, headers)
 
 
@@ -162,7 +186,13 @@ def handle_domain_error(error: DomainError):
         headers["Retry-After"] = str(error.retry_after)
     if wants_problem_json():
         return problem_response(
-            error.status, error.title, error.detail, errors=error.errors or None, headers=headers, **error.extra
+            error.status,
+            error.title,
+            error.detail,
+            code=error.code,
+            errors=error.errors or None,
+            headers=headers,
+            **error.extra,
         )
     return _error_page(error.status, headers)
 
@@ -170,7 +200,9 @@ def handle_domain_error(error: DomainError):
 def handle_unexpected(error: Exception):
     current_app.logger.exception("unhandled error", exc_info=error)
     if wants_problem_json():
-        return problem_response(500, "Internal server error", "Something went wrong on our side.")
+        return problem_response(
+            500, "Internal server error", "Something went wrong on our side.", code="internal_error"
+        )
     return _error_page(500)
 
 

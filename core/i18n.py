@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from core.extensions import babel, db
+from core.messages import Message
 
 LANG_COOKIE = "lang"
 # Each language is named in itself: someone who cannot read the page must still find their own.
@@ -52,8 +53,30 @@ def _locale() -> str:
 
 
 def translate(message: str) -> str:
-    """A message handed over at run time (e.g. a service's field error), translated without %-formatting."""
-    return gettext(message)
+    """A message handed over at run time (e.g. a service's field error) in the reader's language.
+
+    A ``core.messages.Message`` is translated by its template and its parameters are formatted for the reader
+    (numbers with the locale's separators, dates as ``day``, nested messages translated); a plain string is looked
+    up as it is, without %-formatting.
+    """
+    if not isinstance(message, Message):
+        return gettext(message)
+    text = gettext(message.template)
+    if not message.params:
+        return text
+    return text % {name: _shown(value) for name, value in message.params.items()}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, Message):
+        return translate(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (Decimal, int, float)):
+        return number(value, digits=4)
+    if isinstance(value, (date, datetime)):
+        return day(value)
+    return str(value)
 
 
 def money(amount: int | None) -> str:

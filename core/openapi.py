@@ -36,7 +36,26 @@ def _per_page_pagination_schema(def_page: int, def_page_size: int, def_max_page_
 _pagination._pagination_parameters_schema_factory = _per_page_pagination_schema
 
 
+class ProblemSchema(ma.Schema):
+    """RFC 7807 problem details, as core.errors sends every error under /api."""
+
+    type = ma.fields.String(metadata={"description": "Always about:blank: the status and code say what happened."})
+    title = ma.fields.String(metadata={"description": "The HTTP status's name."})
+    status = ma.fields.Integer()
+    code = ma.fields.String(
+        metadata={"description": "Machine-readable and stable (e.g. yield_out_of_band, invalid_fields, not_found)."}
+    )
+    detail = ma.fields.String(metadata={"description": "What happened, in English."})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Messages per field (dotted paths into the body)."},
+    )
+
+
 class ProblemApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
     def handle_http_exception(self, error):
         # Imported here: errors renders templates and needs Flask-Babel, not the reverse.
         from core.errors import handle_http_exception

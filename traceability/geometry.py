@@ -14,16 +14,12 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from core.errors import ValidationError
+from core.messages import N_
 
 GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
 EUDR_POINT_MAX_HA = Decimal(4)  # above this a plot must be a polygon (EUDR art. 2(28))
 MAX_POSITIONS = 20_000  # a walked boundary has dozens of corners; this only stops abuse
 EARTH_RADIUS_M = 6_371_008.8
-
-
-def N_(message: str) -> str:
-    """Mark an English message for the catalog without translating it here (pages translate it on display)."""
-    return message
 
 
 REASON_NO_GEOMETRY = N_("The plot has no geolocation (GPS point or boundary).")

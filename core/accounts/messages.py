@@ -1,16 +1,12 @@
 """Messages services give to people, in English, marked for the catalog.
 
 Services raise them untranslated (the JSON API stays English); pages translate
-them where they are shown, with ``gettext(message)``.
+them where they are shown, with ``core.i18n.translate(message)``.
 """
 
 from __future__ import annotations
 
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction without translating it here."""
-    return message
-
+from core.messages import N_
 
 PHONE_INVALID = N_("Enter a valid Vietnamese phone number, for example 0912 345 678.")
 EMAIL_INVALID = N_("Enter a valid email address, for example lan@example.com.")

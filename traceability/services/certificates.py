@@ -24,8 +24,8 @@ from core.db import utcnow
 from core.errors import NotFound, ValidationError
 from core.extensions import db
 from core.files.models import StoredFile
+from core.messages import N_
 from core.routing import MAX_ID
-from traceability.geometry import N_
 from traceability.models import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 from traceability.services.plots import MSG_REQUIRED
 

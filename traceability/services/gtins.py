@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, ValidationError
 from core.extensions import db
-from traceability.geometry import N_
+from core.messages import N_
 from traceability.models import Batch, GtinRegistration
 
 MSG_GTIN_TAKEN = N_("This GTIN belongs to another organization: use one of your own.")

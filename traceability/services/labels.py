@@ -30,13 +30,13 @@ from core.errors import NotFound
 from core.extensions import db
 from core.geo.services import get_commune
 from core.i18n import day, number
+from core.messages import N_
 from core.storage import ObjectNotFound, StoredObject, get_storage
 from core.tasks import send_task
 from traceability import qr
 from traceability.catalog import PRODUCTS, to_kg
 from traceability.digital_link import lot_for
 from traceability.errors import BatchNotFoundError
-from traceability.geometry import N_
 from traceability.labels import LabelContent, Line, render_labels
 from traceability.models import Batch, BatchPlot, LabelFormat, LabelJob, LabelJobStatus, Plot
 from traceability.numbers import parse_decimal, request_locale

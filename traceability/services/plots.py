@@ -21,8 +21,8 @@ from core.errors import NotFound, PermissionDenied, ValidationError
 from core.extensions import db
 from core.geo.services import require_commune
 from core.geo.units import COMMUNE_CODE_WIDTH
+from core.messages import N_
 from traceability import catalog, geometry
-from traceability.geometry import N_
 from traceability.models import Plot
 from traceability.numbers import parse_decimal, request_locale
 

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from core.accounts.models import Membership, Organization, OrganizationKind, User
 from core.errors import Conflict, PermissionDenied, ValidationError
 from core.extensions import db
+from core.messages import N_
 from traceability.errors import BatchNotFoundError
-from traceability.geometry import N_
 from traceability.models import Batch, EventType, QuantityRole, Recall, RecalledBatch
 from traceability.services import ledger
 from traceability.services.access import Reader, find_batch

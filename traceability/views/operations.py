@@ -19,9 +19,9 @@ from flask_login import current_user, login_required
 from core.accounts import directory
 from core.accounts.current import current_organization
 from core.accounts.forms import KIND_LABELS
-from core.accounts.messages import N_
 from core.errors import Conflict, DomainError, ValidationError
 from core.i18n import translate
+from core.messages import N_
 from traceability import catalog
 from traceability.services import corrections, custody, operations, shipments_query
 from traceability.services.corrections import REASONS

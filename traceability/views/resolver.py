@@ -66,7 +66,9 @@ def _error(error: DomainError):
             (render_template("errors/error.html", status=error.status, title=title, message=message), error.status)
         )
     else:
-        response = problem_response(error.status, error.title, error.detail, errors=error.errors or None)
+        response = problem_response(
+            error.status, error.title, error.detail, code=error.code, errors=error.errors or None
+        )
     response.vary.add("Accept")
     return response
 
