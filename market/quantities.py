@@ -3,7 +3,7 @@
 Bulk forms (raw nuts, latex, cup lump, block rubber, sheets) trade in whole
 kilograms; kernels and pepper are also sold in small bags, so grams are allowed.
 
-Text is read the way it reached us (``traceability.numbers.request_locale``): in the
+Text is read the way it reached us (``core.numbers.request_locale``): in the
 JSON API with a dot as the decimal mark only ("1.250" is 1.25 kg), on a page in the
 page's language ("1.250,5" in Vietnamese, "1,250.5" in English). Text the market
 wrote itself (the cart in the session) is machine text: pass ``locale=API``.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.errors import ValidationError
-from traceability.numbers import parse_decimal, request_locale
+from core.numbers import parse_decimal, request_locale
 
 GRAMS_PER_KG = 1000
 WHOLE_KG_PRODUCTS = frozenset({"raw_cashew_nuts", "field_latex", "cup_lump", "svr", "rss", "fresh_pepper"})

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from core.errors import Conflict, NotFound, ValidationError
+from traceability.messages import YIELD_OUT_OF_BAND, YIELD_OUTSIDE_BAND
 
 
 class BatchNotFoundError(NotFound):
@@ -20,3 +23,16 @@ class BatchNotActiveError(Conflict):
 
 class ClaimedQuantityError(Conflict, ValidationError):
     """What was asked of a lot is promised elsewhere (an open market order): 409, with field errors for the form."""
+
+
+class YieldOutOfBandError(ValidationError):
+    """A transformation's yield (kg out per kg in, dry basis for latex) is outside its commodity's band, and no
+    reason was given to record it anyway."""
+
+    code = "yield_out_of_band"
+
+    def __init__(self, *, ratio: Decimal, low: Decimal, high: Decimal, input_product: str, output_product: str):
+        shown = ratio.quantize(Decimal("0.001")) if ratio.is_finite() else "∞"
+        field = YIELD_OUTSIDE_BAND(ratio=shown, low=low, high=high, input=input_product, output=output_product)
+        super().__init__(YIELD_OUT_OF_BAND, errors={"outputs": [field]})
+        self.ratio, self.band = ratio, (low, high)

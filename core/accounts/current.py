@@ -6,7 +6,7 @@ organization the user may no longer act for (a membership removed meanwhile).
 
 from __future__ import annotations
 
-from flask import session
+from flask import abort, session
 from flask_login import current_user
 
 from core.accounts.models import Organization
@@ -28,6 +28,14 @@ def current_organization() -> Organization | None:
         return None
     session[SESSION_KEY] = memberships[0].organization_id
     return memberships[0].organization
+
+
+def organization_or_404() -> Organization:
+    """The organization a page acts for; 404 for a user who acts for none (the page has nothing to show them)."""
+    organization = current_organization()
+    if organization is None:
+        abort(404)
+    return organization
 
 
 def choose_organization(organization_id: int) -> bool:

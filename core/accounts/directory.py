@@ -82,3 +82,12 @@ def public_organization(organization_id: int | None) -> PublicOrganization | Non
         )
     ).first()
     return _public(row.id, row.name, row.kind, row.commune_code) if row else None
+
+
+def organization_names(ids: Iterable[int]) -> dict[int, str]:
+    """{organization id: name} for ``ids`` (unknown ids are absent), in one query; names are public."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
+    return dict(rows.all())

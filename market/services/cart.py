@@ -16,12 +16,12 @@ from sqlalchemy import select
 from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import number
+from core.numbers import API, parse_decimal, request_locale
 from market.errors import ListingNotFoundError
 from market.models import Listing, ListingStatus
 from market.pricing import line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
 from market.services.describe import describe_listings
-from traceability.numbers import API, parse_decimal, request_locale
 from traceability.services import market_support
 
 MAX_LINES = 50

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from flask import current_app
 from sqlalchemy import select
 
-from core.accounts.models import Organization, User
+from core.accounts.directory import organization_names
+from core.accounts.models import User
 from core.accounts.permissions import actable_organization_ids
 from core.extensions import db
 from core.geo.services import format_address, get_commune
@@ -16,13 +17,6 @@ from market.models import Listing, Order
 from market.payments import method_of
 from market.quantities import grams_to_kg
 from traceability.services import market_support
-
-
-def _names(ids: Iterable[int]) -> dict[int, str]:
-    ids = set(ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
 
 
 def trace_url(batch_code: str) -> str:
@@ -35,7 +29,7 @@ def describe_listings(
     """Listing dicts; stock counters beyond what is available only for the seller's own people."""
     listings = list(listings)
     viewer_ids = viewer_ids or set()
-    names = _names(listing.seller_id for listing in listings)
+    names = organization_names(listing.seller_id for listing in listings)
     traces = market_support.trace_summaries(listing.batch_id for listing in listings) if with_trace else {}
     recalls = market_support.recalls(listing.batch_id for listing in listings)
     result = []
@@ -90,7 +84,7 @@ def _commune_name(code: str | None) -> str | None:
 def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[dict]:
     orders = list(orders)
     viewer_ids = actable_organization_ids(user) if user is not None else set()
-    names = _names([o.buyer_id for o in orders] + [o.seller_id for o in orders])
+    names = organization_names([o.buyer_id for o in orders] + [o.seller_id for o in orders])
     listing_ids = dict(
         db.session.execute(
             select(Listing.id, Listing.public_id).where(

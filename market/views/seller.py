@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from core.accounts.current import current_organization
+from core.accounts.current import organization_or_404
 from core.errors import Conflict, ValidationError
 from core.files.services import store_image
 from core.geo.services import list_provinces
@@ -30,17 +30,10 @@ LISTING_STATUS_NAMES = {
 }
 
 
-def _organization():
-    organization = current_organization()
-    if organization is None:
-        abort(404)
-    return organization
-
-
 @bp.get("/my-listings")
 @login_required
 def my_listings():
-    organization = _organization()
+    organization = organization_or_404()
     page = page_number()
     found, total = listings.own_listings(current_user, organization.id, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     return render_template(
@@ -144,7 +137,7 @@ def _render(template_values: dict, errors: dict, *, listing: dict | None, organi
 @bp.route("/my-listings/new", methods=["GET", "POST"])
 @login_required
 def listing_new():
-    organization = _organization()
+    organization = organization_or_404()
     if request.method == "GET":
         return _render(
             {"pickup": "y", "batch_code": request.args.get("lot", "")}, {}, listing=None, organization=organization
@@ -171,7 +164,7 @@ def listing_new():
 @bp.route("/my-listings/<listing_id>/edit", methods=["GET", "POST"])
 @login_required
 def listing_edit(listing_id):
-    organization = _organization()
+    organization = organization_or_404()
     existing = listings.seller_listing(current_user, listing_id)
     described = describe_listings([existing], {existing.seller_id})[0]
     if request.method == "GET":

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from marshmallow import fields, validate
 
+from core.numbers import API, parse_decimal
 from core.routing import MAX_ID
 from traceability import catalog
-from traceability.numbers import API, parse_decimal
 
 
 class DecimalText(fields.Field):

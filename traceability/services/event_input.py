@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from core.errors import ValidationError
 from core.extensions import db
+from core.numbers import parse_decimal, request_locale
 from traceability import catalog
 from traceability.models import Plot
-from traceability.numbers import parse_decimal, request_locale
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 VIETNAM_OFFSET = timezone(timedelta(hours=7))

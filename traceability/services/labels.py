@@ -31,6 +31,7 @@ from core.extensions import db
 from core.geo.services import get_commune
 from core.i18n import day, number
 from core.messages import N_
+from core.numbers import parse_decimal, request_locale
 from core.storage import ObjectNotFound, StoredObject, get_storage
 from core.tasks import send_task
 from traceability import qr
@@ -39,7 +40,6 @@ from traceability.digital_link import lot_for
 from traceability.errors import BatchNotFoundError
 from traceability.labels import LabelContent, Line, render_labels
 from traceability.models import Batch, BatchPlot, LabelFormat, LabelJob, LabelJobStatus, Plot
-from traceability.numbers import parse_decimal, request_locale
 from traceability.services.access import find_batch
 from traceability.services.event_input import Errors
 

@@ -23,7 +23,8 @@ from core.accounts.models import User
 from core.errors import ValidationError
 from core.extensions import db
 from traceability import catalog, identifiers
-from traceability.errors import MassBalanceError
+from traceability.errors import MassBalanceError, YieldOutOfBandError
+from traceability.messages import CANNOT_BE_MADE_FROM, DRC_MISSING, LATEX_NEEDS_DRC, TRANSFORM_NOT_ALLOWED
 from traceability.models import Batch, BatchLink, BatchPlot, Event, EventType, QuantityRole
 from traceability.services import event_input, gtins, ledger
 from traceability.services.access import lock_actable
@@ -258,22 +259,21 @@ def _outputs(outputs: list[dict], commodity: str, errors: Errors) -> list[dict]:
     return cleaned
 
 
-def _check_ratio(batches: list[Batch], amounts: list[Decimal], outputs: list[dict], reason: str | None) -> str | None:
-    """None when the output/input ratio is within the band; the anomaly reason when it is outside and a reason was
-    given."""
+def _check_yield(batches: list[Batch], amounts: list[Decimal], outputs: list[dict], reason: str | None) -> str | None:
+    """Check the yield (output kg per input kg) against the commodity's band.
+
+    None when it is within the band; the anomaly reason when it is outside and a reason was given; otherwise
+    ``YieldOutOfBandError``.
+    """
     in_form = catalog.product(batches[0].product)
     out_form = outputs[0]["form"]
     band = catalog.conversion_band(in_form.code, out_form.code)
     if band is None:
-        raise ValidationError(
-            "Transformation not allowed.",
-            errors={"outputs.0.product": [f"{out_form.code} cannot be made from {in_form.code}."]},
-        )
+        field = CANNOT_BE_MADE_FROM(output=out_form.code, input=in_form.code)
+        raise ValidationError(TRANSFORM_NOT_ALLOWED, errors={"outputs.0.product": [field]})
     if in_form.needs_drc:
         if any(b.drc_percent is None for b in batches):
-            raise ValidationError(
-                "DRC missing.", errors={"inputs": ["The latex lots need their DRC to check the yield."]}
-            )
+            raise ValidationError(DRC_MISSING, errors={"inputs": [LATEX_NEEDS_DRC]})
         basis = sum(
             (catalog.dry_basis(catalog.to_kg(a, b.unit), b.drc_percent) for b, a in zip(batches, amounts, strict=True)),
             Decimal(0),
@@ -287,16 +287,7 @@ def _check_ratio(batches: list[Batch], amounts: list[Decimal], outputs: list[dic
         return None
     if reason and reason.strip():
         return reason.strip()
-    shown = f"{ratio:.3f}" if ratio.is_finite() else "∞"
-    raise ValidationError(
-        "The yield is outside the usual range.",
-        errors={
-            "outputs": [
-                f"{shown} kg out per kg in is outside {low}–{high} for {in_form.code} → {out_form.code}; give a "
-                "reason to record it anyway."
-            ]
-        },
-    )
+    raise YieldOutOfBandError(ratio=ratio, low=low, high=high, input_product=in_form.code, output_product=out_form.code)
 
 
 def transform(
@@ -347,7 +338,7 @@ def transform(
         raise MassBalanceError("More was asked of an input than it has left.", errors=errors.fields)
     errors.raise_if_any()
     refuse_claimed([(b, a, f"inputs.{i}.quantity") for i, (b, a) in enumerate(zip(batches, amounts, strict=True))])
-    anomaly = _check_ratio(batches, amounts, made, reason)
+    anomaly = _check_yield(batches, amounts, made, reason)
 
     for i, o in enumerate(made):
         if o["gtin"]:

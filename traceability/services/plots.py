@@ -22,9 +22,9 @@ from core.extensions import db
 from core.geo.services import require_commune
 from core.geo.units import COMMUNE_CODE_WIDTH
 from core.messages import N_
+from core.numbers import parse_decimal, request_locale
 from traceability import catalog, geometry
 from traceability.models import Plot
-from traceability.numbers import parse_decimal, request_locale
 
 MAX_AREA_HA = Decimal(100_000)
 MAX_GPS_ACCURACY_M = Decimal(10_000)  # a phone that unsure has no fix worth keeping

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.directory import organization_names
 from core.accounts.models import User
 from core.errors import NotFound, PermissionDenied
 from core.extensions import db
@@ -18,7 +19,6 @@ from traceability.services.summaries import (
     describe_batch,
     describe_batches,
     describe_events,
-    organization_names,
     product_name,
 )
 

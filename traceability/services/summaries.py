@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from core.accounts.models import Organization, User
+from core.accounts.directory import organization_names
+from core.accounts.models import User
 from core.extensions import db
 from traceability import catalog
 from traceability.models import Batch, BatchStatus, ErrorDeclaration, Event, EventQuantity, Shipment, ShipmentStatus
@@ -21,13 +22,6 @@ from traceability.services.access import Reader, readable_batch
 from traceability.services.batches import plot_ids_of
 from traceability.services.eudr import readiness_many
 from traceability.services.event_input import step_word
-
-
-def organization_names(ids: Iterable[int]) -> dict[int, str]:
-    ids = set(ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
 
 
 def product_name(code: str) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from core.accounts.current import current_organization
+from core.accounts.current import organization_or_404
 from core.accounts.permissions import actable_organization_ids
 from core.errors import Conflict, ValidationError
 from traceability import catalog, step_names
@@ -58,13 +58,6 @@ STEP_LABELS = {
 }
 
 
-def _organization():
-    organization = current_organization()
-    if organization is None:
-        abort(404)
-    return organization
-
-
 def _date(value: str, field: str, errors: dict) -> date | None:
     if not value:
         return None
@@ -86,7 +79,7 @@ def _fail(template: str, error, values, **context):
 @bp.route("/batches")
 @login_required
 def batch_list():
-    organization = _organization()
+    organization = organization_or_404()
     page = min(
         max(request.args.get("page", 1, type=int), 1), 100_000
     )  # a page past that is empty; past 2^63 the query fails
@@ -115,7 +108,7 @@ def _harvest_context(organization):
 @bp.route("/batches/new", methods=["GET", "POST"])
 @login_required
 def harvest_new():
-    organization = _organization()
+    organization = organization_or_404()
     template = "traceability/batches/harvest.html"
     if request.method == "GET":
         return render_template(template, values=request.form, errors={}, **_harvest_context(organization))

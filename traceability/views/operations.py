@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from core.accounts import directory
-from core.accounts.current import current_organization
+from core.accounts.current import organization_or_404
 from core.accounts.forms import KIND_LABELS
 from core.errors import Conflict, DomainError, ValidationError
 from core.i18n import translate
 from core.messages import N_
 from traceability import catalog
+from traceability.errors import YieldOutOfBandError
 from traceability.services import corrections, custody, operations, shipments_query
 from traceability.services.corrections import REASONS
 from traceability.step_names import STEP_NAMES
@@ -30,7 +31,6 @@ from traceability.views import bp
 from traceability.views.batches import MEASUREMENT_LABELS, STEP_LABELS
 
 OUTPUT_ROWS = 3
-YIELD_REFUSED = "The yield is outside the usual range."  # the detail operations.transform refuses a yield with
 CHOOSE_RECEIVER = N_("Choose who receives the lot.")
 REFERENCE_TOO_LONG = N_("At most 100 characters.")
 REFERENCE_LENGTH = 100  # shipments.reference
@@ -47,7 +47,6 @@ SERVICE_MESSAGES = (
     N_("Give at least one output."),
     N_("All inputs must be the same product."),
     N_("All outputs of one transformation are the same product (grades may differ)."),
-    N_("The latex lots need their DRC to check the yield."),
     N_("The lot is already held by this organization."),
     N_("This event was already corrected."),
     N_("Only a harvest's quantity is corrected this way (reason incorrect_data)."),
@@ -55,13 +54,6 @@ SERVICE_MESSAGES = (
     N_("Enter a quantity above zero."),
     N_("Choose a step."),
 )
-
-
-def _organization():
-    organization = current_organization()
-    if organization is None:
-        abort(404)
-    return organization
 
 
 def _values():
@@ -92,7 +84,7 @@ def _indexed(key: str, prefix: str) -> tuple[int, str] | None:
 @bp.route("/batches/merge", methods=["GET", "POST"])
 @login_required
 def merge_new():
-    organization = _organization()
+    organization = organization_or_404()
     template = "traceability/operations/merge.html"
     values = _values()
     # A lot's page links here with its product and grade: only lots like it can be merged with it.
@@ -143,7 +135,7 @@ def _transform_rename(codes: list[str], rows: list[int]) -> Callable[[str], str]
 @bp.route("/batches/transform", methods=["GET", "POST"])
 @login_required
 def transform_new():
-    organization = _organization()
+    organization = organization_or_404()
     template = "traceability/operations/transform.html"
     values = _values()
     product = request.args.get("product") or None
@@ -179,7 +171,7 @@ def transform_new():
             event_time=values.get("event_time") or None,
         )
     except (ValidationError, Conflict) as error:
-        refused_for_yield = error.detail == YIELD_REFUSED
+        refused_for_yield = error.code == YieldOutOfBandError.code
         known = {"inputs", "outputs", "product", "unit", "step", "event_time", "note", "reason"} | {
             f"input_qty_{code}" for code in codes
         }
@@ -247,7 +239,7 @@ def ship(code):
 @bp.route("/shipments")
 @login_required
 def shipment_list():
-    organization = _organization()
+    organization = organization_or_404()
     shipments = shipments_query.open_shipments(current_user, organization.id)
     return render_template("traceability/operations/shipments.html", organization=organization, **shipments)
 

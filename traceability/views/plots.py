@@ -9,20 +9,20 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from core.accounts.current import current_organization
+from core.accounts.current import organization_or_404
 from core.errors import ValidationError
 from core.files.services import store_image
 from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
 from core.geo.services import format_address, get_commune
 from core.i18n import number
+from core.numbers import parse_decimal
 from traceability.models import CertificateType
-from traceability.numbers import parse_decimal
 from traceability.services import certificates as certificate_service
 from traceability.services import imports as import_service
 from traceability.services import plots as plot_service
@@ -40,13 +40,6 @@ CERTIFICATE_LABELS = {
     CertificateType.OTHER.value: _l("Other"),
 }
 IMPORT_LABELS = {"plots": _l("Plots"), "harvests": _l("Harvests")}
-
-
-def _organization():
-    organization = current_organization()
-    if organization is None:
-        abort(404)
-    return organization
 
 
 ADDRESS_PARTS = ("commune_code", "street")
@@ -124,7 +117,7 @@ def _plot_form(template: str, status: int = 200, **context):
 @bp.route("/plots")
 @login_required
 def plot_list():
-    organization = _organization()
+    organization = organization_or_404()
     page = min(
         max(request.args.get("page", 1, type=int), 1), 100_000
     )  # a page past that is empty; past 2^63 the query fails
@@ -146,7 +139,7 @@ def plot_list():
 @bp.route("/plots/new", methods=["GET", "POST"])
 @login_required
 def plot_new():
-    organization = _organization()
+    organization = organization_or_404()
     template = "traceability/plots/form.html"
     if request.method == "GET":
         values = MultiDict({"owner_id": str(organization.id)})
@@ -211,7 +204,7 @@ def _plot_values(plot) -> MultiDict:
 @bp.route("/plots/<int:plot_id>/edit", methods=["GET", "POST"])
 @login_required
 def plot_edit(plot_id):
-    organization = _organization()
+    organization = organization_or_404()
     plot = plot_service.get_plot(current_user, plot_id)
     template = "traceability/plots/form.html"
     if request.method == "GET":
@@ -245,7 +238,7 @@ def _certificate_form(status: int = 200, **context):
 @bp.route("/certificates/new", methods=["GET", "POST"])
 @login_required
 def certificate_new():
-    organization = _organization()
+    organization = organization_or_404()
     if request.method == "GET":
         values = MultiDict(
             [("plot_ids", str(request.args.get("plot_id", type=int)))] if request.args.get("plot_id") else []
@@ -296,7 +289,7 @@ def _day(value: str | None) -> date | None:
 @bp.route("/imports", methods=["GET", "POST"])
 @login_required
 def import_sheet():
-    organization = _organization()
+    organization = organization_or_404()
     template = "traceability/plots/import.html"
     context = {"organization": organization, "kinds": IMPORT_LABELS, "problems": [], "errors": {}}
     if request.method == "GET":

@@ -245,3 +245,40 @@ def test_a_split_cannot_be_declared_as_not_having_happened(client, world):
     refused = post(client, url, reason="did_not_occur", note="nhầm lô")
     assert refused.status_code == 409
     assert "cannot be declared as not having occurred" in text(refused) and "nhầm lô" in text(refused)
+
+
+def test_a_refused_yield_is_told_in_vietnamese_with_vietnamese_numbers(client, world):
+    code = world.harvest("an", "2000")
+    signed_in(client, world, "an")
+    client.set_cookie("lang", "vi", domain="localhost")
+    url = f"/batches/transform?code={code}&product=raw_cashew_nuts"
+    form = {
+        "input_code": code,
+        "product": "cashew_kernels",
+        "output_grade": ["W320", "", ""],
+        "output_quantity": ["1250,5", "", ""],  # typed the Vietnamese way: 1250.5 kg of kernels from 2000 kg
+        "step": "shelling",
+    }
+    refused = post(client, url, **form)
+    assert refused.status_code == 422
+    page = text(refused)
+    # 1250.5 / 2000 = 0.625 kg out per kg in, outside 0.20–0.30: said in Vietnamese, with decimal commas.
+    assert "0,625 kg thành phẩm trên mỗi kg nguyên liệu nằm ngoài khoảng 0,2–0,3" in page
+    assert "kg out per kg in" not in page and "0.625" not in page
+    assert 'name="reason"' in page  # found by its code: the page asks for a reason
+
+
+def test_the_api_names_a_refused_yield_by_its_code(client, world):
+    code = world.harvest("an", "2000")
+    body = {
+        "inputs": [{"code": code}],
+        "outputs": [{"product": "cashew_kernels", "quantity": "1250.5", "unit": "kg"}],
+        "step": "shelling",
+    }
+    refused = client.post("/api/v1/transformations", json=body, headers=world.auth("an"))
+    assert refused.status_code == 422
+    assert refused.json["code"] == "yield_out_of_band"
+    assert refused.json["errors"]["outputs"] == [
+        "0.625 kg out per kg in is outside 0.20–0.30 for raw_cashew_nuts → cashew_kernels; "
+        "give a reason to record it anyway."
+    ]

@@ -12,9 +12,9 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.geo.names import fold, name_key
 from core.geo.units import registry
+from core.numbers import parse_decimal
 from traceability import catalog
 from traceability.models import Batch, Plot
-from traceability.numbers import parse_decimal
 from traceability.services import batches as batch_service
 from traceability.services import plots as plot_service
 from traceability.services.access import Reader

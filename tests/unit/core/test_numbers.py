@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from traceability.numbers import API, parse_decimal
+from core.numbers import API, parse_decimal
 
 
 @pytest.mark.parametrize(
