@@ -1,4 +1,4 @@
-from core.app import create_app
+from nongsan_app import create_app
 
 app = create_app()
 celery_app = app.extensions["celery"]

@@ -58,8 +58,8 @@ def _queries(engine, work: Callable[[], object]) -> int:
 
 def run(backend: str, database_url: str, instance: Path, repeat: int) -> dict:
     from core.accounts.models import Membership, Role, User
-    from core.app import create_app
     from core.extensions import db
+    from nongsan_app import create_app
     from tests.conftest import test_overrides
     from tests.trace_page_builders import build_deep_lot
     from traceability.models import Batch

@@ -1,12 +1,17 @@
-"""The flask-smorest ``Blueprint`` every API resource registers on: ``@blp.authenticated`` and multipart forms."""
+"""The JSON API's blueprints: the ``Blueprint`` every resource is declared on (``@blp.authenticated``,
+multipart forms) and ``register_api_blueprints``, the one way a domain puts its resources under ``/api/v1``."""
 
 from __future__ import annotations
 
 import flask_smorest
+from flask import Flask
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
+from core.extensions import api, csrf
 from core.security import BEARER, auth_required
+
+API_PREFIX = "/api/v1"
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -32,3 +37,11 @@ class MultipartBlueprint(Blueprint):
 
     # Its own parser: the shared default one must keep plain form parsing for other blueprints.
     ARGUMENTS_PARSER = _MultipartParser()
+
+
+def register_api_blueprints(app: Flask, *blueprints: flask_smorest.Blueprint) -> None:
+    """Serve ``blueprints`` under ``/api/v1`` and in the OpenAPI document of ``app``."""
+    for blueprint in blueprints:
+        # The JSON API authenticates with bearer tokens, never cookies, so CSRF does not apply to it.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX)

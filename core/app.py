@@ -1,4 +1,10 @@
-"""The composition root: ``create_app`` builds the app from the environment and overrides."""
+"""Core's part of the app: ``create_core_app`` builds Flask with core's configuration, extensions and pages.
+
+It knows no domain. The composition root (``nongsan_app.create_app``) calls it and then each domain's
+``init_app(app)``, which registers that domain's models, blueprints, tasks, claims and commands through
+core's small interfaces (``core.api.register_api_blueprints``, ``core.tasks.register_tasks``,
+``core.claims.register_claims_provider``).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import click
 from flask import Flask
-from flask.cli import with_appcontext
 
 from core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-# Celery task modules of the domains, imported by the app and the worker (core's own come with core.tasks).
-TASK_MODULES: tuple[str, ...] = ("traceability.tasks", "market.tasks")
 
 
-def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+def create_core_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
     environ = os.environ if environ is None else environ
     instance_path = Path(
         environ.get("NONGSAN_INSTANCE_PATH") or (overrides or {}).get("INSTANCE_PATH") or ROOT / "instance"
@@ -43,13 +45,17 @@ def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str,
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    return app
+
+
+def warm_up(app: Flask) -> None:
+    """Start what a server needs warm before its first request (called once every part is registered)."""
     if app.config.get("GEO_WARM_UP"):
         # The old-address matcher needs seconds to load; start now so the first sign-up does not wait.
         # Production workers warm up after the fork instead (gunicorn.conf.py post_fork).
-        from core.geo.services import warm_up
+        from core.geo.services import warm_up as warm_up_geo
 
-        warm_up()
-    return app
+        warm_up_geo()
 
 
 def register_logging(app: Flask) -> None:
@@ -75,7 +81,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     limiter.init_app(app)
     api.init_app(app)
-    init_celery(app, task_modules=TASK_MODULES)
+    init_celery(app)
     init_idempotency(app)
     init_storage(app)
 
@@ -83,7 +89,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from core.accounts import api as accounts_api
     from core.accounts import views as accounts_views
-    from core.extensions import api, csrf
+    from core.api import register_api_blueprints
     from core.files import api as files_api
     from core.files import views as files_views
     from core.geo import api as geo_api
@@ -94,26 +100,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large for the database is a 404
 
-    # The JSON API authenticates with bearer tokens, never cookies, so CSRF does not apply to it.
-    from market.api import blueprints as market_api
-    from market.views import bp as market_views
-    from traceability.api import blueprints as traceability_api
-    from traceability.views import bp as traceability_views
-    from traceability.views.resolver import bp as resolver_views
-    from traceability.views.trace import bp as trace_views
-
-    for blueprint in (accounts_api.blp, geo_api.blp, files_api.blp, *traceability_api(), *market_api()):
-        csrf.exempt(blueprint)
-        api.register_blueprint(blueprint, url_prefix="/api/v1")
-    app.register_blueprint(health_bp)
-    app.register_blueprint(core_views)
-    app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(files_views.bp)
-    app.register_blueprint(geo_views.bp)
-    app.register_blueprint(traceability_views)
-    app.register_blueprint(resolver_views)
-    app.register_blueprint(trace_views)
-    app.register_blueprint(market_views)
+    register_api_blueprints(app, accounts_api.blp, geo_api.blp, files_api.blp)
+    for blueprint in (health_bp, core_views, accounts_views.bp, files_views.bp, geo_views.bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -128,38 +117,3 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(accounts_cli)
     app.cli.add_command(translations_cli)
-    app.cli.add_command(seed_demo_command)
-
-
-@click.command("seed-demo")
-@with_appcontext
-def seed_demo_command() -> None:
-    """Load the demo season of a cashew co-op, a pepper household, rubber smallholders and a processor.
-
-    Each domain seeds its own part; this composition root runs them in order. Running it
-    again does nothing. Production refuses: the demo logins share a published password.
-    """
-    from flask import current_app
-
-    from core import seed
-    from core.extensions import db
-    from market.demo import seed_market_demo
-    from traceability.demo import seed_traceability
-
-    if current_app.config["NONGSAN_ENV"] == "production":
-        raise click.ClickException("The demo data has published passwords; load it only with NONGSAN_ENV=development.")
-    if seed.already_seeded():
-        click.echo("Demo data is already loaded.")
-        return
-    world = seed.seed_accounts()
-    db.session.commit()
-    lots = seed_traceability(world.users, world.orgs)
-    listings = seed_market_demo(world.users, world.orgs, lots)
-    click.echo(f"Demo season loaded. Every demo login uses the password: {seed.DEMO_PASSWORD}")
-    for who, login, organization in world.logins:
-        click.echo(f"  {login:<28} {who} — {organization}")
-    base = current_app.config["PUBLIC_BASE_URL"]
-    click.echo("Trace pages of demo lots:")
-    for name, lot in lots.items():
-        click.echo(f"  {name:<20} {base}/t/{lot.code}")
-    click.echo(f"Marketplace ({len(listings)} demo listings): {base}/market")

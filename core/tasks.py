@@ -14,9 +14,10 @@ Two ways to run:
   in the web process, inside ``send_task``, before it returns. Periodic tasks do not
   run then (there is no beat); call them with ``send_task`` if needed.
 
-Task modules are named by the composition root (``core/app.py`` passes
-``task_modules``) because core imports no domain package. Each module declares its
-tasks with ``@shared_task(name="domain.task_name")``; importing it registers them.
+Each domain registers its task module (and its periodic jobs) from its
+``init_app`` with ``register_tasks``, because core imports no domain package.
+A module declares its tasks with ``@shared_task(name="domain.task_name")``;
+importing it registers them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from flask import Flask
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "purge-login-failures": {"task": "core.purge_login_failures", "schedule": 15 * 60.0},
     "purge-idempotency-records": {"task": "core.purge_idempotency_records", "schedule": 60 * 60.0},
-    "release-expired-reservations": {"task": "market.release_expired_reservations", "schedule": 60.0},
 }
 
 
@@ -55,6 +55,15 @@ def init_celery(app: Flask, task_modules: Iterable[str] = ()) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def register_tasks(app: Flask, module: str, beat: dict[str, dict[str, Any]] | None = None) -> None:
+    """Import the task module ``module`` in this process and the worker's, and add its periodic jobs to beat."""
+    celery_app: Celery = app.extensions["celery"]
+    if module not in celery_app.conf.imports:
+        celery_app.conf.imports = (*celery_app.conf.imports, module)
+    importlib.import_module(module)
+    celery_app.conf.beat_schedule = {**celery_app.conf.beat_schedule, **(beat or {})}
 
 
 def send_task(name: str, *args: Any, **kwargs: Any) -> AsyncResult | EagerResult:

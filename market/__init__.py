@@ -1,0 +1,35 @@
+"""The marketplace: listings from traceable lots, cart, stock reservations, orders, payments and notifications.
+
+``init_app(app)`` wires the domain into an app built by ``core.app.create_core_app``; the composition root
+(``nongsan_app.create_app``) calls it after traceability's, on which the market is built.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+# Periodic jobs of the market, run by Celery beat in production.
+BEAT_SCHEDULE = {
+    "release-expired-reservations": {"task": "market.release_expired_reservations", "schedule": 60.0},
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the market's tables, API resources, pages, tasks and its claims on lots on ``app``."""
+    from core.api import register_api_blueprints
+    from core.claims import register_claims_provider
+    from core.tasks import register_tasks
+    from market.api import blueprints as api_blueprints
+    from market.services.claims import claimed_kg
+    from market.views import blueprints as page_blueprints
+
+    # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
+    import_module("market.models")
+    register_api_blueprints(app, *api_blueprints())
+    for blueprint in page_blueprints():
+        app.register_blueprint(blueprint)
+    register_tasks(app, "market.tasks", beat=BEAT_SCHEDULE)
+    # The ledger leaves in each lot what the market reserved or sold and has not shipped.
+    register_claims_provider(app, claimed_kg)

@@ -1,0 +1,27 @@
+"""Traceability: plots, batches, the event ledger and lineage, QR codes and labels, trace pages, Digital Link, EUDR.
+
+``init_app(app)`` wires the domain into an app built by ``core.app.create_core_app``; the composition root
+(``nongsan_app.create_app``) calls it. Other domains reach traceability only through its public service modules
+(``traceability.services.for_sale`` and ``traceability.services.fulfilment``), never its models.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register traceability's tables, API resources, pages and Celery tasks on ``app``."""
+    from core.api import register_api_blueprints
+    from core.tasks import register_tasks
+    from traceability.api import blueprints as api_blueprints
+    from traceability.views import blueprints as page_blueprints
+
+    # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
+    import_module("traceability.models")
+    register_api_blueprints(app, *api_blueprints())
+    for blueprint in page_blueprints():
+        app.register_blueprint(blueprint)
+    register_tasks(app, "traceability.tasks")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Blueprint, request
 
 from market.pricing import MAX_AMOUNT
-from market.services import claims
 
 bp = Blueprint("market", __name__, url_prefix="/market")
-bp.record_once(claims.register)  # the ledger leaves in each lot what the market reserved or sold
+PAGE_MODULES = ("browse", "orders", "seller")  # each adds its routes to bp when imported
 MAX_PAGE = 1_000_000
 _SEPARATORS = str.maketrans("", "", ".,  \u00a0\u202f")
 
@@ -30,4 +31,8 @@ def whole_dong(value: str | None, *, default: int | None = None) -> int | None:
     return int(text)
 
 
-from market.views import browse, orders, seller  # noqa: E402,F401  (routes register on bp)
+def blueprints() -> list[Blueprint]:
+    """The marketplace's page blueprint, with the routes of every page module added."""
+    for name in PAGE_MODULES:
+        import_module(f"{__name__}.{name}")
+    return [bp]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from core.app import create_app
 from core.extensions import db
 from core.i18n_catalogs import compile_catalogs, stale_catalogs
+from nongsan_app import create_app
 from tests import conftest
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from core.app import ROOT, create_app
+from core.app import ROOT
 from core.config import REQUIRED_IN_PRODUCTION, ConfigurationError
+from nongsan_app import create_app
 
 BIN = Path(sys.executable).parent
 
