@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-import traceability.models  # noqa: F401  (the tables must be known to create_app)
-from core.security import BEARER, api_user, auth_required
+from core.api import Blueprint
+from core.security import api_user
 from traceability.schemas.batches import (
     BatchCreateSchema,
     BatchQuerySchema,
@@ -29,16 +28,14 @@ blp = Blueprint("batches", __name__, description="Batches, events, lineage and v
 
 @blp.route("/batches")
 class Batches(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(BatchCreateSchema)
     @blp.response(201, BatchSchema)
     def post(self, data):
         """Register a harvest: a new lot commissioned from your plots."""
         return describe_batch(batches.record_harvest(api_user(), **data))
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(BatchQuerySchema, location="query")
     @blp.response(200, BatchSchema(many=True))
     @blp.paginate()
@@ -60,8 +57,7 @@ class Batches(MethodView):
 
 @blp.route("/batches/<code>")
 class BatchByCode(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, BatchSchema)
     def get(self, code):
         """One lot, with what remains of it, its origin plots and EUDR readiness."""
@@ -70,8 +66,7 @@ class BatchByCode(MethodView):
 
 @blp.route("/batches/<code>/events")
 class BatchEvents(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, EventSchema(many=True))
     @blp.paginate()
     def get(self, code, pagination_parameters):
@@ -80,8 +75,7 @@ class BatchEvents(MethodView):
         _batch, events, p.item_count = batches.batch_events(api_user(), code, offset=p.first_item, limit=p.page_size)
         return describe_events(events)
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(EventCreateSchema)
     @blp.response(201, EventSchema)
     def post(self, data, code):
@@ -92,8 +86,7 @@ class BatchEvents(MethodView):
 
 @blp.route("/batches/<code>/split")
 class BatchSplit(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(SplitSchema)
     @blp.response(201, SplitResultSchema)
     def post(self, data, code):
@@ -105,8 +98,7 @@ class BatchSplit(MethodView):
 
 @blp.route("/batches/<code>/lineage")
 class BatchLineage(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, LineageSchema)
     def get(self, code):
         """Every lot this one came from (back to the farms) and went into, with origin plots and custody."""
@@ -115,8 +107,7 @@ class BatchLineage(MethodView):
 
 @blp.route("/batches/<code>/verification")
 class BatchVerification(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, VerificationSchema)
     def get(self, code):
         """Recompute the hash chain over the lot's whole lineage; names the first event that was altered."""
@@ -125,8 +116,7 @@ class BatchVerification(MethodView):
 
 @blp.route("/batches/<code>/eudr")
 class BatchEudr(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, EudrStatusSchema)
     def get(self, code):
         """Whether a rubber lot has everything the EU Deforestation Regulation asks for, and what is missing."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from core.security import BEARER, auth_required, current_actor
+from core.api import Blueprint
+from core.security import current_actor
 from traceability.schemas.plots import (
     CertificateCreateSchema,
     CertificateQuerySchema,
@@ -21,8 +21,7 @@ blp = Blueprint(
 
 @blp.route("/certificates")
 class Certificates(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(CertificateQuerySchema, location="query")
     @blp.response(200, CertificateSchema(many=True))
     @blp.paginate()
@@ -34,8 +33,7 @@ class Certificates(MethodView):
         )
         return items
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(CertificateCreateSchema)
     @blp.response(201, CertificateSchema)
     def post(self, data):
@@ -48,8 +46,7 @@ class Certificates(MethodView):
 
 @blp.route("/certificates/<int:certificate_id>")
 class CertificateById(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, CertificateSchema)
     def get(self, certificate_id):
         """One certificate"""
@@ -58,8 +55,7 @@ class CertificateById(MethodView):
 
 @blp.route("/certificates/<int:certificate_id>/verification")
 class CertificateVerification(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(CertificateVerificationSchema)
     @blp.response(200, CertificateSchema)
     def post(self, data, certificate_id):

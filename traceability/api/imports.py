@@ -4,33 +4,18 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import CombinedMultiDict
 
-from core.security import BEARER, auth_required, current_actor
+from core.api import MultipartBlueprint
+from core.security import current_actor
 from traceability.schemas.plots import ImportRequestSchema, ImportResultSchema
 from traceability.services import imports as import_service
 
-
-class _MultipartParser(FlaskParser):
-    """Reads a multipart form's fields and its file as one set of arguments."""
-
-    def load_form(self, req, schema):
-        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
-
-
-class _MultipartBlueprint(Blueprint):
-    ARGUMENTS_PARSER = _MultipartParser()
-
-
-blp = _MultipartBlueprint("imports", __name__, description="Bulk imports of plots and harvests (CSV or XLSX)")
+blp = MultipartBlueprint("imports", __name__, description="Bulk imports of plots and harvests (CSV or XLSX)")
 
 
 @blp.route("/imports")
 class Imports(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(ImportRequestSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, ImportResultSchema)
     def post(self, args):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Response, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-import traceability.models  # noqa: F401  (the tables must be known to create_app)
-from core.security import BEARER, api_user, auth_required
+from core.api import Blueprint
+from core.security import api_user
 from traceability.models import LabelJob, LabelJobStatus
 from traceability.schemas.labels import LabelSheetCreateSchema, LabelSheetSchema
 from traceability.services import labels
@@ -34,8 +33,7 @@ def _describe(job: LabelJob) -> dict:
 
 @blp.route("/batches/<code>/label-sheets")
 class BatchLabelSheets(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(LabelSheetCreateSchema)
     @blp.response(202, LabelSheetSchema)
     @blp.alt_response(404, description="No such lot, or the caller may not act for its holder")
@@ -54,8 +52,7 @@ class BatchLabelSheets(MethodView):
 
 @blp.route("/label-sheets/<public_id>")
 class LabelSheet(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, LabelSheetSchema)
     def get(self, public_id):
         """A label sheet's status and progress, and its download URL once it is done."""
@@ -64,8 +61,7 @@ class LabelSheet(MethodView):
 
 @blp.route("/label-sheets/<public_id>/download")
 class LabelSheetDownload(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(
         200, {"type": "string", "format": "binary"}, content_type="application/pdf", description="The label sheet (PDF)"
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from core.security import BEARER, api_user, auth_required
+from core.api import Blueprint
+from core.security import api_user
 from traceability.schemas.batches import (
     CorrectionResultSchema,
     CorrectionSchema,
@@ -38,8 +38,7 @@ def _shipment(shipment) -> dict:
 
 @blp.route("/merges")
 class Merges(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(MergeSchema)
     @blp.response(201, MergeResultSchema)
     def post(self, data):
@@ -52,8 +51,7 @@ class Merges(MethodView):
 
 @blp.route("/transformations")
 class Transformations(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(TransformationSchema)
     @blp.response(201, TransformationResultSchema)
     def post(self, data):
@@ -69,8 +67,7 @@ class Transformations(MethodView):
 
 @blp.route("/shipments")
 class Shipments(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(ShipmentCreateSchema)
     @blp.response(201, ShipmentSchema)
     def post(self, data):
@@ -80,8 +77,7 @@ class Shipments(MethodView):
 
 @blp.route("/shipments/<int:shipment_id>")
 class ShipmentById(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, ShipmentSchema)
     def get(self, shipment_id):
         """A shipment you send or receive."""
@@ -90,8 +86,7 @@ class ShipmentById(MethodView):
 
 @blp.route("/shipments/<int:shipment_id>/receive")
 class ShipmentReceive(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(ReceiveSchema)
     @blp.response(200, ShipmentSchema)
     def post(self, data, shipment_id):
@@ -101,8 +96,7 @@ class ShipmentReceive(MethodView):
 
 @blp.route("/events/<int:event_id>/corrections")
 class EventCorrections(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(CorrectionSchema)
     @blp.response(201, CorrectionResultSchema)
     def post(self, data, event_id):

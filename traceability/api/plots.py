@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-import traceability.models  # noqa: F401  (the tables must be known to create_app)
-from core.security import BEARER, auth_required, current_actor
+from core.api import Blueprint
+from core.security import current_actor
 from traceability.schemas.plots import PlotCreateSchema, PlotQuerySchema, PlotSchema, PlotUpdateSchema
 from traceability.services import plots as plot_service
 
@@ -15,8 +14,7 @@ blp = Blueprint("plots", __name__, description="Farm plots, certificates and bul
 
 @blp.route("/plots")
 class Plots(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(PlotQuerySchema, location="query")
     @blp.response(200, PlotSchema(many=True))
     @blp.paginate()
@@ -27,8 +25,7 @@ class Plots(MethodView):
         p.item_count = found.total
         return found.items
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(PlotCreateSchema)
     @blp.response(201, PlotSchema)
     def post(self, data):
@@ -46,15 +43,13 @@ class Plots(MethodView):
 
 @blp.route("/plots/<int:plot_id>")
 class PlotById(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, PlotSchema)
     def get(self, plot_id):
         """One plot"""
         return plot_service.get_plot(current_actor(), plot_id)
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(PlotUpdateSchema)
     @blp.response(200, PlotSchema)
     def patch(self, data, plot_id):

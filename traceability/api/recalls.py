@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-import traceability.models  # noqa: F401  (the tables must be known to create_app)
-from core.security import BEARER, api_user, auth_required
+from core.api import Blueprint
+from core.security import api_user
 from traceability.schemas.labels import RecallCreateSchema, RecallSchema
 from traceability.services import recalls
 
@@ -15,8 +14,7 @@ blp = Blueprint("recalls", __name__, description="Recalls of lots and everything
 
 @blp.route("/batches/<code>/recalls")
 class BatchRecalls(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(RecallCreateSchema)
     @blp.response(201, RecallSchema)
     @blp.alt_response(403, description="The caller may read the lot but neither holds it nor is a department officer")

@@ -6,9 +6,9 @@ Not paged: the answer is one row per day of a range of at most 366 days.
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from core.security import BEARER, api_user, auth_required
+from core.api import Blueprint
+from core.security import api_user
 from traceability.schemas.scans import ScanCountsSchema, ScanQuerySchema
 from traceability.services import scans
 
@@ -17,8 +17,7 @@ blp = Blueprint("scans", __name__, description="How often each lot's trace page 
 
 @blp.route("/batches/<code>/scans")
 class BatchScans(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(ScanQuerySchema, location="query")
     @blp.response(200, ScanCountsSchema)
     def get(self, query, code):
