@@ -5,17 +5,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from core.accounts.models import ApiToken, User
 from core.db import utcnow
 from core.errors import AuthenticationError
 from core.extensions import db
+
+# How precisely a token's last use is kept: finer would cost a write per request.
+LAST_USE_RESOLUTION = timedelta(minutes=1)
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "ns_"
@@ -61,9 +65,27 @@ def user_from_bearer() -> User | None:
     if row is None:
         raise AuthenticationError("The API token is unknown or revoked.")
     api_token, user = row
-    api_token.last_used_at = utcnow()
-    db.session.commit()
+    _record_use(api_token)
     return user
+
+
+def _record_use(api_token: ApiToken) -> None:
+    """Keep when the token was last used, to the minute: a write at most once a minute, not one per request.
+
+    The write is its own short transaction, committed here: the caller is resolved before the view runs (the
+    ``authenticated`` decorator asks first), so nothing of the request's own work is pending yet and none is
+    committed with it. The UPDATE is conditional, so concurrent requests of one token write it once.
+    """
+    now = utcnow()
+    last = api_token.last_used_at
+    if last is not None and (last if last.tzinfo else last.replace(tzinfo=UTC)) > now - LAST_USE_RESOLUTION:
+        return
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USE_RESOLUTION)
+    db.session.execute(
+        update(ApiToken).where(ApiToken.id == api_token.id, stale).values(last_used_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
 
 
 def api_user() -> User | None:

@@ -22,18 +22,18 @@ from market.models import Listing, ListingStatus
 from market.pricing import line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
 from market.services.describe import describe_listings
-from traceability.services import market_support
+from traceability.services import for_sale
 
 MAX_LINES = 50
 
 
 def _lot_problems(listings: list[Listing]) -> dict[str, str]:
     """Listings whose lot cannot be sold from now (recalled, shipped away, used up), with what to tell the buyer."""
-    lots = market_support.lots_for_sale(listing.batch_id for listing in listings)
+    lots = for_sale.lots_for_sale(listing.batch_id for listing in listings)
     problems = {}
     for listing in listings:
         problem = lots[listing.batch_id].problem(listing.seller_id)
-        if problem == market_support.RECALLED:
+        if problem == for_sale.RECALLED:
             problems[listing.public_id] = _("This lot was recalled; it cannot be ordered.")
         elif problem:
             problems[listing.public_id] = _("This offer cannot be ordered now.")

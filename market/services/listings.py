@@ -3,7 +3,7 @@
 A lot may be offered by several listings (different bag sizes, prices...). Each
 listing claims ``quantity - shipped`` of the lot: what it offers and has not yet
 handed over. The claims of all the lot's listings never exceed what the lot
-holds; the lot's row lock (taken through ``market_support``) makes that check
+holds; the lot's row lock (taken through ``traceability.services.for_sale``) makes that check
 and the write one step, so two sellers' tabs cannot both claim the last tonne.
 """
 
@@ -26,8 +26,8 @@ from market.models import Listing, ListingCertification, ListingCommune, Listing
 from market.payments import require_method
 from market.pricing import clean_delivery_fees, clean_tiers, parse_price
 from market.quantities import GRAMS_PER_KG, grams_to_kg, kg_step, parse_kg
-from traceability.services import market_support
-from traceability.services.market_support import ListingSource
+from traceability.services import for_sale
+from traceability.services.for_sale import ListingSource
 
 MAX_PHOTOS = 8
 TEXT_LIMITS = {"title": 200, "title_en": 200, "description": 5000, "description_en": 5000}
@@ -206,7 +206,7 @@ def create_listing(user: User, *, batch_code: str, publish: bool = False, **valu
 
     Made and published in one transaction, so a refused publication leaves no draft behind.
     """
-    source = market_support.source_for_listing(user, batch_code, lock=True)
+    source = for_sale.source_for_listing(user, batch_code, lock=True)
     errors = _Errors()
     offer = _offer(errors, values, source.product, None)
     listing = Listing(
@@ -274,7 +274,7 @@ def _set_status(listing: Listing, status: str, source: ListingSource) -> None:
 def update_listing(user: User, public_id: str, **values) -> Listing:
     """Change a listing: text, price, quantity (never below what is reserved and sold), options, status."""
     batch_id = seller_listing(user, public_id).batch_id
-    source = market_support.lock_source(batch_id)  # the lot first, then the listing: the order every writer takes
+    source = for_sale.lock_source(batch_id)  # the lot first, then the listing: the order every writer takes
     listing = seller_listing(user, public_id, lock=True)
     errors = _Errors()
     offer = _offer(errors, values, listing.product, listing)
@@ -317,3 +317,8 @@ def own_listings(
 
 def my_organization_ids(user: User | None) -> set[int]:
     return actable_organization_ids(user) if user is not None else set()
+
+
+def listable_lots(user: User, organization_id: int) -> list[dict]:
+    """The lots ``organization_id`` could list now (active, held by it), for the new-listing form."""
+    return for_sale.lots_to_list(user, organization_id)

@@ -3,7 +3,7 @@
 The ledger changes a lot after it is listed (a recall, a split, a merge or
 transformation, a shipment) without knowing about listings: traceability never
 imports market. So the market re-checks, under the lot's row lock
-(``market_support.lock_for_sale``, the lock every ledger operation takes):
+(``for_sale.lock_for_sale``, the lock every ledger operation takes):
 
 - at checkout, before reserving: listings of a lot that is recalled or no longer
   held by their seller are paused and the order refused; when the lot shrank,
@@ -13,7 +13,7 @@ imports market. So the market re-checks, under the lot's row lock
   recalled, must still be the seller's, and must hold what is already sold and
   not yet shipped plus this order.
 
-Search hides listings of such lots at once (``market_support.saleable_clause``);
+Search hides listings of such lots at once (``for_sale.saleable_clause``);
 pausing them here only brings the stored status in line the next time someone
 tries to order. The ledger itself refuses to split, merge, transform or ship away
 what orders reserved or sold and have not shipped (``market.services.claims``);
@@ -33,8 +33,8 @@ from market import states
 from market.errors import LotNotSaleableError
 from market.models import Listing, ListingStatus, Order
 from market.quantities import GRAMS_PER_KG, grams_to_kg
-from traceability.services import market_support
-from traceability.services.market_support import NOT_HELD, RECALLED, LotForSale
+from traceability.services import for_sale
+from traceability.services.for_sale import NOT_HELD, RECALLED, LotForSale
 
 ON_OFFER = (ListingStatus.ACTIVE, ListingStatus.SOLD_OUT)
 SHORT = "short"
@@ -85,7 +85,7 @@ def fit_to_lots(listings: Iterable[Listing]) -> None:
     offers even when it refuses the order: they are true whatever the order.
     """
     wanted = list(listings)
-    lots = market_support.lock_for_sale({listing.batch_id for listing in wanted})
+    lots = for_sale.lock_for_sale({listing.batch_id for listing in wanted})
     for batch_id, group in _listings_of(lots).items():
         _fit(lots[batch_id], group)
     db.session.flush()
@@ -111,7 +111,7 @@ def check_acceptance(order: Order) -> None:
     needed: dict[int, int] = defaultdict(int)
     for line in order.lines:
         needed[line.batch_id] += line.quantity_g
-    lots = market_support.lock_for_sale(needed)
+    lots = for_sale.lock_for_sale(needed)
     listings = _listings_of(needed)
     for batch_id in sorted(needed):
         lot = lots[batch_id]

@@ -33,7 +33,7 @@ from market.payments import method_of
 from market.quantities import grams_to_kg
 from market.services import lots, stock
 from market.services.orders import visible_order
-from traceability.services import market_support
+from traceability.services import fulfilment
 
 NOTIFIED = {
     OrderStatus.PAID: "paid",
@@ -83,7 +83,7 @@ def _refund_amount(order: Order, target: OrderStatus, amount: int | None) -> int
 
 
 def _ship(order: Order, user: User) -> None:
-    deliveries = market_support.ship_to_buyer(
+    deliveries = fulfilment.ship_to_buyer(
         user,
         [(line.batch_id, grams_to_kg(line.quantity_g)) for line in order.lines],
         buyer_organization_id=order.buyer_id,
@@ -115,7 +115,7 @@ def _apply(
         _ship(order, user)
     elif target is OrderStatus.DELIVERED:
         note = "Delivery confirmed by the buyer." if states.BUYER in roles else "Handed over by the seller."
-        market_support.receive_for_buyer(user, [line.shipment_id for line in order.lines], note=note)
+        fulfilment.receive_for_buyer(user, [line.shipment_id for line in order.lines], note=note)
     elif target in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
         if current in states.RESERVED:
             stock.release_reservations(order)

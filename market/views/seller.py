@@ -17,7 +17,6 @@ from core.i18n import number
 from market.services import listings
 from market.services.describe import describe_listings
 from market.views import bp, page_number, whole_dong
-from traceability.services import batches, summaries
 
 PER_PAGE = 20
 TIER_ROWS = 3
@@ -92,8 +91,7 @@ def _kept(form, values: dict) -> dict:
 
 
 def _lots(organization) -> list[dict]:
-    found, _total = batches.list_batches(current_user, custodian_id=organization.id, include_consumed=False, limit=100)
-    return [lot for lot in summaries.describe_batches(found) if lot["status"] == "active"]
+    return listings.listable_lots(current_user, organization.id)
 
 
 def _form_values(listing: dict) -> dict:

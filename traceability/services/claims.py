@@ -6,7 +6,7 @@ register with ``core.claims``. The operations that take quantity out of a lot on
 the holder's say-so call ``refuse_claimed`` after ``ledger.lock_batches``, so that
 no claim can be added between the check and the commit (placing or accepting an
 order takes the same lock). A physical loss (a drying step) or a correction is
-not refused: it records what happened. Fulfilling a claim (``market_support.ship_to_buyer``)
+not refused: it records what happened. Fulfilling a claim (``fulfilment.ship_to_buyer``)
 takes its quantity without asking here.
 """
 

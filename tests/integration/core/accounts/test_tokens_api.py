@@ -68,3 +68,40 @@ def test_me_lists_memberships(ctx, client):
     assert [(m["role"], m["organization"]["name"], m["organization"]["kind"]) for m in body["memberships"]] == [
         ("owner", "HTX Điều Bù Gia Mập", "cooperative")
     ]
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(app, client):
+    from datetime import timedelta
+
+    from sqlalchemy import event, update
+
+    token, token_id = Seed(app)(lambda: (make_token(make_user()), db.session.scalar(select(ApiToken.id))))
+
+    def last_use():
+        with app.app_context():
+            return db.session.get(ApiToken, token_id).last_used_at
+
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    first = last_use()
+    assert first is not None
+    writes = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("UPDATE API_TOKENS"):
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for _ in range(3):
+            assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert writes == [] and last_use() == first  # three calls within the minute: no write
+
+    with app.app_context():
+        db.session.execute(update(ApiToken).values(last_used_at=first - timedelta(minutes=2)))
+        db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    assert last_use() > first - timedelta(minutes=2)  # past the minute: written again
