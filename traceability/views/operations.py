@@ -26,17 +26,15 @@ from traceability import catalog
 from traceability.errors import YieldOutOfBandError
 from traceability.services import corrections, custody, operations, shipments_query
 from traceability.services.corrections import REASONS
-from traceability.step_names import STEP_NAMES
+from traceability.step_names import STEP_CHOICES, STEP_NAMES
 from traceability.views import bp
-from traceability.views.batches import MEASUREMENT_LABELS, STEP_LABELS
+from traceability.views.batches import MEASUREMENT_LABELS
 
 OUTPUT_ROWS = 3
 CHOOSE_RECEIVER = N_("Choose who receives the lot.")
 REFERENCE_TOO_LONG = N_("At most 100 characters.")
 REFERENCE_LENGTH = 100  # shipments.reference
 CHOOSE_REASON = N_("Say whether the record did not happen or holds wrong data.")
-# Every step named for the record shown on the correction page.
-EVENT_LABELS = STEP_NAMES
 # Fixed messages the services give (no number in them), marked so that these pages show them translated.
 SERVICE_MESSAGES = (
     N_("Choose at least two different lots to merge."),
@@ -143,7 +141,7 @@ def transform_new():
         "organization": organization,
         "lots": shipments_query.usable_lots(current_user, organization.id, product=product),
         "product_options": _output_products(product),
-        "steps": STEP_LABELS,
+        "steps": STEP_CHOICES,
         "rows": range(OUTPUT_ROWS),
     }
     if request.method == "GET":
@@ -265,8 +263,8 @@ def correction_new(code, event_id):
     context = {
         "batch": batch,
         "event": event,
-        "steps": STEP_LABELS,
-        "event_labels": EVENT_LABELS,
+        "steps": STEP_CHOICES,
+        "event_labels": STEP_NAMES,  # the record corrected may be of any step
         "measurement_labels": MEASUREMENT_LABELS,
         "reasons": REASONS,
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
@@ -21,6 +20,7 @@ from flask_login import current_user, login_required
 from PIL import Image, ImageDraw
 from werkzeug.http import is_resource_modified
 
+from core.dates import parse_day
 from core.errors import ValidationError
 from core.tasks import send_task
 from traceability.errors import BatchNotFoundError
@@ -34,7 +34,6 @@ bp = Blueprint("trace", __name__)
 CACHE_PUBLIC = "public, max-age=60"
 # A signed-in visitor's page carries their own menu: keep it out of shared caches.
 CACHE_PRIVATE = "private, max-age=0, must-revalidate"
-OPERATION_LABELS = OPERATION_NAMES
 CERTIFICATE_LABELS = {
     "vietgap": "VietGAP",
     "globalgap": "GLOBALG.A.P.",
@@ -53,7 +52,7 @@ ILLUSTRATION_COLOURS = {
 def _labels() -> dict:
     return {
         "step_labels": STEP_NAMES,
-        "operation_labels": OPERATION_LABELS,
+        "operation_labels": OPERATION_NAMES,
         "measurement_labels": MEASUREMENT_LABELS,
         "certificate_labels": CERTIFICATE_LABELS,
     }
@@ -167,17 +166,10 @@ def illustration(commodity: str):
 @login_required
 def batch_scans(code: str):
     """How often the lot's trace page was opened, day by day, for whoever may act for its holder."""
-    start = _day(request.args.get("start"))
-    end = _day(request.args.get("end"))
+    start = parse_day(request.args.get("start"))
+    end = parse_day(request.args.get("end"))
     try:
         counts = scans.scan_counts(current_user, code, start=start, end=end)
     except ValidationError:
         counts = scans.scan_counts(current_user, code)
     return render_template("traceability/trace/scans.html", **counts)
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
