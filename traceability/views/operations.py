@@ -24,7 +24,7 @@ from core.i18n import translate
 from core.messages import N_
 from traceability import catalog
 from traceability.errors import YieldOutOfBandError
-from traceability.services import corrections, custody, operations, shipments_query
+from traceability.services import corrections, custody, operation_forms, operations
 from traceability.services.corrections import REASONS
 from traceability.step_names import STEP_CHOICES, STEP_NAMES
 from traceability.views import bp
@@ -87,7 +87,7 @@ def merge_new():
     values = _values()
     # A lot's page links here with its product and grade: only lots like it can be merged with it.
     grade = request.args.get("grade")
-    lots = shipments_query.usable_lots(
+    lots = operation_forms.usable_lots(
         current_user, organization.id, product=request.args.get("product") or None, grade=grade
     )
     context = {"organization": organization, "lots": lots}
@@ -139,7 +139,7 @@ def transform_new():
     product = request.args.get("product") or None
     context = {
         "organization": organization,
-        "lots": shipments_query.usable_lots(current_user, organization.id, product=product),
+        "lots": operation_forms.usable_lots(current_user, organization.id, product=product),
         "product_options": _output_products(product),
         "steps": STEP_CHOICES,
         "rows": range(OUTPUT_ROWS),
@@ -191,7 +191,7 @@ def transform_new():
 @bp.route("/batches/<code>/ship", methods=["GET", "POST"])
 @login_required
 def ship(code):
-    lot = shipments_query.actable_lot(current_user, code)
+    lot = operation_forms.actable_lot(current_user, code)
     template = "traceability/operations/ship.html"
     values = _values()
     receivers = directory.search_organizations(values.get("q"), exclude_ids=[lot["custodian_id"]])
@@ -238,7 +238,7 @@ def ship(code):
 @login_required
 def shipment_list():
     organization = organization_or_404()
-    shipments = shipments_query.open_shipments(current_user, organization.id)
+    shipments = operation_forms.open_shipments(current_user, organization.id)
     return render_template("traceability/operations/shipments.html", organization=organization, **shipments)
 
 
@@ -258,7 +258,7 @@ def _correction_rename(measured: list[dict]) -> Callable[[str], str]:
 @bp.route("/batches/<code>/events/<int:event_id>/correction", methods=["GET", "POST"])
 @login_required
 def correction_new(code, event_id):
-    batch, event = shipments_query.event_to_correct(current_user, code, event_id)
+    batch, event = operation_forms.event_to_correct(current_user, code, event_id)
     template = "traceability/operations/correction.html"
     context = {
         "batch": batch,
