@@ -24,6 +24,7 @@ from core.i18n import translate
 from core.messages import N_
 from traceability import catalog
 from traceability.errors import YieldOutOfBandError
+from traceability.messages import CORRECTION_REASON_REQUIRED, RECEIVER_REQUIRED, REFERENCE_TOO_LONG
 from traceability.services import corrections, custody, operation_forms, operations
 from traceability.services.corrections import REASONS
 from traceability.step_names import STEP_CHOICES, STEP_NAMES
@@ -31,10 +32,7 @@ from traceability.views import bp
 from traceability.views.batches import MEASUREMENT_LABELS
 
 OUTPUT_ROWS = 3
-CHOOSE_RECEIVER = N_("Choose who receives the lot.")
-REFERENCE_TOO_LONG = N_("At most 100 characters.")
 REFERENCE_LENGTH = 100  # shipments.reference
-CHOOSE_REASON = N_("Say whether the record did not happen or holds wrong data.")
 # Fixed messages the services give (no number in them), marked so that these pages show them translated.
 SERVICE_MESSAGES = (
     N_("Choose at least two different lots to merge."),
@@ -202,7 +200,7 @@ def ship(code):
     chosen = directory.public_organization(int(chosen_id)) if chosen_id.isdigit() else None
     if chosen is not None and chosen not in receivers:
         receivers.insert(0, chosen)
-    problems = {"to_organization_id": [CHOOSE_RECEIVER]} if chosen is None else {}
+    problems = {"to_organization_id": [RECEIVER_REQUIRED]} if chosen is None else {}
     if len(values.get("reference", "").strip()) > REFERENCE_LENGTH:
         problems["reference"] = [REFERENCE_TOO_LONG]
     try:
@@ -287,7 +285,7 @@ def correction_new(code, event_id):
         }
     try:
         if values.get("reason") not in REASONS:
-            raise ValidationError("No reason chosen.", errors={"reason": [CHOOSE_REASON]})
+            raise ValidationError("No reason chosen.", errors={"reason": [CORRECTION_REASON_REQUIRED]})
         corrections.correct(
             current_user,
             event_id,
