@@ -21,3 +21,11 @@ TRANSFORM_NOT_ALLOWED = Message("transform_not_allowed", N_("Transformation not 
 CANNOT_BE_MADE_FROM = Message("transform_not_allowed", N_("%(output)s cannot be made from %(input)s."))
 DRC_MISSING = Message("drc_missing", N_("DRC missing."))
 LATEX_NEEDS_DRC = Message("drc_missing", N_("The latex lots need their DRC to check the yield."))
+
+# Pages
+# What the operation pages say themselves, before a service is asked (a field the form must fill).
+RECEIVER_REQUIRED = Message("receiver_required", N_("Choose who receives the lot."))
+REFERENCE_TOO_LONG = Message("reference_too_long", N_("At most 100 characters."))
+CORRECTION_REASON_REQUIRED = Message(
+    "correction_reason_required", N_("Say whether the record did not happen or holds wrong data.")
+)

@@ -78,6 +78,37 @@ STEP_NAMES = {
     "sampling": _l("Sampling"),
 }
 
+# The steps offered on the step, transformation and correction forms, in the order they are listed there (the rest
+# are named for events recorded through the API); a name is given once, in STEP_NAMES.
+STEP_CHOICES = {
+    step: STEP_NAMES[step]
+    for step in (
+        "sun_drying",
+        "drying",
+        "threshing",
+        "winnowing",
+        "cleaning",
+        "sorting",
+        "grading",
+        "steaming",
+        "shelling",
+        "peeling",
+        "sterilising",
+        "tapping",
+        "coagulation",
+        "creping",
+        "crumbling",
+        "baling",
+        "inspecting",
+        "storing",
+        "packing",
+        "sampling",
+        "loading",
+        "unloading",
+        "holding",
+    )
+}
+
 OPERATION_NAMES = {
     "harvest": _l("Harvested"),
     "split": _l("Split into smaller lots"),

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, fields
 from werkzeug.datastructures import FileStorage
 
 from core.files.services import public_url
 
 
 class FileUpload(Upload):
-    """A multipart file part; a plain text field of the same name is refused."""
+    """A multipart file part; a plain text field of the same name is refused.
+
+    The refusal names what to send: ``error_messages={"not_a_file": "Send the sheet as ..."}``.
+    """
+
+    default_error_messages = {"not_a_file": "Send the file as a file part of a multipart/form-data request."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, FileStorage):
-            raise ValidationError("Send the photo as a file part of a multipart/form-data request.")
+            raise self.make_error("not_a_file")
         return value
 
 
 class PhotoUploadSchema(Schema):
-    file = FileUpload(required=True, metadata={"description": "A JPEG, PNG or WebP photo (checked by its content)."})
+    file = FileUpload(
+        required=True,
+        error_messages={"not_a_file": "Send the photo as a file part of a multipart/form-data request."},
+        metadata={"description": "A JPEG, PNG or WebP photo (checked by its content)."},
+    )
     organization_id = fields.Integer(required=True, metadata={"description": "The organization the photo belongs to."})
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest.fields import Upload
-from marshmallow import Schema, ValidationError, fields, validate
-from werkzeug.datastructures import FileStorage
+from marshmallow import Schema, fields, validate
 
+from core.files.schemas import FileUpload
 from traceability import catalog, geometry
 from traceability.models import CertificateType, VerificationState
 from traceability.schemas.fields import DecimalText, Id
@@ -141,17 +140,12 @@ class CertificateVerificationSchema(Schema):
 IMPORT_KINDS = ("plots", "harvests")
 
 
-class SheetUpload(Upload):
-    """A multipart file part; a plain text field of the same name is refused."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, FileStorage):
-            raise ValidationError("Send the sheet as a file part of a multipart/form-data request.")
-        return value
-
-
 class ImportRequestSchema(Schema):
-    file = SheetUpload(required=True, metadata={"description": "A .csv (UTF-8) or .xlsx sheet made from the template."})
+    file = FileUpload(
+        required=True,
+        error_messages={"not_a_file": "Send the sheet as a file part of a multipart/form-data request."},
+        metadata={"description": "A .csv (UTF-8) or .xlsx sheet made from the template."},
+    )
     kind = fields.Str(required=True, validate=validate.OneOf(IMPORT_KINDS))
     organization_id = Id(
         required=True,

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from core.accounts.current import organization_or_404
 from core.accounts.permissions import actable_organization_ids
+from core.dates import parse_day
 from core.errors import Conflict, ValidationError
 from traceability import catalog, step_names
 from traceability.services import batches, custody, operations, summaries
@@ -31,41 +32,13 @@ MEASUREMENT_LABELS = {
     "temperature": _l("Temperature (°C)"),
     "foreign_matter": _l("Foreign matter (%)"),
 }
-STEP_LABELS = {
-    "sun_drying": _l("Sun drying"),
-    "drying": _l("Drying"),
-    "threshing": _l("Threshing"),
-    "winnowing": _l("Winnowing"),
-    "cleaning": _l("Cleaning"),
-    "sorting": _l("Sorting"),
-    "grading": _l("Grading"),
-    "steaming": _l("Steaming"),
-    "shelling": _l("Shelling"),
-    "peeling": _l("Peeling"),
-    "sterilising": _l("Sterilising"),
-    "tapping": _l("Tapping"),
-    "coagulation": _l("Coagulation"),
-    "creping": _l("Creping"),
-    "crumbling": _l("Crumbling"),
-    "baling": _l("Baling"),
-    "inspecting": _l("Inspecting"),
-    "storing": _l("Storing"),
-    "packing": _l("Packing"),
-    "sampling": _l("Sampling"),
-    "loading": _l("Loading"),
-    "unloading": _l("Unloading"),
-    "holding": _l("Holding"),
-}
 
 
 def _date(value: str, field: str, errors: dict) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = parse_day(value)
+    if value and day is None:
         errors.setdefault(field, []).append("Enter a date.")
-        return None
+    return day
 
 
 def _fail(template: str, error, values, **context):
@@ -156,7 +129,7 @@ def batch_detail(code):
 def _step_context(code):
     return {
         "batch": summaries.describe_batch(batches.get_batch(current_user, code)),
-        "steps": STEP_LABELS,
+        "steps": step_names.STEP_CHOICES,
         "measurement_labels": MEASUREMENT_LABELS,
     }
 

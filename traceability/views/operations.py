@@ -24,19 +24,15 @@ from core.i18n import translate
 from core.messages import N_
 from traceability import catalog
 from traceability.errors import YieldOutOfBandError
-from traceability.services import corrections, custody, operations, shipments_query
+from traceability.messages import CORRECTION_REASON_REQUIRED, RECEIVER_REQUIRED, REFERENCE_TOO_LONG
+from traceability.services import corrections, custody, operation_forms, operations
 from traceability.services.corrections import REASONS
-from traceability.step_names import STEP_NAMES
+from traceability.step_names import STEP_CHOICES, STEP_NAMES
 from traceability.views import bp
-from traceability.views.batches import MEASUREMENT_LABELS, STEP_LABELS
+from traceability.views.batches import MEASUREMENT_LABELS
 
 OUTPUT_ROWS = 3
-CHOOSE_RECEIVER = N_("Choose who receives the lot.")
-REFERENCE_TOO_LONG = N_("At most 100 characters.")
 REFERENCE_LENGTH = 100  # shipments.reference
-CHOOSE_REASON = N_("Say whether the record did not happen or holds wrong data.")
-# Every step named for the record shown on the correction page.
-EVENT_LABELS = STEP_NAMES
 # Fixed messages the services give (no number in them), marked so that these pages show them translated.
 SERVICE_MESSAGES = (
     N_("Choose at least two different lots to merge."),
@@ -89,7 +85,7 @@ def merge_new():
     values = _values()
     # A lot's page links here with its product and grade: only lots like it can be merged with it.
     grade = request.args.get("grade")
-    lots = shipments_query.usable_lots(
+    lots = operation_forms.usable_lots(
         current_user, organization.id, product=request.args.get("product") or None, grade=grade
     )
     context = {"organization": organization, "lots": lots}
@@ -141,9 +137,9 @@ def transform_new():
     product = request.args.get("product") or None
     context = {
         "organization": organization,
-        "lots": shipments_query.usable_lots(current_user, organization.id, product=product),
+        "lots": operation_forms.usable_lots(current_user, organization.id, product=product),
         "product_options": _output_products(product),
-        "steps": STEP_LABELS,
+        "steps": STEP_CHOICES,
         "rows": range(OUTPUT_ROWS),
     }
     if request.method == "GET":
@@ -193,7 +189,7 @@ def transform_new():
 @bp.route("/batches/<code>/ship", methods=["GET", "POST"])
 @login_required
 def ship(code):
-    lot = shipments_query.actable_lot(current_user, code)
+    lot = operation_forms.actable_lot(current_user, code)
     template = "traceability/operations/ship.html"
     values = _values()
     receivers = directory.search_organizations(values.get("q"), exclude_ids=[lot["custodian_id"]])
@@ -204,7 +200,7 @@ def ship(code):
     chosen = directory.public_organization(int(chosen_id)) if chosen_id.isdigit() else None
     if chosen is not None and chosen not in receivers:
         receivers.insert(0, chosen)
-    problems = {"to_organization_id": [CHOOSE_RECEIVER]} if chosen is None else {}
+    problems = {"to_organization_id": [RECEIVER_REQUIRED]} if chosen is None else {}
     if len(values.get("reference", "").strip()) > REFERENCE_LENGTH:
         problems["reference"] = [REFERENCE_TOO_LONG]
     try:
@@ -240,7 +236,7 @@ def ship(code):
 @login_required
 def shipment_list():
     organization = organization_or_404()
-    shipments = shipments_query.open_shipments(current_user, organization.id)
+    shipments = operation_forms.open_shipments(current_user, organization.id)
     return render_template("traceability/operations/shipments.html", organization=organization, **shipments)
 
 
@@ -260,13 +256,13 @@ def _correction_rename(measured: list[dict]) -> Callable[[str], str]:
 @bp.route("/batches/<code>/events/<int:event_id>/correction", methods=["GET", "POST"])
 @login_required
 def correction_new(code, event_id):
-    batch, event = shipments_query.event_to_correct(current_user, code, event_id)
+    batch, event = operation_forms.event_to_correct(current_user, code, event_id)
     template = "traceability/operations/correction.html"
     context = {
         "batch": batch,
         "event": event,
-        "steps": STEP_LABELS,
-        "event_labels": EVENT_LABELS,
+        "steps": STEP_CHOICES,
+        "event_labels": STEP_NAMES,  # the record corrected may be of any step
         "measurement_labels": MEASUREMENT_LABELS,
         "reasons": REASONS,
     }
@@ -289,7 +285,7 @@ def correction_new(code, event_id):
         }
     try:
         if values.get("reason") not in REASONS:
-            raise ValidationError("No reason chosen.", errors={"reason": [CHOOSE_REASON]})
+            raise ValidationError("No reason chosen.", errors={"reason": [CORRECTION_REASON_REQUIRED]})
         corrections.correct(
             current_user,
             event_id,

@@ -7,7 +7,6 @@ service's field messages next to the fields, with status 422.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from core.accounts.current import organization_or_404
+from core.dates import parse_day
 from core.errors import ValidationError
 from core.files.services import store_image
 from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
@@ -258,8 +258,8 @@ def certificate_new():
                 "type_other": form.get("type_other"),
                 "number": form.get("number"),
                 "issuer": form.get("issuer"),
-                "valid_from": _day(form.get("valid_from")),
-                "valid_to": _day(form.get("valid_to")),
+                "valid_from": parse_day(form.get("valid_from")),
+                "valid_to": parse_day(form.get("valid_to")),
                 "plot_ids": [int(i) for i in form.getlist("plot_ids") if i.isdigit()],
                 "document_id": document_id,
             },
@@ -277,13 +277,6 @@ def certificate_new():
         url_for("traceability.plot_detail", plot_id=plot_ids[0]) if plot_ids else url_for("traceability.plot_list"),
         code=303,
     )
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @bp.route("/imports", methods=["GET", "POST"])

@@ -9,23 +9,20 @@ view, recorded by a task sent after the response has gone out.
 
 from __future__ import annotations
 
-import functools
-import io
-from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from PIL import Image, ImageDraw
 from werkzeug.http import is_resource_modified
 
+from core.dates import parse_day
 from core.errors import ValidationError
 from core.tasks import send_task
 from traceability.errors import BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
-from traceability.services import scans, trace_page
+from traceability.services import illustrations, scans, trace_page
 from traceability.step_names import OPERATION_NAMES, STEP_NAMES
 from traceability.views.batches import MEASUREMENT_LABELS
 
@@ -34,7 +31,6 @@ bp = Blueprint("trace", __name__)
 CACHE_PUBLIC = "public, max-age=60"
 # A signed-in visitor's page carries their own menu: keep it out of shared caches.
 CACHE_PRIVATE = "private, max-age=0, must-revalidate"
-OPERATION_LABELS = OPERATION_NAMES
 CERTIFICATE_LABELS = {
     "vietgap": "VietGAP",
     "globalgap": "GLOBALG.A.P.",
@@ -42,18 +38,12 @@ CERTIFICATE_LABELS = {
     "rainforest_alliance": "Rainforest Alliance",
     "fairtrade": "Fairtrade",
 }
-# Flat colours of the commodity pictures shown (and shared as the preview image) when a lot has no photo.
-ILLUSTRATION_COLOURS = {
-    "cashew": ("#f6e7c8", "#b86b25"),
-    "pepper": ("#e4ecd9", "#2d3a25"),
-    "rubber": ("#e3eee6", "#3f6d4e"),
-}
 
 
 def _labels() -> dict:
     return {
         "step_labels": STEP_NAMES,
-        "operation_labels": OPERATION_LABELS,
+        "operation_labels": OPERATION_NAMES,
         "measurement_labels": MEASUREMENT_LABELS,
         "certificate_labels": CERTIFICATE_LABELS,
     }
@@ -133,31 +123,9 @@ def lineage(code: str):
     return response
 
 
-@functools.lru_cache(maxsize=8)
-def _illustration_png(commodity: str) -> bytes:
-    """A 1200 × 630 picture (the size link previews use) of the commodity, drawn once per process."""
-    background, ink = ILLUSTRATION_COLOURS[commodity]
-    image = Image.new("RGB", (1200, 630), background)
-    draw = ImageDraw.Draw(image)
-    if commodity == "cashew":
-        draw.ellipse((430, 150, 770, 420), fill="#e9a23b")  # the apple
-        draw.chord((470, 360, 730, 560), 180, 360, fill=ink)  # the nut under it
-    elif commodity == "pepper":
-        for index in range(14):
-            x, y = 540 + (index % 3) * 60 - (index // 6) * 10, 140 + index * 26
-            draw.ellipse((x, y, x + 56, y + 56), fill=ink)
-        draw.line((600, 90, 600, 150), fill="#4f7a2a", width=12)
-    else:
-        draw.polygon([(600, 110), (470, 380), (730, 380)], fill="#f3f1ea")
-        draw.ellipse((470, 290, 730, 520), fill="#f3f1ea", outline=ink, width=8)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
-    return buffer.getvalue()
-
-
 @bp.get("/illustrations/<any(cashew, pepper, rubber):commodity>.png")
 def illustration(commodity: str):
-    response = Response(_illustration_png(commodity), mimetype="image/png")
+    response = Response(illustrations.commodity_png(commodity), mimetype="image/png")
     response.headers["Cache-Control"] = "public, max-age=86400"
     response.add_etag()
     return response.make_conditional(request)
@@ -167,17 +135,10 @@ def illustration(commodity: str):
 @login_required
 def batch_scans(code: str):
     """How often the lot's trace page was opened, day by day, for whoever may act for its holder."""
-    start = _day(request.args.get("start"))
-    end = _day(request.args.get("end"))
+    start = parse_day(request.args.get("start"))
+    end = parse_day(request.args.get("end"))
     try:
         counts = scans.scan_counts(current_user, code, start=start, end=end)
     except ValidationError:
         counts = scans.scan_counts(current_user, code)
     return render_template("traceability/trace/scans.html", **counts)
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None

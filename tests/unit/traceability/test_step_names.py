@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from traceability import catalog
-from traceability.step_names import STEP_NAMES, event_name, step_name
+from traceability.step_names import STEP_CHOICES, STEP_NAMES, event_name, step_name
 
 
 @pytest.mark.parametrize("step", sorted(catalog.CBV_BIZ_STEPS | catalog.OWN_BIZ_STEPS))
@@ -29,3 +29,10 @@ def test_a_step_names_the_event_when_the_operation_has_no_name():
 
 def test_a_word_without_a_name_is_still_readable():
     assert str(step_name("roasting_in_pans")) == "Roasting in pans"
+
+
+def test_the_forms_offer_only_steps_a_lot_may_record_under_their_one_name():
+    assert STEP_CHOICES
+    for step, name in STEP_CHOICES.items():
+        assert catalog.is_known_biz_step(step)
+        assert name is STEP_NAMES[step]
