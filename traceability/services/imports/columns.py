@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.geo.names import fold
-from traceability.services import plots as plot_service
+from traceability import messages as msg
 
 
 @dataclass(frozen=True)
@@ -111,15 +111,15 @@ def column_by_header(kind: str) -> dict[str, Column]:
 
 # Vietnamese for the English field messages of the plot and harvest services.
 _VI = {
-    plot_service.MSG_REQUIRED: "không được để trống",
-    plot_service.MSG_NAME_TOO_LONG: "tối đa 200 ký tự",
-    plot_service.MSG_AREA: "phải là số lớn hơn 0",
-    plot_service.MSG_AREA_TOO_LARGE: "diện tích quá lớn cho một lô",
-    plot_service.MSG_AREA_DECIMALS: "tối đa 4 chữ số thập phân",
-    plot_service.MSG_COMMUNE: "không phải mã xã/phường hiện hành (5 chữ số) hay tên xã/phường đã biết",
-    plot_service.MSG_CROPS: "chỉ nhận điều, tiêu, cao su",
-    plot_service.MSG_GROWING_AREA_CODE: "tối đa 50 ký tự",
-    plot_service.MSG_STREET: "tối đa 300 ký tự",
+    msg.FIELD_REQUIRED: "không được để trống",
+    msg.NAME_TOO_LONG: "tối đa 200 ký tự",
+    msg.AREA_INVALID: "phải là số lớn hơn 0",
+    msg.AREA_TOO_LARGE: "diện tích quá lớn cho một lô",
+    msg.AREA_DECIMALS: "tối đa 4 chữ số thập phân",
+    msg.COMMUNE_UNKNOWN: "không phải mã xã/phường hiện hành (5 chữ số) hay tên xã/phường đã biết",
+    msg.CROPS_UNKNOWN: "chỉ nhận điều, tiêu, cao su",
+    msg.GROWING_AREA_CODE_TOO_LONG: "tối đa 50 ký tự",
+    msg.STREET_TOO_LONG: "tối đa 300 ký tự",
     "Enter a number.": "phải là số",
     "Enter a quantity above zero.": "phải là số lớn hơn 0",
     "Use at most 4 decimals and 13 digits before the decimal point.": "tối đa 4 chữ số thập phân",
