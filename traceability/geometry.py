@@ -21,12 +21,12 @@ from traceability.messages import (
     GEOMETRY_NOT_OBJECT,
     GEOMETRY_TOO_MANY_POSITIONS,
     GEOMETRY_TYPE,
-    LONGITUDE_FIRST,
     MULTIPOLYGON_NOT_POLYGONS,
     POLYGON_NOT_RINGS,
     POSITION_NOT_NUMBERS,
     POSITION_OUTSIDE_WGS84,
     POSITION_SHAPE,
+    POSITION_SWAPPED,
     REASON_NEEDS_POLYGON,
     REASON_NO_DECLARATION,
     REASON_NO_GEOMETRY,
@@ -57,9 +57,10 @@ def _position(value: Any, where: str) -> list:
             raise _invalid(POSITION_NOT_NUMBERS(where=where))
     lon, lat = value[0], value[1]
     if not -180 <= lon <= 180 or not -90 <= lat <= 90:
-        hint = LONGITUDE_FIRST if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
+        swapped = -90 <= lon <= 90 and -180 <= lat <= 180
+        outside = POSITION_SWAPPED if swapped else POSITION_OUTSIDE_WGS84
         # The coordinates as typed: a page's number format would round them and blur them with the list's commas.
-        raise _invalid(POSITION_OUTSIDE_WGS84(where=where, lon=str(lon), lat=str(lat), hint=hint))
+        raise _invalid(outside(where=where, lon=str(lon), lat=str(lat)))
     return value
 
 

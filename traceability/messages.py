@@ -49,10 +49,15 @@ GEOMETRY_INVALID = Message("geometry_invalid", N_("The geometry is not valid Geo
 POSITION_SHAPE = Message("geometry_invalid", N_("%(where)s: a position is [longitude, latitude]."))
 POSITION_NOT_NUMBERS = Message("geometry_invalid", N_("%(where)s: coordinates must be numbers."))
 POSITION_OUTSIDE_WGS84 = Message(
-    "outside_wgs84",
-    N_("%(where)s: [%(lon)s, %(lat)s] is outside WGS84 (longitude −180…180, latitude −90…90).%(hint)s"),
+    "outside_wgs84", N_("%(where)s: [%(lon)s, %(lat)s] is outside WGS84 (longitude −180…180, latitude −90…90).")
 )
-LONGITUDE_FIRST = Message("longitude_first", N_(" Longitude comes first in GeoJSON: [longitude, latitude]."))
+POSITION_SWAPPED = Message(
+    "outside_wgs84",
+    N_(
+        "%(where)s: [%(lon)s, %(lat)s] is outside WGS84 (longitude −180…180, latitude −90…90). "
+        "Longitude comes first in GeoJSON: [longitude, latitude]."
+    ),
+)
 RING_TOO_SHORT = Message(
     "geometry_invalid", N_("%(where)s: a ring needs at least 4 positions (3 corners and the first one repeated).")
 )
