@@ -187,3 +187,27 @@ SCAN_RANGE_REVERSED_DETAIL = Message("range_reversed", N_("The range ends before
 SCAN_RANGE_REVERSED = Message("range_reversed", N_("The first day must not be after the last day."))
 SCAN_RANGE_TOO_LONG_DETAIL = Message("range_too_long", N_("The range is too long."))
 SCAN_RANGE_TOO_LONG = Message("range_too_long", N_("Ask for at most %(days)s days at a time."))
+
+# Imports (the sheet report: English in message_en, the catalog's Vietnamese in message)
+SHEET_REJECTED = Message(
+    "sheet_rejected", N_("The sheet was not imported: %(count)s problem(s); nothing was written. See problems.")
+)
+IMPORT_ROW = Message("import_row", N_("Row %(row)s: %(problem)s"))
+IMPORT_ROW_COLUMN = Message("import_row", N_('Row %(row)s, column "%(column)s": %(problem)s'))
+COLUMN_MISSING = Message(
+    "column_missing", N_("this column is missing (row 1 must name the columns as in the template)")
+)
+SHEET_NO_ROWS = Message("sheet_no_rows", N_("the sheet has no data rows"))
+SHEET_TOO_MANY_ROWS = Message("sheet_too_many_rows", N_("The sheet has more than %(max)s rows; split it."))
+SHEET_EMPTY = Message("sheet_empty", N_("The sheet is empty: its first row must name the columns as in the template."))
+CSV_NOT_UTF8 = Message("csv_not_utf8", N_("Save the CSV file as UTF-8 (Excel: 'CSV UTF-8')."))
+XLSX_UNREADABLE = Message("xlsx_unreadable", N_("The Excel (.xlsx) file cannot be read; start from the template."))
+XLSX_UNPACKS_TOO_LARGE = Message(
+    "xlsx_too_large",
+    N_("The Excel file unpacks to more than %(mb)s MB; remove data or split it into several files."),
+)
+SHEET_FILE_TOO_LARGE = Message("file_too_large", N_("The file is larger than 5 MB."))
+IMPORT_KIND_UNKNOWN = Message("import_kind_unknown", N_("Unknown import kind."))
+IMPORT_KIND_CHOICES = Message("import_kind_unknown", N_("Use one of: %(allowed)s."))
+TEMPLATE_UNKNOWN = Message("template_unknown", N_("Unknown template."))
+TEMPLATE_CHOICES = Message("template_unknown", N_("Use one of: %(allowed)s as .csv or .xlsx."))

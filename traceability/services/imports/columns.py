@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale
+
 from core.geo.names import fold
+from core.i18n import translate
+from core.messages import Message
 from traceability import messages as msg
 
 
@@ -157,6 +161,12 @@ def vietnamese(message: str) -> str:
     return f"giá trị không hợp lệ ({message})"
 
 
+def in_vietnamese(message: Message) -> str:
+    """``message`` as the catalog words it in Vietnamese: the report is for the co-op, whatever the page language."""
+    with force_locale("vi"):
+        return translate(message)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     row: int  # as the spreadsheet numbers it: the header is row 1
@@ -164,13 +174,21 @@ class RowProblem:
     message_vi: str
     message_en: str
 
+    @classmethod
+    def of(cls, row: int, column: Column | None, message: Message) -> RowProblem:
+        return cls(row, column, in_vietnamese(message), str(message))
+
+    def _where(self, problem: str, column: str | None) -> Message:
+        # The row as the spreadsheet's margin shows it ("1234", never "1.234").
+        if column is None:
+            return msg.IMPORT_ROW(row=str(self.row), problem=problem)
+        return msg.IMPORT_ROW_COLUMN(row=str(self.row), column=column, problem=problem)
+
     def as_dict(self) -> dict:
-        where_vi = f"Dòng {self.row}" + (f", cột «{self.column.vi}»" if self.column else "")
-        where_en = f"Row {self.row}" + (f', column "{self.column.en}"' if self.column else "")
         return {
             "row": self.row,
             "column": self.column.vi if self.column else None,
             "field": self.column.key if self.column else None,
-            "message": f"{where_vi}: {self.message_vi}",
-            "message_en": f"{where_en}: {self.message_en}",
+            "message": in_vietnamese(self._where(self.message_vi, self.column.vi if self.column else None)),
+            "message_en": str(self._where(self.message_en, self.column.en if self.column else None)),
         }
