@@ -14,6 +14,23 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from core.errors import ValidationError
+from traceability.messages import (
+    ENTER_A_NUMBER,
+    GRADE_INVALID,
+    GRADE_TOO_LONG,
+    GRADE_UNKNOWN,
+    MEASUREMENT_NOT_OBJECT,
+    MEASUREMENT_OUT_OF_RANGE,
+    MEASUREMENT_TYPE_UNKNOWN,
+    MEASUREMENT_UNIT,
+    MEASUREMENTS_INVALID,
+    MEASUREMENTS_TOO_MANY,
+    MEASUREMENTS_TOO_MANY_DETAIL,
+    PRODUCT_UNKNOWN,
+    PRODUCT_UNKNOWN_DETAIL,
+    UNIT_UNKNOWN,
+    UNIT_UNKNOWN_DETAIL,
+)
 
 COMMODITIES = ("cashew", "pepper", "rubber")
 
@@ -74,7 +91,7 @@ def product(code: str) -> Product:
     if found is None:
         allowed = ", ".join(PRODUCTS)
         raise ValidationError(
-            "Unknown product.", errors={"product": [f"Unknown product {code!r}; use one of: {allowed}."]}
+            PRODUCT_UNKNOWN_DETAIL, errors={"product": [PRODUCT_UNKNOWN(code=repr(code), allowed=allowed)]}
         )
     return found
 
@@ -105,15 +122,13 @@ def normalize_grade(product_code: str, grade: str | None) -> str | None:
     text = str(grade).strip()
     if not form.grades:
         if len(text) > 20:
-            raise ValidationError("Invalid grade.", errors={"grade": ["A grade has at most 20 characters."]})
+            raise ValidationError(GRADE_INVALID, errors={"grade": [GRADE_TOO_LONG]})
         return text
     by_key = {_grade_key(g): g for g in form.grades}
     found = by_key.get(_grade_key(text))
     if found is None:
-        raise ValidationError(
-            "Invalid grade.",
-            errors={"grade": [f"Unknown grade {text!r} for {form.code}; use one of: {', '.join(form.grades)}."]},
-        )
+        unknown = GRADE_UNKNOWN(grade=repr(text), product=form.code, allowed=", ".join(form.grades))
+        raise ValidationError(GRADE_INVALID, errors={"grade": [unknown]})
     return found
 
 
@@ -315,30 +330,32 @@ def validate_measurements(items: list[dict] | None) -> list[dict]:
     result: list[dict] = []
     if len(items or []) > MAX_MEASUREMENTS:
         raise ValidationError(
-            "Too many measurements.", errors={"measurements": [f"At most {MAX_MEASUREMENTS} measurements per event."]}
+            MEASUREMENTS_TOO_MANY_DETAIL, errors={"measurements": [MEASUREMENTS_TOO_MANY(max=MAX_MEASUREMENTS)]}
         )
     for index, item in enumerate(items or []):
         where = f"measurements.{index}"
         if not isinstance(item, dict):
-            errors[where] = ["A measurement is an object with type, value and unit."]
+            errors[where] = [MEASUREMENT_NOT_OBJECT]
             continue
         kind = item.get("type")
         if kind not in MEASUREMENTS:
-            errors[f"{where}.type"] = [f"Unknown measurement type; use one of: {', '.join(MEASUREMENTS)}."]
+            errors[f"{where}.type"] = [MEASUREMENT_TYPE_UNKNOWN(allowed=", ".join(MEASUREMENTS))]
             continue
         unit, low, high = MEASUREMENTS[kind]
         given_unit = item.get("unit")
         if given_unit not in (None, "", unit):
-            errors[f"{where}.unit"] = [f"{kind} is measured in {unit}."]
+            errors[f"{where}.unit"] = [MEASUREMENT_UNIT(kind=kind, unit=unit)]
         value = _measurement_value(item.get("value"))
         if value is None:
-            errors[f"{where}.value"] = ["Enter a number."]
+            errors[f"{where}.value"] = [ENTER_A_NUMBER]
         elif not low <= value <= high:
-            errors[f"{where}.value"] = [f"{kind} must be between {decimal_text(low)} and {decimal_text(high)} {unit}."]
+            # Plain decimals ("100", not "1E+2"), typed so that a page shows them as its reader writes numbers.
+            bounds = {"low": Decimal(decimal_text(low)), "high": Decimal(decimal_text(high))}
+            errors[f"{where}.value"] = [MEASUREMENT_OUT_OF_RANGE(kind=kind, unit=unit, **bounds)]
         else:
             result.append({"type": kind, "value": decimal_text(value), "unit": unit})
     if errors:
-        raise ValidationError("Some measurements are not valid.", errors=errors)
+        raise ValidationError(MEASUREMENTS_INVALID, errors=errors)
     return result
 
 
@@ -348,5 +365,5 @@ _KG_PER_UNIT = {"kg": Decimal(1), "t": Decimal(1000)}
 
 def to_kg(quantity: Decimal, unit: str) -> Decimal:
     if unit not in _KG_PER_UNIT:
-        raise ValidationError("Unknown unit.", errors={"unit": [f"Use one of: {', '.join(UNITS)}."]})
+        raise ValidationError(UNIT_UNKNOWN_DETAIL, errors={"unit": [UNIT_UNKNOWN(allowed=", ".join(UNITS))]})
     return Decimal(quantity) * _KG_PER_UNIT[unit]

@@ -25,6 +25,18 @@ from urllib.parse import quote, unquote, urlencode
 
 from core.errors import DomainError
 from traceability.identifiers import LOT_NUMBER_MAX, gtin_check_digit
+from traceability.messages import (
+    GTIN_CHECK_DIGIT_IN_LINK,
+    GTIN_LENGTH,
+    LINK_AI_EMPTY,
+    LINK_ATTRIBUTE_FORMAT,
+    LINK_EMPTY_VALUE,
+    LINK_NOT_A_QUALIFIER,
+    LINK_QUALIFIER_ORDER,
+    LINK_QUALIFIER_TOO_LONG,
+    LINK_QUALIFIERS_IN_PAIRS,
+    LINK_STARTS_WITH_GTIN,
+)
 
 GS1_VOC = "https://gs1.org/voc/"  # the GS1 Web Vocabulary: link types are its terms
 AI_GTIN = "01"
@@ -48,6 +60,7 @@ class DigitalLinkSyntaxError(DomainError):
 
     status = 400
     title = "Bad request"
+    code = "digital_link_syntax"
 
 
 @dataclass(frozen=True)
@@ -95,12 +108,10 @@ def trace_url(base_url: str, code: str) -> str:
 def gtin14(text: str) -> str:
     """A GTIN-8/12/13/14 with a correct check digit as GTIN-14; ``DigitalLinkSyntaxError`` otherwise."""
     if not _DIGITS.fullmatch(text or "") or len(text) not in GTIN_LENGTHS:
-        raise DigitalLinkSyntaxError(
-            "A GTIN has 8, 12, 13 or 14 digits.", errors={"gtin": ["A GTIN has 8, 12, 13 or 14 digits."]}
-        )
+        raise DigitalLinkSyntaxError(GTIN_LENGTH, errors={"gtin": [GTIN_LENGTH]})
     expected = gtin_check_digit(text[:-1])
     if int(text[-1]) != expected:
-        message = f"The GTIN check digit is wrong: the last digit should be {expected}."
+        message = GTIN_CHECK_DIGIT_IN_LINK(expected=expected)
         raise DigitalLinkSyntaxError(message, errors={"gtin": [message]})
     return text.zfill(14)
 
@@ -154,12 +165,9 @@ def build(
 def _qualifier(ai: str, raw: str) -> str:
     value = unquote(raw)
     if not value:
-        raise DigitalLinkSyntaxError(f"The value of AI ({ai}) is empty.", errors={ai: ["Empty value."]})
+        raise DigitalLinkSyntaxError(LINK_AI_EMPTY(ai=ai), errors={ai: [LINK_EMPTY_VALUE]})
     if len(value) > QUALIFIER_MAX[ai] or not _CSET82.fullmatch(value):
-        message = (
-            f"AI ({ai}) takes at most {QUALIFIER_MAX[ai]} characters of GS1 character set 82 "
-            "(no spaces, no diacritics)."
-        )
+        message = LINK_QUALIFIER_TOO_LONG(ai=ai, max=QUALIFIER_MAX[ai])
         raise DigitalLinkSyntaxError(message, errors={ai: [message]})
     return value
 
@@ -189,7 +197,7 @@ def _attributes(query: Mapping[str, str]) -> dict[str, str]:
         else:
             ok = bool(value) and len(value) <= 90
         if not ok:
-            message = f"The value of AI ({key}) does not have the format GS1 defines for it."
+            message = LINK_ATTRIBUTE_FORMAT(ai=key)
             raise DigitalLinkSyntaxError(message, errors={key: [message]})
         found[key] = value
     return found
@@ -205,22 +213,18 @@ def parse(path: str, query: Mapping[str, str] | None = None) -> DigitalLink:
     """
     segments = path.strip("/").split("/")
     if len(segments) < 2 or segments[0] != AI_GTIN:
-        raise DigitalLinkSyntaxError("A Digital Link starts with /01/<GTIN>.")
+        raise DigitalLinkSyntaxError(LINK_STARTS_WITH_GTIN)
     gtin = gtin14(unquote(segments[1]))
     rest = segments[2:]
     if len(rest) % 2:
-        raise DigitalLinkSyntaxError("Key qualifiers come in pairs: /<AI>/<value>.")
+        raise DigitalLinkSyntaxError(LINK_QUALIFIERS_IN_PAIRS)
     values: dict[str, str] = {}
     position = -1
     for ai, raw in zip(rest[::2], rest[1::2], strict=True):
         if ai not in GTIN_QUALIFIERS:
-            raise DigitalLinkSyntaxError(
-                f"({ai}) is not a key qualifier of a GTIN; use (22), (10) and (21), in that order."
-            )
+            raise DigitalLinkSyntaxError(LINK_NOT_A_QUALIFIER(ai=ai))
         if GTIN_QUALIFIERS.index(ai) <= position:
-            raise DigitalLinkSyntaxError(
-                "Key qualifiers of a GTIN come in the order (22), (10), (21), each at most once."
-            )
+            raise DigitalLinkSyntaxError(LINK_QUALIFIER_ORDER)
         position = GTIN_QUALIFIERS.index(ai)
         values[ai] = _qualifier(ai, raw)
     return DigitalLink(

@@ -14,7 +14,30 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from core.errors import ValidationError
-from core.messages import N_
+from traceability.messages import (
+    BOUNDARY_CROSSES_ITSELF,
+    GEOMETRY_INVALID,
+    GEOMETRY_NO_COORDINATES,
+    GEOMETRY_NOT_OBJECT,
+    GEOMETRY_TOO_MANY_POSITIONS,
+    GEOMETRY_TYPE,
+    MULTIPOLYGON_NOT_POLYGONS,
+    POLYGON_NOT_RINGS,
+    POSITION_NOT_NUMBERS,
+    POSITION_OUTSIDE_WGS84,
+    POSITION_SHAPE,
+    POSITION_SWAPPED,
+    REASON_NEEDS_POLYGON,
+    REASON_NO_DECLARATION,
+    REASON_NO_GEOMETRY,
+    RING_NOT_CLOSED,
+    RING_TOO_FEW_CORNERS,
+    RING_TOO_SHORT,
+    SHAPE_INVALID,
+    WHERE_POLYGON,
+    WHERE_POSITION,
+    WHERE_RING,
+)
 
 GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
 EUDR_POINT_MAX_HA = Decimal(4)  # above this a plot must be a polygon (EUDR art. 2(28))
@@ -22,48 +45,41 @@ MAX_POSITIONS = 20_000  # a walked boundary has dozens of corners; this only sto
 EARTH_RADIUS_M = 6_371_008.8
 
 
-REASON_NO_GEOMETRY = N_("The plot has no geolocation (GPS point or boundary).")
-REASON_NEEDS_POLYGON = N_("A plot over 4 ha needs its boundary as a polygon; a GPS point is not enough.")
-REASON_NO_DECLARATION = N_("No declaration that the land was not deforested after 31 December 2020.")
-
-
 def _invalid(message: str) -> ValidationError:
-    return ValidationError("The geometry is not valid GeoJSON.", errors={"geometry": [message]})
+    return ValidationError(GEOMETRY_INVALID, errors={"geometry": [message]})
 
 
 def _position(value: Any, where: str) -> list:
     if not isinstance(value, list) or len(value) not in (2, 3):
-        raise _invalid(f"{where}: a position is [longitude, latitude].")
+        raise _invalid(POSITION_SHAPE(where=where))
     for number in value:
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-            raise _invalid(f"{where}: coordinates must be numbers.")
+            raise _invalid(POSITION_NOT_NUMBERS(where=where))
     lon, lat = value[0], value[1]
     if not -180 <= lon <= 180 or not -90 <= lat <= 90:
-        hint = (
-            " Longitude comes first in GeoJSON: [longitude, latitude]."
-            if -90 <= lon <= 90 and -180 <= lat <= 180
-            else ""
-        )
-        raise _invalid(f"{where}: [{lon}, {lat}] is outside WGS84 (longitude −180…180, latitude −90…90).{hint}")
+        swapped = -90 <= lon <= 90 and -180 <= lat <= 180
+        outside = POSITION_SWAPPED if swapped else POSITION_OUTSIDE_WGS84
+        # The coordinates as typed: a page's number format would round them and blur them with the list's commas.
+        raise _invalid(outside(where=where, lon=str(lon), lat=str(lat)))
     return value
 
 
 def _ring(value: Any, where: str) -> list:
     if not isinstance(value, list) or len(value) < 4:
-        raise _invalid(f"{where}: a ring needs at least 4 positions (3 corners and the first one repeated).")
-    positions = [_position(p, f"{where}, position {i + 1}") for i, p in enumerate(value)]
+        raise _invalid(RING_TOO_SHORT(where=where))
+    positions = [_position(p, WHERE_POSITION(where=where, number=i + 1)) for i, p in enumerate(value)]
     if positions[0][:2] != positions[-1][:2]:
-        raise _invalid(f"{where}: the ring is not closed; its last position must repeat the first.")
+        raise _invalid(RING_NOT_CLOSED(where=where))
     if len({tuple(p[:2]) for p in positions}) < 3:
-        raise _invalid(f"{where}: a ring needs at least 3 different corners.")
+        raise _invalid(RING_TOO_FEW_CORNERS(where=where))
     return positions
 
 
 def _polygon(value: Any, where: str) -> None:
     if not isinstance(value, list) or not value:
-        raise _invalid(f"{where}: a polygon is a list of rings.")
+        raise _invalid(POLYGON_NOT_RINGS(where=where))
     for index, ring in enumerate(value):
-        _ring(ring, f"{where}, ring {index + 1}" if len(value) > 1 else where)
+        _ring(ring, WHERE_RING(where=where, number=index + 1) if len(value) > 1 else where)
 
 
 def _count_positions(value: Any) -> int:
@@ -78,30 +94,30 @@ def validate_geometry(geojson: Any) -> dict:
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict):
-        raise _invalid("Send a GeoJSON geometry object with 'type' and 'coordinates'.")
+        raise _invalid(GEOMETRY_NOT_OBJECT)
     kind, coordinates = geojson.get("type"), geojson.get("coordinates")
     if kind not in GEOMETRY_TYPES:
-        raise _invalid(f"The geometry type must be one of {', '.join(GEOMETRY_TYPES)}, not {kind!r}.")
+        raise _invalid(GEOMETRY_TYPE(allowed=", ".join(GEOMETRY_TYPES), kind=repr(kind)))
     if coordinates is None:
-        raise _invalid("The geometry has no 'coordinates'.")
+        raise _invalid(GEOMETRY_NO_COORDINATES)
     if _count_positions(coordinates) > MAX_POSITIONS:
-        raise _invalid(f"The geometry has more than {MAX_POSITIONS} positions.")
+        raise _invalid(GEOMETRY_TOO_MANY_POSITIONS(count=MAX_POSITIONS))
     if kind == "Point":
         _position(coordinates, "Point")
     elif kind == "Polygon":
         _polygon(coordinates, "Polygon")
     else:
         if not isinstance(coordinates, list) or not coordinates:
-            raise _invalid("A MultiPolygon is a list of polygons.")
+            raise _invalid(MULTIPOLYGON_NOT_POLYGONS)
         for index, polygon in enumerate(coordinates):
-            _polygon(polygon, f"Polygon {index + 1}")
+            _polygon(polygon, WHERE_POLYGON(number=index + 1))
     if kind != "Point":
         parsed = shape({"type": kind, "coordinates": coordinates})
         if not parsed.is_valid:
             reason = explain_validity(parsed)
             if "Self-intersection" in reason:
-                raise _invalid(f"The boundary crosses itself ({reason}); walk the corners in order around the plot.")
-            raise _invalid(f"The shape is not a valid polygon: {reason}.")
+                raise _invalid(BOUNDARY_CROSSES_ITSELF(reason=reason))
+            raise _invalid(SHAPE_INVALID(reason=reason))
     return {"type": kind, "coordinates": coordinates}
 
 

@@ -6,6 +6,15 @@ import re
 import secrets
 
 from core.errors import ValidationError
+from traceability.messages import (
+    GTIN_CHECK_DIGIT,
+    GTIN_INVALID,
+    GTIN_LENGTH,
+    LOT_NUMBER_CHARACTERS,
+    LOT_NUMBER_INVALID,
+    LOT_NUMBER_REQUIRED,
+    LOT_NUMBER_TOO_LONG,
+)
 
 # No 0/O, 1/I/L: a code read aloud over the phone or copied from a smudged label stays unambiguous.
 BATCH_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -36,13 +45,10 @@ def validate_gtin(text: str) -> str:
     """A GTIN-8/12/13/14 with a correct check digit, returned as GTIN-14; a field error on ``gtin`` otherwise."""
     digits = "".join((text or "").split())
     if not digits.isdigit() or not digits.isascii() or len(digits) not in (8, 12, 13, 14):
-        raise ValidationError("Invalid GTIN.", errors={"gtin": ["A GTIN has 8, 12, 13 or 14 digits."]})
+        raise ValidationError(GTIN_INVALID, errors={"gtin": [GTIN_LENGTH]})
     expected = gtin_check_digit(digits[:-1])
     if int(digits[-1]) != expected:
-        raise ValidationError(
-            "Invalid GTIN.",
-            errors={"gtin": [f"The check digit of this GTIN is wrong: the last digit should be {expected}."]},
-        )
+        raise ValidationError(GTIN_INVALID, errors={"gtin": [GTIN_CHECK_DIGIT(expected=expected)]})
     return digits.zfill(14)
 
 
@@ -50,19 +56,9 @@ def validate_lot_number(text: str) -> str:
     """A GS1 lot number (AI 10): 1–20 characters of GS1 character set 82; a field error on ``lot_number`` otherwise."""
     value = (text or "").strip()
     if not value:
-        raise ValidationError("Invalid lot number.", errors={"lot_number": ["Enter a lot number."]})
+        raise ValidationError(LOT_NUMBER_INVALID, errors={"lot_number": [LOT_NUMBER_REQUIRED]})
     if len(value) > LOT_NUMBER_MAX:
-        raise ValidationError(
-            "Invalid lot number.", errors={"lot_number": [f"A lot number has at most {LOT_NUMBER_MAX} characters."]}
-        )
+        raise ValidationError(LOT_NUMBER_INVALID, errors={"lot_number": [LOT_NUMBER_TOO_LONG(max=LOT_NUMBER_MAX)]})
     if not _GS1_CSET82.fullmatch(value):
-        raise ValidationError(
-            "Invalid lot number.",
-            errors={
-                "lot_number": [
-                    "A lot number may only use Latin letters without accents, digits and !\"%&'()*+,-./:;<=>?_ "
-                    "(no spaces)."
-                ]
-            },
-        )
+        raise ValidationError(LOT_NUMBER_INVALID, errors={"lot_number": [LOT_NUMBER_CHARACTERS]})
     return value

@@ -22,6 +22,196 @@ CANNOT_BE_MADE_FROM = Message("transform_not_allowed", N_("%(output)s cannot be 
 DRC_MISSING = Message("drc_missing", N_("DRC missing."))
 LATEX_NEEDS_DRC = Message("drc_missing", N_("The latex lots need their DRC to check the yield."))
 
+# Plots
+PLOT_FIELDS_INVALID = Message("plot_invalid", N_("Some plot fields are not valid; see errors."))
+PLOT_NOT_FOUND = Message("plot_not_found", N_("No plot with this id that you may see."))
+PLOT_READ_ONLY = Message("plot_read_only", N_("You may read this plot but not change it."))
+FIELD_REQUIRED = Message("required", N_("This field is required."))
+NAME_TOO_LONG = Message("too_long", N_("At most 200 characters."))
+AREA_INVALID = Message("area_invalid", N_("Enter the area in hectares as a number greater than 0."))
+AREA_TOO_LARGE = Message("area_too_large", N_("The area is too large for one plot."))
+AREA_DECIMALS = Message("too_many_decimals", N_("Use at most 4 decimals."))
+GPS_ACCURACY_INVALID = Message(
+    "gps_accuracy_invalid", N_("Enter the GPS accuracy in metres as a number greater than 0.")
+)
+GPS_ACCURACY_TOO_LARGE = Message("gps_accuracy_too_large", N_("At most 10,000 m."))
+GPS_ACCURACY_DECIMALS = Message("too_many_decimals", N_("Use at most 2 decimals."))
+COMMUNE_UNKNOWN = Message("commune_unknown", N_("Unknown commune code; choose the commune or ward from the list."))
+CROPS_UNKNOWN = Message("crops_unknown", N_("Choose crops among cashew, pepper and rubber."))
+GROWING_AREA_CODE_TOO_LONG = Message("too_long", N_("At most 50 characters."))
+STREET_TOO_LONG = Message("too_long", N_("At most 300 characters."))
+NOT_GEOJSON = Message(
+    "not_geojson", N_('This is not GeoJSON: paste a geometry such as {"type": "Polygon", "coordinates": ...}.')
+)
+
+# Plot geometry (WGS84 GeoJSON, checked as the EU Information System checks it)
+GEOMETRY_INVALID = Message("geometry_invalid", N_("The geometry is not valid GeoJSON."))
+POSITION_SHAPE = Message("geometry_invalid", N_("%(where)s: a position is [longitude, latitude]."))
+POSITION_NOT_NUMBERS = Message("geometry_invalid", N_("%(where)s: coordinates must be numbers."))
+POSITION_OUTSIDE_WGS84 = Message(
+    "outside_wgs84", N_("%(where)s: [%(lon)s, %(lat)s] is outside WGS84 (longitude −180…180, latitude −90…90).")
+)
+POSITION_SWAPPED = Message(
+    "outside_wgs84",
+    N_(
+        "%(where)s: [%(lon)s, %(lat)s] is outside WGS84 (longitude −180…180, latitude −90…90). "
+        "Longitude comes first in GeoJSON: [longitude, latitude]."
+    ),
+)
+RING_TOO_SHORT = Message(
+    "geometry_invalid", N_("%(where)s: a ring needs at least 4 positions (3 corners and the first one repeated).")
+)
+RING_NOT_CLOSED = Message(
+    "geometry_invalid", N_("%(where)s: the ring is not closed; its last position must repeat the first.")
+)
+RING_TOO_FEW_CORNERS = Message("geometry_invalid", N_("%(where)s: a ring needs at least 3 different corners."))
+POLYGON_NOT_RINGS = Message("geometry_invalid", N_("%(where)s: a polygon is a list of rings."))
+WHERE_POSITION = Message("geometry_where", N_("%(where)s, position %(number)s"))
+WHERE_RING = Message("geometry_where", N_("%(where)s, ring %(number)s"))
+WHERE_POLYGON = Message("geometry_where", N_("Polygon %(number)s"))
+GEOMETRY_NOT_OBJECT = Message("geometry_invalid", N_("Send a GeoJSON geometry object with 'type' and 'coordinates'."))
+GEOMETRY_TYPE = Message("geometry_type", N_("The geometry type must be one of %(allowed)s, not %(kind)s."))
+GEOMETRY_NO_COORDINATES = Message("geometry_invalid", N_("The geometry has no 'coordinates'."))
+GEOMETRY_TOO_MANY_POSITIONS = Message("geometry_too_large", N_("The geometry has more than %(count)s positions."))
+MULTIPOLYGON_NOT_POLYGONS = Message("geometry_invalid", N_("A MultiPolygon is a list of polygons."))
+BOUNDARY_CROSSES_ITSELF = Message(
+    "geometry_self_intersection",
+    N_("The boundary crosses itself (%(reason)s); walk the corners in order around the plot."),
+)
+SHAPE_INVALID = Message("geometry_invalid", N_("The shape is not a valid polygon: %(reason)s."))
+
+# EUDR readiness of a plot
+REASON_NO_GEOMETRY = Message("eudr_no_geolocation", N_("The plot has no geolocation (GPS point or boundary)."))
+REASON_NEEDS_POLYGON = Message(
+    "eudr_needs_polygon", N_("A plot over 4 ha needs its boundary as a polygon; a GPS point is not enough.")
+)
+REASON_NO_DECLARATION = Message(
+    "eudr_no_declaration", N_("No declaration that the land was not deforested after 31 December 2020.")
+)
+
+# Certificates
+CERTIFICATE_FIELDS_INVALID = Message("certificate_invalid", N_("Some certificate fields are not valid; see errors."))
+CERTIFICATE_NOT_FOUND = Message("certificate_not_found", N_("No certificate with this id that you may see."))
+CERTIFICATE_ORGANIZATION = Message("organization_required", N_("Choose the organization."))
+CERTIFICATE_STATE_INVALID = Message("certificate_state_invalid", N_("Invalid state."))
+CERTIFICATE_REJECTION_REASON = Message("rejection_reason_required", N_("A rejection needs a reason."))
+CERTIFICATE_TYPE = Message("certificate_type_required", N_("Choose the kind of certificate."))
+CERTIFICATE_RANGE = Message("certificate_range", N_("The certificate cannot end before it starts."))
+CERTIFICATE_PLOTS = Message("certificate_plots", N_("Choose plots of the organization that holds the certificate."))
+CERTIFICATE_DOCUMENT = Message("document_unknown", N_("Upload the document again: this file is unknown."))
+CERTIFICATE_TYPE_OTHER = Message("certificate_type_other_required", N_("Say which certificate this is."))
+DATE_REQUIRED = Message("date_required", N_("Enter a date."))
+AT_MOST_100_CHARACTERS = Message("too_long", N_("At most 100 characters."))
+AT_MOST_200_CHARACTERS = NAME_TOO_LONG
+CERTIFICATE_STATE = Message("certificate_state_invalid", N_("Choose verified or rejected."))
+CERTIFICATE_REJECTION_NOTE = Message("rejection_reason_required", N_("Say why the certificate is rejected."))
+
+# Identifiers and Digital Link
+GTIN_INVALID = Message("gtin_invalid", N_("Invalid GTIN."))
+GTIN_LENGTH = Message("gtin_length", N_("A GTIN has 8, 12, 13 or 14 digits."))
+GTIN_CHECK_DIGIT = Message(
+    "gtin_check_digit", N_("The check digit of this GTIN is wrong: the last digit should be %(expected)s.")
+)
+GTIN_CHECK_DIGIT_IN_LINK = Message(
+    "gtin_check_digit", N_("The GTIN check digit is wrong: the last digit should be %(expected)s.")
+)
+LOT_NUMBER_INVALID = Message("lot_number_invalid", N_("Invalid lot number."))
+LOT_NUMBER_REQUIRED = Message("lot_number_required", N_("Enter a lot number."))
+LOT_NUMBER_TOO_LONG = Message("lot_number_too_long", N_("A lot number has at most %(max)s characters."))
+LOT_NUMBER_CHARACTERS = Message(
+    "lot_number_characters",
+    N_("A lot number may only use Latin letters without accents, digits and !\"%&'()*+,-./:;<=>?_ (no spaces)."),
+)
+GTIN_TAKEN_DETAIL = Message("gtin_taken", N_("The GTIN belongs to another organization."))
+GTIN_TAKEN = Message("gtin_taken", N_("This GTIN belongs to another organization: use one of your own."))
+LOT_NUMBER_USED_DETAIL = Message("lot_number_taken", N_("The lot number is already used for this GTIN."))
+LOT_TAKEN = Message("lot_number_taken", N_("Another lot of this GTIN already has this lot number."))
+LOT_TWICE = Message("lot_number_twice", N_("Give each new lot of one GTIN its own lot number."))
+LINK_AI_EMPTY = Message("digital_link_empty_value", N_("The value of AI (%(ai)s) is empty."))
+LINK_EMPTY_VALUE = Message("digital_link_empty_value", N_("Empty value."))
+LINK_QUALIFIER_TOO_LONG = Message(
+    "digital_link_qualifier",
+    N_("AI (%(ai)s) takes at most %(max)s characters of GS1 character set 82 (no spaces, no diacritics)."),
+)
+LINK_ATTRIBUTE_FORMAT = Message(
+    "digital_link_attribute", N_("The value of AI (%(ai)s) does not have the format GS1 defines for it.")
+)
+LINK_STARTS_WITH_GTIN = Message("digital_link_syntax", N_("A Digital Link starts with /01/<GTIN>."))
+LINK_QUALIFIERS_IN_PAIRS = Message("digital_link_syntax", N_("Key qualifiers come in pairs: /<AI>/<value>."))
+LINK_NOT_A_QUALIFIER = Message(
+    "digital_link_syntax", N_("(%(ai)s) is not a key qualifier of a GTIN; use (22), (10) and (21), in that order.")
+)
+LINK_QUALIFIER_ORDER = Message(
+    "digital_link_syntax", N_("Key qualifiers of a GTIN come in the order (22), (10), (21), each at most once.")
+)
+
+# Catalog: products, grades, units and measurements
+PRODUCT_UNKNOWN_DETAIL = Message("product_unknown", N_("Unknown product."))
+PRODUCT_UNKNOWN = Message("product_unknown", N_("Unknown product %(code)s; use one of: %(allowed)s."))
+GRADE_INVALID = Message("grade_invalid", N_("Invalid grade."))
+GRADE_TOO_LONG = Message("grade_too_long", N_("A grade has at most 20 characters."))
+GRADE_UNKNOWN = Message("grade_unknown", N_("Unknown grade %(grade)s for %(product)s; use one of: %(allowed)s."))
+MEASUREMENTS_TOO_MANY_DETAIL = Message("measurements_too_many", N_("Too many measurements."))
+MEASUREMENTS_TOO_MANY = Message("measurements_too_many", N_("At most %(max)s measurements per event."))
+MEASUREMENTS_INVALID = Message("measurements_invalid", N_("Some measurements are not valid."))
+MEASUREMENT_NOT_OBJECT = Message("measurement_invalid", N_("A measurement is an object with type, value and unit."))
+MEASUREMENT_TYPE_UNKNOWN = Message("measurement_type_unknown", N_("Unknown measurement type; use one of: %(allowed)s."))
+MEASUREMENT_UNIT = Message("measurement_unit", N_("%(kind)s is measured in %(unit)s."))
+ENTER_A_NUMBER = Message("not_a_number", N_("Enter a number."))
+MEASUREMENT_OUT_OF_RANGE = Message(
+    "measurement_out_of_range", N_("%(kind)s must be between %(low)s and %(high)s %(unit)s.")
+)
+UNIT_UNKNOWN_DETAIL = Message("unit_unknown", N_("Unknown unit."))
+UNIT_UNKNOWN = Message("unit_unknown", N_("Use one of: %(allowed)s."))
+
+# Labels
+LABEL_COUNT = Message("label_count", N_("Enter a whole number of labels from 1 to 500."))
+LABEL_FORMAT = Message("label_format", N_("Choose A4 sheets or thermal labels."))
+LABEL_WEIGHT = Message("label_weight", N_("Enter the net weight of one bag in kg, a number greater than 0."))
+LABEL_WEIGHT_TOO_LARGE = Message("label_weight_too_large", N_("At most 1,000 kg per bag."))
+LABELS_MORE_THAN_LOT = Message(
+    "labels_more_than_lot",
+    N_("These bags together weigh more than the lot: print fewer labels or lower the weight per bag."),
+)
+LABEL_SHEET_NOT_FOUND = Message("label_sheet_not_found", N_("No label sheet with this id that you may see."))
+LABEL_SHEET_NOT_READY = Message("label_sheet_not_ready", N_("This label sheet is not ready yet."))
+LABEL_SHEET_GONE = Message("label_sheet_gone", N_("This label sheet's file is gone; make the labels again."))
+
+# Scans of a lot's public page
+SCANS_HOLDER_ONLY = Message(
+    "scans_holder_only", N_("Only the holder of lot %(code)s sees how often its page was opened.")
+)
+SCAN_DAY_OUT_OF_RANGE_DETAIL = Message("day_out_of_range", N_("The day is out of range."))
+SCAN_DAY_OUT_OF_RANGE = Message("day_out_of_range", N_("Give a day between %(first)s and %(last)s."))
+SCAN_RANGE_REVERSED_DETAIL = Message("range_reversed", N_("The range ends before it starts."))
+SCAN_RANGE_REVERSED = Message("range_reversed", N_("The first day must not be after the last day."))
+SCAN_RANGE_TOO_LONG_DETAIL = Message("range_too_long", N_("The range is too long."))
+SCAN_RANGE_TOO_LONG = Message("range_too_long", N_("Ask for at most %(days)s days at a time."))
+
+# Imports (the sheet report: English in message_en, the catalog's Vietnamese in message)
+SHEET_REJECTED = Message(
+    "sheet_rejected", N_("The sheet was not imported: %(count)s problem(s); nothing was written. See problems.")
+)
+IMPORT_ROW = Message("import_row", N_("Row %(row)s: %(problem)s"))
+IMPORT_ROW_COLUMN = Message("import_row", N_('Row %(row)s, column "%(column)s": %(problem)s'))
+COLUMN_MISSING = Message(
+    "column_missing", N_("this column is missing (row 1 must name the columns as in the template)")
+)
+SHEET_NO_ROWS = Message("sheet_no_rows", N_("the sheet has no data rows"))
+SHEET_TOO_MANY_ROWS = Message("sheet_too_many_rows", N_("The sheet has more than %(max)s rows; split it."))
+SHEET_EMPTY = Message("sheet_empty", N_("The sheet is empty: its first row must name the columns as in the template."))
+CSV_NOT_UTF8 = Message("csv_not_utf8", N_("Save the CSV file as UTF-8 (Excel: 'CSV UTF-8')."))
+XLSX_UNREADABLE = Message("xlsx_unreadable", N_("The Excel (.xlsx) file cannot be read; start from the template."))
+XLSX_UNPACKS_TOO_LARGE = Message(
+    "xlsx_too_large",
+    N_("The Excel file unpacks to more than %(mb)s MB; remove data or split it into several files."),
+)
+SHEET_FILE_TOO_LARGE = Message("file_too_large", N_("The file is larger than 5 MB."))
+IMPORT_KIND_UNKNOWN = Message("import_kind_unknown", N_("Unknown import kind."))
+IMPORT_KIND_CHOICES = Message("import_kind_unknown", N_("Use one of: %(allowed)s."))
+TEMPLATE_UNKNOWN = Message("template_unknown", N_("Unknown template."))
+TEMPLATE_CHOICES = Message("template_unknown", N_("Use one of: %(allowed)s as .csv or .xlsx."))
+
 # Pages
 # What the operation pages say themselves, before a service is asked (a field the form must fill).
 RECEIVER_REQUIRED = Message("receiver_required", N_("Choose who receives the lot."))

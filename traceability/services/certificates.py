@@ -24,20 +24,28 @@ from core.db import utcnow
 from core.errors import NotFound, ValidationError
 from core.extensions import db
 from core.files.models import StoredFile
-from core.messages import N_
 from core.routing import MAX_ID
+from traceability.messages import (
+    AT_MOST_100_CHARACTERS,
+    AT_MOST_200_CHARACTERS,
+    CERTIFICATE_DOCUMENT,
+    CERTIFICATE_FIELDS_INVALID,
+    CERTIFICATE_NOT_FOUND,
+    CERTIFICATE_ORGANIZATION,
+    CERTIFICATE_PLOTS,
+    CERTIFICATE_RANGE,
+    CERTIFICATE_REJECTION_NOTE,
+    CERTIFICATE_REJECTION_REASON,
+    CERTIFICATE_STATE,
+    CERTIFICATE_STATE_INVALID,
+    CERTIFICATE_TYPE,
+    CERTIFICATE_TYPE_OTHER,
+    DATE_REQUIRED,
+    FIELD_REQUIRED,
+)
 from traceability.models import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
-from traceability.services.plots import MSG_REQUIRED
 
-MSG_TYPE = N_("Choose the kind of certificate.")
-MSG_RANGE = N_("The certificate cannot end before it starts.")
-MSG_PLOTS = N_("Choose plots of the organization that holds the certificate.")
-MSG_DOCUMENT = N_("Upload the document again: this file is unknown.")
-MSG_TYPE_OTHER = N_("Say which certificate this is.")
-MSG_DATE = N_("Enter a date.")
-MSG_TOO_LONG = {100: N_("At most 100 characters."), 200: N_("At most 200 characters.")}
-MSG_STATE = N_("Choose verified or rejected.")
-MSG_REJECTION_NOTE = N_("Say why the certificate is rejected.")
+TOO_LONG = {100: AT_MOST_100_CHARACTERS, 200: AT_MOST_200_CHARACTERS}
 
 
 def _plots_of(organization_id: int, plot_ids: Iterable[int]) -> list[Plot] | None:
@@ -54,33 +62,33 @@ def create_certificate(actor: User, data: dict[str, Any]) -> Certificate:
     """Record a certificate for ``data["organization_id"]``; every bad field named at once."""
     organization_id = data.get("organization_id")
     if not isinstance(organization_id, int):
-        raise ValidationError("Choose the organization.", errors={"organization_id": [MSG_REQUIRED]})
+        raise ValidationError(CERTIFICATE_ORGANIZATION, errors={"organization_id": [FIELD_REQUIRED]})
     require_act_for(actor, organization_id)
     errors: dict[str, list[str]] = {}
     try:
         kind = CertificateType(data.get("type"))
     except ValueError:
         kind = None
-        errors["type"] = [MSG_TYPE]
+        errors["type"] = [CERTIFICATE_TYPE]
     type_other = (data.get("type_other") or "").strip() or None
     if kind is CertificateType.OTHER and not type_other:
-        errors["type_other"] = [MSG_TYPE_OTHER]
+        errors["type_other"] = [CERTIFICATE_TYPE_OTHER]
     number = (data.get("number") or "").strip()
     issuer = (data.get("issuer") or "").strip()
     for field, value, limit in (("number", number, 100), ("issuer", issuer, 200)):
         if not value:
-            errors[field] = [MSG_REQUIRED]
+            errors[field] = [FIELD_REQUIRED]
         elif len(value) > limit:
-            errors[field] = [MSG_TOO_LONG[limit]]
+            errors[field] = [TOO_LONG[limit]]
     valid_from, valid_to = data.get("valid_from"), data.get("valid_to")
     for field, value in (("valid_from", valid_from), ("valid_to", valid_to)):
         if not isinstance(value, date):
-            errors[field] = [MSG_DATE]
+            errors[field] = [DATE_REQUIRED]
     if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_to < valid_from:
-        errors["valid_to"] = [MSG_RANGE]
+        errors["valid_to"] = [CERTIFICATE_RANGE]
     plots = _plots_of(organization_id, data.get("plot_ids") or [])
     if plots is None:
-        errors["plot_ids"] = [MSG_PLOTS]
+        errors["plot_ids"] = [CERTIFICATE_PLOTS]
     document_id = (data.get("document_id") or "").strip() or None
     if (
         document_id
@@ -91,9 +99,9 @@ def create_certificate(actor: User, data: dict[str, Any]) -> Certificate:
         )
         is None
     ):
-        errors["document_id"] = [MSG_DOCUMENT]
+        errors["document_id"] = [CERTIFICATE_DOCUMENT]
     if errors:
-        raise ValidationError("Some certificate fields are not valid; see errors.", errors=errors)
+        raise ValidationError(CERTIFICATE_FIELDS_INVALID, errors=errors)
 
     certificate = Certificate(
         organization_id=organization_id,
@@ -122,7 +130,7 @@ def _readable(actor: User | None, certificate: Certificate | None) -> bool:
 def get_certificate(actor: User | None, certificate_id: int) -> Certificate:
     certificate = db.session.get(Certificate, certificate_id)
     if not _readable(actor, certificate):
-        raise NotFound("No certificate with this id that you may see.")
+        raise NotFound(CERTIFICATE_NOT_FOUND)
     return certificate
 
 
@@ -158,13 +166,13 @@ def verify_certificate(actor: User, certificate_id: int, state: str, note: str |
     """A department officer marks a certificate verified or rejected (a rejection needs a note)."""
     certificate = db.session.get(Certificate, certificate_id)
     if not _readable(actor, certificate):
-        raise NotFound("No certificate with this id that you may see.")
+        raise NotFound(CERTIFICATE_NOT_FOUND)
     require_department_officer(actor)
     if state not in (VerificationState.VERIFIED, VerificationState.REJECTED):
-        raise ValidationError("Invalid state.", errors={"state": [MSG_STATE]})
+        raise ValidationError(CERTIFICATE_STATE_INVALID, errors={"state": [CERTIFICATE_STATE]})
     note = (note or "").strip() or None
     if state == VerificationState.REJECTED and not note:
-        raise ValidationError("A rejection needs a reason.", errors={"note": [MSG_REJECTION_NOTE]})
+        raise ValidationError(CERTIFICATE_REJECTION_REASON, errors={"note": [CERTIFICATE_REJECTION_NOTE]})
     certificate.verification = VerificationState(state)
     certificate.verification_note = note
     certificate.verified_by_id = actor.id

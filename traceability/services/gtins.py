@@ -21,12 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, ValidationError
 from core.extensions import db
-from core.messages import N_
+from traceability.messages import GTIN_TAKEN, GTIN_TAKEN_DETAIL, LOT_NUMBER_USED_DETAIL, LOT_TAKEN, LOT_TWICE
 from traceability.models import Batch, GtinRegistration
 
-MSG_GTIN_TAKEN = N_("This GTIN belongs to another organization: use one of your own.")
-MSG_LOT_TAKEN = N_("Another lot of this GTIN already has this lot number.")
-MSG_LOT_TWICE = N_("Give each new lot of one GTIN its own lot number.")
 # How the databases name the unique constraints, to tell these clashes from any other.
 _LOT_CONSTRAINT = ("uq_batches_gtin_lot_number", "batches.gtin, batches.lot_number")
 _GTIN_CONSTRAINT = ("uq_gtin_registrations_gtin", "gtin_registrations.gtin")
@@ -41,7 +38,7 @@ def check_gtin(gtin: str, organization_id: int) -> None:
     """Refuse (field ``gtin``) a GTIN that belongs to another organization."""
     found = owner(gtin)
     if found is not None and found != organization_id:
-        raise ValidationError("The GTIN belongs to another organization.", errors={"gtin": [MSG_GTIN_TAKEN]})
+        raise ValidationError(GTIN_TAKEN_DETAIL, errors={"gtin": [GTIN_TAKEN]})
 
 
 def check_lot_number(gtin: str, lot_number: str) -> None:
@@ -50,7 +47,7 @@ def check_lot_number(gtin: str, lot_number: str) -> None:
         db.session.scalar(select(Batch.id).where(Batch.gtin == gtin, Batch.lot_number == lot_number).limit(1))
         is not None
     ):
-        raise ValidationError("The lot number is already used for this GTIN.", errors={"lot_number": [MSG_LOT_TAKEN]})
+        raise ValidationError(LOT_NUMBER_USED_DETAIL, errors={"lot_number": [LOT_TAKEN]})
 
 
 def check_new_lots(lots: list[tuple[str, str | None, str | None]], errors) -> None:
@@ -60,7 +57,7 @@ def check_new_lots(lots: list[tuple[str, str | None, str | None]], errors) -> No
         if not gtin or not lot_number:
             continue
         if (gtin, lot_number) in seen:
-            errors.add(f"{prefix}lot_number", MSG_LOT_TWICE)
+            errors.add(f"{prefix}lot_number", LOT_TWICE)
             continue
         seen.add((gtin, lot_number))
         errors.check(lambda gtin=gtin, lot_number=lot_number: check_lot_number(gtin, lot_number), prefix=prefix)
@@ -77,7 +74,7 @@ def register(gtin: str, organization_id: int, field: str = "gtin") -> None:
                 raise
             # Another request registered it first: the answer depends on whose it now is.
     if owner(gtin) != organization_id:
-        raise ValidationError("The GTIN belongs to another organization.", errors={field: [MSG_GTIN_TAKEN]})
+        raise ValidationError(GTIN_TAKEN_DETAIL, errors={field: [GTIN_TAKEN]})
 
 
 @contextmanager
@@ -89,9 +86,7 @@ def unique_lot_number(field: str = "lot_number") -> Iterator[None]:
         if not _violates(error, _LOT_CONSTRAINT):
             raise
         db.session.rollback()
-        raise Conflict(
-            "Another lot of this GTIN already has this lot number.", errors={field: [MSG_LOT_TAKEN]}
-        ) from None
+        raise Conflict(LOT_TAKEN, errors={field: [LOT_TAKEN]}) from None
 
 
 def _violates(error: IntegrityError, names: tuple[str, ...]) -> bool:

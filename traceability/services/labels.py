@@ -30,7 +30,6 @@ from core.errors import NotFound
 from core.extensions import db
 from core.geo.services import get_commune
 from core.i18n import day, number
-from core.messages import N_
 from core.numbers import parse_decimal, request_locale
 from core.storage import ObjectNotFound, StoredObject, get_storage
 from core.tasks import send_task
@@ -39,6 +38,16 @@ from traceability.catalog import PRODUCTS, to_kg
 from traceability.digital_link import lot_for
 from traceability.errors import BatchNotFoundError
 from traceability.labels import LabelContent, Line, render_labels
+from traceability.messages import (
+    LABEL_COUNT,
+    LABEL_FORMAT,
+    LABEL_SHEET_GONE,
+    LABEL_SHEET_NOT_FOUND,
+    LABEL_SHEET_NOT_READY,
+    LABEL_WEIGHT,
+    LABEL_WEIGHT_TOO_LARGE,
+    LABELS_MORE_THAN_LOT,
+)
 from traceability.models import Batch, BatchPlot, LabelFormat, LabelJob, LabelJobStatus, Plot
 from traceability.services.access import find_batch
 from traceability.services.event_input import Errors
@@ -48,12 +57,6 @@ MAX_LABELS = 500
 MAX_NET_WEIGHT_KG = Decimal(1000)
 TASK = "traceability.render_label_sheet"
 CONTENT_TYPE = "application/pdf"
-
-MSG_COUNT = N_("Enter a whole number of labels from 1 to 500.")
-MSG_FORMAT = N_("Choose A4 sheets or thermal labels.")
-MSG_WEIGHT = N_("Enter the net weight of one bag in kg, a number greater than 0.")
-MSG_WEIGHT_TOO_LARGE = N_("At most 1,000 kg per bag.")
-MSG_MORE_THAN_LOT = N_("These bags together weigh more than the lot: print fewer labels or lower the weight per bag.")
 
 
 @dataclass(frozen=True)
@@ -79,22 +82,22 @@ def clean_request(batch: Batch, count: Any, label_format: Any, net_weight_kg: An
     except (TypeError, ValueError):
         wanted = None
     if wanted is None or not 1 <= wanted <= MAX_LABELS:
-        errors.add("count", MSG_COUNT)
+        errors.add("count", LABEL_COUNT)
     chosen = label_format if label_format in {f.value for f in LabelFormat} else None
     if chosen is None:
-        errors.add("format", MSG_FORMAT)
+        errors.add("format", LABEL_FORMAT)
     weight = parse_decimal(net_weight_kg, locale=request_locale())
     if weight is None or weight <= 0:
-        errors.add("net_weight_kg", MSG_WEIGHT)
+        errors.add("net_weight_kg", LABEL_WEIGHT)
     elif weight > MAX_NET_WEIGHT_KG:
-        errors.add("net_weight_kg", MSG_WEIGHT_TOO_LARGE)
+        errors.add("net_weight_kg", LABEL_WEIGHT_TOO_LARGE)
     elif (
         wanted is not None
         and 1 <= wanted <= MAX_LABELS
         and weight * wanted > to_kg(batch.quantity_remaining, batch.unit)
     ):
         # What is left to bag, not what was harvested: split-off or dried-away kilograms get no labels.
-        errors.add("count", MSG_MORE_THAN_LOT)
+        errors.add("count", LABELS_MORE_THAN_LOT)
     errors.raise_if_any()
     return LabelRequest(wanted, LabelFormat(chosen), weight.quantize(Decimal("0.0001")))
 
@@ -231,7 +234,7 @@ def get_label_job(user: User | None, public_id: str) -> LabelJob:
     """The job, if ``user`` may act for the organization it was made for; 404 otherwise."""
     job = db.session.scalar(select(LabelJob).where(LabelJob.public_id == public_id))
     if job is None or user is None or job.organization_id not in actable_organization_ids(user):
-        raise NotFound("No label sheet with this id that you may see.")
+        raise NotFound(LABEL_SHEET_NOT_FOUND)
     return job
 
 
@@ -239,11 +242,11 @@ def label_sheet_file(user: User | None, public_id: str) -> tuple[LabelJob, Store
     """The finished PDF, opened for streaming; 404 while it is not ready (or gone)."""
     job = get_label_job(user, public_id)
     if job.status is not LabelJobStatus.DONE or not job.file_key:
-        raise NotFound("This label sheet is not ready yet.")
+        raise NotFound(LABEL_SHEET_NOT_READY)
     try:
         return job, get_storage().open(job.file_key)
     except ObjectNotFound:
-        raise NotFound("This label sheet's file is gone; make the labels again.") from None
+        raise NotFound(LABEL_SHEET_GONE) from None
 
 
 def recent_jobs(user: User | None, code: str, limit: int = 5) -> tuple[Batch, list[LabelJob]]:

@@ -21,9 +21,27 @@ from core.errors import NotFound, PermissionDenied, ValidationError
 from core.extensions import db
 from core.geo.services import require_commune
 from core.geo.units import COMMUNE_CODE_WIDTH
-from core.messages import N_
+from core.messages import Message
 from core.numbers import parse_decimal, request_locale
 from traceability import catalog, geometry
+from traceability.messages import (
+    AREA_DECIMALS,
+    AREA_INVALID,
+    AREA_TOO_LARGE,
+    COMMUNE_UNKNOWN,
+    CROPS_UNKNOWN,
+    FIELD_REQUIRED,
+    GPS_ACCURACY_DECIMALS,
+    GPS_ACCURACY_INVALID,
+    GPS_ACCURACY_TOO_LARGE,
+    GROWING_AREA_CODE_TOO_LONG,
+    NAME_TOO_LONG,
+    NOT_GEOJSON,
+    PLOT_FIELDS_INVALID,
+    PLOT_NOT_FOUND,
+    PLOT_READ_ONLY,
+    STREET_TOO_LONG,
+)
 from traceability.models import Plot
 
 MAX_AREA_HA = Decimal(100_000)
@@ -40,31 +58,16 @@ PLOT_FIELDS = (
     "deforestation_free",
 )
 
-# Field messages: English msgids that pages translate on display and imports map to Vietnamese.
-MSG_REQUIRED = N_("This field is required.")
-MSG_NAME_TOO_LONG = N_("At most 200 characters.")
-MSG_AREA = N_("Enter the area in hectares as a number greater than 0.")
-MSG_AREA_TOO_LARGE = N_("The area is too large for one plot.")
-MSG_AREA_DECIMALS = N_("Use at most 4 decimals.")
-MSG_GPS_ACCURACY = N_("Enter the GPS accuracy in metres as a number greater than 0.")
-MSG_GPS_ACCURACY_TOO_LARGE = N_("At most 10,000 m.")
-MSG_GPS_ACCURACY_DECIMALS = N_("Use at most 2 decimals.")
-MSG_COMMUNE = N_("Unknown commune code; choose the commune or ward from the list.")
-MSG_CROPS = N_("Choose crops among cashew, pepper and rubber.")
-MSG_GROWING_AREA_CODE = N_("At most 50 characters.")
-MSG_STREET = N_("At most 300 characters.")
-MSG_NOT_GEOJSON = N_('This is not GeoJSON: paste a geometry such as {"type": "Polygon", "coordinates": ...}.')
 
-
-def commune_error(code: str) -> str | None:
+def commune_error(code: str) -> Message | None:
     """Why ``code`` is not a commune/ward code of today's two-tier units, or None when it is one."""
     if len(str(code).strip()) != COMMUNE_CODE_WIDTH:
-        return MSG_COMMUNE
+        return COMMUNE_UNKNOWN
     try:
         require_commune(code)
     except ValidationError:
         # Our own wording, so that a sheet import can give it in Vietnamese whatever the page language.
-        return MSG_COMMUNE
+        return COMMUNE_UNKNOWN
     return None
 
 
@@ -88,18 +91,94 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def _gps_accuracy(raw: Any, locale: str) -> tuple[Decimal | None, str | None]:
-    """(metres, None) or (None, the field message); empty means unknown."""
+# Each field's check: (the cleaned value, None) or (whatever was read, the field message), given the raw value
+# and the locale numbers were typed in.
+Checked = tuple[Any, Message | None]
+
+
+def _name(raw: Any, _locale: str) -> Checked:
+    name = _text(raw)
+    if not name:
+        return name, FIELD_REQUIRED
+    return name, NAME_TOO_LONG if len(name) > 200 else None
+
+
+def _commune_code(raw: Any, _locale: str) -> Checked:
+    code = _text(raw)
+    return code, FIELD_REQUIRED if not code else commune_error(code)
+
+
+def _street(raw: Any, _locale: str) -> Checked:
+    street = _text(raw) or None
+    return street, STREET_TOO_LONG if street and len(street) > 300 else None
+
+
+def _area_ha(raw: Any, locale: str) -> Checked:
+    area = parse_decimal(raw, locale=locale)
+    if raw is None or raw == "":
+        return area, FIELD_REQUIRED
+    if area is None or area <= 0:
+        return area, AREA_INVALID
+    if area > MAX_AREA_HA:
+        return area, AREA_TOO_LARGE
+    return area, AREA_DECIMALS if area != area.quantize(Decimal("0.0001")) else None
+
+
+def _crops_field(raw: Any, _locale: str) -> Checked:
+    crops = _crops(raw)
+    return crops or [], CROPS_UNKNOWN if crops is None else None
+
+
+def _geometry(raw: Any, _locale: str) -> Checked:
+    """A GeoJSON object, or its text as pasted into a form or a sheet cell; empty means no geolocation."""
+    shape = (raw.strip() or None) if isinstance(raw, str) else raw
+    if isinstance(shape, str):
+        try:
+            shape = json.loads(shape)
+        except ValueError:
+            return shape, NOT_GEOJSON
+    if shape is None:
+        return None, None
+    try:
+        return geometry.validate_geometry(shape), None
+    except ValidationError as exc:
+        return shape, exc.errors["geometry"][0]
+
+
+def _gps_accuracy(raw: Any, locale: str) -> Checked:
+    """Metres; empty means unknown."""
     if raw is None or raw == "":
         return None, None
     metres = parse_decimal(raw, locale=locale)
     if metres is None or metres <= 0:
-        return None, MSG_GPS_ACCURACY
+        return None, GPS_ACCURACY_INVALID
     if metres > MAX_GPS_ACCURACY_M:
-        return None, MSG_GPS_ACCURACY_TOO_LARGE
+        return None, GPS_ACCURACY_TOO_LARGE
     if metres != metres.quantize(Decimal("0.01")):
-        return None, MSG_GPS_ACCURACY_DECIMALS
+        return None, GPS_ACCURACY_DECIMALS
     return metres, None
+
+
+def _growing_area_code(raw: Any, _locale: str) -> Checked:
+    growing = _text(raw) or None
+    return growing, GROWING_AREA_CODE_TOO_LONG if growing and len(growing) > 50 else None
+
+
+def _deforestation_free(raw: Any, _locale: str) -> Checked:
+    return _flag(raw), None
+
+
+_CHECKS = {
+    "name": _name,
+    "commune_code": _commune_code,
+    "street": _street,
+    "area_ha": _area_ha,
+    "crops": _crops_field,
+    "geometry": _geometry,
+    "gps_accuracy_m": _gps_accuracy,
+    "growing_area_code": _growing_area_code,
+    "deforestation_free": _deforestation_free,
+}
 
 
 def clean_plot_fields(data: dict[str, Any], *, partial: bool = False, locale: str | None = None) -> dict[str, Any]:
@@ -110,77 +189,17 @@ def clean_plot_fields(data: dict[str, Any], *, partial: bool = False, locale: st
     Vietnamese page), crops as a list or "cashew, pepper", geometry as a GeoJSON
     object or its text. ``partial`` checks only the keys given.
     """
+    locale = locale or request_locale()
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
-    locale = locale or request_locale()
-
-    def wanted(field: str) -> bool:
-        return field in data or not partial
-
-    if wanted("name"):
-        name = _text(data.get("name"))
-        if not name:
-            errors["name"] = [MSG_REQUIRED]
-        elif len(name) > 200:
-            errors["name"] = [MSG_NAME_TOO_LONG]
-        cleaned["name"] = name
-    if wanted("commune_code"):
-        code = _text(data.get("commune_code"))
-        problem = MSG_REQUIRED if not code else commune_error(code)
+    for field in PLOT_FIELDS:
+        if partial and field not in data:
+            continue
+        cleaned[field], problem = _CHECKS[field](data.get(field), locale)
         if problem:
-            errors["commune_code"] = [problem]
-        cleaned["commune_code"] = code
-    if wanted("street"):
-        street = _text(data.get("street")) or None
-        if street and len(street) > 300:
-            errors["street"] = [MSG_STREET]
-        cleaned["street"] = street
-    if wanted("area_ha"):
-        raw = data.get("area_ha")
-        area = parse_decimal(raw, locale=locale)
-        if raw is None or raw == "":
-            errors["area_ha"] = [MSG_REQUIRED]
-        elif area is None or area <= 0:
-            errors["area_ha"] = [MSG_AREA]
-        elif area > MAX_AREA_HA:
-            errors["area_ha"] = [MSG_AREA_TOO_LARGE]
-        elif area != area.quantize(Decimal("0.0001")):
-            errors["area_ha"] = [MSG_AREA_DECIMALS]
-        cleaned["area_ha"] = area
-    if wanted("crops"):
-        crops = _crops(data.get("crops"))
-        if crops is None:
-            errors["crops"] = [MSG_CROPS]
-        cleaned["crops"] = crops or []
-    if wanted("geometry"):
-        shape = data.get("geometry")
-        if isinstance(shape, str):
-            shape = shape.strip() or None
-            if shape is not None:
-                try:
-                    shape = json.loads(shape)
-                except ValueError:
-                    errors["geometry"] = [MSG_NOT_GEOJSON]
-        if shape is not None and "geometry" not in errors:
-            try:
-                shape = geometry.validate_geometry(shape)
-            except ValidationError as exc:
-                errors.update(exc.errors)
-        cleaned["geometry"] = shape
-    if wanted("gps_accuracy_m"):
-        metres, problem = _gps_accuracy(data.get("gps_accuracy_m"), locale)
-        if problem:
-            errors["gps_accuracy_m"] = [problem]
-        cleaned["gps_accuracy_m"] = metres
-    if wanted("growing_area_code"):
-        growing = _text(data.get("growing_area_code")) or None
-        if growing and len(growing) > 50:
-            errors["growing_area_code"] = [MSG_GROWING_AREA_CODE]
-        cleaned["growing_area_code"] = growing
-    if wanted("deforestation_free"):
-        cleaned["deforestation_free"] = _flag(data.get("deforestation_free"))
+            errors[field] = [problem]
     if errors:
-        raise ValidationError("Some plot fields are not valid; see errors.", errors=errors)
+        raise ValidationError(PLOT_FIELDS_INVALID, errors=errors)
     return cleaned
 
 
@@ -233,14 +252,14 @@ def get_plot(actor: User | None, plot_id: int) -> Plot:
     plot = db.session.get(Plot, plot_id)
     visible = _visible_ids(actor)
     if plot is None or (visible is not None and plot.organization_id not in visible):
-        raise NotFound("No plot with this id that you may see.")
+        raise NotFound(PLOT_NOT_FOUND)
     return plot
 
 
 def update_plot(actor: User, plot_id: int, data: dict[str, Any]) -> Plot:
     plot = get_plot(actor, plot_id)
     if plot.organization_id not in actable_organization_ids(actor):
-        raise PermissionDenied("You may read this plot but not change it.")
+        raise PermissionDenied(PLOT_READ_ONLY)
     cleaned = clean_plot_fields({key: data[key] for key in PLOT_FIELDS if key in data}, partial=True)
     _apply(plot, actor, cleaned)
     db.session.commit()

@@ -24,6 +24,15 @@ from core.db import utcnow
 from core.errors import PermissionDenied, ValidationError
 from core.extensions import db
 from traceability.errors import BatchNotFoundError
+from traceability.messages import (
+    SCAN_DAY_OUT_OF_RANGE,
+    SCAN_DAY_OUT_OF_RANGE_DETAIL,
+    SCAN_RANGE_REVERSED,
+    SCAN_RANGE_REVERSED_DETAIL,
+    SCAN_RANGE_TOO_LONG,
+    SCAN_RANGE_TOO_LONG_DETAIL,
+    SCANS_HOLDER_ONLY,
+)
 from traceability.models import BatchScanDay
 from traceability.services.access import Reader, find_batch
 
@@ -76,22 +85,18 @@ def scan_counts(user: User | None, code: str, *, start: date | None = None, end:
     if batch is None or not reader.may_read(batch):
         raise BatchNotFoundError(code)
     if not reader.may_act(batch):
-        raise PermissionDenied(f"Only the holder of lot {batch.code} sees how often its page was opened.")
+        raise PermissionDenied(SCANS_HOLDER_ONLY(code=batch.code))
     for field, value in (("start", start), ("end", end)):
         if value is not None and not FIRST_DAY <= value <= LAST_DAY:
             raise ValidationError(
-                "The day is out of range.", errors={field: [f"Give a day between {FIRST_DAY} and {LAST_DAY}."]}
+                SCAN_DAY_OUT_OF_RANGE_DETAIL, errors={field: [SCAN_DAY_OUT_OF_RANGE(first=FIRST_DAY, last=LAST_DAY)]}
             )
     end = end or scan_day()
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise ValidationError(
-            "The range ends before it starts.", errors={"start": ["The first day must not be after the last day."]}
-        )
+        raise ValidationError(SCAN_RANGE_REVERSED_DETAIL, errors={"start": [SCAN_RANGE_REVERSED]})
     if (end - start).days + 1 > MAX_DAYS:
-        raise ValidationError(
-            "The range is too long.", errors={"start": [f"Ask for at most {MAX_DAYS} days at a time."]}
-        )
+        raise ValidationError(SCAN_RANGE_TOO_LONG_DETAIL, errors={"start": [SCAN_RANGE_TOO_LONG(days=MAX_DAYS)]})
     counted = dict(
         db.session.execute(
             select(BatchScanDay.day, BatchScanDay.count).where(

@@ -13,6 +13,16 @@ from core.accounts.models import User
 from core.accounts.permissions import actable_organization_ids, require_act_for
 from core.errors import ValidationError
 from core.extensions import db
+from core.messages import Message
+from traceability.messages import (
+    COLUMN_MISSING,
+    IMPORT_KIND_CHOICES,
+    IMPORT_KIND_UNKNOWN,
+    SHEET_NO_ROWS,
+    SHEET_REJECTED,
+    TEMPLATE_CHOICES,
+    TEMPLATE_UNKNOWN,
+)
 from traceability.services.access import Reader
 from traceability.services.imports.columns import COLUMNS, RowProblem, column_by_header, header_key
 from traceability.services.imports.rows import PlotIndex, RowContext, harvest_row, plot_row
@@ -32,7 +42,7 @@ class SheetRejected(ValidationError):
             key = f"rows.{entry['row']}.{entry['field']}" if entry["field"] else f"rows.{entry['row']}"
             errors.setdefault(key, []).extend([entry["message"], entry["message_en"]])
         super().__init__(
-            f"The sheet was not imported: {len(rows)} problem(s); nothing was written. See problems.",
+            SHEET_REJECTED(count=len(rows)),
             errors=errors,
             problems=rows,
         )
@@ -47,19 +57,19 @@ class ImportResult:
     batch_codes: list[str] = field(default_factory=list)
 
 
-def _file_problem(message_vi: str, message_en: str) -> SheetRejected:
-    return SheetRejected([RowProblem(1, None, message_vi, message_en)])
+def _file_problem(message: Message) -> SheetRejected:
+    return SheetRejected([RowProblem.of(1, None, message)])
 
 
 def run_import(actor: User, organization_id: int, kind: str, filename: str, data: bytes) -> ImportResult:
     """Import every row of the sheet for ``organization_id`` (and its member households), or nothing."""
     if kind not in COLUMNS:
-        raise ValidationError("Unknown import kind.", errors={"kind": [f"Use one of: {', '.join(KINDS)}."]})
+        raise ValidationError(IMPORT_KIND_UNKNOWN, errors={"kind": [IMPORT_KIND_CHOICES(allowed=", ".join(KINDS))]})
     organization = require_act_for(actor, organization_id)
     try:
         sheet = read_sheet(filename, data)
     except UnreadableSheet as exc:
-        raise _file_problem(exc.message_vi, exc.message_en) from None
+        raise _file_problem(exc.message) from None
 
     known = column_by_header(kind)
     positions: dict[str, int] = {}
@@ -69,19 +79,9 @@ def run_import(actor: User, organization_id: int, kind: str, filename: str, data
             positions[column.key] = index
     missing = [column for column in COLUMNS[kind] if column.required and column.key not in positions]
     if missing:
-        raise SheetRejected(
-            [
-                RowProblem(
-                    1,
-                    column,
-                    "thiếu cột này (dòng 1 phải là tên cột như trong mẫu)",
-                    "this column is missing (row 1 must name the columns as in the template)",
-                )
-                for column in missing
-            ]
-        )
+        raise SheetRejected([RowProblem.of(1, column, COLUMN_MISSING) for column in missing])
     if not sheet.rows:
-        raise _file_problem("tệp không có dòng dữ liệu nào", "the sheet has no data rows")
+        raise _file_problem(SHEET_NO_ROWS)
 
     columns = {column.key: column for column in COLUMNS[kind]}
     for alias, key in (("harvest_date", "harvest_start"), ("plot_ids", "plots"), ("organization_id", "household")):
@@ -119,9 +119,7 @@ def run_import(actor: User, organization_id: int, kind: str, filename: str, data
 def template_file(kind: str, fmt: str) -> tuple[bytes, str, str]:
     """(content, mimetype, download name) of the empty template for ``kind`` in ``fmt`` (csv or xlsx)."""
     if kind not in COLUMNS or fmt not in TEMPLATE_FORMATS:
-        raise ValidationError(
-            "Unknown template.", errors={"kind": [f"Use one of: {', '.join(KINDS)} as .csv or .xlsx."]}
-        )
+        raise ValidationError(TEMPLATE_UNKNOWN, errors={"kind": [TEMPLATE_CHOICES(allowed=", ".join(KINDS))]})
     content = template_csv(kind) if fmt == "csv" else template_xlsx(kind)
     name = {"plots": "mau-nhap-lo-dat", "harvests": "mau-nhap-thu-hoach"}[kind]
     return content, TEMPLATE_FORMATS[fmt], f"{name}.{fmt}"

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale
+
 from core.geo.names import fold
-from traceability.services import plots as plot_service
+from core.i18n import translate
+from core.messages import Message
+from traceability import messages as msg
 
 
 @dataclass(frozen=True)
@@ -111,15 +115,15 @@ def column_by_header(kind: str) -> dict[str, Column]:
 
 # Vietnamese for the English field messages of the plot and harvest services.
 _VI = {
-    plot_service.MSG_REQUIRED: "không được để trống",
-    plot_service.MSG_NAME_TOO_LONG: "tối đa 200 ký tự",
-    plot_service.MSG_AREA: "phải là số lớn hơn 0",
-    plot_service.MSG_AREA_TOO_LARGE: "diện tích quá lớn cho một lô",
-    plot_service.MSG_AREA_DECIMALS: "tối đa 4 chữ số thập phân",
-    plot_service.MSG_COMMUNE: "không phải mã xã/phường hiện hành (5 chữ số) hay tên xã/phường đã biết",
-    plot_service.MSG_CROPS: "chỉ nhận điều, tiêu, cao su",
-    plot_service.MSG_GROWING_AREA_CODE: "tối đa 50 ký tự",
-    plot_service.MSG_STREET: "tối đa 300 ký tự",
+    msg.FIELD_REQUIRED: "không được để trống",
+    msg.NAME_TOO_LONG: "tối đa 200 ký tự",
+    msg.AREA_INVALID: "phải là số lớn hơn 0",
+    msg.AREA_TOO_LARGE: "diện tích quá lớn cho một lô",
+    msg.AREA_DECIMALS: "tối đa 4 chữ số thập phân",
+    msg.COMMUNE_UNKNOWN: "không phải mã xã/phường hiện hành (5 chữ số) hay tên xã/phường đã biết",
+    msg.CROPS_UNKNOWN: "chỉ nhận điều, tiêu, cao su",
+    msg.GROWING_AREA_CODE_TOO_LONG: "tối đa 50 ký tự",
+    msg.STREET_TOO_LONG: "tối đa 300 ký tự",
     "Enter a number.": "phải là số",
     "Enter a quantity above zero.": "phải là số lớn hơn 0",
     "Use at most 4 decimals and 13 digits before the decimal point.": "tối đa 4 chữ số thập phân",
@@ -157,6 +161,12 @@ def vietnamese(message: str) -> str:
     return f"giá trị không hợp lệ ({message})"
 
 
+def in_vietnamese(message: Message) -> str:
+    """``message`` as the catalog words it in Vietnamese: the report is for the co-op, whatever the page language."""
+    with force_locale("vi"):
+        return translate(message)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     row: int  # as the spreadsheet numbers it: the header is row 1
@@ -164,13 +174,21 @@ class RowProblem:
     message_vi: str
     message_en: str
 
+    @classmethod
+    def of(cls, row: int, column: Column | None, message: Message) -> RowProblem:
+        return cls(row, column, in_vietnamese(message), str(message))
+
+    def _where(self, problem: str, column: str | None) -> Message:
+        # The row as the spreadsheet's margin shows it ("1234", never "1.234").
+        if column is None:
+            return msg.IMPORT_ROW(row=str(self.row), problem=problem)
+        return msg.IMPORT_ROW_COLUMN(row=str(self.row), column=column, problem=problem)
+
     def as_dict(self) -> dict:
-        where_vi = f"Dòng {self.row}" + (f", cột «{self.column.vi}»" if self.column else "")
-        where_en = f"Row {self.row}" + (f', column "{self.column.en}"' if self.column else "")
         return {
             "row": self.row,
             "column": self.column.vi if self.column else None,
             "field": self.column.key if self.column else None,
-            "message": f"{where_vi}: {self.message_vi}",
-            "message_en": f"{where_en}: {self.message_en}",
+            "message": in_vietnamese(self._where(self.message_vi, self.column.vi if self.column else None)),
+            "message_en": str(self._where(self.message_en, self.column.en if self.column else None)),
         }

@@ -232,6 +232,29 @@ _HARVEST_FIELDS = {
 }
 
 
+def _harvest_plots(
+    context: RowContext, row: int, text: str, column: Column, plots: PlotIndex, organization_id: int | None
+) -> list[int]:
+    """The ids of the plots a harvest row names ("Lô 1; Lô 2"); a problem recorded for each name not found once."""
+    plot_ids: list[int] = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        found = plots.find(part.strip(), organization_id, context.organization.id)
+        if isinstance(found, list):
+            context.problem(
+                row,
+                column,
+                f"có nhiều lô tên «{part.strip()}»: ghi hộ thành viên hoặc mã số lô",
+                f"several plots are called '{part.strip()}': give the household or the plot id",
+            )
+        elif found is None:
+            context.problem(row, column, f"không tìm thấy lô «{part.strip()}»", f"no plot '{part.strip()}'")
+        else:
+            plot_ids.append(found.id)
+    return plot_ids
+
+
 def harvest_row(
     context: RowContext, row: int, cells: dict[str, Any], columns: dict[str, Column], plots: PlotIndex, reader: Reader
 ) -> Batch | None:
@@ -239,22 +262,7 @@ def harvest_row(
     before = len(context.problems)
     household_text = _cell(cells, "household")
     organization_id = context.household(household_text, row, columns["household"]) if household_text else None
-    plot_ids: list[int] = []
-    for part in (_text(cells, "plots") or "").split(";"):
-        if not part.strip():
-            continue
-        found = plots.find(part.strip(), organization_id, context.organization.id)
-        if isinstance(found, list):
-            context.problem(
-                row,
-                columns["plots"],
-                f"có nhiều lô tên «{part.strip()}»: ghi hộ thành viên hoặc mã số lô",
-                f"several plots are called '{part.strip()}': give the household or the plot id",
-            )
-        elif found is None:
-            context.problem(row, columns["plots"], f"không tìm thấy lô «{part.strip()}»", f"no plot '{part.strip()}'")
-        else:
-            plot_ids.append(found.id)
+    plot_ids = _harvest_plots(context, row, _text(cells, "plots") or "", columns["plots"], plots, organization_id)
     if not plot_ids and len(context.problems) == before:
         context.problem(row, columns["plots"], "không được để trống", "This field is required.")
     product_text = _text(cells, "product") or ""

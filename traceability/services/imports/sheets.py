@@ -20,6 +20,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.messages import Message
+from traceability.messages import (
+    CSV_NOT_UTF8,
+    SHEET_EMPTY,
+    SHEET_FILE_TOO_LARGE,
+    SHEET_TOO_MANY_ROWS,
+    XLSX_UNPACKS_TOO_LARGE,
+    XLSX_UNREADABLE,
+)
 from traceability.services.imports.columns import COLUMNS, Column
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -30,12 +39,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UnreadableSheet(Exception):
-    """The file is not a sheet we can read; ``message_vi``/``message_en`` say why."""
+    """The file is not a sheet we can read; ``message`` says why (the report gives it in both languages)."""
 
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
+    def __init__(self, message: Message):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,7 @@ def _collect(lines: Iterator[list[Any]]) -> Sheet:
     rows: list[tuple[int, list[Any]]] = []
     for number, values in enumerate(lines, start=1):
         if number > MAX_ROWS + 1:  # the header row and MAX_ROWS rows, blank ones included
-            raise UnreadableSheet(
-                f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.",
-                f"The sheet has more than {MAX_ROWS} rows; split it.",
-            )
+            raise UnreadableSheet(SHEET_TOO_MANY_ROWS(max=MAX_ROWS))
         values = list(values)
         if headers is None:
             if _blank(values):
@@ -67,10 +72,7 @@ def _collect(lines: Iterator[list[Any]]) -> Sheet:
             continue
         rows.append((number, values))
     if headers is None:
-        raise UnreadableSheet(
-            "Tệp trống: dòng đầu phải là tên các cột như trong mẫu.",
-            "The sheet is empty: its first row must name the columns as in the template.",
-        )
+        raise UnreadableSheet(SHEET_EMPTY)
     return Sheet(headers=headers, rows=rows)
 
 
@@ -78,10 +80,7 @@ def _read_csv(data: bytes) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnreadableSheet(
-            "Tệp CSV phải lưu với mã hoá UTF-8 (Excel: «CSV UTF-8»).",
-            "Save the CSV file as UTF-8 (Excel: 'CSV UTF-8').",
-        ) from None
+        raise UnreadableSheet(CSV_NOT_UTF8) from None
     first_line = text.split("\n", 1)[0]
     # Vietnamese Excel writes ';' between cells because ',' is its decimal mark.
     delimiter = max((";", ",", "\t"), key=first_line.count)
@@ -94,17 +93,9 @@ def _check_unpacked_size(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(entry.file_size for entry in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableSheet(
-            "Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.",
-            "The Excel (.xlsx) file cannot be read; start from the template.",
-        ) from None
+        raise UnreadableSheet(XLSX_UNREADABLE) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise UnreadableSheet(
-            f"Tệp Excel khi giải nén lớn hơn {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; hãy xoá bớt dữ liệu hoặc "
-            "chia thành nhiều tệp.",
-            f"The Excel file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; remove data or split "
-            "it into several files.",
-        )
+        raise UnreadableSheet(XLSX_UNPACKS_TOO_LARGE(mb=MAX_UNPACKED_BYTES // (1024 * 1024)))
 
 
 def _read_xlsx(data: bytes) -> Sheet:
@@ -112,10 +103,7 @@ def _read_xlsx(data: bytes) -> Sheet:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise UnreadableSheet(
-            "Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.",
-            "The Excel (.xlsx) file cannot be read; start from the template.",
-        ) from None
+        raise UnreadableSheet(XLSX_UNREADABLE) from None
     try:
         return _collect(iter(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)))
     finally:
@@ -125,14 +113,11 @@ def _read_xlsx(data: bytes) -> Sheet:
 def read_sheet(filename: str, data: bytes) -> Sheet:
     """The rows of an uploaded .csv or .xlsx file (told apart by content, then by name)."""
     if len(data) > MAX_BYTES:
-        raise UnreadableSheet("Tệp lớn hơn 5 MB.", "The file is larger than 5 MB.")
+        raise UnreadableSheet(SHEET_FILE_TOO_LARGE)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if (filename or "").lower().endswith((".xlsx", ".xlsm")):
-        raise UnreadableSheet(
-            "Không đọc được tệp Excel (.xlsx); hãy dùng tệp mẫu.",
-            "The Excel (.xlsx) file cannot be read; start from the template.",
-        )
+        raise UnreadableSheet(XLSX_UNREADABLE)
     return _read_csv(data)
 
 
