@@ -81,14 +81,41 @@ def load_config(
 ) -> dict[str, Any]:
     """Build the Flask config mapping from ``environ`` and ``overrides`` (overrides win)."""
     overrides = dict(overrides or {})
+    env = _environment(environ, overrides)
+    config = {
+        "NONGSAN_ENV": env,
+        **_service_settings(environ, instance_path, env, overrides),
+        **_policy_settings(environ, env),
+    }
+    config.update(overrides)
+    if config["NONGSAN_ENV"] == "production":
+        _refuse_missing_settings(config)
+    else:
+        _embedded_defaults(config, environ, instance_path)
+    _database_settings(config)
+    config["CELERY"] = _celery_settings(config)
+    config.update(_api_conventions())
+    # Overrides win over what was derived as well (a test's own engine options, a fixed Swagger UI path).
+    for key, value in overrides.items():
+        if key not in {"NONGSAN_ENV"}:
+            config[key] = value
+    return config
+
+
+def _environment(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> str:
     env = overrides.get("NONGSAN_ENV") or environ.get("NONGSAN_ENV") or "production"
     if env not in ENVIRONMENTS:
         raise ConfigurationError(f"NONGSAN_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
-    production = env == "production"
+    return env
 
+
+def _service_settings(
+    environ: Mapping[str, str], instance_path: Path, env: str, overrides: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Where the database, broker, payment provider, mail server and file storage are."""
+    production = env == "production"
     broker = overrides.get("CELERY_BROKER_URL", environ.get("CELERY_BROKER_URL") or environ.get("REDIS_URL") or "")
-    config: dict[str, Any] = {
-        "NONGSAN_ENV": env,
+    return {
         "SECRET_KEY": environ.get("SECRET_KEY", ""),
         "DATABASE_URL": environ.get("DATABASE_URL", ""),
         "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
@@ -106,9 +133,6 @@ def load_config(
         "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(environ.get("MAIL_USE_TLS")),
         "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "nongsan@localhost"),
-        # Marketplace: how long checkout holds stock, and how long a seller has to accept a cash-on-delivery order.
-        "RESERVATION_MINUTES": _int(environ, "RESERVATION_MINUTES", 30),
-        "COD_ACCEPT_HOURS": _int(environ, "COD_ACCEPT_HOURS", 48),
         "STORAGE_BACKEND": environ.get("STORAGE_BACKEND", "" if production else "local"),
         "STORAGE_LOCAL_PATH": environ.get("STORAGE_LOCAL_PATH") or str(instance_path / "files"),
         "STORAGE_S3_BUCKET": environ.get("STORAGE_S3_BUCKET", ""),
@@ -117,6 +141,16 @@ def load_config(
         "STORAGE_S3_ACCESS_KEY_ID": environ.get("STORAGE_S3_ACCESS_KEY_ID", ""),
         "STORAGE_S3_SECRET_ACCESS_KEY": environ.get("STORAGE_S3_SECRET_ACCESS_KEY", ""),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://",
+    }
+
+
+def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
+    """Limits, time windows and cookie rules."""
+    production = env == "production"
+    return {
+        # Marketplace: how long checkout holds stock, and how long a seller has to accept a cash-on-delivery order.
+        "RESERVATION_MINUTES": _int(environ, "RESERVATION_MINUTES", 30),
+        "COD_ACCEPT_HOURS": _int(environ, "COD_ACCEPT_HOURS", 48),
         "LOGIN_FAILURE_LIMIT": _int(environ, "LOGIN_FAILURE_LIMIT", 5),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int(environ, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
         "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
@@ -130,24 +164,29 @@ def load_config(
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
     }
-    config.update(overrides)
 
-    if config["NONGSAN_ENV"] == "production":
-        missing = [name for name in REQUIRED_IN_PRODUCTION if not config.get(name)]
-        if missing:
-            raise ConfigurationError(
-                "Production start-up needs these settings in the environment: "
-                + ", ".join(missing)
-                + ". Set them, or set NONGSAN_ENV=development for a local trial."
-            )
-    else:
-        if not config["SECRET_KEY"]:
-            config["SECRET_KEY"] = _instance_secret(instance_path)
-        if not config["DATABASE_URL"]:
-            config["DATABASE_URL"] = f"sqlite:///{instance_path / 'nongsan.sqlite3'}"
-        if not config["PUBLIC_BASE_URL"]:
-            config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{environ.get('PORT') or 5000}"
 
+def _refuse_missing_settings(config: Mapping[str, Any]) -> None:
+    missing = [name for name in REQUIRED_IN_PRODUCTION if not config.get(name)]
+    if missing:
+        raise ConfigurationError(
+            "Production start-up needs these settings in the environment: "
+            + ", ".join(missing)
+            + ". Set them, or set NONGSAN_ENV=development for a local trial."
+        )
+
+
+def _embedded_defaults(config: dict[str, Any], environ: Mapping[str, str], instance_path: Path) -> None:
+    """Development and testing run without a setting: a kept secret, SQLite in the instance folder, a local URL."""
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'nongsan.sqlite3'}"
+    if not config["PUBLIC_BASE_URL"]:
+        config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{environ.get('PORT') or 5000}"
+
+
+def _database_settings(config: dict[str, Any]) -> None:
     config["DATABASE_URL"] = _database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     engine_options: dict[str, Any] = {"pool_pre_ping": True}
@@ -155,7 +194,10 @@ def load_config(
         # An unreachable server must fail a request (and /readyz) in seconds, not hang a worker.
         engine_options["connect_args"] = {"connect_timeout": 5}
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
-    config["CELERY"] = {
+
+
+def _celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {
         "broker_url": config["CELERY_BROKER_URL"] or "memory://",
         "result_backend": config["CELERY_RESULT_BACKEND"] or None,
         "task_always_eager": config["CELERY_TASK_ALWAYS_EAGER"],
@@ -165,25 +207,22 @@ def load_config(
         "timezone": "Asia/Ho_Chi_Minh",
         "enable_utc": True,
     }
-    # API conventions and documents (flask-smorest).
-    config.update(
-        {
-            "API_TITLE": "nongsan",
-            "API_VERSION": "v1",
-            "OPENAPI_VERSION": "3.0.3",
-            "OPENAPI_URL_PREFIX": "/api",
-            "OPENAPI_JSON_PATH": "openapi.json",
-            # Swagger UI comes from the pinned swagger-ui-bundle wheel, served by core.views: no CDN.
-            "OPENAPI_SWAGGER_UI_PATH": "/docs",
-            "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
-            "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None, "deepLinking": True},
-            "BABEL_DEFAULT_LOCALE": "vi",
-            "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
-            "LANGUAGES": ("vi", "en"),
-            "WTF_CSRF_TIME_LIMIT": None,
-        }
-    )
-    for key, value in overrides.items():
-        if key not in {"NONGSAN_ENV"}:
-            config[key] = value
-    return config
+
+
+def _api_conventions() -> dict[str, Any]:
+    """API conventions and documents (flask-smorest), languages and forms: the same in every environment."""
+    return {
+        "API_TITLE": "nongsan",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        # Swagger UI comes from the pinned swagger-ui-bundle wheel, served by core.views: no CDN.
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
+        "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None, "deepLinking": True},
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

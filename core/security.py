@@ -5,25 +5,24 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import request
 from flask_login import current_user
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from core.accounts.models import ApiToken, User
 from core.db import utcnow
 from core.errors import AuthenticationError
 from core.extensions import db
 
-# How precisely a token's last use is kept: finer would cost a write per request.
-LAST_USE_RESOLUTION = timedelta(minutes=1)
-
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "ns_"
 BEARER = [{"bearerAuth": []}]
+# How stale a token's recorded last use may be before a call writes it again.
+LAST_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_password(password: str) -> str:
@@ -55,37 +54,44 @@ def user_from_bearer() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("Send 'Authorization: Bearer <token>' with a token from POST /api/v1/auth/tokens.")
-    row = db.session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(
-            ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None), User.is_active.is_(True)
-        )
-    ).first()
-    if row is None:
+    token_hash = hash_token(token.strip())
+    # The look-up and the last use go through their own short transaction on their own connection, so the auth
+    # check never commits (or rolls back) the request's work, and a read-only call still records its use. Once the
+    # request's session holds a transaction (the caller resolved late), a second connection would wait on SQLite
+    # for that one's write lock: then the last use rides on the request's transaction, kept if it commits.
+    if db.session().in_transaction():
+        user_id = _check_token(db.session.connection(), token_hash)
+    else:
+        with db.engine.begin() as connection:
+            user_id = _check_token(connection, token_hash)
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
         raise AuthenticationError("The API token is unknown or revoked.")
-    api_token, user = row
-    _record_use(api_token)
     return user
 
 
-def _record_use(api_token: ApiToken) -> None:
-    """Keep when the token was last used, to the minute: a write at most once a minute, not one per request.
+def _check_token(connection: Connection, token_hash: str) -> int | None:
+    """The id of the active user the token belongs to (None if unknown or revoked); stamps its last use when stale.
 
-    The write is its own short transaction, committed here: the caller is resolved before the view runs (the
-    ``authenticated`` decorator asks first), so nothing of the request's own work is pending yet and none is
-    committed with it. The UPDATE is conditional, so concurrent requests of one token write it once.
+    The last use is a minute's resolution: writing it on every call would make every read a write (on SQLite, a
+    turn at the one write lock). The UPDATE repeats the staleness test, so two calls racing write it once.
     """
+    row = connection.execute(
+        select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+    ).first()
+    if row is None:
+        return None
     now = utcnow()
-    last = api_token.last_used_at
-    if last is not None and (last if last.tzinfo else last.replace(tzinfo=UTC)) > now - LAST_USE_RESOLUTION:
-        return
-    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USE_RESOLUTION)
-    db.session.execute(
-        update(ApiToken).where(ApiToken.id == api_token.id, stale).values(last_used_at=now),
-        execution_options={"synchronize_session": False},
-    )
-    db.session.commit()
+    cutoff = now - LAST_USE_RESOLUTION
+    if row.last_used_at is None or row.last_used_at < cutoff:
+        connection.execute(
+            update(ApiToken)
+            .where(ApiToken.id == row.id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff))
+            .values(last_used_at=now)
+        )
+    return row.user_id
 
 
 def api_user() -> User | None:
