@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-import market.models  # noqa: F401  (the tables must be known to create_app)
+from core.api import Blueprint
 from core.errors import AuthenticationError
-from core.security import BEARER, api_user, auth_required
+from core.security import api_user
 from market.errors import ListingNotFoundError
 from market.schemas import ListingCreateSchema, ListingQuerySchema, ListingSchema, ListingUpdateSchema
 from market.services import listings, search
@@ -18,8 +17,7 @@ blp = Blueprint("market_listings", __name__, description="Marketplace listings m
 
 @blp.route("/listings")
 class Listings(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(ListingCreateSchema)
     @blp.response(201, ListingSchema)
     def post(self, data):
@@ -56,8 +54,7 @@ class ListingById(MethodView):
             raise ListingNotFoundError(listing_id)
         return describe_listings([listing], viewer, with_trace=True)[0]
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(ListingUpdateSchema)
     @blp.response(200, ListingSchema)
     def patch(self, data, listing_id):

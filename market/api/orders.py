@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from core.security import BEARER, api_user, auth_required
+from core.api import Blueprint
+from core.security import api_user
 from market.schemas import OrderCreateSchema, OrderQuerySchema, OrderSchema, OrdersResultSchema, TransitionSchema
 from market.services import orders, transitions
 from market.services.describe import describe_orders
@@ -15,8 +15,7 @@ blp = Blueprint("market_orders", __name__, description="Marketplace orders, rese
 
 @blp.route("/orders")
 class Orders(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(OrderCreateSchema)
     @blp.response(201, OrdersResultSchema)
     def post(self, data):
@@ -24,8 +23,7 @@ class Orders(MethodView):
         user = api_user()
         return {"orders": describe_orders(orders.place_orders(user, **data), user)}
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(OrderQuerySchema, location="query")
     @blp.response(200, OrderSchema(many=True))
     @blp.paginate()
@@ -41,8 +39,7 @@ class Orders(MethodView):
 
 @blp.route("/orders/<order_id>")
 class OrderById(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, OrderSchema)
     def get(self, order_id):
         """One order you buy or sell in, with its lines, totals, payment instructions and status history."""
@@ -53,8 +50,7 @@ class OrderById(MethodView):
 
 @blp.route("/orders/<order_id>/transitions")
 class OrderTransitions(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(TransitionSchema)
     @blp.response(200, OrderSchema)
     def post(self, data, order_id):
