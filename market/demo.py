@@ -31,7 +31,7 @@ from core.db import utcnow
 from core.extensions import db
 from market.models import Listing, Order
 from market.services import listings, orders, transitions
-from traceability.services import market_support
+from traceability.services import for_sale
 
 # name of the lot → (title in Vietnamese, title in English, price per kg in VND, share of the lot offered)
 OFFERS = {
@@ -76,7 +76,7 @@ def _seller_of(users: Mapping[str, User], organization_id: int) -> User | None:
 
 
 def _listing(users: Mapping[str, User], name: str, lot) -> tuple[Listing, User] | None:
-    source = market_support.sources([lot.id]).get(lot.id)
+    source = for_sale.sources([lot.id]).get(lot.id)
     if source is None or source.status != "active" or source.remaining_kg < 10:
         return None
     seller = _seller_of(users, source.custodian_id)

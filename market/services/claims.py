@@ -3,7 +3,7 @@
 Registered with ``core.claims`` when the market's pages are (``register``), so that
 the ledger leaves that much in the lot: a split, merge, transformation or
 shipment of the lot that would take it is refused. Shipping an order consumes
-its own claim through ``market_support.ship_to_buyer``, which does not ask.
+its own claim through ``fulfilment.ship_to_buyer``, which does not ask.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from market import states
 from market.models import Listing, Order
 from market.payments import method_of
 from market.quantities import grams_to_kg
-from traceability.services import market_support
+from traceability.services import for_sale
 
 
 def trace_url(batch_code: str) -> str:
@@ -30,8 +30,8 @@ def describe_listings(
     listings = list(listings)
     viewer_ids = viewer_ids or set()
     names = organization_names(listing.seller_id for listing in listings)
-    traces = market_support.trace_summaries(listing.batch_id for listing in listings) if with_trace else {}
-    recalls = market_support.recalls(listing.batch_id for listing in listings)
+    traces = for_sale.trace_summaries(listing.batch_id for listing in listings) if with_trace else {}
+    recalls = for_sale.recalls(listing.batch_id for listing in listings)
     result = []
     for listing in listings:
         own = listing.seller_id in viewer_ids

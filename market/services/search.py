@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from core.errors import ValidationError
 from core.extensions import db
 from market.models import Listing, ListingCertification, ListingCommune, ListingStatus
-from traceability.services import market_support
+from traceability.services import for_sale
 
 SORTS = {
     "newest": (Listing.published_at.desc(), Listing.id.desc()),
@@ -47,7 +47,7 @@ def search_listings(filters: Filters, *, offset: int = 0, limit: int = 20) -> tu
         raise ValidationError("Empty price range.", errors={"price_max": ["The highest price is below the lowest."]})
     # A lot recalled, shipped away or used up since it was listed takes its listings off the marketplace at once.
     query = select(Listing).where(
-        Listing.status == ListingStatus.ACTIVE, market_support.saleable_clause(Listing.batch_id, Listing.seller_id)
+        Listing.status == ListingStatus.ACTIVE, for_sale.saleable_clause(Listing.batch_id, Listing.seller_id)
     )
     if filters.commodity:
         query = query.where(Listing.commodity == filters.commodity)

@@ -17,7 +17,6 @@ from core.i18n import number
 from market.services import listings
 from market.services.describe import describe_listings
 from market.views import bp, page_number, whole_dong
-from traceability.services import batches, summaries
 
 PER_PAGE = 20
 TIER_ROWS = 3
@@ -91,11 +90,6 @@ def _kept(form, values: dict) -> dict:
     return kept
 
 
-def _lots(organization) -> list[dict]:
-    found, _total = batches.list_batches(current_user, custodian_id=organization.id, include_consumed=False, limit=100)
-    return [lot for lot in summaries.describe_batches(found) if lot["status"] == "active"]
-
-
 def _form_values(listing: dict) -> dict:
     values = {
         key: listing.get(key) or "" for key in ("title", "title_en", "description", "description_en", "price_per_kg")
@@ -116,15 +110,13 @@ def _form_values(listing: dict) -> dict:
 
 
 def _render(template_values: dict, errors: dict, *, listing: dict | None, organization, status: int = 200):
-    # The form macros %-format messages through gettext: a literal "%" must reach them doubled.
-    errors = {field: [str(m).replace("%", "%%") for m in messages] for field, messages in errors.items()}
     return (
         render_template(
             "market/listing_form.html",
             values=template_values,
             errors=errors,
             listing=listing,
-            lots=[] if listing else _lots(organization),
+            lots=[] if listing else listings.lots_to_offer(current_user, organization.id),
             provinces=[(p.code, p.name) for p in list_provinces()],
             tier_rows=range(TIER_ROWS),
             fee_rows=range(FEE_ROWS),

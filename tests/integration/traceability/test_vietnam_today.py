@@ -63,7 +63,7 @@ def test_a_certificate_valid_only_today_counts_today(app, client, world, server_
     assert shown["valid_today"] is True
 
     with app.app_context():
-        from traceability.services.market_support import source_for_listing
+        from traceability.services.for_sale import source_for_listing
 
         source = source_for_listing(db.session.get(User, world.an_user), code)
         assert source.certifications == ("vietgap",)
