@@ -49,14 +49,16 @@ class TransitionNotAllowedError(Conflict):
 class LotNotSaleableError(Conflict):
     """The lot behind a listing changed since it was listed (recalled, split, shipped away): the sale cannot go on.
 
-    ``problem`` says which (``recalled``, ``not_held``, ``used_up`` or ``short``),
-    so that a page can say it in the reader's language.
+    ``problem`` says which (``recalled``, ``not_held``, ``used_up`` or ``short``), so that a page can say it in the
+    reader's language; the code is ``lot_`` and the problem (``lot_recalled``...).
     """
 
     code = "lot_not_saleable"
 
     def __init__(self, detail: Message, *, lot: str, problem: str, field: str | None = None, **extra):
         super().__init__(detail, errors={field: [detail]} if field else None, lot=lot, problem=problem, **extra)
+        # The detail names the listing or the order around the reason; the code is the reason itself.
+        self.code = f"lot_{problem}"
 
 
 class OrderLapsedError(TransitionNotAllowedError):
