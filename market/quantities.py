@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from core.errors import ValidationError
 from core.numbers import parse_decimal, request_locale
+from market.messages import GRAMS_AT_MOST, QUANTITY_MISSING, QUANTITY_NOT_POSITIVE, QUANTITY_TOO_LARGE, WHOLE_KG_ONLY
 
 GRAMS_PER_KG = 1000
 WHOLE_KG_PRODUCTS = frozenset({"raw_cashew_nuts", "field_latex", "cup_lump", "svr", "rss", "fresh_pepper"})
@@ -43,15 +44,13 @@ def parse_kg(
     this product does not allow it."""
     number = parse_decimal(value, locale=locale or request_locale())
     if number is None:
-        raise ValidationError("Enter a quantity in kg.", errors={field: ["Enter a quantity in kg."]})
+        raise ValidationError(QUANTITY_MISSING, errors={field: [QUANTITY_MISSING]})
     if number < 0 or (number == 0 and not allow_zero):
-        raise ValidationError(
-            "The quantity must be more than zero.", errors={field: ["The quantity must be more than zero."]}
-        )
+        raise ValidationError(QUANTITY_NOT_POSITIVE, errors={field: [QUANTITY_NOT_POSITIVE]})
     if number > MAX_KG:
-        raise ValidationError("The quantity is too large.", errors={field: ["The quantity is too large."]})
+        raise ValidationError(QUANTITY_TOO_LARGE, errors={field: [QUANTITY_TOO_LARGE]})
     step = kg_step(product)
     if number % step:
-        message = "Whole kilograms only for this product." if step == 1 else "At most 3 decimals (grams)."
+        message = WHOLE_KG_ONLY if step == 1 else GRAMS_AT_MOST
         raise ValidationError(message, errors={field: [message]})
     return int(number * GRAMS_PER_KG)

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.errors import ValidationError
 from core.extensions import db
 from core.i18n import number
+from core.messages import Message
 from core.numbers import API, parse_decimal, request_locale
 from market.errors import ListingNotFoundError
+from market.messages import (
+    CART_AT_MOST,
+    CART_FULL,
+    CART_LOT_RECALLED,
+    MIN_ORDER,
+    NOT_AVAILABLE,
+    NOT_THAT_MUCH,
+    OFFER_NOT_ORDERABLE,
+    ONLY_LEFT,
+)
 from market.models import Listing, ListingStatus
 from market.pricing import line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
@@ -27,16 +37,16 @@ from traceability.services import for_sale
 MAX_LINES = 50
 
 
-def _lot_problems(listings: list[Listing]) -> dict[str, str]:
+def _lot_problems(listings: list[Listing]) -> dict[str, Message]:
     """Listings whose lot cannot be sold from now (recalled, shipped away, used up), with what to tell the buyer."""
     lots = for_sale.lots_for_sale(listing.batch_id for listing in listings)
     problems = {}
     for listing in listings:
         problem = lots[listing.batch_id].problem(listing.seller_id)
         if problem == for_sale.RECALLED:
-            problems[listing.public_id] = _("This lot was recalled; it cannot be ordered.")
+            problems[listing.public_id] = CART_LOT_RECALLED
         elif problem:
-            problems[listing.public_id] = _("This offer cannot be ordered now.")
+            problems[listing.public_id] = OFFER_NOT_ORDERABLE
     return problems
 
 
@@ -46,23 +56,18 @@ def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, st
     if listing is None or listing.status is ListingStatus.DRAFT:
         raise ListingNotFoundError(listing_id)
     if listing.status is not ListingStatus.ACTIVE:
-        raise ValidationError("Not available.", errors={"quantity": [_("This offer cannot be ordered now.")]})
+        raise ValidationError(NOT_AVAILABLE, errors={"quantity": [OFFER_NOT_ORDERABLE]})
     lot_problem = _lot_problems([listing]).get(listing.public_id)
     if lot_problem:
-        raise ValidationError("Not available.", errors={"quantity": [lot_problem]})
+        raise ValidationError(NOT_AVAILABLE, errors={"quantity": [lot_problem]})
     grams = parse_kg(quantity, product=listing.product)
     if listing_id in cart:
         grams += parse_kg(cart[listing_id], product=listing.product, locale=API)
     if listing_id not in cart and len(cart) >= MAX_LINES:
-        raise ValidationError(
-            "The cart is full.", errors={"quantity": [_("At most %(count)d offers in one cart.", count=MAX_LINES)]}
-        )
+        raise ValidationError(CART_FULL, errors={"quantity": [CART_AT_MOST(count=MAX_LINES)]})
     if grams > listing.available_g:
         raise ValidationError(
-            "Not that much left.",
-            errors={
-                "quantity": [_("Only %(quantity)s kg is left.", quantity=number(grams_to_kg(listing.available_g)))]
-            },
+            NOT_THAT_MUCH, errors={"quantity": [ONLY_LEFT(quantity=grams_to_kg(listing.available_g))]}
         )
     return {**cart, listing_id: str(grams_to_kg(grams))}
 
@@ -106,15 +111,15 @@ def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
         try:
             grams = parse_kg(text, product=listing.product, locale=API)
         except ValidationError as error:
-            grams, problem = None, _(next(iter(error.errors.values()))[0])
+            grams, problem = None, next(iter(error.errors.values()))[0]
         if problem is None and listing.status is not ListingStatus.ACTIVE:
-            problem = _("This offer cannot be ordered now.")
+            problem = OFFER_NOT_ORDERABLE
         elif problem is None and listing_id in lot_problems:
             problem = lot_problems[listing_id]
         elif problem is None and grams > listing.available_g:
-            problem = _("Only %(quantity)s kg is left.", quantity=number(grams_to_kg(listing.available_g)))
+            problem = ONLY_LEFT(quantity=grams_to_kg(listing.available_g))
         elif problem is None and grams < listing.min_order_g and grams != listing.available_g:
-            problem = _("The minimum order is %(quantity)s kg.", quantity=number(grams_to_kg(listing.min_order_g)))
+            problem = MIN_ORDER(quantity=grams_to_kg(listing.min_order_g))
         if grams is not None:
             price = unit_price(listing.price_per_kg, listing.price_tiers, grams)
             total = line_total(price, grams)

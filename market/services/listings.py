@@ -3,7 +3,7 @@
 A lot may be offered by several listings (different bag sizes, prices...). Each
 listing claims ``quantity - shipped`` of the lot: what it offers and has not yet
 handed over. The claims of all the lot's listings never exceed what the lot
-holds; the lot's row lock (taken through ``traceability.services.for_sale``) makes that check
+holds; the lot's row lock (taken through ``for_sale``) makes that check
 and the write one step, so two sellers' tabs cannot both claim the last tonne.
 """
 
@@ -22,6 +22,30 @@ from core.errors import Conflict, ValidationError
 from core.extensions import db
 from core.files.models import StoredFile
 from market.errors import ListingNotFoundError
+from market.messages import (
+    ACCEPT_A_PAYMENT_METHOD,
+    BELOW_COMMITTED,
+    DRAFT_NOT_PAUSED,
+    LISTED_LOT_NOT_HELD,
+    LISTING_INVALID,
+    LOT_NOT_YET_OFFERED,
+    LOT_RECALLED,
+    MIN_ORDER_ABOVE_QUANTITY,
+    NO_PAYMENT_METHOD,
+    NO_SUCH_PHOTO,
+    NO_WAY_TO_DELIVER,
+    OFFER_AT_MOST,
+    PHOTOS_AT_MOST,
+    PUBLISHED_NOT_DRAFT,
+    REQUIRED,
+    SOLD_OUT_BY_ITSELF,
+    SOLD_OUT_BY_MARKET,
+    TOO_LONG,
+    TOO_MANY_PHOTOS,
+    UNKNOWN_LISTING_STATUS,
+    UNKNOWN_PHOTO,
+    USE_LISTING_STATUS,
+)
 from market.models import Listing, ListingCertification, ListingCommune, ListingStatus
 from market.payments import require_method
 from market.pricing import clean_delivery_fees, clean_tiers, parse_price
@@ -52,22 +76,22 @@ class _Errors:
 
     def raise_if_any(self) -> None:
         if self.fields:
-            raise ValidationError("The listing has invalid fields; see errors.", errors=self.fields)
+            raise ValidationError(LISTING_INVALID, errors=self.fields)
 
 
 def _text(errors: _Errors, values: dict, field: str, *, required: bool = False) -> str | None:
     text = (values.get(field) or "").strip() or None
     if required and not text:
-        errors.add(field, "This is required.")
+        errors.add(field, REQUIRED)
     elif text and len(text) > TEXT_LIMITS[field]:
-        errors.add(field, f"At most {TEXT_LIMITS[field]} characters.")
+        errors.add(field, TOO_LONG(count=TEXT_LIMITS[field]))
     return text
 
 
 def _methods(raw) -> list[str]:
     names = list(dict.fromkeys(raw if raw is not None else ["cod"]))
     if not names:
-        raise ValidationError("No payment method.", errors={"payment_methods": ["Accept at least one payment method."]})
+        raise ValidationError(NO_PAYMENT_METHOD, errors={"payment_methods": [ACCEPT_A_PAYMENT_METHOD]})
     for name in names:
         require_method(name, "payment_methods")
     return names
@@ -77,7 +101,7 @@ def _photos(raw, organization_ids: set[int]) -> list[str]:
     """Photos uploaded for the seller or another organization the user acts for (a co-op selling a member's lot)."""
     ids = list(dict.fromkeys(p for p in raw or [] if p))
     if len(ids) > MAX_PHOTOS:
-        raise ValidationError("Too many photos.", errors={"photos": [f"At most {MAX_PHOTOS} photos."]})
+        raise ValidationError(TOO_MANY_PHOTOS, errors={"photos": [PHOTOS_AT_MOST(count=MAX_PHOTOS)]})
     if ids:
         found = set(
             db.session.scalars(
@@ -88,9 +112,7 @@ def _photos(raw, organization_ids: set[int]) -> list[str]:
         )
         missing = [p for p in ids if p not in found]
         if missing:
-            raise ValidationError(
-                "Unknown photo.", errors={"photos": [f"No photo {missing[0]} uploaded by your organization."]}
-            )
+            raise ValidationError(UNKNOWN_PHOTO, errors={"photos": [NO_SUCH_PHOTO(photo=missing[0])]})
     return ids
 
 
@@ -108,13 +130,11 @@ def _check_offer(source: ListingSource, quantity_g: int, listing_id: int | None)
     left = int(source.remaining_kg * GRAMS_PER_KG) - _claimed_by_others(source.id, listing_id)
     if quantity_g > left:
         shown = grams_to_kg(max(left, 0))
+        # The form's field error keeps the plain "1000" the page has always shown (tests/integration/market/
+        # test_pages.py reads it on the Vietnamese form); the API detail keeps the number typed.
         raise ValidationError(
-            f"Lot {source.code} has {shown} kg not yet offered.",
-            errors={
-                "quantity": [
-                    f"At most {shown} kg of lot {source.code} can still be offered (its other listings take the rest)."
-                ]
-            },
+            LOT_NOT_YET_OFFERED(lot=source.code, kg=shown),
+            errors={"quantity": [OFFER_AT_MOST(kg=str(shown), lot=source.code)]},
         )
 
 
@@ -153,14 +173,14 @@ def _offer(errors: _Errors, values: dict, product: str, current: Listing | None)
         else (current.price_per_kg if current else None)
     )
     if price is None and current is None and not given("price_per_kg"):
-        errors.add("price_per_kg", "This is required.")
+        errors.add("price_per_kg", REQUIRED)
     quantity_g = (
         errors.check(lambda: parse_kg(values["quantity"], product=product))
         if given("quantity")
         else (current.quantity_g if current else None)
     )
     if quantity_g is None and current is None and not given("quantity"):
-        errors.add("quantity", "This is required.")
+        errors.add("quantity", REQUIRED)
     if given("min_order_quantity"):
         min_order_g = errors.check(
             lambda: parse_kg(values["min_order_quantity"], "min_order_quantity", product=product)
@@ -170,7 +190,7 @@ def _offer(errors: _Errors, values: dict, product: str, current: Listing | None)
     else:
         min_order_g = min(int(max(kg_step(product), Decimal(1)) * GRAMS_PER_KG), quantity_g or GRAMS_PER_KG)
     if quantity_g and min_order_g and min_order_g > quantity_g:
-        errors.add("min_order_quantity", "The minimum order cannot be more than the quantity offered.")
+        errors.add("min_order_quantity", MIN_ORDER_ABOVE_QUANTITY)
     return _Offer(price, quantity_g, min_order_g)
 
 
@@ -197,7 +217,7 @@ def _apply(errors: _Errors, user: User, listing: Listing, values: dict, offer: _
     if "delivery_fees" in values or listing.id is None:
         listing.delivery_fees = errors.check(lambda: clean_delivery_fees(values.get("delivery_fees"))) or {}
     if not listing.pickup and not listing.delivery_fees:
-        errors.add("delivery_fees", "Offer pickup, or delivery to at least one province.")
+        errors.add("delivery_fees", NO_WAY_TO_DELIVER)
 
 
 def create_listing(user: User, *, batch_code: str, publish: bool = False, **values) -> Listing:
@@ -229,6 +249,11 @@ def create_listing(user: User, *, batch_code: str, publish: bool = False, **valu
     return listing
 
 
+def lots_to_offer(user: User, organization_id: int) -> list[dict]:
+    """The lots the seller's organization could offer now (active, held), for the new-listing form."""
+    return for_sale.lots_to_offer(user, organization_id)
+
+
 def seller_listing(user: User, public_id: str, *, lock: bool = False) -> Listing:
     """A listing of an organization the user acts for; anyone else is told it does not exist (404)."""
     statement = select(Listing).where(Listing.public_id == public_id)
@@ -244,30 +269,20 @@ def _set_status(listing: Listing, status: str, source: ListingSource) -> None:
     try:
         wanted = ListingStatus(status)
     except ValueError:
-        raise ValidationError("Unknown status.", errors={"status": ["Use draft, active or paused."]}) from None
+        raise ValidationError(UNKNOWN_LISTING_STATUS, errors={"status": [USE_LISTING_STATUS]}) from None
     if wanted not in SELLER_STATUSES:
-        raise ValidationError(
-            "Sold out is set by the marketplace.",
-            errors={"status": ["A listing becomes sold out by itself when nothing is left."]},
-        )
+        raise ValidationError(SOLD_OUT_BY_MARKET, errors={"status": [SOLD_OUT_BY_ITSELF]})
     if wanted is ListingStatus.DRAFT and listing.status is not ListingStatus.DRAFT:
-        raise Conflict(
-            "A published listing cannot go back to draft; pause it instead.", current_status=listing.status.value
-        )
+        raise Conflict(PUBLISHED_NOT_DRAFT, current_status=listing.status.value)
     if wanted is ListingStatus.ACTIVE:
         if source.recalled:
-            raise Conflict(
-                f"Lot {source.code} is recalled; nothing of it can be sold.", current_status=listing.status.value
-            )
+            raise Conflict(LOT_RECALLED(lot=source.code), current_status=listing.status.value)
         if source.custodian_id != listing.seller_id or source.status != "active":
-            raise Conflict(
-                f"Lot {source.code} is no longer held by the seller or has nothing left.",
-                current_status=listing.status.value,
-            )
+            raise Conflict(LISTED_LOT_NOT_HELD(lot=source.code), current_status=listing.status.value)
         listing.published_at = listing.published_at or utcnow()
         wanted = ListingStatus.ACTIVE if listing.available_g > 0 else ListingStatus.SOLD_OUT
     if wanted is ListingStatus.PAUSED and listing.status is ListingStatus.DRAFT:
-        raise Conflict("A draft cannot be paused; publish it first.", current_status=listing.status.value)
+        raise Conflict(DRAFT_NOT_PAUSED, current_status=listing.status.value)
     listing.status = wanted
 
 
@@ -281,7 +296,7 @@ def update_listing(user: User, public_id: str, **values) -> Listing:
     _apply(errors, user, listing, values, offer)
     if offer.quantity_g is not None and offer.quantity_g < listing.reserved_g + listing.sold_g:
         committed = grams_to_kg(listing.reserved_g + listing.sold_g)
-        errors.add("quantity", f"{committed} kg is already reserved or sold; offer at least that.")
+        errors.add("quantity", BELOW_COMMITTED(kg=committed))
     errors.raise_if_any()
     if offer.quantity_g != listing.quantity_g:
         _check_offer(source, offer.quantity_g, listing.id)
@@ -317,8 +332,3 @@ def own_listings(
 
 def my_organization_ids(user: User | None) -> set[int]:
     return actable_organization_ids(user) if user is not None else set()
-
-
-def listable_lots(user: User, organization_id: int) -> list[dict]:
-    """The lots ``organization_id`` could list now (active, held by it), for the new-listing form."""
-    return for_sale.lots_to_list(user, organization_id)

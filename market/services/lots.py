@@ -29,19 +29,36 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from core.extensions import db
+from core.messages import Message
 from market import states
 from market.errors import LotNotSaleableError
+from market.messages import (
+    ACCEPTANCE_LOT_REFUSED,
+    LISTING_LOT_REFUSED,
+    LOT_NOT_HELD,
+    LOT_RECALLED,
+    LOT_SHORT,
+    LOT_USED_UP,
+)
 from market.models import Listing, ListingStatus, Order
 from market.quantities import GRAMS_PER_KG, grams_to_kg
 from traceability.services import for_sale
-from traceability.services.for_sale import NOT_HELD, RECALLED, LotForSale
+from traceability.services.for_sale import NOT_HELD, RECALLED, USED_UP, LotForSale
 
 ON_OFFER = (ListingStatus.ACTIVE, ListingStatus.SOLD_OUT)
 SHORT = "short"
+REFUSALS = {RECALLED: LOT_RECALLED, NOT_HELD: LOT_NOT_HELD, USED_UP: LOT_USED_UP}
 
 
 def _grams(lot: LotForSale) -> int:
     return int(lot.remaining_kg * GRAMS_PER_KG)
+
+
+def refusal(lot: LotForSale, seller_id: int) -> Message | None:
+    """Why ``seller_id`` can sell nothing of ``lot`` (the ledger gives the code, the market the words); None when
+    they can."""
+    problem = lot.problem(seller_id)
+    return REFUSALS[problem](lot=lot.code) if problem else None
 
 
 def _listings_of(batch_ids: Iterable[int]) -> dict[int, list[Listing]]:
@@ -77,24 +94,29 @@ def _fit(lot: LotForSale, listings: list[Listing]) -> None:
             listing.status = ListingStatus.ACTIVE if listing.available_g > 0 else ListingStatus.SOLD_OUT
 
 
-def fit_to_lots(listings: Iterable[Listing]) -> None:
-    """Lock the listings' lots, fit every listing of them to what its lot now is, and refuse any lot that cannot sell.
-    No commit.
+def fit_offers(listings: Iterable[Listing]) -> dict[int, LotForSale]:
+    """Lock the listings' lots and fit every listing of them to what its lot now is; the lots by id. No commit.
 
-    The listings given are refreshed in place. The caller commits the fitted
-    offers even when it refuses the order: they are true whatever the order.
+    The listings given are refreshed in place. The fitted offers are true whatever
+    becomes of the order that looked: a refused checkout records them on their own.
     """
-    wanted = list(listings)
-    lots = for_sale.lock_for_sale({listing.batch_id for listing in wanted})
+    lots = for_sale.lock_for_sale({listing.batch_id for listing in listings})
     for batch_id, group in _listings_of(lots).items():
         _fit(lots[batch_id], group)
     db.session.flush()
+    return lots
+
+
+def fit_to_lots(listings: Iterable[Listing]) -> None:
+    """``fit_offers``, then refuse (409) any listing whose lot cannot sell. No commit."""
+    wanted = list(listings)
+    lots = fit_offers(wanted)
     for listing in sorted(wanted, key=lambda listing: listing.id):
         lot = lots[listing.batch_id]
-        reason = lot.refusal(listing.seller_id)
+        reason = refusal(lot, listing.seller_id)
         if reason:
             raise LotNotSaleableError(
-                f"Listing {listing.public_id} cannot be ordered: {reason}",
+                LISTING_LOT_REFUSED(listing=listing.public_id, reason=reason),
                 lot=lot.code,
                 problem=lot.problem(listing.seller_id),
                 field="items",
@@ -115,10 +137,10 @@ def check_acceptance(order: Order) -> None:
     listings = _listings_of(needed)
     for batch_id in sorted(needed):
         lot = lots[batch_id]
-        reason = lot.refusal(order.seller_id)
+        reason = refusal(lot, order.seller_id)
         if reason:
             raise LotNotSaleableError(
-                f"The order cannot be accepted: {reason}", lot=lot.code, problem=lot.problem(order.seller_id)
+                ACCEPTANCE_LOT_REFUSED(reason=reason), lot=lot.code, problem=lot.problem(order.seller_id)
             )
         sold = sum(listing.sold_g - listing.shipped_g for listing in listings[batch_id])
         if order.status not in states.RESERVED:
@@ -126,8 +148,7 @@ def check_acceptance(order: Order) -> None:
         left = max(_grams(lot) - sold, 0)
         if needed[batch_id] > left:
             raise LotNotSaleableError(
-                f"Lot {lot.code} has {grams_to_kg(left)} kg left; this order needs "
-                f"{grams_to_kg(needed[batch_id])} kg of it.",
+                LOT_SHORT(lot=lot.code, left=grams_to_kg(left), needed=grams_to_kg(needed[batch_id])),
                 lot=lot.code,
                 problem=SHORT,
                 left=str(grams_to_kg(left)),

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -26,9 +27,34 @@ from core.extensions import db
 from core.geo.services import require_commune
 from core.tasks import send_task
 from market import states
-from market.errors import ListingNotFoundError, ListingSoldOutError, ListingUnavailableError, OrderNotFoundError
+from market.errors import ListingNotFoundError, ListingUnavailableError, OrderNotFoundError
+from market.messages import (
+    ADD_A_LISTING,
+    CART_EMPTY,
+    CHOOSE_DELIVERY,
+    ITEMS_AT_MOST,
+    JOIN_AN_ORGANIZATION,
+    LISTING_MIN_ORDER,
+    LISTING_NO_PICKUP,
+    LISTING_NOT_ON_OFFER,
+    LISTING_REFUSES_METHOD,
+    METHOD_NOT_ACCEPTED,
+    NO_DELIVERY_THERE,
+    NO_ORGANIZATION,
+    NOT_YOUR_ORGANIZATION,
+    OWN_LISTING,
+    OWN_OFFER,
+    PICKUP_NOT_OFFERED,
+    QUANTITIES_INVALID,
+    SELLER_DOES_NOT_DELIVER,
+    STREET_TOO_LONG,
+    TOO_LONG,
+    TOO_MANY_ITEMS,
+    UNKNOWN_DELIVERY,
+    YOU_DO_NOT_ACT_FOR,
+)
 from market.models import Listing, ListingStatus, Order, OrderLine, OrderStatus, OrderStatusChange, Payment, Reservation
-from market.payments import require_method
+from market.payments import PaymentMethod, require_method
 from market.pricing import delivery_fee, line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
 from market.services import lots, stock
@@ -49,23 +75,19 @@ def buyer_organization(user: User, organization_id: int | None) -> Organization:
     """The organization the user buys for: the one named (if they act for it), else their first."""
     if organization_id is not None:
         if organization_id not in actable_organization_ids(user):
-            raise ValidationError(
-                "Not your organization.", errors={"buyer_organization_id": ["You do not act for this organization."]}
-            )
+            raise ValidationError(NOT_YOUR_ORGANIZATION, errors={"buyer_organization_id": [YOU_DO_NOT_ACT_FOR]})
         return db.session.get(Organization, organization_id)
     memberships = memberships_of(user)
     if not memberships:
-        raise ValidationError(
-            "No organization.", errors={"buyer_organization_id": ["Join or create an organization before buying."]}
-        )
+        raise ValidationError(NO_ORGANIZATION, errors={"buyer_organization_id": [JOIN_AN_ORGANIZATION]})
     return memberships[0].organization
 
 
 def _items(raw: list[dict]) -> dict[str, object]:
     if not raw:
-        raise ValidationError("The cart is empty.", errors={"items": ["Add at least one listing."]})
+        raise ValidationError(CART_EMPTY, errors={"items": [ADD_A_LISTING]})
     if len(raw) > MAX_ITEMS:
-        raise ValidationError("Too many items.", errors={"items": [f"At most {MAX_ITEMS} items in one checkout."]})
+        raise ValidationError(TOO_MANY_ITEMS, errors={"items": [ITEMS_AT_MOST(count=MAX_ITEMS)]})
     return {str(item.get("listing_id") or ""): item.get("quantity") for item in raw}
 
 
@@ -86,7 +108,7 @@ def _check_on_offer(listings: dict[str, Listing]) -> None:
             raise stock.too_little(public_id, 0, None)
         if listing.status is not ListingStatus.ACTIVE:
             raise ListingUnavailableError(
-                f"Listing {public_id} is {listing.status.value} and cannot be ordered now.", listing_id=public_id
+                LISTING_NOT_ON_OFFER(listing=public_id, status=listing.status.value), listing_id=public_id
             )
 
 
@@ -109,9 +131,9 @@ def _quantities(raw: dict[str, object], listings: dict[str, Listing]) -> dict[st
             errors.update(error.errors)
             continue
         if grams[public_id] < listing.min_order_g and grams[public_id] != listing.available_g:
-            errors[field] = [f"The minimum order of listing {public_id} is {listing.min_order_quantity} kg."]
+            errors[field] = [LISTING_MIN_ORDER(listing=public_id, quantity=listing.min_order_quantity)]
     if errors:
-        raise ValidationError("Some quantities are not valid.", errors=errors)
+        raise ValidationError(QUANTITIES_INVALID, errors=errors)
     return grams
 
 
@@ -125,12 +147,11 @@ def _delivery(
         refusing = [listing.public_id for group in sellers.values() for listing in group if not listing.pickup]
         if refusing:
             raise ValidationError(
-                "Pickup not offered.",
-                errors={"delivery.method": [f"Listing {refusing[0]} is not offered for pickup; choose delivery."]},
+                PICKUP_NOT_OFFERED, errors={"delivery.method": [LISTING_NO_PICKUP(listing=refusing[0])]}
             )
         return method, None, None, dict.fromkeys(sellers, 0)
     if method != "delivery":
-        raise ValidationError("Unknown delivery method.", errors={"delivery.method": ["Choose pickup or delivery."]})
+        raise ValidationError(UNKNOWN_DELIVERY, errors={"delivery.method": [CHOOSE_DELIVERY]})
     address = delivery.get("address") or {}
     try:
         commune = require_commune(address.get("commune_code"))
@@ -140,23 +161,127 @@ def _delivery(
         ) from None
     street = (address.get("street") or "").strip() or None
     if street and len(street) > MAX_STREET:
-        raise ValidationError(
-            "Street too long.", errors={"delivery.address.street": [f"At most {MAX_STREET} characters."]}
-        )
+        raise ValidationError(STREET_TOO_LONG, errors={"delivery.address.street": [TOO_LONG(count=MAX_STREET)]})
     fees = {}
     for seller_id, group in sellers.items():
         fee = delivery_fee([listing.delivery_fees or {} for listing in group], commune.province_code)
         if fee is None:
             raise ValidationError(
-                "No delivery to this province.",
-                errors={
-                    "delivery.address.commune_code": [
-                        f"A seller in your cart does not deliver to {commune.province_name}; choose pickup."
-                    ]
-                },
+                NO_DELIVERY_THERE,
+                errors={"delivery.address.commune_code": [SELLER_DOES_NOT_DELIVER(province=commune.province_name)]},
             )
         fees[seller_id] = fee
     return method, commune.code, street, fees
+
+
+@dataclass(frozen=True)
+class _Checkout:
+    """A cart that passed every check: what to reserve and how to deliver it, grouped by seller."""
+
+    method: PaymentMethod
+    buyer: Organization
+    listings: dict[str, Listing]
+    grams: dict[str, int]
+    sellers: dict[int, list[Listing]]
+    delivery: tuple[str, str | None, str | None, dict[int, int]]
+
+
+def _check(
+    raw: dict[str, object], listings: dict[str, Listing], method: PaymentMethod, buyer: Organization, delivery
+) -> _Checkout:
+    """Fit the offers to their lots (under the lots' locks) and check every item against them. No commit."""
+    lots.fit_to_lots(listings.values())
+    _check_on_offer(listings)
+    own = [public_id for public_id, listing in listings.items() if listing.seller_id == buyer.id]
+    if own:
+        raise ValidationError(OWN_LISTING, errors={"items": [OWN_OFFER(listing=own[0])]})
+    refusing = [
+        public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])
+    ]
+    if refusing:
+        raise ValidationError(
+            METHOD_NOT_ACCEPTED,
+            errors={"payment_method": [LISTING_REFUSES_METHOD(listing=refusing[0], method=method.name)]},
+        )
+    grams = _quantities(raw, listings)
+    _check_available(grams, listings)
+    sellers: dict[int, list[Listing]] = defaultdict(list)
+    for public_id in raw:
+        sellers[listings[public_id].seller_id].append(listings[public_id])
+    return _Checkout(method, buyer, listings, grams, sellers, _delivery(delivery, sellers))
+
+
+def _hold(method: PaymentMethod) -> timedelta:
+    """How long the stock stays reserved: until the seller accepts cash on delivery, or until the payment."""
+    if method.name == states.CASH_ON_DELIVERY:
+        return timedelta(hours=cod_accept_hours())
+    return timedelta(minutes=reservation_minutes())
+
+
+def _order(user: User, checkout: _Checkout, seller_id: int, checkout_id: str, now: datetime) -> Order:
+    """The order of one seller's items, its payment and its reservations (added to the session). No commit."""
+    method, (delivery_method, commune_code, street, fees) = checkout.method, checkout.delivery
+    order = Order(
+        checkout_id=checkout_id,
+        buyer_id=checkout.buyer.id,
+        seller_id=seller_id,
+        placed_by_id=user.id,
+        status=OrderStatus.PENDING_PAYMENT,
+        payment_method=method.name,
+        delivery_method=delivery_method,
+        delivery_commune_code=commune_code,
+        delivery_street=street,
+        delivery_fee=fees[seller_id],
+        subtotal=0,
+        total=0,
+        refunded_amount=0,
+        expires_at=now + _hold(method),
+    )
+    for listing in checkout.sellers[seller_id]:
+        amount = checkout.grams[listing.public_id]
+        price = unit_price(listing.price_per_kg, listing.price_tiers, amount)
+        order.lines.append(
+            OrderLine(
+                listing_id=listing.id,
+                batch_id=listing.batch_id,
+                batch_code=listing.batch_code,
+                title=listing.title,
+                quantity_g=amount,
+                unit_price=price,
+                line_total=line_total(price, amount),
+            )
+        )
+    order.subtotal = sum(line.line_total for line in order.lines)
+    order.total = order.subtotal + order.delivery_fee
+    order.history.append(
+        OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT.value, by_user_id=user.id, at=now)
+    )
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(Payment(order_id=order.id, method=method.name, amount=order.total))
+    for line in order.lines:
+        db.session.add(
+            Reservation(
+                listing_id=line.listing_id,
+                order_id=order.id,
+                order_line_id=line.id,
+                quantity_g=line.quantity_g,
+                expires_at=order.expires_at,
+            )
+        )
+    return order
+
+
+def _keep_offers_fitted(listing_ids: list[int]) -> None:
+    """After a refused checkout (rolled back whole), fit its listings to their lots again and commit only that.
+
+    This is the one thing a refused checkout leaves written, in a transaction of
+    its own: a listing paused because its lot was recalled, or shrunk to what its
+    lot still holds, is true whatever became of this order, and the next buyer
+    should see it so.
+    """
+    lots.fit_offers(db.session.scalars(select(Listing).where(Listing.id.in_(listing_ids))).all())
+    db.session.commit()
 
 
 def place_orders(
@@ -167,107 +292,29 @@ def place_orders(
     delivery: dict | None = None,
     buyer_organization_id: int | None = None,
 ) -> list[Order]:
-    """Reserve every item and make one order per seller; all or nothing."""
+    """Reserve every item and make one order per seller; all or nothing: one transaction, rolled back when refused."""
     method = require_method(payment_method)
     buyer = buyer_organization(user, buyer_organization_id)
     raw = _items(items)
     listings = _load_listings(list(raw))
+    listing_ids = [listing.id for listing in listings.values()]
     try:
-        lots.fit_to_lots(listings.values())
-        _check_on_offer(listings)
-        own = [public_id for public_id, listing in listings.items() if listing.seller_id == buyer.id]
-        if own:
-            raise ValidationError(
-                "Your own listing.", errors={"items": [f"Listing {own[0]} is your organization's own offer."]}
-            )
-        refusing = [
-            public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])
-        ]
-        if refusing:
-            raise ValidationError(
-                "Payment method not accepted.",
-                errors={"payment_method": [f"Listing {refusing[0]} does not accept {method.name}."]},
-            )
-        grams = _quantities(raw, listings)
-        _check_available(grams, listings)
-        sellers: dict[int, list[Listing]] = defaultdict(list)
-        for public_id in raw:
-            sellers[listings[public_id].seller_id].append(listings[public_id])
-        delivery_method, commune_code, street, fees = _delivery(delivery, sellers)
-    except DomainError:
-        db.session.commit()  # the offers fitted to their lots stay fitted, whatever was wrong with this order
+        checkout = _check(raw, listings, method, buyer, delivery)
+        stock.reserve({listings[public_id].id: amount for public_id, amount in checkout.grams.items()})
+        checkout_id, now = str(uuid.uuid4()), utcnow()
+        placed = [_order(user, checkout, seller_id, checkout_id, now) for seller_id in sorted(checkout.sellers)]
+    except Exception as error:
+        db.session.rollback()  # reservations and fitted offers alike: nothing of this checkout stays
+        if isinstance(error, DomainError):
+            _keep_offers_fitted(listing_ids)
         raise
-
-    try:
-        stock.reserve({listings[public_id].id: amount for public_id, amount in grams.items()})
-    except ListingSoldOutError:
-        db.session.rollback()  # reservations taken before the one that failed go back too
-        raise
-    now = utcnow()
-    hold = (
-        timedelta(hours=cod_accept_hours())
-        if method.name == states.CASH_ON_DELIVERY
-        else timedelta(minutes=reservation_minutes())
-    )
-    checkout_id = str(uuid.uuid4())
-    orders = []
-    for seller_id in sorted(sellers):
-        order = Order(
-            checkout_id=checkout_id,
-            buyer_id=buyer.id,
-            seller_id=seller_id,
-            placed_by_id=user.id,
-            status=OrderStatus.PENDING_PAYMENT,
-            payment_method=method.name,
-            delivery_method=delivery_method,
-            delivery_commune_code=commune_code,
-            delivery_street=street,
-            delivery_fee=fees[seller_id],
-            subtotal=0,
-            total=0,
-            refunded_amount=0,
-            expires_at=now + hold,
-        )
-        for listing in sellers[seller_id]:
-            amount = grams[listing.public_id]
-            price = unit_price(listing.price_per_kg, listing.price_tiers, amount)
-            order.lines.append(
-                OrderLine(
-                    listing_id=listing.id,
-                    batch_id=listing.batch_id,
-                    batch_code=listing.batch_code,
-                    title=listing.title,
-                    quantity_g=amount,
-                    unit_price=price,
-                    line_total=line_total(price, amount),
-                )
-            )
-        order.subtotal = sum(line.line_total for line in order.lines)
-        order.total = order.subtotal + order.delivery_fee
-        order.history.append(
-            OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT.value, by_user_id=user.id, at=now)
-        )
-        db.session.add(order)
-        db.session.flush()
-        db.session.add(Payment(order_id=order.id, method=method.name, amount=order.total))
-        for line in order.lines:
-            db.session.add(
-                Reservation(
-                    listing_id=line.listing_id,
-                    order_id=order.id,
-                    order_line_id=line.id,
-                    quantity_g=line.quantity_g,
-                    expires_at=order.expires_at,
-                )
-            )
-        orders.append(order)
-    placed = [order.id for order in orders]
+    placed_ids = [order.id for order in placed]
     db.session.commit()
     # By id, read before the commit: touching the orders now would open a new transaction (on SQLite,
     # the write lock) while an eager task runs in its own session.
-    for order_id in placed:
+    for order_id in placed_ids:
         send_task("market.send_order_email", order_id, "placed")
-    return orders
+    return placed
 
 
 def _roles(user: User | None, order: Order) -> set[str]:

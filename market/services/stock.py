@@ -17,6 +17,7 @@ from sqlalchemy import case, select, update
 from core.db import utcnow
 from core.extensions import db
 from market.errors import ListingSoldOutError
+from market.messages import LISTING_HAS_LEFT, LISTING_SOLD_OUT, ONLY_LEFT_OF_LISTING
 from market.models import Allocation, Listing, ListingStatus, Order, Reservation, ReservationStatus
 from market.quantities import grams_to_kg
 
@@ -43,14 +44,14 @@ def too_little(public_id: str, available_g: int, asked_g: int | None) -> Listing
     left = grams_to_kg(max(available_g, 0))
     if asked_g is None:
         return ListingSoldOutError(
-            f"Listing {public_id} is sold out.",
-            errors={"items": [f"Listing {public_id} is sold out."]},
+            LISTING_SOLD_OUT(listing=public_id),
+            errors={"items": [LISTING_SOLD_OUT(listing=public_id)]},
             listing_id=public_id,
             available="0",
         )
     return ListingSoldOutError(
-        f"Listing {public_id} has {left} kg left; {grams_to_kg(asked_g)} kg was asked.",
-        errors={"items": [f"Only {left} kg of listing {public_id} is left."]},
+        LISTING_HAS_LEFT(listing=public_id, left=left, asked=grams_to_kg(asked_g)),
+        errors={"items": [ONLY_LEFT_OF_LISTING(left=left, listing=public_id)]},
         listing_id=public_id,
         available=str(left),
     )

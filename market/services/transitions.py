@@ -28,6 +28,17 @@ from core.extensions import db
 from core.tasks import send_task
 from market import states
 from market.errors import OrderLapsedError, TransitionNotAllowedError
+from market.messages import (
+    FULL_REFUND_GIVES_BACK,
+    FULL_REFUND_IS_REMAINDER,
+    GIVE_THE_AMOUNT,
+    NOTE_TOO_LONG,
+    ONLY_ROLES_MAY,
+    PARTIAL_REFUND_RANGE,
+    TOO_LONG,
+    UNKNOWN_ORDER_STATUS,
+    USE_ORDER_STATUS,
+)
 from market.models import Order, OrderStatus, OrderStatusChange, Payment, PaymentStatus
 from market.payments import method_of
 from market.quantities import grams_to_kg
@@ -52,7 +63,7 @@ def _target(value: str) -> OrderStatus:
     except ValueError:
         allowed = ", ".join(s.value for s in OrderStatus)
         raise ValidationError(
-            "Unknown status.", errors={"to": [f"Unknown status {value!r}; use one of: {allowed}."]}
+            UNKNOWN_ORDER_STATUS, errors={"to": [USE_ORDER_STATUS(status=repr(value), allowed=allowed)]}
         ) from None
 
 
@@ -71,14 +82,11 @@ def _refund_amount(order: Order, target: OrderStatus, amount: int | None) -> int
     if target is OrderStatus.REFUNDED:
         if amount not in (None, remaining):
             raise ValidationError(
-                "A full refund is what remains.",
-                errors={"amount": [f"A full refund gives back the {remaining} VND not yet refunded."]},
+                FULL_REFUND_IS_REMAINDER, errors={"amount": [FULL_REFUND_GIVES_BACK(amount=remaining)]}
             )
         return remaining
     if amount is None or not 0 < amount < remaining:
-        raise ValidationError(
-            "Give the amount.", errors={"amount": [f"A partial refund is more than 0 and less than {remaining} VND."]}
-        )
+        raise ValidationError(GIVE_THE_AMOUNT, errors={"amount": [PARTIAL_REFUND_RANGE(amount=remaining)]})
     return amount
 
 
@@ -102,7 +110,7 @@ def _apply(
         raise TransitionNotAllowedError(order.status.value, target.value)
     if not allowed & roles:
         parts = " or ".join(sorted(allowed))
-        raise PermissionDenied(f"Only the {parts} may make an order {target.value}.")
+        raise PermissionDenied(ONLY_ROLES_MAY(roles=parts, target=target.value))
     current = order.status
     if target is OrderStatus.ACCEPTED:
         lots.check_acceptance(order)
@@ -134,7 +142,7 @@ def _record(
 ) -> None:
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise ValidationError("Note too long.", errors={"note": [f"At most {MAX_NOTE} characters."]})
+        raise ValidationError(NOTE_TOO_LONG, errors={"note": [TOO_LONG(count=MAX_NOTE)]})
     order.history.append(
         OrderStatusChange(
             from_status=current.value, to_status=target.value, by_user_id=user.id if user else None, at=at, note=note

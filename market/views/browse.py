@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from core.accounts.current import current_organization
 from core.errors import Conflict, ValidationError
 from core.geo.picker import new_address_picker, read_address_picker
-from core.i18n import money
+from core.i18n import money, translate
 from market.errors import LotNotSaleableError
 from market.pricing import MAX_AMOUNT
 from market.services import cart, orders, search
@@ -127,7 +127,7 @@ def cart_add():
     try:
         session[CART_KEY] = cart.add(_cart(), listing_id, request.form.get("quantity"))
     except ValidationError as error:
-        flash(next(iter(error.errors.values()))[0] if error.errors else error.detail, "error")
+        flash(translate(next(iter(error.errors.values()))[0] if error.errors else error.detail), "error")
         return redirect(url_for("market.listing", listing_id=listing_id), code=303)
     flash(_("Added to your cart."), "success")
     return redirect(url_for("market.cart_page"), code=303)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from core.errors import DomainError, NotFound
-from core.i18n import money, number
+from core.i18n import money, number, translate
 from market.errors import LotNotSaleableError
 from market.pricing import MAX_AMOUNT
 from market.services import orders, transitions
@@ -134,7 +134,11 @@ def order_transition(order_id):
                 "error",
             )
         else:
-            flash(" ".join(m for messages in error.errors.values() for m in messages) or error.detail, "error")
+            flash(
+                " ".join(translate(m) for messages in error.errors.values() for m in messages)
+                or translate(error.detail),
+                "error",
+            )
         return redirect(url_for("market.order_detail", order_id=order_id), code=303)
     flash(_("Order updated: %(status)s.", status=STATUS_NAMES.get(form.get("to", ""), form.get("to", ""))), "success")
     return redirect(url_for("market.order_detail", order_id=order_id), code=303)

@@ -90,10 +90,6 @@ def _kept(form, values: dict) -> dict:
     return kept
 
 
-def _lots(organization) -> list[dict]:
-    return listings.listable_lots(current_user, organization.id)
-
-
 def _form_values(listing: dict) -> dict:
     values = {
         key: listing.get(key) or "" for key in ("title", "title_en", "description", "description_en", "price_per_kg")
@@ -114,15 +110,13 @@ def _form_values(listing: dict) -> dict:
 
 
 def _render(template_values: dict, errors: dict, *, listing: dict | None, organization, status: int = 200):
-    # The form macros %-format messages through gettext: a literal "%" must reach them doubled.
-    errors = {field: [str(m).replace("%", "%%") for m in messages] for field, messages in errors.items()}
     return (
         render_template(
             "market/listing_form.html",
             values=template_values,
             errors=errors,
             listing=listing,
-            lots=[] if listing else _lots(organization),
+            lots=[] if listing else listings.lots_to_offer(current_user, organization.id),
             provinces=[(p.code, p.name) for p in list_provinces()],
             tier_rows=range(TIER_ROWS),
             fee_rows=range(FEE_ROWS),

@@ -1,7 +1,9 @@
-"""What other domains may know of a lot they sell: its saleable facts, recalls and trace summary.
+"""Lots for sale: the public interface through which other domains (the marketplace) read what they may sell.
 
-This is traceability's public interface for selling (the market's only door besides ``fulfilment``; an
-import-linter contract keeps it so): it answers with plain dataclasses and dicts, never models.
+The market never reads traceability tables itself (an import-linter contract keeps
+it so); it calls these functions, which answer with plain dataclasses and dicts:
+the facts a listing is made from and searched by (``ListingSource``), whether a
+lot can still be sold from (``LotForSale``), its recalls and its trace summary.
 
 A lot keeps changing after it is listed: it can be recalled, split, merged,
 transformed or shipped away, and the ledger does not know about listings
@@ -9,7 +11,8 @@ transformed or shipped away, and the ledger does not know about listings
 that matter: search filters with ``saleable_clause`` (a recalled lot, or one no
 longer held, drops out of the results at once), and checkout and acceptance
 read ``lock_for_sale`` under the lot's row lock, so that what they check cannot
-change before they commit.
+change before they commit. What is wrong with a lot is a code (``problem``);
+the market words it for its reader.
 """
 
 from __future__ import annotations
@@ -36,13 +39,11 @@ from traceability.models import (
     RecalledBatch,
     VerificationState,
 )
-from traceability.services import ledger
+from traceability.services import batches, ledger, summaries
 from traceability.services.access import Reader, check_actable, lock_actable, readable_batch
-from traceability.services.batches import list_batches
 from traceability.services.eudr import readiness_many
 from traceability.services.event_input import today
 from traceability.services.recalls import recall_statuses
-from traceability.services.summaries import describe_batches
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,12 @@ def source_for_listing(user: User, code: str, *, lock: bool = False) -> ListingS
     return _sources([batch])[batch.id]
 
 
+def lots_to_offer(user: User, organization_id: int, *, limit: int = 100) -> list[dict]:
+    """The active lots ``organization_id`` holds, described as the batch pages show them, for a seller to pick from."""
+    found, _total = batches.list_batches(user, custodian_id=organization_id, include_consumed=False, limit=limit)
+    return [lot for lot in summaries.describe_batches(found) if lot["status"] == "active"]
+
+
 def lock_source(batch_id: int) -> ListingSource:
     """The lot behind an existing listing, locked (its seller was checked by the market)."""
     batch = ledger.lock_batches([batch_id])[batch_id]
@@ -190,15 +197,6 @@ class LotForSale:
             return USED_UP
         return None
 
-    def refusal(self, seller_id: int) -> str | None:
-        """Why ``seller_id`` can sell nothing of this lot, in a sentence (English, for the API); None when they can."""
-        return {
-            RECALLED: f"Lot {self.code} is recalled; nothing of it can be sold.",
-            NOT_HELD: f"Lot {self.code} is no longer held by the seller.",
-            USED_UP: f"Nothing is left of lot {self.code}.",
-            None: None,
-        }[self.problem(seller_id)]
-
 
 def _for_sale(batches: Iterable[Batch]) -> dict[int, LotForSale]:
     batches = list(batches)
@@ -224,15 +222,6 @@ def lock_for_sale(batch_ids: Iterable[int]) -> dict[int, LotForSale]:
     recall waits for the caller's commit, and the caller sees any committed before.
     """
     return _for_sale(ledger.lock_batches(batch_ids).values())
-
-
-def saleable(batch_id: int, seller_id: int) -> tuple[bool, str | None]:
-    """(True, None) when ``seller_id`` may sell from lot ``batch_id`` now, else (False, the reason in English)."""
-    lot = lots_for_sale([batch_id]).get(batch_id)
-    if lot is None:
-        return False, f"No lot {batch_id}."
-    reason = lot.refusal(seller_id)
-    return reason is None, reason
 
 
 def saleable_clause(batch_id: ColumnElement[int], seller_id: ColumnElement[int]) -> ColumnElement[bool]:
@@ -310,9 +299,3 @@ def trace_summaries(batch_ids: Iterable[int]) -> dict[int, dict]:
             "unknown_origin": batch.unknown_origin,
         }
     return result
-
-
-def lots_to_list(user: User, organization_id: int, *, limit: int = 100) -> list[dict]:
-    """The active lots ``organization_id`` holds, described as the API describes them, for a listing's lot picker."""
-    found, _total = list_batches(user, custodian_id=organization_id, include_consumed=False, limit=limit)
-    return [lot for lot in describe_batches(found) if lot["status"] == "active"]

@@ -1,10 +1,10 @@
-"""Fulfilment of a sale, as traceability: the sold quantity becomes the buyer's own lot.
+"""Fulfilment of a sale: the public interface through which other domains (the marketplace) move sold lots.
 
-Traceability's public interface for delivering what another domain sold (with ``for_sale``, the market's only
-door into traceability). ``ship_to_buyer`` splits the sold quantity off the seller's lot into a new lot (its own
-code and QR, same origin plots, a lineage edge to the parent) and ships that lot to the buyer's organization;
-``receive_for_buyer`` records its arrival, after which the buyer holds it. Neither commits: the market's order
-transition and these events are one transaction.
+Fulfilment of a sale is traceability: ``ship_to_buyer`` splits the sold quantity
+off the seller's lot into a new lot (its own code and QR, same origin plots, a
+lineage edge to the parent) and ships that lot to the buyer's organization;
+``receive_for_buyer`` records its arrival, after which the buyer holds it. Neither
+commits: the market's order transition and these events are one transaction.
 """
 
 from __future__ import annotations
