@@ -5,24 +5,32 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.errors import Conflict, NotFound, ValidationError
-from traceability.messages import YIELD_OUT_OF_BAND, YIELD_OUTSIDE_BAND
+from traceability.messages import NO_BATCH_WITH_CODE, YIELD_OUT_OF_BAND, YIELD_OUTSIDE_BAND
 
 
 class BatchNotFoundError(NotFound):
+    code = "batch_not_found"
+
     def __init__(self, code: str):
-        super().__init__(f"No batch with code {code!r} that you may see.")
+        super().__init__(NO_BATCH_WITH_CODE(code=repr(code)))  # repr: the code as typed, quoted as before
 
 
 class MassBalanceError(ValidationError):
     """More was asked of a batch than it has left."""
 
+    code = "mass_balance"
+
 
 class BatchNotActiveError(Conflict):
-    """The batch is in transit or used up, so it cannot be acted on now."""
+    """The batch is in transit, used up or recalled, so it cannot be acted on now."""
+
+    code = "batch_not_active"
 
 
 class ClaimedQuantityError(Conflict, ValidationError):
     """What was asked of a lot is promised elsewhere (an open market order): 409, with field errors for the form."""
+
+    code = "quantity_claimed"
 
 
 class YieldOutOfBandError(ValidationError):

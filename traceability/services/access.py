@@ -21,6 +21,7 @@ from core.errors import PermissionDenied
 from core.extensions import db
 from traceability.errors import BatchNotActiveError, BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
+from traceability.messages import BATCH_IN_TRANSIT, BATCH_IN_TRANSIT_SHORT, BATCH_RECALLED, NOTHING_LEFT, READ_NOT_ACT
 from traceability.models import Batch, BatchStatus, RecalledBatch, Shipment, ShipmentStatus
 from traceability.services import ledger
 
@@ -77,16 +78,14 @@ def check_actable(reader: Reader, batch: Batch, field: str | None = None) -> Non
         raise BatchNotFoundError(batch.code)
     if batch.status is BatchStatus.IN_TRANSIT:
         raise BatchNotActiveError(
-            f"Batch {batch.code} is in transit; it can be acted on once the receiver confirms receipt.",
-            errors={field: [f"Batch {batch.code} is in transit."]} if field else None,
+            BATCH_IN_TRANSIT(code=batch.code),
+            errors={field: [BATCH_IN_TRANSIT_SHORT(code=batch.code)]} if field else None,
         )
     if not reader.may_act(batch):
-        raise PermissionDenied(f"You may read batch {batch.code} but not act on it.")
+        raise PermissionDenied(READ_NOT_ACT(code=batch.code))
     if batch.status is BatchStatus.CONSUMED:
-        raise BatchNotActiveError(
-            f"Nothing is left of batch {batch.code}.",
-            errors={field: [f"Nothing is left of batch {batch.code}."]} if field else None,
-        )
+        message = NOTHING_LEFT(code=batch.code)
+        raise BatchNotActiveError(message, errors={field: [message]} if field else None)
 
 
 def refuse_recalled(batches: list[Batch], field: str | None = None) -> None:
@@ -96,7 +95,7 @@ def refuse_recalled(batches: list[Batch], field: str | None = None) -> None:
     )
     for batch in batches:
         if batch.id in recalled:
-            message = f"Batch {batch.code} is recalled; it can no longer be processed, shipped or sold."
+            message = BATCH_RECALLED(code=batch.code)
             raise BatchNotActiveError(message, errors={field: [message]} if field else None)
 
 

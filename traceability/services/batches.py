@@ -8,6 +8,7 @@ into being. A process step is an ObjectEvent OBSERVE; a step that loses weight
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,6 +21,19 @@ from core.extensions import db
 from core.files.services import store_image
 from core.routing import MAX_ID
 from traceability import catalog, identifiers
+from traceability.messages import (
+    CHOOSE_HARVEST_HOLDER,
+    CHOOSE_HARVEST_PLOTS,
+    DIFFERENT_HOLDERS,
+    MAY_NOT_HARVEST_FOR,
+    NO_PLOT_OF_YOURS,
+    NOT_HARVESTED,
+    PLOT_DOES_NOT_GROW,
+    PRODUCT_OF_OTHER_COMMODITY,
+    SAME_HOLDER_NEEDED,
+    STEP_ADDS_WEIGHT,
+    UNKNOWN_ORIGIN_HAS_NO_PLOTS,
+)
 from traceability.models import Batch, BatchPlot, BatchStatus, Event, EventQuantity, EventType, Plot, QuantityRole
 from traceability.services import event_input, gtins, ledger
 from traceability.services.access import Reader, lock_actable, readable_batch
@@ -83,17 +97,76 @@ def plot_ids_of(batch_ids) -> dict[int, list[int]]:
 
 
 def _harvest_plots(reader: Reader, plot_ids: list[int], commodity: str | None, errors: Errors) -> list[Plot]:
-    known = [
-        i for i in plot_ids if 0 < i <= MAX_ID
-    ]  # a larger id names no plot, and the database could not even compare it
+    # A larger id names no plot, and the database could not even compare it.
+    known = [i for i in plot_ids if 0 < i <= MAX_ID]
     plots = {p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(known)))} if known else {}
     for plot_id in plot_ids:
         plot = plots.get(plot_id)
         if plot is None or plot.organization_id not in reader.organization_ids:
-            errors.add("plot_ids", f"No plot {plot_id} of yours.")
+            errors.add("plot_ids", NO_PLOT_OF_YOURS(id=str(plot_id)))
         elif commodity and plot.crops and commodity not in plot.crops:
-            errors.add("plot_ids", f"Plot {plot.name} does not grow {commodity}.")
+            errors.add("plot_ids", PLOT_DOES_NOT_GROW(name=plot.name, commodity=commodity))
     return [plots[i] for i in plot_ids if i in plots]
+
+
+@dataclass(frozen=True)
+class _Harvest:
+    """A harvest's fields once checked (a field that failed its check is None, and ``errors`` says why)."""
+
+    form: catalog.Product | None
+    grade: str | None
+    amount: Decimal | None
+    unit: str | None
+    drc: Decimal | None
+    period: tuple[date, date] | None
+    gtin: str | None
+    lot_number: str | None
+    measured: list[dict] | None
+    when: event_input.EventTime | None
+
+
+def _checked_harvest(errors: Errors, fields: dict) -> _Harvest:
+    form = errors.check(lambda: catalog.product(fields["product"]))
+    commodity = fields["commodity"]
+    if form is not None and not form.harvested:
+        errors.add("product", NOT_HARVESTED(product=form.code))
+    if form is not None and commodity and commodity != form.commodity:
+        errors.add(
+            "commodity", PRODUCT_OF_OTHER_COMMODITY(product=form.code, commodity=form.commodity, given=commodity)
+        )
+    gtin, lot_number = fields["gtin"], fields["lot_number"]
+    return _Harvest(
+        form=form,
+        grade=errors.check(lambda: catalog.normalize_grade(form.code, fields["grade"])) if form else None,
+        amount=errors.check(lambda: event_input.quantity(fields["quantity"])),
+        unit=errors.check(lambda: event_input.unit(fields["unit"])),
+        drc=errors.check(lambda: event_input.drc_percent(fields["drc_percent"], form)) if form else None,
+        period=errors.check(
+            lambda: event_input.harvest_period(fields["harvest_date"], fields["harvest_start"], fields["harvest_end"])
+        ),
+        gtin=errors.check(lambda: identifiers.validate_gtin(gtin)) if gtin else None,
+        lot_number=errors.check(lambda: identifiers.validate_lot_number(lot_number)) if lot_number else None,
+        measured=errors.check(lambda: catalog.validate_measurements(fields["measurements"])),
+        when=errors.check(lambda: event_input.event_time(fields["event_time"])),
+    )
+
+
+def _harvest_holder(
+    reader: Reader, plots: list[Plot], organization_id: int | None, harvest: _Harvest, errors: Errors
+) -> int | None:
+    """The organization recording the harvest: the one given, else the one farming every plot; its GTIN checked."""
+    owners = {plot.organization_id for plot in plots}
+    if organization_id is None and len(owners) == 1:
+        organization_id = owners.pop()
+    if organization_id is None:
+        errors.add("organization_id", CHOOSE_HARVEST_HOLDER)
+    elif organization_id not in reader.organization_ids:
+        errors.add("organization_id", MAY_NOT_HARVEST_FOR)
+    elif harvest.gtin:
+        errors.check(lambda: gtins.check_gtin(harvest.gtin, organization_id))
+    if harvest.gtin and harvest.lot_number:
+        errors.check(lambda: gtins.check_lot_number(harvest.gtin, harvest.lot_number))
+    return organization_id
 
 
 def build_harvest(
@@ -125,62 +198,69 @@ def build_harvest(
     """
     reader = reader or Reader(user)
     errors = Errors()
-    form = errors.check(lambda: catalog.product(product))
-    if form is not None and not form.harvested:
-        errors.add("product", f"{form.code} does not come straight from a plot; record a transformation instead.")
-    if form is not None and commodity and commodity != form.commodity:
-        errors.add("commodity", f"{form.code} is {form.commodity}, not {commodity}.")
-    grade = errors.check(lambda: catalog.normalize_grade(form.code, grade)) if form else None
-    amount = errors.check(lambda: event_input.quantity(quantity))
-    unit = errors.check(lambda: event_input.unit(unit))
-    drc = errors.check(lambda: event_input.drc_percent(drc_percent, form)) if form else None
-    period = errors.check(lambda: event_input.harvest_period(harvest_date, harvest_start, harvest_end))
-    gtin = errors.check(lambda: identifiers.validate_gtin(gtin)) if gtin else None
-    lot_number = errors.check(lambda: identifiers.validate_lot_number(lot_number)) if lot_number else None
-    measured = errors.check(lambda: catalog.validate_measurements(measurements))
-    when = errors.check(lambda: event_input.event_time(event_time))
+    harvest = _checked_harvest(
+        errors,
+        {
+            "product": product,
+            "commodity": commodity,
+            "grade": grade,
+            "quantity": quantity,
+            "unit": unit,
+            "drc_percent": drc_percent,
+            "harvest_date": harvest_date,
+            "harvest_start": harvest_start,
+            "harvest_end": harvest_end,
+            "gtin": gtin,
+            "lot_number": lot_number,
+            "measurements": measurements,
+            "event_time": event_time,
+        },
+    )
     plot_ids = list(dict.fromkeys(plot_ids or []))
     if not plot_ids and not origin_unknown:
-        errors.add("plot_ids", "Choose the plots the harvest comes from.")
+        errors.add("plot_ids", CHOOSE_HARVEST_PLOTS)
     if plot_ids and origin_unknown:
-        errors.add("plot_ids", "A harvest of unknown origin has no plots.")
-    plots = _harvest_plots(reader, plot_ids, form.commodity if form else None, errors)
-    owners = {plot.organization_id for plot in plots}
-    if organization_id is None and len(owners) == 1:
-        organization_id = owners.pop()
-    if organization_id is None:
-        errors.add("organization_id", "Choose the organization that holds the harvest.")
-    elif organization_id not in reader.organization_ids:
-        errors.add("organization_id", "You may not record harvests for this organization.")
-    elif gtin:
-        errors.check(lambda: gtins.check_gtin(gtin, organization_id))
-    if gtin and lot_number:
-        errors.check(lambda: gtins.check_lot_number(gtin, lot_number))
+        errors.add("plot_ids", UNKNOWN_ORIGIN_HAS_NO_PLOTS)
+    plots = _harvest_plots(reader, plot_ids, harvest.form.commodity if harvest.form else None, errors)
+    organization_id = _harvest_holder(reader, plots, organization_id, harvest, errors)
     errors.raise_if_any()
-    if gtin:
-        gtins.register(gtin, organization_id)
+    if harvest.gtin:
+        gtins.register(harvest.gtin, organization_id)
+    return _commission(user, harvest, organization_id, plots, plot_ids, origin_unknown, note)
 
+
+def _commission(
+    user: User,
+    harvest: _Harvest,
+    organization_id: int,
+    plots: list[Plot],
+    plot_ids: list[int],
+    origin_unknown: bool,
+    note: str | None,
+) -> Batch:
+    """The new lot and the ObjectEvent ADD that brings its quantity into being, naming its plots and period."""
+    start, end = harvest.period
     batch = new_batch(
-        commodity=form.commodity,
-        product=form.code,
-        grade=grade,
-        unit=unit,
-        initial_quantity=amount,
-        drc_percent=drc,
+        commodity=harvest.form.commodity,
+        product=harvest.form.code,
+        grade=harvest.grade,
+        unit=harvest.unit,
+        initial_quantity=harvest.amount,
+        drc_percent=harvest.drc,
         custodian_id=organization_id,
-        harvest_start=period[0],
-        harvest_end=period[1],
-        gtin=gtin,
-        lot_number=lot_number,
+        harvest_start=start,
+        harvest_end=end,
+        gtin=harvest.gtin,
+        lot_number=harvest.lot_number,
         unknown_origin=origin_unknown,
         note=(note or "").strip() or None,
         created_by_id=user.id,
     )
     add_plots(batch, plot_ids)
     single = plots[0] if len(plots) == 1 else None
-    ilmd = {"harvest_start": period[0].isoformat(), "harvest_end": period[1].isoformat(), "plot_ids": sorted(plot_ids)}
-    if drc is not None:
-        ilmd["drc_percent"] = catalog.decimal_text(drc)
+    ilmd = {"harvest_start": start.isoformat(), "harvest_end": end.isoformat(), "plot_ids": sorted(plot_ids)}
+    if harvest.drc is not None:
+        ilmd["drc_percent"] = catalog.decimal_text(harvest.drc)
     ledger.append_event(
         type=EventType.OBJECT,
         action="ADD",
@@ -189,12 +269,12 @@ def build_harvest(
         disposition="active",
         organization_id=organization_id,
         user_id=user.id,
-        movements=[ledger.Movement(batch, QuantityRole.OUTPUT, amount)],
-        event_time=when[0],
-        event_time_zone_offset=when[1],
+        movements=[ledger.Movement(batch, QuantityRole.OUTPUT, harvest.amount)],
+        event_time=harvest.when.at,
+        event_time_zone_offset=harvest.when.zone_offset,
         plot_id=single.id if single else None,
         location_commune_code=single.commune_code if single else None,
-        measurements=measured,
+        measurements=harvest.measured,
         note=batch.note,
         extra={"ilmd": ilmd, **({"origin_unknown": True} if origin_unknown else {})},
     )
@@ -239,16 +319,7 @@ def record_step(
     where = errors.check(lambda: event_input.location(location, reader.organization_ids)) or (None, None, None)
     measured = errors.check(lambda: catalog.validate_measurements(measurements))
     pictures = errors.check(lambda: event_input.photos(photos, batch.custodian_id))
-    loss = Decimal(0)
-    if quantity_after is not None and quantity_after != "":
-        after = errors.check(lambda: event_input.quantity(quantity_after, "quantity_after"))
-        if after is not None and after > batch.quantity_remaining:
-            errors.add(
-                "quantity_after",
-                f"A step cannot add weight: batch {batch.code} holds {batch.quantity_remaining} {batch.unit}.",
-            )
-        elif after is not None:
-            loss = batch.quantity_remaining - after
+    loss = _step_loss(batch, quantity_after, errors)
     errors.raise_if_any()
 
     movement = (
@@ -265,8 +336,8 @@ def record_step(
         organization_id=batch.custodian_id,
         user_id=user.id,
         movements=[movement],
-        event_time=when[0],
-        event_time_zone_offset=when[1],
+        event_time=when.at,
+        event_time_zone_offset=when.zone_offset,
         plot_id=where[0],
         location_name=where[1],
         location_commune_code=where[2],
@@ -278,6 +349,19 @@ def record_step(
     if commit:
         db.session.commit()
     return event
+
+
+def _step_loss(batch: Batch, quantity_after: Decimal | str | None, errors: Errors) -> Decimal:
+    """What a step took out of the batch, given its weight after the step (none given: nothing was lost)."""
+    if quantity_after is None or quantity_after == "":
+        return Decimal(0)
+    after = errors.check(lambda: event_input.quantity(quantity_after, "quantity_after"))
+    if after is None:
+        return Decimal(0)
+    if after > batch.quantity_remaining:
+        errors.add("quantity_after", STEP_ADDS_WEIGHT(code=batch.code, left=batch.quantity_remaining, unit=batch.unit))
+        return Decimal(0)
+    return batch.quantity_remaining - after
 
 
 def record_step_with_photo(
@@ -372,7 +456,5 @@ def mark_consumed_if_empty(batch: Batch) -> None:
 def require_same_custodian(batches: list[Batch], field: str) -> int:
     custodians = {batch.custodian_id for batch in batches}
     if len(custodians) != 1:
-        raise ValidationError(
-            "Batches of different holders.", errors={field: ["All batches must be held by the same organization."]}
-        )
+        raise ValidationError(DIFFERENT_HOLDERS, errors={field: [SAME_HOLDER_NEEDED]})
     return custodians.pop()

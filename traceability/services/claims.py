@@ -15,18 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from core import claims
-from core.i18n import number
 from traceability import catalog
 from traceability.errors import ClaimedQuantityError
+from traceability.messages import LOT_CLAIMED, LOT_CLAIMED_FIELD
 from traceability.models import Batch
 
 
 def _plain(quantity: Decimal) -> str:
     normalized = quantity.normalize()
     return format(normalized, "f")
+
+
+def _shown(quantity: Decimal) -> Decimal:
+    """The quantity without trailing zeros and never in exponent form ("500", not "500.0000" or "5E+2")."""
+    return Decimal(_plain(quantity))
 
 
 def claimed_in_unit(batches: Iterable[Batch]) -> dict[int, Decimal]:
@@ -49,22 +52,10 @@ def refuse_claimed(taken: Iterable[tuple[Batch, Decimal, str]]) -> None:
         free = max(batch.quantity_remaining - claim, Decimal(0))
         if claim > 0 and quantity > free:
             unit = batch.unit
+            left, claimed, available, asked = (_shown(q) for q in (batch.quantity_remaining, claim, free, quantity))
             raise ClaimedQuantityError(
-                f"Lot {batch.code} has {_plain(batch.quantity_remaining)} {unit} left, of which {_plain(claim)} "
-                f"{unit} is claimed by open "
-                f"marketplace orders; at most {_plain(free)} {unit} can be taken, {_plain(quantity)} {unit} was asked.",
-                errors={
-                    field: [
-                        _(
-                            "%(claimed)s %(unit)s of lot %(code)s is reserved or sold on the marketplace and not "
-                            "yet shipped: at most %(free)s %(unit)s can be taken.",
-                            claimed=number(claim, 4),
-                            unit=unit,
-                            code=batch.code,
-                            free=number(free, 4),
-                        )
-                    ]
-                },
+                LOT_CLAIMED(code=batch.code, left=left, unit=unit, claimed=claimed, free=available, asked=asked),
+                errors={field: [LOT_CLAIMED_FIELD(claimed=claimed, unit=unit, code=batch.code, free=available)]},
                 lot=batch.code,
                 claimed=_plain(claim),
                 available=_plain(free),

@@ -17,6 +17,15 @@ from sqlalchemy import select
 from core.accounts.models import Organization, User
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.extensions import db
+from traceability.messages import (
+    ALREADY_HELD_HERE,
+    ALREADY_RECEIVED,
+    NO_SUCH_ORGANIZATION,
+    NO_SUCH_SHIPMENT,
+    ONLY_RECEIVER_CONFIRMS,
+    SAME_ORGANIZATION,
+    UNKNOWN_RECEIVER,
+)
 from traceability.models import Batch, BatchStatus, EventType, QuantityRole, Shipment, ShipmentStatus
 from traceability.services import event_input, ledger
 from traceability.services.access import Reader, lock_actable
@@ -42,11 +51,9 @@ def ship(
     _reader, (batch,) = lock_actable(user, [code], field="batch_code")
     receiver = db.session.get(Organization, to_organization_id)
     if receiver is None:
-        raise ValidationError("Unknown receiver.", errors={"to_organization_id": ["No such organization."]})
+        raise ValidationError(UNKNOWN_RECEIVER, errors={"to_organization_id": [NO_SUCH_ORGANIZATION]})
     if receiver.id == batch.custodian_id:
-        raise ValidationError(
-            "Same organization.", errors={"to_organization_id": ["The lot is already held by this organization."]}
-        )
+        raise ValidationError(SAME_ORGANIZATION, errors={"to_organization_id": [ALREADY_HELD_HERE]})
     refuse_claimed([(batch, batch.quantity_remaining, "batch_code")])
     when = event_input.event_time(event_time)
     reference = (reference or "").strip() or None
@@ -62,8 +69,8 @@ def ship(
         organization_id=batch.custodian_id,
         user_id=user.id,
         movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
-        event_time=when[0],
-        event_time_zone_offset=when[1],
+        event_time=when.at,
+        event_time_zone_offset=when.zone_offset,
         note=(note or "").strip() or None,
         extra=extra,
     )
@@ -90,11 +97,11 @@ def receive(
     reader = Reader(user)
     shipment = _visible_shipment(reader, shipment_id)
     if shipment.to_organization_id not in reader.organization_ids:
-        raise PermissionDenied("Only the receiving organization confirms receipt.")
+        raise PermissionDenied(ONLY_RECEIVER_CONFIRMS)
     batch = ledger.lock_batches([shipment.batch_id])[shipment.batch_id]
     db.session.refresh(shipment)
     if shipment.status is not ShipmentStatus.IN_TRANSIT:
-        raise Conflict("This shipment was already received.")
+        raise Conflict(ALREADY_RECEIVED)
     when = event_input.event_time(event_time)
     event = ledger.append_event(
         type=EventType.OBJECT,
@@ -105,8 +112,8 @@ def receive(
         organization_id=shipment.to_organization_id,
         user_id=user.id,
         movements=[ledger.Movement(batch, QuantityRole.OBSERVED, batch.quantity_remaining)],
-        event_time=when[0],
-        event_time_zone_offset=when[1],
+        event_time=when.at,
+        event_time_zone_offset=when.zone_offset,
         note=(note or "").strip() or None,
         extra=_parties(shipment.from_organization_id, shipment.to_organization_id),
     )
@@ -125,7 +132,7 @@ def _visible_shipment(reader: Reader, shipment_id: int) -> Shipment:
     if shipment is None or not (
         reader.sees_all or {shipment.from_organization_id, shipment.to_organization_id} & reader.organization_ids
     ):
-        raise NotFound("No such shipment that you may see.")
+        raise NotFound(NO_SUCH_SHIPMENT)
     return shipment
 
 

@@ -16,23 +16,31 @@ from sqlalchemy import select
 
 from core.accounts.models import User
 from core.extensions import db
+from core.messages import Message
 from traceability.geometry import eudr_plot_status
+from traceability.messages import EUDR_NO_PLOTS, EUDR_PLOT_PROBLEM, EUDR_UNKNOWN_ORIGIN
 from traceability.models import Batch, BatchPlot, Plot
 from traceability.services.access import readable_batch
 
 COVERED_COMMODITIES = ("rubber",)
-REASON_UNKNOWN_ORIGIN = "Some of this lot comes from outside the platform, from plots nobody recorded."
-REASON_NO_PLOTS = "The lot has no origin plots."
+REASON_UNKNOWN_ORIGIN = EUDR_UNKNOWN_ORIGIN
+REASON_NO_PLOTS = EUDR_NO_PLOTS
 
 
 @dataclass(frozen=True)
 class Problem:
-    message: str  # an English msgid; pages translate it
+    message: str  # an English msgid (a Message, or the plain msgid geometry gives); pages translate it
     plot_id: int | None = None
     plot_name: str | None = None
 
-    def text(self) -> str:
-        return f"Plot {self.plot_name} (#{self.plot_id}): {self.message}" if self.plot_id is not None else self.message
+    def text(self) -> Message:
+        """The problem, naming its plot: English as a ``str``, translated by ``core.i18n.translate``."""
+        message = self.message if isinstance(self.message, Message) else Message("eudr_plot", self.message)
+        if self.plot_id is None:
+            return message
+        return EUDR_PLOT_PROBLEM(
+            name=self.plot_name, id=str(self.plot_id), problem=message
+        )  # an id, not a number to group
 
 
 @dataclass(frozen=True)

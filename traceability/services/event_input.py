@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -20,6 +20,47 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.numbers import parse_decimal, request_locale
 from traceability import catalog
+from traceability.messages import (
+    AT_MOST_4_DECIMALS,
+    AT_MOST_PHOTOS,
+    CHOOSE_A_STEP,
+    DATE_OR_RANGE,
+    DRC_IS_A_PERCENTAGE,
+    DRC_ONLY_FOR_LATEX,
+    ENTER_ABOVE_ZERO,
+    ENTER_HARVEST_DATE,
+    FIELDS_INVALID,
+    GIVE_ISO_TIME,
+    HARVEST_ENDS_BEFORE_START,
+    HARVEST_IN_FUTURE,
+    HARVEST_NOT_IN_FUTURE,
+    INVALID_DRC,
+    INVALID_HARVEST_PERIOD,
+    INVALID_QUANTITY,
+    INVALID_TIME,
+    INVALID_UNIT,
+    LATEX_NEEDS_ITS_DRC,
+    MISSING_DRC,
+    MISSING_HARVEST_DATE,
+    MISSING_STEP,
+    NO_PLOT_OF_YOURS,
+    QUANTITY_NOT_A_NUMBER,
+    QUANTITY_TOO_LARGE,
+    THIS_TIME_IN_FUTURE,
+    TIME_IN_FUTURE,
+    TOO_MANY_PHOTOS,
+    UNEXPECTED_DRC,
+    UNKNOWN_COMMUNE,
+    UNKNOWN_COMMUNE_CODE,
+    UNKNOWN_DISPOSITION,
+    UNKNOWN_DISPOSITION_NAMED,
+    UNKNOWN_PHOTOS,
+    UNKNOWN_PLOT,
+    UNKNOWN_STEP,
+    UNKNOWN_STEP_NAMED,
+    UPLOAD_PHOTO_FIRST,
+    USE_ONE_OF,
+)
 from traceability.models import Plot
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -52,7 +93,7 @@ class Errors:
                     self.add(f"{prefix}{field}", message)
             return None
 
-    def raise_if_any(self, detail: str = "Some fields are not valid; see errors.") -> None:
+    def raise_if_any(self, detail: str = FIELDS_INVALID) -> None:
         if self.fields:
             raise ValidationError(detail, errors=self.fields)
 
@@ -69,47 +110,45 @@ def offset_text(moment: datetime) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def event_time(value: datetime | str | None, field: str = "event_time") -> tuple[datetime, str]:
-    """(aware UTC time, "+07:00"-style offset as given); no offset means Vietnam's; the future is refused."""
+class EventTime(NamedTuple):
+    """When a step happened: the aware UTC time stored, and the offset it was given in (EPCIS keeps both)."""
+
+    at: datetime
+    zone_offset: str  # "+07:00"
+
+
+def event_time(value: datetime | str | None, field: str = "event_time") -> EventTime:
+    """The time as given (no offset means Vietnam's) in UTC, with its offset; the future is refused."""
     if value is None or value == "":
         now = datetime.now(VIETNAM_OFFSET)
-        return now.astimezone(UTC), offset_text(now)
+        return EventTime(now.astimezone(UTC), offset_text(now))
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise ValidationError(
-                "Invalid time.", errors={field: ["Give a date and time in ISO 8601, e.g. 2026-03-01T08:30:00+07:00."]}
-            ) from None
+            raise ValidationError(INVALID_TIME, errors={field: [GIVE_ISO_TIME]}) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=VIETNAM_OFFSET)
     if value > datetime.now(UTC) + CLOCK_SKEW:
-        raise ValidationError("The time is in the future.", errors={field: ["This time is in the future."]})
-    return value.astimezone(UTC), offset_text(value)
+        raise ValidationError(TIME_IN_FUTURE, errors={field: [THIS_TIME_IN_FUTURE]})
+    return EventTime(value.astimezone(UTC), offset_text(value))
 
 
 def harvest_period(harvest_date: date | None, start: date | None, end: date | None) -> tuple[date, date]:
     """(start, end) of a harvest: one day or a range, never in the future, never ending before it starts."""
     if harvest_date is not None:
         if start is not None or end is not None:
-            raise ValidationError(
-                "Invalid harvest period.",
-                errors={"harvest_date": ["Give either a harvest date or a start and end, not both."]},
-            )
+            raise ValidationError(INVALID_HARVEST_PERIOD, errors={"harvest_date": [DATE_OR_RANGE]})
         start = end = harvest_date
     if start is None:
         field = "harvest_date" if end is None else "harvest_start"
-        raise ValidationError("Missing harvest date.", errors={field: ["Enter the harvest date."]})
+        raise ValidationError(MISSING_HARVEST_DATE, errors={field: [ENTER_HARVEST_DATE]})
     end = end or start
     field = "harvest_date" if harvest_date is not None else "harvest_end"
     if end > today():
-        raise ValidationError(
-            "The harvest date is in the future.", errors={field: ["The harvest date cannot be in the future."]}
-        )
+        raise ValidationError(HARVEST_IN_FUTURE, errors={field: [HARVEST_NOT_IN_FUTURE]})
     if end < start:
-        raise ValidationError(
-            "Invalid harvest period.", errors={"harvest_end": ["The harvest cannot end before it starts."]}
-        )
+        raise ValidationError(INVALID_HARVEST_PERIOD, errors={"harvest_end": [HARVEST_ENDS_BEFORE_START]})
     return start, end
 
 
@@ -117,21 +156,21 @@ def quantity(value: Any, field: str = "quantity") -> Decimal:
     """A positive Decimal with at most 4 decimals (what the database keeps); text is read as the request sends it."""
     number = parse_decimal(value, locale=request_locale())
     if number is None:
-        raise ValidationError("Invalid quantity.", errors={field: ["Enter a number."]})
+        raise ValidationError(INVALID_QUANTITY, errors={field: [QUANTITY_NOT_A_NUMBER]})
     if number <= 0:
-        raise ValidationError("Invalid quantity.", errors={field: ["Enter a quantity above zero."]})
+        raise ValidationError(INVALID_QUANTITY, errors={field: [ENTER_ABOVE_ZERO]})
     # The size first: quantizing 1e25 to 4 decimals needs more digits than the decimal context has.
     if number > MAX_QUANTITY:
-        raise ValidationError("Invalid quantity.", errors={field: ["The quantity is too large."]})
+        raise ValidationError(INVALID_QUANTITY, errors={field: [QUANTITY_TOO_LARGE]})
     if number != number.quantize(Decimal("0.0001")):
-        raise ValidationError("Invalid quantity.", errors={field: ["Use at most 4 decimals."]})
+        raise ValidationError(INVALID_QUANTITY, errors={field: [AT_MOST_4_DECIMALS]})
     return number
 
 
 def unit(value: str | None) -> str:
     value = value or "kg"
     if value not in catalog.UNITS:
-        raise ValidationError("Invalid unit.", errors={"unit": [f"Use one of: {', '.join(catalog.UNITS)}."]})
+        raise ValidationError(INVALID_UNIT, errors={"unit": [USE_ONE_OF(choices=", ".join(catalog.UNITS))]})
     return value
 
 
@@ -139,17 +178,13 @@ def drc_percent(value: Any, product: catalog.Product) -> Decimal | None:
     """The dry rubber content a latex lot needs; refused for forms that have none."""
     if value is None or value == "":
         if product.needs_drc:
-            raise ValidationError(
-                "Missing DRC.", errors={"drc_percent": ["Field latex needs its dry rubber content (DRC %)."]}
-            )
+            raise ValidationError(MISSING_DRC, errors={"drc_percent": [LATEX_NEEDS_ITS_DRC]})
         return None
     if not product.needs_drc:
-        raise ValidationError(
-            "Unexpected DRC.", errors={"drc_percent": [f"A DRC is only given for latex, not {product.code}."]}
-        )
+        raise ValidationError(UNEXPECTED_DRC, errors={"drc_percent": [DRC_ONLY_FOR_LATEX(product=product.code)]})
     number = quantity(value, "drc_percent")
     if number > 100:
-        raise ValidationError("Invalid DRC.", errors={"drc_percent": ["The DRC is a percentage between 0 and 100."]})
+        raise ValidationError(INVALID_DRC, errors={"drc_percent": [DRC_IS_A_PERCENTAGE]})
     return number
 
 
@@ -157,9 +192,9 @@ def biz_step(step: str | None, field: str = "step") -> str:
     """The stored bizStep: a CBV word as is, a word of our vocabulary as its URI; unknown words refused."""
     word = (step or "").strip().lower()
     if not word:
-        raise ValidationError("Missing step.", errors={field: ["Choose a step."]})
+        raise ValidationError(MISSING_STEP, errors={field: [CHOOSE_A_STEP]})
     if not catalog.is_known_biz_step(word):
-        raise ValidationError("Unknown step.", errors={field: [f"Unknown step {word!r}."]})
+        raise ValidationError(UNKNOWN_STEP, errors={field: [UNKNOWN_STEP_NAMED(step=repr(word))]})
     return catalog.biz_step_uri(word, current_app.config["PUBLIC_BASE_URL"])
 
 
@@ -172,7 +207,9 @@ def disposition(value: str | None) -> str | None:
     if value is None or value == "":
         return None
     if value not in catalog.DISPOSITIONS:
-        raise ValidationError("Unknown disposition.", errors={"disposition": [f"Unknown disposition {value!r}."]})
+        raise ValidationError(
+            UNKNOWN_DISPOSITION, errors={"disposition": [UNKNOWN_DISPOSITION_NAMED(disposition=repr(value))]}
+        )
     return value
 
 
@@ -188,14 +225,14 @@ def location(value: dict | None, acting_for: set[int]) -> tuple[int | None, str 
     if plot_id is not None:
         plot = db.session.get(Plot, plot_id)
         if plot is None or plot.organization_id not in acting_for:
-            raise ValidationError("Unknown plot.", errors={"location.plot_id": [f"No plot {plot_id} of yours."]})
+            raise ValidationError(UNKNOWN_PLOT, errors={"location.plot_id": [NO_PLOT_OF_YOURS(id=str(plot_id))]})
         return plot.id, name or plot.name, commune or plot.commune_code
     if commune is not None:
         from core.geo.units import registry
 
         if commune not in registry().commune_by_code:
             raise ValidationError(
-                "Unknown commune.", errors={"location.commune_code": [f"Unknown commune code {commune!r}."]}
+                UNKNOWN_COMMUNE, errors={"location.commune_code": [UNKNOWN_COMMUNE_CODE(commune=repr(commune))]}
             )
     return None, name, commune
 
@@ -206,7 +243,7 @@ def photos(public_ids: list[str] | None, organization_id: int) -> list[str]:
     if not ids:
         return []
     if len(ids) > MAX_PHOTOS:
-        raise ValidationError("Too many photos.", errors={"photos": [f"At most {MAX_PHOTOS} photos per event."]})
+        raise ValidationError(TOO_MANY_PHOTOS, errors={"photos": [AT_MOST_PHOTOS(count=MAX_PHOTOS)]})
     from core.files.models import StoredFile
 
     known = set(
@@ -216,9 +253,7 @@ def photos(public_ids: list[str] | None, organization_id: int) -> list[str]:
             )
         )
     )
-    errors = {
-        f"photos.{i}": ["Unknown photo; upload it first."] for i, public_id in enumerate(ids) if public_id not in known
-    }
+    errors = {f"photos.{i}": [UPLOAD_PHOTO_FIRST] for i, public_id in enumerate(ids) if public_id not in known}
     if errors:
-        raise ValidationError("Unknown photos.", errors=errors)
+        raise ValidationError(UNKNOWN_PHOTOS, errors=errors)
     return ids

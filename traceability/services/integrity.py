@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from core.accounts.models import User
 from core.extensions import db
+from traceability.messages import CHAIN_CONTENT_CHANGED, CHAIN_LINK_BROKEN
 from traceability.models import Batch, Event, EventQuantity, QuantityRole
 from traceability.services import ledger
 from traceability.services.access import readable_batch
@@ -91,10 +92,7 @@ def check_chain(events: Iterable[Event], lines: list[Line], batches: dict[int, B
     return ChainResult(False, len(events), by_id[first], problems[first][0], problems[first][1], mismatches)
 
 
-REASONS = {
-    CONTENT_CHANGED: "The event's stored content no longer matches its hash.",
-    LINK_BROKEN: "The event's link to the previous event of batch {code} does not match that event.",
-}
+REASONS = {CONTENT_CHANGED: CHAIN_CONTENT_CHANGED, LINK_BROKEN: CHAIN_LINK_BROKEN}
 
 
 def verify(user: User | None, code: str) -> dict:
@@ -138,7 +136,7 @@ def verify(user: User | None, code: str) -> dict:
             "id": bad.id,
             "event_uuid": bad.event_uuid,
             "batch_code": result.bad_batch_code,
-            "reason": REASONS[result.reason].format(code=result.bad_batch_code),
+            "reason": REASONS[result.reason](code=result.bad_batch_code),
         }
     return {
         "ok": result.ok,

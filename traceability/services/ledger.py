@@ -24,6 +24,7 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.extensions import db
 from traceability.errors import MassBalanceError
+from traceability.messages import AT_MOST_REMAIN, BATCH_OVERDRAWN
 from traceability.models import Batch, Event, EventQuantity, EventType, QuantityRole
 
 
@@ -153,6 +154,37 @@ def append_event(
     An input larger than what a batch has left raises ``MassBalanceError`` and
     nothing is written.
     """
+    movements = _checked(movements)
+    event = Event(
+        event_uuid=f"urn:uuid:{uuid.uuid4()}",
+        type=type,
+        action=action,
+        operation=operation,
+        biz_step=biz_step,
+        disposition=disposition,
+        event_time=event_time,
+        event_time_zone_offset=event_time_zone_offset,
+        plot_id=plot_id,
+        location_name=location_name,
+        location_commune_code=location_commune_code,
+        organization_id=organization_id,
+        user_id=user_id,
+        measurements=measurements or [],
+        photos=photos or [],
+        note=note,
+        extra=extra or {},
+        anomaly_reason=anomaly_reason,
+    )
+    _chain(event, movements)
+    db.session.add(event)
+    db.session.flush()
+    _move(event, movements)
+    db.session.flush()
+    return event
+
+
+def _checked(movements: Sequence[Movement]) -> list[Movement]:
+    """The movements rounded to what the database keeps; ``MassBalanceError`` if an input overdraws its batch."""
     if not movements:
         raise ValueError("an event must touch at least one batch")
     movements = [Movement(m.batch, m.role, quantize(m.quantity)) for m in movements]
@@ -165,41 +197,27 @@ def append_event(
     for movement in movements:
         batch = movement.batch
         if batch.id in taken and taken[batch.id] > batch.quantity_remaining:
+            left, unit = batch.quantity_remaining, batch.unit
             raise MassBalanceError(
-                f"Batch {batch.code} has {batch.quantity_remaining} {batch.unit} left; {taken[batch.id]} "
-                f"{batch.unit} was asked.",
-                errors={"quantity": [f"At most {batch.quantity_remaining} {batch.unit} remain in batch {batch.code}."]},
+                BATCH_OVERDRAWN(code=batch.code, left=left, unit=unit, asked=taken[batch.id]),
+                errors={"quantity": [AT_MOST_REMAIN(left=left, unit=unit, code=batch.code)]},
             )
+    return movements
 
+
+def _chain(event: Event, movements: list[Movement]) -> None:
+    """Stamp the event's times, link it to the newest event of each batch it touches and hash its content."""
     batches = {movement.batch.id: movement.batch for movement in movements}
     previous = latest_hashes(batches)
-    now = utcnow()
-    event = Event(
-        event_uuid=f"urn:uuid:{uuid.uuid4()}",
-        type=type,
-        action=action,
-        operation=operation,
-        biz_step=biz_step,
-        disposition=disposition,
-        event_time=event_time or now,
-        event_time_zone_offset=event_time_zone_offset,
-        record_time=now,
-        plot_id=plot_id,
-        location_name=location_name,
-        location_commune_code=location_commune_code,
-        organization_id=organization_id,
-        user_id=user_id,
-        measurements=measurements or [],
-        photos=photos or [],
-        note=note,
-        extra=extra or {},
-        anomaly_reason=anomaly_reason,
-        prev_hashes={batches[batch_id].code: digest for batch_id, digest in sorted(previous.items())},
-    )
+    event.record_time = utcnow()
+    event.event_time = event.event_time or event.record_time
+    event.prev_hashes = {batches[batch_id].code: digest for batch_id, digest in sorted(previous.items())}
     lines = [(m.batch.code, m.role.value, m.quantity, m.batch.unit) for m in movements]
     event.content_hash = content_hash(event, lines)
-    db.session.add(event)
-    db.session.flush()
+
+
+def _move(event: Event, movements: list[Movement]) -> None:
+    """Write the event's quantity lines and move each batch's remaining quantity by them."""
     for movement in movements:
         db.session.add(
             EventQuantity(
@@ -214,5 +232,3 @@ def append_event(
             movement.batch.quantity_remaining -= movement.quantity
         elif movement.role is QuantityRole.OUTPUT:
             movement.batch.quantity_remaining += movement.quantity
-    db.session.flush()
-    return event

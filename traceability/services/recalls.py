@@ -22,16 +22,21 @@ from sqlalchemy import select
 from core.accounts.models import Membership, Organization, OrganizationKind, User
 from core.errors import Conflict, PermissionDenied, ValidationError
 from core.extensions import db
-from core.messages import N_
 from traceability.errors import BatchNotFoundError
+from traceability.messages import (
+    ALREADY_RECALLED,
+    AT_MOST_2000_CHARACTERS,
+    ONLY_HOLDER_RECALLS,
+    RECALL_REASON_MISSING,
+    RECALL_REASON_TOO_LONG,
+    RECALL_SAY_WHY,
+)
 from traceability.models import Batch, EventType, QuantityRole, Recall, RecalledBatch
 from traceability.services import ledger
 from traceability.services.access import Reader, find_batch
 from traceability.services.lineage import DESCENDANTS, related_ids
 
 REASON_MIN, REASON_MAX = 5, 2000
-MSG_REASON = N_("Say why the lot is recalled (at least 5 characters).")
-MSG_REASON_TOO_LONG = N_("At most 2,000 characters.")
 
 
 @dataclass(frozen=True)
@@ -45,9 +50,9 @@ class RecallResult:
 def _reason(text: object) -> str:
     reason = " ".join(str(text or "").split())
     if len(reason) < REASON_MIN:
-        raise ValidationError("The reason is missing.", errors={"reason": [MSG_REASON]})
+        raise ValidationError(RECALL_REASON_MISSING, errors={"reason": [RECALL_SAY_WHY]})
     if len(reason) > REASON_MAX:
-        raise ValidationError("The reason is too long.", errors={"reason": [MSG_REASON_TOO_LONG]})
+        raise ValidationError(RECALL_REASON_TOO_LONG, errors={"reason": [AT_MOST_2000_CHARACTERS]})
     return reason
 
 
@@ -69,7 +74,7 @@ def recall(user: User, code: str, reason: object) -> RecallResult:
         raise BatchNotFoundError(code)
     holder = reader.may_act(batch)
     if not holder and not reader.sees_all:
-        raise PermissionDenied(f"Only the holder of lot {batch.code} or a department officer may recall it.")
+        raise PermissionDenied(ONLY_HOLDER_RECALLS(code=batch.code))
     cleaned = _reason(reason)
 
     reached = {batch.id} | related_ids(batch.id, DESCENDANTS)
@@ -78,7 +83,7 @@ def recall(user: User, code: str, reason: object) -> RecallResult:
     already = set(db.session.scalars(select(RecalledBatch.batch_id).where(RecalledBatch.batch_id.in_(reached))))
     new_ids = sorted(reached - already)
     if not new_ids:
-        raise Conflict(f"Lot {batch.code} and every lot made from it are already recalled.")
+        raise Conflict(ALREADY_RECALLED(code=batch.code))
     organization_id = batch.custodian_id if holder else (_department_of(user) or batch.custodian_id)
     entry = Recall(batch_id=batch.id, reason=cleaned, by_id=user.id, organization_id=organization_id)
     db.session.add(entry)
