@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from core.accounts.models import User
 from core.extensions import db
@@ -48,6 +48,28 @@ class ChainResult:
     bad_batch_code: str | None
     reason: str | None  # CONTENT_CHANGED or LINK_BROKEN
     remaining_mismatches: list[str]
+
+
+def quantity_lines(event_ids: Select) -> list[Line]:
+    """The quantity lines of the events ``event_ids`` selects, with their batch codes, in the order written (one
+    query): what the hash of each event covers."""
+    rows = db.session.execute(
+        select(
+            EventQuantity.event_id,
+            EventQuantity.batch_id,
+            Batch.code,
+            EventQuantity.role,
+            EventQuantity.quantity,
+            EventQuantity.unit,
+        )
+        .join(Batch, Batch.id == EventQuantity.batch_id)
+        .where(EventQuantity.event_id.in_(event_ids))
+        .order_by(EventQuantity.id)
+    ).all()
+    return [
+        Line(event_id, batch_id, batch_code, QuantityRole(role), quantity, unit)
+        for event_id, batch_id, batch_code, role, quantity, unit in rows
+    ]
 
 
 def check_chain(events: Iterable[Event], lines: list[Line], batches: dict[int, Batch]) -> ChainResult:
@@ -104,30 +126,13 @@ def verify(user: User | None, code: str) -> dict:
     events = db.session.scalars(
         select(Event).where(Event.id.in_(touching)).order_by(Event.id).execution_options(populate_existing=True)
     ).all()
-    rows = db.session.execute(
-        select(
-            EventQuantity.event_id,
-            EventQuantity.batch_id,
-            Batch.code,
-            EventQuantity.role,
-            EventQuantity.quantity,
-            EventQuantity.unit,
-        )
-        .join(Batch, Batch.id == EventQuantity.batch_id)
-        .where(EventQuantity.event_id.in_(touching))
-        .order_by(EventQuantity.id)
-    ).all()
     batches = {
         b.id: b
         for b in db.session.scalars(
             select(Batch).where(Batch.id.in_(batch_ids)).execution_options(populate_existing=True)
         )
     }
-    lines = [
-        Line(event_id, batch_id, batch_code, QuantityRole(role), quantity, unit)
-        for event_id, batch_id, batch_code, role, quantity, unit in rows
-    ]
-    result = check_chain(events, lines, batches)
+    result = check_chain(events, quantity_lines(touching), batches)
 
     first = None
     if result.first_bad_event is not None:

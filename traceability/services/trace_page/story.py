@@ -24,7 +24,7 @@ from core.accounts.models import Organization, OrganizationKind
 from core.extensions import db
 from traceability.models import Batch, ErrorDeclaration, Event, EventQuantity, QuantityRole, Shipment, ShipmentStatus
 from traceability.services.event_input import step_word
-from traceability.services.integrity import Line
+from traceability.services.integrity import Line, quantity_lines
 from traceability.services.lineage import Edge
 from traceability.services.trace_page.origin import commune_label
 
@@ -53,20 +53,7 @@ def load_events(batch_ids: list[int]) -> tuple[list[LoadedEvent], list[Line]]:
         .where(Event.id.in_(touching))
         .order_by(Event.id)
     ).all()
-    lines = db.session.execute(
-        select(
-            EventQuantity.event_id,
-            EventQuantity.batch_id,
-            Batch.code,
-            EventQuantity.role,
-            EventQuantity.quantity,
-            EventQuantity.unit,
-        )
-        .join(Batch, Batch.id == EventQuantity.batch_id)
-        .where(EventQuantity.event_id.in_(touching))
-        .order_by(EventQuantity.id)
-    ).all()
-    return [LoadedEvent(*row) for row in rows], [Line(*row) for row in lines]
+    return [LoadedEvent(*row) for row in rows], quantity_lines(touching)
 
 
 @dataclass(frozen=True)

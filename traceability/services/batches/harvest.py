@@ -1,0 +1,222 @@
+"""A harvest: an EPCIS ObjectEvent ADD with bizStep ``commissioning`` (CBV has no "harvesting"; commissioning covers
+it) whose output quantity brings the new lot into being, from the plots it was picked on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.accounts.models import User
+from core.extensions import db
+from core.routing import MAX_ID
+from traceability import catalog, identifiers
+from traceability.messages import (
+    CHOOSE_HARVEST_HOLDER,
+    CHOOSE_HARVEST_PLOTS,
+    MAY_NOT_HARVEST_FOR,
+    NO_PLOT_OF_YOURS,
+    NOT_HARVESTED,
+    PLOT_DOES_NOT_GROW,
+    PRODUCT_OF_OTHER_COMMODITY,
+    UNKNOWN_ORIGIN_HAS_NO_PLOTS,
+)
+from traceability.models import Batch, EventType, Plot, QuantityRole
+from traceability.services import event_input, gtins, ledger
+from traceability.services.access import Reader
+from traceability.services.batches.lots import add_plots, new_batch
+from traceability.services.event_input import Errors
+
+
+def _harvest_plots(reader: Reader, plot_ids: list[int], commodity: str | None, errors: Errors) -> list[Plot]:
+    # A larger id names no plot, and the database could not even compare it.
+    known = [i for i in plot_ids if 0 < i <= MAX_ID]
+    plots = {p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(known)))} if known else {}
+    for plot_id in plot_ids:
+        plot = plots.get(plot_id)
+        if plot is None or plot.organization_id not in reader.organization_ids:
+            errors.add("plot_ids", NO_PLOT_OF_YOURS(id=str(plot_id)))
+        elif commodity and plot.crops and commodity not in plot.crops:
+            errors.add("plot_ids", PLOT_DOES_NOT_GROW(name=plot.name, commodity=commodity))
+    return [plots[i] for i in plot_ids if i in plots]
+
+
+@dataclass(frozen=True)
+class _Harvest:
+    """A harvest's fields once checked (a field that failed its check is None, and ``errors`` says why)."""
+
+    form: catalog.Product | None
+    grade: str | None
+    amount: Decimal | None
+    unit: str | None
+    drc: Decimal | None
+    period: tuple[date, date] | None
+    gtin: str | None
+    lot_number: str | None
+    measured: list[dict] | None
+    when: event_input.EventTime | None
+
+
+def _checked_harvest(errors: Errors, fields: dict) -> _Harvest:
+    form = errors.check(lambda: catalog.product(fields["product"]))
+    commodity = fields["commodity"]
+    if form is not None and not form.harvested:
+        errors.add("product", NOT_HARVESTED(product=form.code))
+    if form is not None and commodity and commodity != form.commodity:
+        errors.add(
+            "commodity", PRODUCT_OF_OTHER_COMMODITY(product=form.code, commodity=form.commodity, given=commodity)
+        )
+    gtin, lot_number = fields["gtin"], fields["lot_number"]
+    return _Harvest(
+        form=form,
+        grade=errors.check(lambda: catalog.normalize_grade(form.code, fields["grade"])) if form else None,
+        amount=errors.check(lambda: event_input.quantity(fields["quantity"])),
+        unit=errors.check(lambda: event_input.unit(fields["unit"])),
+        drc=errors.check(lambda: event_input.drc_percent(fields["drc_percent"], form)) if form else None,
+        period=errors.check(
+            lambda: event_input.harvest_period(fields["harvest_date"], fields["harvest_start"], fields["harvest_end"])
+        ),
+        gtin=errors.check(lambda: identifiers.validate_gtin(gtin)) if gtin else None,
+        lot_number=errors.check(lambda: identifiers.validate_lot_number(lot_number)) if lot_number else None,
+        measured=errors.check(lambda: catalog.validate_measurements(fields["measurements"])),
+        when=errors.check(lambda: event_input.event_time(fields["event_time"])),
+    )
+
+
+def _harvest_holder(
+    reader: Reader, plots: list[Plot], organization_id: int | None, harvest: _Harvest, errors: Errors
+) -> int | None:
+    """The organization recording the harvest: the one given, else the one farming every plot; its GTIN checked."""
+    owners = {plot.organization_id for plot in plots}
+    if organization_id is None and len(owners) == 1:
+        organization_id = owners.pop()
+    if organization_id is None:
+        errors.add("organization_id", CHOOSE_HARVEST_HOLDER)
+    elif organization_id not in reader.organization_ids:
+        errors.add("organization_id", MAY_NOT_HARVEST_FOR)
+    elif harvest.gtin:
+        errors.check(lambda: gtins.check_gtin(harvest.gtin, organization_id))
+    if harvest.gtin and harvest.lot_number:
+        errors.check(lambda: gtins.check_lot_number(harvest.gtin, harvest.lot_number))
+    return organization_id
+
+
+def build_harvest(
+    user: User,
+    *,
+    product: str,
+    quantity: Decimal,
+    plot_ids: list[int] | None = None,
+    unit: str | None = "kg",
+    commodity: str | None = None,
+    grade: str | None = None,
+    drc_percent: Decimal | None = None,
+    organization_id: int | None = None,
+    harvest_date: date | None = None,
+    harvest_start: date | None = None,
+    harvest_end: date | None = None,
+    gtin: str | None = None,
+    lot_number: str | None = None,
+    note: str | None = None,
+    event_time: datetime | str | None = None,
+    measurements: list[dict] | None = None,
+    origin_unknown: bool = False,
+    reader: Reader | None = None,
+) -> Batch:
+    """Commission a batch from plots: checked, added and flushed, NOT committed (bulk imports commit once).
+
+    Every field is checked and all field errors are raised together. ``origin_unknown``
+    registers produce bought from outside the platform (no plots): it is never EUDR-ready.
+    """
+    reader = reader or Reader(user)
+    errors = Errors()
+    harvest = _checked_harvest(
+        errors,
+        {
+            "product": product,
+            "commodity": commodity,
+            "grade": grade,
+            "quantity": quantity,
+            "unit": unit,
+            "drc_percent": drc_percent,
+            "harvest_date": harvest_date,
+            "harvest_start": harvest_start,
+            "harvest_end": harvest_end,
+            "gtin": gtin,
+            "lot_number": lot_number,
+            "measurements": measurements,
+            "event_time": event_time,
+        },
+    )
+    plot_ids = list(dict.fromkeys(plot_ids or []))
+    if not plot_ids and not origin_unknown:
+        errors.add("plot_ids", CHOOSE_HARVEST_PLOTS)
+    if plot_ids and origin_unknown:
+        errors.add("plot_ids", UNKNOWN_ORIGIN_HAS_NO_PLOTS)
+    plots = _harvest_plots(reader, plot_ids, harvest.form.commodity if harvest.form else None, errors)
+    organization_id = _harvest_holder(reader, plots, organization_id, harvest, errors)
+    errors.raise_if_any()
+    if harvest.gtin:
+        gtins.register(harvest.gtin, organization_id)
+    return _commission(user, harvest, organization_id, plots, plot_ids, origin_unknown, note)
+
+
+def _commission(
+    user: User,
+    harvest: _Harvest,
+    organization_id: int,
+    plots: list[Plot],
+    plot_ids: list[int],
+    origin_unknown: bool,
+    note: str | None,
+) -> Batch:
+    """The new lot and the ObjectEvent ADD that brings its quantity into being, naming its plots and period."""
+    start, end = harvest.period
+    batch = new_batch(
+        commodity=harvest.form.commodity,
+        product=harvest.form.code,
+        grade=harvest.grade,
+        unit=harvest.unit,
+        initial_quantity=harvest.amount,
+        drc_percent=harvest.drc,
+        custodian_id=organization_id,
+        harvest_start=start,
+        harvest_end=end,
+        gtin=harvest.gtin,
+        lot_number=harvest.lot_number,
+        unknown_origin=origin_unknown,
+        note=(note or "").strip() or None,
+        created_by_id=user.id,
+    )
+    add_plots(batch, plot_ids)
+    single = plots[0] if len(plots) == 1 else None
+    ilmd = {"harvest_start": start.isoformat(), "harvest_end": end.isoformat(), "plot_ids": sorted(plot_ids)}
+    if harvest.drc is not None:
+        ilmd["drc_percent"] = catalog.decimal_text(harvest.drc)
+    ledger.append_event(
+        type=EventType.OBJECT,
+        action="ADD",
+        operation="harvest",
+        biz_step="commissioning",
+        disposition="active",
+        organization_id=organization_id,
+        user_id=user.id,
+        movements=[ledger.Movement(batch, QuantityRole.OUTPUT, harvest.amount)],
+        event_time=harvest.when.at,
+        event_time_zone_offset=harvest.when.zone_offset,
+        plot_id=single.id if single else None,
+        location_commune_code=single.commune_code if single else None,
+        measurements=harvest.measured,
+        note=batch.note,
+        extra={"ilmd": ilmd, **({"origin_unknown": True} if origin_unknown else {})},
+    )
+    return batch
+
+
+def record_harvest(user: User, **fields) -> Batch:
+    """``build_harvest`` in its own transaction."""
+    batch = build_harvest(user, **fields)
+    db.session.commit()
+    return batch

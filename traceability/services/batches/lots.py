@@ -1,0 +1,150 @@
+"""Lots themselves: a new lot and its code, its origin plots, and reading the lots a user may see."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+
+from core.accounts.models import User
+from core.errors import ValidationError
+from core.extensions import db
+from traceability import identifiers
+from traceability.messages import DIFFERENT_HOLDERS, SAME_HOLDER_NEEDED
+from traceability.models import Batch, BatchPlot, BatchStatus, Event, EventQuantity, Plot
+from traceability.services import gtins
+from traceability.services.access import Reader, readable_batch
+
+CODE_ATTEMPTS = 5
+
+
+def unique_batch_code() -> str:
+    """A fresh public code; a collision (about one in 10^11 per pair) just draws again."""
+    for _ in range(CODE_ATTEMPTS):
+        code = identifiers.new_batch_code()
+        if db.session.scalar(select(Batch.id).where(Batch.code == code)) is None:
+            return code
+    raise RuntimeError("could not draw an unused batch code")
+
+
+def new_batch(template: Batch | None = None, *, lot_field: str = "lot_number", **values) -> Batch:
+    """A batch with nothing in it yet: the event that creates it adds its quantity (remaining = outputs - inputs).
+
+    A lot number already taken for its GTIN (by a concurrent request: callers check first)
+    is a 409 naming ``lot_field``.
+    """
+    inherited = {}
+    if template is not None:
+        inherited = {
+            "commodity": template.commodity,
+            "product": template.product,
+            "grade": template.grade,
+            "unit": template.unit,
+            "drc_percent": template.drc_percent,
+            "custodian_id": template.custodian_id,
+            "harvest_start": template.harvest_start,
+            "harvest_end": template.harvest_end,
+            "unknown_origin": template.unknown_origin,
+            "gtin": template.gtin,
+        }
+    inherited.update(values)
+    batch = Batch(code=unique_batch_code(), quantity_remaining=Decimal(0), status=BatchStatus.ACTIVE, **inherited)
+    db.session.add(batch)
+    with gtins.unique_lot_number(lot_field):
+        db.session.flush()
+    return batch
+
+
+def add_plots(batch: Batch, plot_ids) -> None:
+    for plot_id in sorted(set(plot_ids)):
+        db.session.add(BatchPlot(batch_id=batch.id, plot_id=plot_id))
+
+
+def plot_ids_of(batch_ids) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {batch_id: [] for batch_id in batch_ids}
+    rows = db.session.execute(
+        select(BatchPlot.batch_id, BatchPlot.plot_id)
+        .where(BatchPlot.batch_id.in_(list(result)))
+        .order_by(BatchPlot.plot_id)
+    )
+    for batch_id, plot_id in rows:
+        result[batch_id].append(plot_id)
+    return result
+
+
+def plots_for_harvest(user: User, organization_id: int) -> list[Plot]:
+    """The organization's plots, for the harvest form (an organization the user does not act for has none here)."""
+    if organization_id not in Reader(user).organization_ids:
+        return []
+    return list(
+        db.session.scalars(select(Plot).where(Plot.organization_id == organization_id).order_by(Plot.name, Plot.id))
+    )
+
+
+def get_batch(user: User | None, code: str) -> Batch:
+    return readable_batch(user, code)
+
+
+def list_batches(
+    user: User,
+    *,
+    commodity: str | None = None,
+    product: str | None = None,
+    custodian_id: int | None = None,
+    harvest_from: date | None = None,
+    harvest_to: date | None = None,
+    include_consumed: bool = True,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[list[Batch], int]:
+    """Batches the user may see (held, or on their way to them), newest first, with the total count."""
+    reader = Reader(user)
+    query = select(Batch)
+    if not reader.sees_all:
+        from traceability.models import Shipment, ShipmentStatus
+
+        incoming = select(Shipment.batch_id).where(
+            Shipment.status == ShipmentStatus.IN_TRANSIT, Shipment.to_organization_id.in_(reader.organization_ids)
+        )
+        query = query.where(or_(Batch.custodian_id.in_(reader.organization_ids), Batch.id.in_(incoming)))
+    if commodity:
+        query = query.where(Batch.commodity == commodity)
+    if product:
+        query = query.where(Batch.product == product)
+    if custodian_id is not None:
+        query = query.where(Batch.custodian_id == custodian_id)
+    if harvest_from is not None:
+        query = query.where(func.coalesce(Batch.harvest_end, Batch.harvest_start) >= harvest_from)
+    if harvest_to is not None:
+        query = query.where(Batch.harvest_start <= harvest_to)
+    if not include_consumed:
+        query = query.where(Batch.status != BatchStatus.CONSUMED)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    batches = db.session.scalars(
+        query.order_by(Batch.created_at.desc(), Batch.id.desc()).offset(offset).limit(limit)
+    ).all()
+    return list(batches), total
+
+
+def batch_events(user: User | None, code: str, *, offset: int = 0, limit: int = 100) -> tuple[Batch, list[Event], int]:
+    """A batch's events in the order they happened (recorded order for equal times), with the total count."""
+    batch = readable_batch(user, code)
+    ids = select(EventQuantity.event_id).where(EventQuantity.batch_id == batch.id)
+    query = select(Event).where(Event.id.in_(ids))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    events = db.session.scalars(query.order_by(Event.event_time, Event.id).offset(offset).limit(limit)).all()
+    return batch, list(events), total
+
+
+def mark_consumed_if_empty(batch: Batch) -> None:
+    """After an operation took inputs: a batch with nothing left is marked consumed."""
+    if batch.quantity_remaining == 0:
+        batch.status = BatchStatus.CONSUMED
+
+
+def require_same_custodian(batches: list[Batch], field: str) -> int:
+    custodians = {batch.custodian_id for batch in batches}
+    if len(custodians) != 1:
+        raise ValidationError(DIFFERENT_HOLDERS, errors={field: [SAME_HOLDER_NEEDED]})
+    return custodians.pop()
