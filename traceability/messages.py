@@ -4,8 +4,6 @@ Services raise these (filled with their parameters); the JSON API shows the Engl
 translate them with ``core.i18n.translate``. Code that must tell one refusal from another compares codes.
 """
 
-from __future__ import annotations
-
 from core.messages import N_, Message
 
 # Transformations
@@ -21,6 +19,21 @@ TRANSFORM_NOT_ALLOWED = Message("transform_not_allowed", N_("Transformation not 
 CANNOT_BE_MADE_FROM = Message("transform_not_allowed", N_("%(output)s cannot be made from %(input)s."))
 DRC_MISSING = Message("drc_missing", N_("DRC missing."))
 LATEX_NEEDS_DRC = Message("drc_missing", N_("The latex lots need their DRC to check the yield."))
+TOO_MANY_INPUTS = Message("too_many_inputs", N_("Too many inputs."))
+AT_MOST_INPUT_LOTS = Message("too_many_inputs", N_("At most %(count)s input lots at a time."))
+TOO_MANY_OUTPUTS = Message("too_many_outputs", N_("Too many outputs."))
+AT_MOST_OUTPUT_LOTS = Message("too_many_outputs", N_("At most %(count)s output lots at a time."))
+INVALID_INPUTS = Message("invalid_inputs", N_("Invalid inputs."))
+EACH_INPUT_ONCE = Message("invalid_inputs", N_("Give each input lot once, at least one."))
+INVALID_OUTPUTS = Message("invalid_outputs", N_("Invalid outputs."))
+GIVE_ONE_OUTPUT = Message("invalid_outputs", N_("Give at least one output."))
+INPUTS_OF_DIFFERENT_PRODUCTS = Message("different_products", N_("Inputs of different products."))
+INPUTS_SAME_PRODUCT = Message("different_products", N_("All inputs must be the same product."))
+NOT_MADE_FROM = Message("transform_not_allowed", N_("%(product)s is not made from %(commodity)s."))
+OUTPUTS_SAME_PRODUCT = Message(
+    "different_products", N_("All outputs of one transformation are the same product (grades may differ).")
+)
+INPUT_OVERDRAWN = Message("mass_balance", N_("More was asked of an input than it has left."))
 
 # Plots
 PLOT_FIELDS_INVALID = Message("plot_invalid", N_("Some plot fields are not valid; see errors."))
@@ -212,29 +225,13 @@ IMPORT_KIND_CHOICES = Message("import_kind_unknown", N_("Use one of: %(allowed)s
 TEMPLATE_UNKNOWN = Message("template_unknown", N_("Unknown template."))
 TEMPLATE_CHOICES = Message("template_unknown", N_("Use one of: %(allowed)s as .csv or .xlsx."))
 
-# Pages
-# What the operation pages say themselves, before a service is asked (a field the form must fill).
+# Pages: what the operation pages say themselves, before a service is asked (a field the form must fill).
 RECEIVER_REQUIRED = Message("receiver_required", N_("Choose who receives the lot."))
 REFERENCE_TOO_LONG = Message("reference_too_long", N_("At most 100 characters."))
 CORRECTION_REASON_REQUIRED = Message(
     "correction_reason_required", N_("Say whether the record did not happen or holds wrong data.")
 )
 
-TOO_MANY_INPUTS = Message("too_many_inputs", N_("Too many inputs."))
-AT_MOST_INPUT_LOTS = Message("too_many_inputs", N_("At most %(count)s input lots at a time."))
-TOO_MANY_OUTPUTS = Message("too_many_outputs", N_("Too many outputs."))
-AT_MOST_OUTPUT_LOTS = Message("too_many_outputs", N_("At most %(count)s output lots at a time."))
-INVALID_INPUTS = Message("invalid_inputs", N_("Invalid inputs."))
-EACH_INPUT_ONCE = Message("invalid_inputs", N_("Give each input lot once, at least one."))
-INVALID_OUTPUTS = Message("invalid_outputs", N_("Invalid outputs."))
-GIVE_ONE_OUTPUT = Message("invalid_outputs", N_("Give at least one output."))
-INPUTS_OF_DIFFERENT_PRODUCTS = Message("different_products", N_("Inputs of different products."))
-INPUTS_SAME_PRODUCT = Message("different_products", N_("All inputs must be the same product."))
-NOT_MADE_FROM = Message("transform_not_allowed", N_("%(product)s is not made from %(commodity)s."))
-OUTPUTS_SAME_PRODUCT = Message(
-    "different_products", N_("All outputs of one transformation are the same product (grades may differ).")
-)
-INPUT_OVERDRAWN = Message("mass_balance", N_("More was asked of an input than it has left."))
 
 # Splits
 TOO_MANY_PARTS = Message("too_many_parts", N_("Too many parts."))

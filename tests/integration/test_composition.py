@@ -10,7 +10,10 @@ from tests import conftest
 def test_core_alone_serves_no_domain(database_url, instance_path):
     app = create_core_app(conftest.test_overrides(database_url, instance_path), environ={})
     assert not {"traceability", "trace", "resolver", "market"} & set(app.blueprints)
-    assert "market.release_expired_reservations" not in app.extensions["celery"].tasks
+    celery_app = app.extensions["celery"]
+    # (shared tasks join every Celery app of the process once imported: look at what this app's worker imports.)
+    assert celery_app.conf.imports == ("core.maintenance",)
+    assert all(entry["task"].startswith("core.") for entry in celery_app.conf.beat_schedule.values())
     assert "seed-demo" not in app.cli.commands
 
 
