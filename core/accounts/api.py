@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from core.accounts import services
 from core.accounts.schemas import (
@@ -21,7 +20,8 @@ from core.accounts.schemas import (
     TokenSchema,
     UserGrantsSchema,
 )
-from core.security import BEARER, api_user, auth_required
+from core.api import Blueprint
+from core.security import api_user
 
 blp = Blueprint("accounts_api", __name__, description="Accounts, organizations and API tokens")
 
@@ -68,8 +68,7 @@ class Tokens(MethodView):
         }
         return body, 201, {"Cache-Control": "no-store"}
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, TokenSchema(many=True))
     @blp.paginate()
     def get(self, pagination_parameters):
@@ -81,8 +80,7 @@ class Tokens(MethodView):
 
 @blp.route("/auth/tokens/<int:token_id>")
 class TokenById(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(204)
     def delete(self, token_id):
         """Revoke one of the caller's tokens."""
@@ -91,8 +89,7 @@ class TokenById(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, MeSchema)
     def get(self):
         """The caller and their memberships."""
@@ -102,15 +99,13 @@ class Me(MethodView):
 
 @blp.route("/organizations/<int:organization_id>")
 class OrganizationById(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, OrganizationSchema)
     def get(self, organization_id):
         """An organization's profile (members, its co-op's managers, department officers)."""
         return services.get_organization(api_user(), organization_id)
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(OrganizationUpdateSchema(partial=True))
     @blp.response(200, OrganizationSchema)
     def patch(self, data, organization_id):
@@ -120,16 +115,14 @@ class OrganizationById(MethodView):
 
 @blp.route("/organizations/<int:organization_id>/members")
 class Members(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, MemberSchema(many=True))
     @blp.paginate()
     def get(self, organization_id, pagination_parameters):
         """The organization's members."""
         return _page(services.list_members(api_user(), organization_id), pagination_parameters)
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(MemberAddSchema)
     @blp.response(201, MemberSchema)
     def post(self, data, organization_id):
@@ -139,8 +132,7 @@ class Members(MethodView):
 
 @blp.route("/organizations/<int:organization_id>/members/<int:user_id>")
 class MemberById(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(204)
     def delete(self, organization_id, user_id):
         """Remove a member (owners only; the last owner stays)."""
@@ -149,16 +141,14 @@ class MemberById(MethodView):
 
 @blp.route("/organizations/<int:organization_id>/households")
 class Households(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, OrganizationSchema(many=True))
     @blp.paginate()
     def get(self, organization_id, pagination_parameters):
         """A cooperative's member households."""
         return _page(services.list_households(api_user(), organization_id), pagination_parameters)
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(HouseholdAddSchema)
     @blp.response(201, OrganizationSchema)
     def post(self, data, organization_id):
@@ -182,15 +172,13 @@ class Households(MethodView):
 
 @blp.route("/organizations/<int:organization_id>/verification")
 class Verification(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(200, OrganizationSchema)
     def post(self, organization_id):
         """Mark the organization verified (department officers)."""
         return services.set_verification(api_user(), organization_id, True)
 
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.response(204)
     def delete(self, organization_id):
         """Withdraw the verification (department officers)."""
@@ -199,8 +187,7 @@ class Verification(MethodView):
 
 @blp.route("/admin/users/<int:user_id>/grants")
 class Grants(MethodView):
-    @blp.doc(security=BEARER)
-    @auth_required
+    @blp.authenticated
     @blp.arguments(GrantSchema)
     @blp.response(201, UserGrantsSchema)
     def post(self, data, user_id):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from core.api import Blueprint
 from core.geo import services
 from core.geo.schemas import AddressMatchRequestSchema, AddressMatchSchema, CommuneSchema, ProvinceSchema
 
