@@ -37,6 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import utcnow
 from core.errors import problem_response
 from core.extensions import db
+from core.messages import N_, Message
 from core.security import api_user
 
 HEADER = "Idempotency-Key"
@@ -47,6 +48,22 @@ RETENTION = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=5)
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as UUIDs and random tokens are
 _NOT_KEPT = {408, 429}  # the client is told to retry these: keeping them would refuse the retry
+
+# The refusals of a key, with their codes (a small module of its own, so its messages live here).
+KEY_INVALID = Message(
+    "idempotency_key_invalid", N_("The %(header)s header must be 1 to 255 visible ASCII characters, such as a UUID.")
+)
+KEY_REUSED = Message(
+    "idempotency_key_reused",
+    N_(
+        "This %(header)s was already used for a different request (another body or path). "
+        "Send a new key for a new request."
+    ),
+)
+KEY_IN_PROGRESS = Message(
+    "idempotency_in_progress",
+    N_("A request with this %(header)s is still being processed. Retry in a moment to get its answer."),
+)
 
 
 class IdempotencyRecord(db.Model):
@@ -89,9 +106,7 @@ def _claim_key() -> Response | None:
         return None
     key = request.headers[HEADER]
     if not _KEY.fullmatch(key):
-        return problem_response(
-            400, "Bad request", f"The {HEADER} header must be 1 to 255 visible ASCII characters, such as a UUID."
-        )
+        return _problem(400, "Bad request", KEY_INVALID(header=HEADER))
     user = api_user()  # a wrong token is refused here (401) before any key is claimed
     scope = f"user:{user.id}" if user is not None else "anonymous:" + hashlib.sha256(request.path.encode()).hexdigest()
     request_hash = hmac.new(
@@ -128,12 +143,7 @@ def _claim_key() -> Response | None:
 
 def _answer_existing(existing: IdempotencyRecord, request_hash: str) -> Response | None:
     if existing.path != request.path or existing.method != request.method or existing.request_hash != request_hash:
-        return problem_response(
-            422,
-            "Unprocessable entity",
-            f"This {HEADER} was already used for a different request (another body or path). Send a new key for a "
-            "new request.",
-        )
+        return _problem(422, "Unprocessable entity", KEY_REUSED(header=HEADER))
     if existing.status is None:
         if _take_over_abandoned(existing.id):
             return None
@@ -165,12 +175,11 @@ def _take_over_abandoned(record_id: int) -> bool:
 
 
 def _in_progress() -> Response:
-    return problem_response(
-        409,
-        "Conflict",
-        f"A request with this {HEADER} is still being processed. Retry in a moment to get its answer.",
-        headers={"Retry-After": "1"},
-    )
+    return _problem(409, "Conflict", KEY_IN_PROGRESS(header=HEADER), headers={"Retry-After": "1"})
+
+
+def _problem(status: int, title: str, detail: Message, **kwargs) -> Response:
+    return problem_response(status, title, detail, code=detail.code, **kwargs)
 
 
 def _keepable(response: Response) -> bool:

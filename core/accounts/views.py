@@ -31,6 +31,7 @@ from core.accounts.permissions import MANAGING_ROLES, can_act_for
 from core.errors import Conflict, DomainError, PermissionDenied, TooManyAttempts, ValidationError
 from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
 from core.geo.services import format_address, get_commune
+from core.i18n import translate
 
 bp = Blueprint("accounts", __name__)
 
@@ -72,13 +73,13 @@ def show_errors(
     """
     fields = fields or {}
     if not error.errors:
-        form.form_errors.append(_(error.detail))
+        form.form_errors.append(translate(error.detail))
     for key, messages in error.errors.items():
         if picker is not None and key in ADDRESS_FIELDS:
             picker.errors.setdefault(ADDRESS_FIELDS[key], []).extend(messages)
             continue
         field = getattr(form, fields.get(key, key), None)
-        translated = [_(message) for message in messages]
+        translated = [translate(message) for message in messages]
         if field is None or key == "csrf_token":
             form.form_errors.extend(translated)
         else:
@@ -172,7 +173,8 @@ def sign_in():
         try:
             user = services.authenticate(form.login.data, form.password.data)
         except TooManyAttempts as error:
-            form.form_errors.append(_("Too many failed sign-in attempts. Please wait a little and try again."))
+            # The refusal says how long to wait, in the reader's numbers ("3.600 giây").
+            form.form_errors.append(translate(error.detail))
             headers["Retry-After"] = str(error.retry_after)
             return render_template("core/accounts/sign_in.html", form=form, next_url=next_url), 429, headers
         except DomainError as error:

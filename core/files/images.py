@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import ValidationError
+from core.files import messages
 
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 # Well under Pillow's own bomb limit (about 89 Mpx); phone cameras give 12-50 Mpx.
@@ -56,12 +57,12 @@ def _refuse(message: str, detail: str) -> ValidationError:
 
 def _too_large(max_bytes: int) -> ValidationError:
     return _refuse(
-        _("The photo is larger than %(limit)s MB.", limit=f"{max_bytes / (1024 * 1024):g}"), "The file is too large."
+        _("The photo is larger than %(limit)s MB.", limit=f"{max_bytes / (1024 * 1024):g}"), messages.FILE_TOO_LARGE
     )
 
 
 def _too_many_pixels() -> ValidationError:
-    return _refuse(_("The photo has too many pixels. Please send a smaller photo."), "The image has too many pixels.")
+    return _refuse(_("The photo has too many pixels. Please send a smaller photo."), messages.IMAGE_TOO_MANY_PIXELS)
 
 
 def read_upload(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -124,12 +125,10 @@ def prepare_image(
         raise _too_many_pixels() from None
     except UnidentifiedImageError:
         raise _refuse(
-            _("This file is not a photo in JPEG, PNG or WebP format."), "The file is not a JPEG, PNG or WebP image."
+            _("This file is not a photo in JPEG, PNG or WebP format."), messages.IMAGE_NOT_SUPPORTED
         ) from None
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, Warning):
-        raise _refuse(
-            _("The photo could not be read; the file may be damaged."), "The image could not be decoded."
-        ) from None
+        raise _refuse(_("The photo could not be read; the file may be damaged."), messages.IMAGE_UNREADABLE) from None
 
     image_format, content_type, extension = _OUTPUT[source_format]
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)

@@ -13,6 +13,7 @@ from core.accounts.models import User
 from core.accounts.permissions import require_act_for
 from core.errors import NotFound
 from core.extensions import db
+from core.files import messages
 from core.files.images import DEFAULT_MAX_PIXELS, prepare_image, read_upload
 from core.files.models import StoredFile
 from core.storage import ObjectNotFound, StoredObject, get_storage
@@ -73,7 +74,7 @@ def get_public_file(public_id: str) -> StoredFile:
     """A stored photo by its public code. Photos are public, so anyone may look one up."""
     stored = db.session.execute(select(StoredFile).where(StoredFile.public_id == public_id)).scalar_one_or_none()
     if stored is None:
-        raise NotFound("File not found.")
+        raise NotFound(messages.FILE_NOT_FOUND)
     return stored
 
 
@@ -84,7 +85,7 @@ def open_public_file(public_id: str, *, thumbnail: bool = False) -> tuple[Stored
         return stored, get_storage().open(stored.thumbnail_key if thumbnail else stored.key)
     except ObjectNotFound:
         current_app.logger.error("stored file %s has no object in storage", stored.public_id)
-        raise NotFound("File not found.") from None
+        raise NotFound(messages.FILE_NOT_FOUND) from None
 
 
 def public_url(stored: StoredFile, *, thumbnail: bool = False) -> str:

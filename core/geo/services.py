@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from core.errors import NotFound, ValidationError
+from core.geo import messages
 from core.geo.matching import HOME_PROVINCE_CODE, AddressMatch, resolve_old_address, warm_up
 from core.geo.names import clean
 from core.geo.units import COMMUNE_CODE_WIDTH, PROVINCE_CODE_WIDTH, Unit, normalize_code, registry
@@ -65,7 +66,7 @@ def list_communes(province_code: object) -> list[Unit]:
     """The communes, wards and special zones of a province; ``NotFound`` for an unknown one."""
     province = get_province(province_code)
     if province is None:
-        raise NotFound(f"There is no province with code {province_code!s}.")
+        raise NotFound(messages.PROVINCE_NOT_FOUND(code=str(province_code)))
     return list(registry().communes_by_province[province.code])
 
 
@@ -78,7 +79,7 @@ def find_commune(code: object) -> Unit:
     """The commune with this code; ``NotFound`` when there is none (for lookups by URL)."""
     commune = get_commune(code)
     if commune is None:
-        raise NotFound(f"There is no commune with code {code!s}.")
+        raise NotFound(messages.COMMUNE_NOT_FOUND(code=str(code)))
     return commune
 
 
@@ -87,7 +88,7 @@ def require_commune(code: object) -> Unit:
     commune = get_commune(code)
     if commune is None:
         raise ValidationError(
-            f"Unknown commune code {code!s}.",
+            messages.COMMUNE_CODE_UNKNOWN(code=str(code)),
             errors={"commune_code": [_("Choose a commune or ward from the list.")]},
         )
     return commune
@@ -110,10 +111,10 @@ def match_old_address(text: str | None) -> AddressMatch:
     """
     address = clean(text or "")
     if not address:
-        raise ValidationError("The address is empty.", errors={"address": [_("Type the old address.")]})
+        raise ValidationError(messages.ADDRESS_EMPTY, errors={"address": [_("Type the old address.")]})
     if len(address) > MAX_ADDRESS_LENGTH:
         raise ValidationError(
-            f"The address is longer than {MAX_ADDRESS_LENGTH} characters.",
+            messages.ADDRESS_TOO_LONG(limit=MAX_ADDRESS_LENGTH),
             errors={"address": [_("The address is too long.")]},
         )
     return resolve_old_address(address)

@@ -52,9 +52,7 @@ def check_login_allowed(key: str) -> None:
     ).all()
     expires = (ages[-1] if ages else oldest) + _window()
     retry_after = max(1, math.ceil((expires - now).total_seconds()))
-    raise TooManyAttempts(
-        f"Too many failed sign-in attempts for this login. Try again in {retry_after} seconds.", retry_after=retry_after
-    )
+    raise TooManyAttempts(messages.TOO_MANY_ATTEMPTS_FOR_LOGIN(seconds=retry_after), retry_after=retry_after)
 
 
 def _record_failure(key: str) -> None:

@@ -131,7 +131,9 @@ def add_member(user: User, organization_id: int, login: str, role: str = Role.ME
     try:
         stored = normalize_login(login)
     except LoginError as exc:
-        raise ValidationError("The login is not a valid phone number or email.", errors={"login": [str(exc)]}) from None
+        raise ValidationError(
+            "The login is not a valid phone number or email.", errors={"login": [exc.args[0]]}
+        ) from None
     column = User.email if "@" in stored else User.phone
     member = db.session.scalar(select(User).where(column == stored, User.is_active.is_(True)))
     if member is None:

@@ -73,7 +73,7 @@ def check_new_login(
         else:
             email = normalize_email(email or "")
     except LoginError as exc:
-        errors.setdefault(prefix + ("phone" if phone else "email"), []).append(str(exc))
+        errors.setdefault(prefix + ("phone" if phone else "email"), []).append(exc.args[0])
         return None, None
     return phone, email
 
@@ -185,7 +185,9 @@ def create_account(
     try:
         kind = OrganizationKind(org_kind)
     except ValueError:
-        errors.setdefault("org_kind", []).append(f"Choose one of {', '.join(k.value for k in OrganizationKind)}.")
+        errors.setdefault("org_kind", []).append(
+            messages.KIND_UNKNOWN(kinds=", ".join(k.value for k in OrganizationKind))
+        )
         kind = OrganizationKind.HOUSEHOLD
     commune_code = check_commune(commune_code, errors, "commune_code")
     if errors:
