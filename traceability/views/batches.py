@@ -34,6 +34,15 @@ MEASUREMENT_LABELS = {
 }
 
 
+def typed_measurements(form) -> list[dict]:
+    """The measurements filled in on a step form (one field per type, ``m_<type>``), in the order of the labels."""
+    return [
+        {"type": kind, "value": form.get(f"m_{kind}")}
+        for kind in MEASUREMENT_LABELS
+        if form.get(f"m_{kind}", "").strip()
+    ]
+
+
 def _date(value: str, field: str, errors: dict) -> date | None:
     day = parse_day(value)
     if value and day is None:
@@ -141,11 +150,7 @@ def step_new(code):
     if request.method == "GET":
         return render_template(template, values=request.form, errors={}, kept_photos=[], **_step_context(code))
     form = request.form
-    measured = [
-        {"type": kind, "value": form.get(f"m_{kind}")}
-        for kind in MEASUREMENT_LABELS
-        if form.get(f"m_{kind}", "").strip()
-    ]
+    measured = typed_measurements(form)
     try:
         batches.record_step_with_photo(
             current_user,
