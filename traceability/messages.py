@@ -23,7 +23,8 @@ DRC_MISSING = Message("drc_missing", N_("DRC missing."))
 LATEX_NEEDS_DRC = Message("drc_missing", N_("The latex lots need their DRC to check the yield."))
 
 # Pages
-# What the operation pages say themselves, before a service is asked (a field the form must fill).
+# What the pages say themselves, before a service is asked (a field the form must fill).
+DATE_INVALID = Message("date_invalid", N_("Enter a date."))
 RECEIVER_REQUIRED = Message("receiver_required", N_("Choose who receives the lot."))
 REFERENCE_TOO_LONG = Message("reference_too_long", N_("At most 100 characters."))
 CORRECTION_REASON_REQUIRED = Message(
