@@ -225,7 +225,8 @@ IMPORT_KIND_CHOICES = Message("import_kind_unknown", N_("Use one of: %(allowed)s
 TEMPLATE_UNKNOWN = Message("template_unknown", N_("Unknown template."))
 TEMPLATE_CHOICES = Message("template_unknown", N_("Use one of: %(allowed)s as .csv or .xlsx."))
 
-# Pages: what the operation pages say themselves, before a service is asked (a field the form must fill).
+# Pages: what the pages say themselves, before a service is asked (a field the form must fill).
+DATE_INVALID = Message("date_invalid", N_("Enter a date."))
 RECEIVER_REQUIRED = Message("receiver_required", N_("Choose who receives the lot."))
 REFERENCE_TOO_LONG = Message("reference_too_long", N_("At most 100 characters."))
 CORRECTION_REASON_REQUIRED = Message(

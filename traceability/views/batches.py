@@ -6,7 +6,7 @@ service's field messages, with status 422.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +18,7 @@ from core.accounts.permissions import actable_organization_ids
 from core.dates import parse_day
 from core.errors import Conflict, ValidationError
 from traceability import catalog, step_names
+from traceability.messages import DATE_INVALID
 from traceability.services import batches, custody, operations, summaries
 from traceability.services.event_input import today
 from traceability.views import bp
@@ -34,18 +35,23 @@ MEASUREMENT_LABELS = {
 }
 
 
-def _date(value: str, field: str, errors: dict) -> date | None:
-    day = parse_day(value)
-    if value and day is None:
-        errors.setdefault(field, []).append("Enter a date.")
-    return day
+def typed_measurements(form) -> list[dict]:
+    """The measurements filled in on a step form (one field per type, ``m_<type>``), in the order of the labels."""
+    return [
+        {"type": kind, "value": form.get(f"m_{kind}")}
+        for kind in MEASUREMENT_LABELS
+        if form.get(f"m_{kind}", "").strip()
+    ]
 
 
-def _fail(template: str, error, values, **context):
+def _renumbered(errors: dict, prefix: str, name_of: Callable[[int], str]) -> dict:
+    """Field errors the service names by position among what it was sent (``<prefix>.<n>...``), named for the form."""
+    return {(name_of(int(key.split(".")[1])) if key.startswith(f"{prefix}.") else key): v for key, v in errors.items()}
+
+
+def _fail(template: str, error: ValidationError, values, **context):
     """Show the form again with what was typed and the service's messages."""
-    errors = dict(error.errors or {}) if not isinstance(error, dict) else error
-    if not isinstance(error, dict) and not error.errors:
-        errors["_form"] = [error.detail]
+    errors = dict(error.errors) or {"_form": [error.detail]}
     return render_template(template, values=values, errors=errors, **context), INVALID
 
 
@@ -78,6 +84,25 @@ def _harvest_context(organization):
     }
 
 
+def _harvest_input(form) -> dict:
+    """The harvest typed; a day the browser sent that names no day is refused before the service is asked."""
+    harvest_date = parse_day(form.get("harvest_date"))
+    if form.get("harvest_date") and harvest_date is None:
+        raise ValidationError("Some fields are not valid.", errors={"harvest_date": [DATE_INVALID]})
+    return {
+        "product": form.get("product", ""),
+        "grade": form.get("grade") or None,
+        "quantity": form.get("quantity", ""),
+        "unit": form.get("unit") or "kg",
+        "drc_percent": form.get("drc_percent") or None,
+        "plot_ids": [int(i) for i in form.getlist("plot_ids") if i.isdigit()],
+        "harvest_date": harvest_date,
+        "lot_number": form.get("lot_number") or None,
+        "gtin": form.get("gtin") or None,
+        "note": form.get("note") or None,
+    }
+
+
 @bp.route("/batches/new", methods=["GET", "POST"])
 @login_required
 def harvest_new():
@@ -86,25 +111,8 @@ def harvest_new():
     if request.method == "GET":
         return render_template(template, values=request.form, errors={}, **_harvest_context(organization))
     form = request.form
-    errors: dict = {}
-    harvest_date = _date(form.get("harvest_date", ""), "harvest_date", errors)
-    if errors:
-        return _fail(template, errors, form, **_harvest_context(organization))
     try:
-        batch = batches.record_harvest(
-            current_user,
-            organization_id=organization.id,
-            product=form.get("product", ""),
-            grade=form.get("grade") or None,
-            quantity=form.get("quantity", ""),
-            unit=form.get("unit") or "kg",
-            drc_percent=form.get("drc_percent") or None,
-            plot_ids=[int(i) for i in form.getlist("plot_ids") if i.isdigit()],
-            harvest_date=harvest_date,
-            lot_number=form.get("lot_number") or None,
-            gtin=form.get("gtin") or None,
-            note=form.get("note") or None,
-        )
+        batch = batches.record_harvest(current_user, organization_id=organization.id, **_harvest_input(form))
     except ValidationError as error:
         return _fail(template, error, form, **_harvest_context(organization))
     flash(_("Harvest recorded. Lot code: %(code)s", code=batch.code), "success")
@@ -141,11 +149,7 @@ def step_new(code):
     if request.method == "GET":
         return render_template(template, values=request.form, errors={}, kept_photos=[], **_step_context(code))
     form = request.form
-    measured = [
-        {"type": kind, "value": form.get(f"m_{kind}")}
-        for kind in MEASUREMENT_LABELS
-        if form.get(f"m_{kind}", "").strip()
-    ]
+    measured = typed_measurements(form)
     try:
         batches.record_step_with_photo(
             current_user,
@@ -159,12 +163,8 @@ def step_new(code):
             quantity_after=form.get("quantity_after") or None,
         )
     except ValidationError as error:
-        # Measurement errors are named by position; the form names them by type.
-        errors = {
-            (f"m_{measured[int(k.split('.')[1])]['type']}" if k.startswith("measurements.") else k): v
-            for k, v in error.errors.items()
-        }
-        error.errors = errors
+        # The form names a measurement by its type, not by its place among those filled in.
+        error.errors = _renumbered(error.errors, "measurements", lambda i: f"m_{measured[i]['type']}")
         return _fail(template, error, form, kept_photos=error.extra.get("photos", []), **_step_context(code))
     flash(_("Step recorded."), "success")
     return redirect(url_for("traceability.batch_detail", code=code), code=303)
@@ -184,10 +184,7 @@ def split(code):
         _parent, children = operations.split(current_user, code, parts=parts, note=form.get("note") or None)
     except ValidationError as error:
         # Parts are numbered among the filled rows; the form numbers every row.
-        error.errors = {
-            (f"parts.{rows[int(k.split('.')[1])]}.quantity" if k.startswith("parts.") else k): v
-            for k, v in error.errors.items()
-        }
+        error.errors = _renumbered(error.errors, "parts", lambda i: f"parts.{rows[i]}.quantity")
         return _fail(template, error, form, **context)
     flash(_("Lot split into %(count)d new lots.", count=len(children)), "success")
     return redirect(url_for("traceability.batch_detail", code=code), code=303)

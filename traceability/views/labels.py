@@ -28,8 +28,6 @@ FORMAT_NAMES = {"a4": _l("A4 sheets"), "thermal": _l("Thermal labels")}
 
 def _form(code: str, values, errors: dict, status: int = 200):
     batch, jobs = labels.recent_jobs(current_user, code)
-    # The form macros %-format messages through gettext: a literal "%" must reach them doubled.
-    errors = {field: [message.replace("%", "%%") for message in messages] for field, messages in errors.items()}
     return render_template(
         "traceability/labels/form.html",
         batch=summaries.describe_batch(batch),

@@ -29,10 +29,20 @@ from traceability.services import corrections, custody, operation_forms, operati
 from traceability.services.corrections import REASONS
 from traceability.step_names import STEP_CHOICES, STEP_NAMES
 from traceability.views import bp
-from traceability.views.batches import MEASUREMENT_LABELS
+from traceability.views.batches import MEASUREMENT_LABELS, typed_measurements
 
 OUTPUT_ROWS = 3
 REFERENCE_LENGTH = 100  # shipments.reference
+TRANSFORM_TEMPLATE = "traceability/operations/transform.html"
+CORRECTION_CHOICES = {
+    "steps": STEP_CHOICES,
+    "event_labels": STEP_NAMES,  # the record corrected may be of any step
+    "measurement_labels": MEASUREMENT_LABELS,
+    "reasons": REASONS,
+}
+CORRECTION_FIELDS = {"reason", "note", "quantity", "step", "event_time", "step_note"} | {
+    f"m_{kind}" for kind in MEASUREMENT_LABELS
+}
 # Fixed messages the services give (no number in them), marked so that these pages show them translated.
 SERVICE_MESSAGES = (
     N_("Choose at least two different lots to merge."),
@@ -128,55 +138,73 @@ def _transform_rename(codes: list[str], rows: list[int]) -> Callable[[str], str]
     return rename
 
 
-@bp.route("/batches/transform", methods=["GET", "POST"])
-@login_required
-def transform_new():
-    organization = organization_or_404()
-    template = "traceability/operations/transform.html"
-    values = _values()
-    product = request.args.get("product") or None
-    context = {
+def _transform_input(values) -> tuple[dict, list[str], list[int]]:
+    """The transformation typed, and how to name its fields back: input lot codes, filled output rows."""
+    codes = values.getlist("input_code")
+    grades, quantities = (values.getlist(name) + [""] * OUTPUT_ROWS for name in ("output_grade", "output_quantity"))
+    rows = [i for i in range(OUTPUT_ROWS) if quantities[i].strip() or grades[i].strip()]
+    unit = values.get("unit") or "kg"
+    data = {
+        "inputs": [{"code": code, "quantity": values.get(f"input_qty_{code}", "").strip() or None} for code in codes],
+        "outputs": [
+            {
+                "product": values.get("product"),
+                "grade": grades[i].strip() or None,
+                "quantity": quantities[i],
+                "unit": unit,
+            }
+            for i in rows
+        ],
+        "step": values.get("step", ""),
+        "reason": values.get("reason") or None,
+        "note": values.get("note") or None,
+        "event_time": values.get("event_time") or None,
+    }
+    return data, codes, rows
+
+
+def _transform_context(organization, product: str | None) -> dict:
+    """The lots to take and the products to make (from ``product`` when a lot's page linked here with it)."""
+    return {
         "organization": organization,
         "lots": operation_forms.usable_lots(current_user, organization.id, product=product),
         "product_options": _output_products(product),
         "steps": STEP_CHOICES,
         "rows": range(OUTPUT_ROWS),
     }
+
+
+def _transform_refused(error: DomainError, values, codes: list[str], rows: list[int], context: dict):
+    """The form again; a yield refusal opens the reason field, which stays open once something is typed in it."""
+    refused_for_yield = error.code == YieldOutOfBandError.code
+    known = {"inputs", "outputs", "product", "unit", "step", "event_time", "note", "reason"}
+    known |= {f"input_qty_{code}" for code in codes} | {
+        f"output_{name}.{i}" for name in ("grade", "quantity") for i in rows
+    }
+    errors = _errors(error, known, _transform_rename(codes, rows))
+    show_reason = refused_for_yield or bool(values.get("reason", "").strip())
+    return render_template(
+        TRANSFORM_TEMPLATE,
+        values=values,
+        errors=errors,
+        show_reason=show_reason,
+        yield_refused=refused_for_yield,
+        **context,
+    ), error.status
+
+
+@bp.route("/batches/transform", methods=["GET", "POST"])
+@login_required
+def transform_new():
+    values = _values()
+    context = _transform_context(organization_or_404(), request.args.get("product") or None)
     if request.method == "GET":
-        return render_template(template, values=values, errors={}, show_reason=False, **context)
-    codes = values.getlist("input_code")
-    grades, quantities = (values.getlist(name) + [""] * OUTPUT_ROWS for name in ("output_grade", "output_quantity"))
-    rows = [i for i in range(OUTPUT_ROWS) if quantities[i].strip() or grades[i].strip()]
-    unit = values.get("unit") or "kg"
+        return render_template(TRANSFORM_TEMPLATE, values=values, errors={}, show_reason=False, **context)
+    data, codes, rows = _transform_input(values)
     try:
-        event, lots = operations.transform(
-            current_user,
-            inputs=[{"code": code, "quantity": values.get(f"input_qty_{code}", "").strip() or None} for code in codes],
-            outputs=[
-                {
-                    "product": values.get("product"),
-                    "grade": grades[i].strip() or None,
-                    "quantity": quantities[i],
-                    "unit": unit,
-                }
-                for i in rows
-            ],
-            step=values.get("step", ""),
-            reason=values.get("reason") or None,
-            note=values.get("note") or None,
-            event_time=values.get("event_time") or None,
-        )
+        event, lots = operations.transform(current_user, **data)
     except (ValidationError, Conflict) as error:
-        refused_for_yield = error.code == YieldOutOfBandError.code
-        known = {"inputs", "outputs", "product", "unit", "step", "event_time", "note", "reason"} | {
-            f"input_qty_{code}" for code in codes
-        }
-        known |= {f"output_{name}.{i}" for name in ("grade", "quantity") for i in rows}
-        errors = _errors(error, known, _transform_rename(codes, rows))
-        show_reason = refused_for_yield or bool(values.get("reason", "").strip())
-        return render_template(
-            template, values=values, errors=errors, show_reason=show_reason, yield_refused=refused_for_yield, **context
-        ), error.status
+        return _transform_refused(error, values, codes, rows, context)
     flash(
         ngettext("Processing recorded: %(num)d new lot.", "Processing recorded: %(num)d new lots.", len(lots)),
         "success",
@@ -186,6 +214,24 @@ def transform_new():
     return redirect(url_for("traceability.batch_detail", code=lots[0].code), code=303)
 
 
+def _chosen_receiver(values, receivers: list):
+    """The organization picked as receiver, kept on the list shown again (it may not match the search)."""
+    chosen_id = values.get("to_organization_id", "")
+    chosen = directory.public_organization(int(chosen_id)) if chosen_id.isdigit() else None
+    if chosen is not None and chosen not in receivers:
+        receivers.insert(0, chosen)
+    return chosen
+
+
+def _check_shipment_form(values, chosen) -> None:
+    """What the page checks before the service: a receiver chosen, a reference that fits its column."""
+    problems = {"to_organization_id": [RECEIVER_REQUIRED]} if chosen is None else {}
+    if len(values.get("reference", "").strip()) > REFERENCE_LENGTH:
+        problems["reference"] = [REFERENCE_TOO_LONG]
+    if problems:
+        raise ValidationError("Some fields are not valid.", errors=problems)
+
+
 @bp.route("/batches/<code>/ship", methods=["GET", "POST"])
 @login_required
 def ship(code):
@@ -193,19 +239,17 @@ def ship(code):
     template = "traceability/operations/ship.html"
     values = _values()
     receivers = directory.search_organizations(values.get("q"), exclude_ids=[lot["custodian_id"]])
-    context = {"batch": lot, "kind_labels": KIND_LABELS, "min_query": directory.MIN_QUERY_LENGTH}
+    context = {
+        "batch": lot,
+        "receivers": receivers,
+        "kind_labels": KIND_LABELS,
+        "min_query": directory.MIN_QUERY_LENGTH,
+    }
     if request.method == "GET":
-        return render_template(template, values=values, errors={}, receivers=receivers, **context)
-    chosen_id = values.get("to_organization_id", "")
-    chosen = directory.public_organization(int(chosen_id)) if chosen_id.isdigit() else None
-    if chosen is not None and chosen not in receivers:
-        receivers.insert(0, chosen)
-    problems = {"to_organization_id": [RECEIVER_REQUIRED]} if chosen is None else {}
-    if len(values.get("reference", "").strip()) > REFERENCE_LENGTH:
-        problems["reference"] = [REFERENCE_TOO_LONG]
+        return render_template(template, values=values, errors={}, **context)
+    chosen = _chosen_receiver(values, receivers)
     try:
-        if problems:
-            raise ValidationError("Some fields are not valid.", errors=problems)
+        _check_shipment_form(values, chosen)
         custody.ship(
             current_user,
             lot["code"],
@@ -214,13 +258,8 @@ def ship(code):
             note=values.get("note"),
         )
     except (ValidationError, Conflict) as error:
-        return render_template(
-            template,
-            values=values,
-            errors=_errors(error, {"to_organization_id", "reference", "note"}),
-            receivers=receivers,
-            **context,
-        ), error.status
+        errors = _errors(error, {"to_organization_id", "reference", "note"})
+        return render_template(template, values=values, errors=errors, **context), error.status
     flash(
         _(
             "Lot %(code)s is on its way to %(name)s. It stays in transit until they confirm receipt.",
@@ -253,53 +292,41 @@ def _correction_rename(measured: list[dict]) -> Callable[[str], str]:
     return rename
 
 
-@bp.route("/batches/<code>/events/<int:event_id>/correction", methods=["GET", "POST"])
-@login_required
-def correction_new(code, event_id):
-    batch, event = operation_forms.event_to_correct(current_user, code, event_id)
-    template = "traceability/operations/correction.html"
-    context = {
-        "batch": batch,
-        "event": event,
-        "steps": STEP_CHOICES,
-        "event_labels": STEP_NAMES,  # the record corrected may be of any step
-        "measurement_labels": MEASUREMENT_LABELS,
-        "reasons": REASONS,
-    }
-    values = _values()
-    if request.method == "GET":
-        return render_template(template, values=values, errors={}, **context)
-    measured = [
-        {"type": kind, "value": values.get(f"m_{kind}")}
-        for kind in MEASUREMENT_LABELS
-        if values.get(f"m_{kind}", "").strip()
-    ]
+def _correction_input(values, batch_code: str, measured: list[dict]) -> dict:
+    """The declaration typed: its reason (required before the service is asked), a note, a corrective step."""
+    if values.get("reason") not in REASONS:
+        raise ValidationError("No reason chosen.", errors={"reason": [CORRECTION_REASON_REQUIRED]})
     corrective = None
     if values.get("step"):
         corrective = {
-            "batch_code": batch["code"],
+            "batch_code": batch_code,
             "step": values["step"],
             "event_time": values.get("event_time") or None,
             "measurements": measured,
             "note": values.get("step_note") or None,
         }
+    return {
+        "reason": values["reason"],
+        "note": values.get("note") or None,
+        "corrective": corrective,
+        "quantity": values.get("quantity", "").strip() or None,
+    }
+
+
+@bp.route("/batches/<code>/events/<int:event_id>/correction", methods=["GET", "POST"])
+@login_required
+def correction_new(code, event_id):
+    batch, event = operation_forms.event_to_correct(current_user, code, event_id)
+    template = "traceability/operations/correction.html"
+    context = {"batch": batch, "event": event, **CORRECTION_CHOICES}
+    values = _values()
+    if request.method == "GET":
+        return render_template(template, values=values, errors={}, **context)
+    measured = typed_measurements(values)
     try:
-        if values.get("reason") not in REASONS:
-            raise ValidationError("No reason chosen.", errors={"reason": [CORRECTION_REASON_REQUIRED]})
-        corrections.correct(
-            current_user,
-            event_id,
-            reason=values["reason"],
-            note=values.get("note") or None,
-            corrective=corrective,
-            quantity=values.get("quantity", "").strip() or None,
-        )
+        corrections.correct(current_user, event_id, **_correction_input(values, batch["code"], measured))
     except (ValidationError, Conflict) as error:
-        known = {"reason", "note", "quantity", "step", "event_time", "step_note"} | {
-            f"m_{kind}" for kind in MEASUREMENT_LABELS
-        }
-        return render_template(
-            template, values=values, errors=_errors(error, known, _correction_rename(measured)), **context
-        ), error.status
+        errors = _errors(error, CORRECTION_FIELDS, _correction_rename(measured))
+        return render_template(template, values=values, errors=errors, **context), error.status
     flash(_("The error is recorded. The original record stays visible, marked as corrected."), "success")
     return redirect(url_for("traceability.batch_detail", code=batch["code"]), code=303)

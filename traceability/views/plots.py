@@ -7,6 +7,7 @@ service's field messages next to the fields, with status 422.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from core.geo.picker import AddressPicker, new_address_picker, read_address_pick
 from core.geo.services import format_address, get_commune
 from core.i18n import number
 from core.numbers import parse_decimal
-from traceability.models import CertificateType
+from traceability.models import CertificateType, Plot
 from traceability.services import certificates as certificate_service
 from traceability.services import imports as import_service
 from traceability.services import plots as plot_service
@@ -30,6 +31,7 @@ from traceability.views import bp
 
 INVALID = 422
 PER_PAGE = 20
+PLOT_FORM = "traceability/plots/form.html"
 CROP_LABELS = {"cashew": _l("Cashew"), "pepper": _l("Pepper"), "rubber": _l("Rubber")}
 CERTIFICATE_LABELS = {
     CertificateType.VIETGAP.value: _l("VietGAP"),
@@ -106,12 +108,28 @@ def _form_errors(
     return errors
 
 
-def _plot_form(template: str, status: int = 200, **context):
+def _plot_form(status: int = 200, **context):
     context.setdefault("errors", {})
     context.setdefault("values", MultiDict())
     return render_template(
-        template, crop_labels=CROP_LABELS, owners=plot_service.plot_organizations(current_user), **context
+        PLOT_FORM, crop_labels=CROP_LABELS, owners=plot_service.plot_organizations(current_user), **context
     ), status
+
+
+def _save_plot(save: Callable[[dict], Plot], **context):
+    """The new and edit forms sent: other communes shown, or the plot saved, or the form again with the problems."""
+    picker = read_address_picker(request.form)
+    if picker.refresh:  # "Show communes": the same form with another province's communes, nothing saved
+        return _plot_form(values=request.form, picker=picker, **context)
+    data, extra = _plot_data(request.form, picker)
+    try:
+        _check_before_saving(data, extra, picker)
+        plot = save(data)
+    except ValidationError as error:
+        errors = _form_errors(error, data, extra, picker)
+        return _plot_form(INVALID, values=request.form, picker=picker, errors=errors, **context)
+    flash(_("Plot saved."), "success")
+    return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
 
 
 @bp.route("/plots")
@@ -140,27 +158,13 @@ def plot_list():
 @login_required
 def plot_new():
     organization = organization_or_404()
-    template = "traceability/plots/form.html"
     if request.method == "GET":
         values = MultiDict({"owner_id": str(organization.id)})
         return _plot_form(
-            template, organization=organization, values=values, picker=new_address_picker(organization.commune_code)
+            organization=organization, values=values, picker=new_address_picker(organization.commune_code)
         )
-    picker = read_address_picker(request.form)
-    if picker.refresh:  # "Show communes": the same form with another province's communes, nothing saved
-        return _plot_form(template, organization=organization, values=request.form, picker=picker)
-    data, extra = _plot_data(request.form, picker)
-    try:
-        _check_before_saving(data, extra, picker)
-        owner_id = request.form.get("owner_id", type=int) or organization.id
-        plot = plot_service.create_plot(current_user, owner_id, data)
-    except ValidationError as error:
-        errors = _form_errors(error, data, extra, picker)
-        return _plot_form(
-            template, INVALID, organization=organization, values=request.form, picker=picker, errors=errors
-        )
-    flash(_("Plot saved."), "success")
-    return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
+    owner_id = request.form.get("owner_id", type=int) or organization.id
+    return _save_plot(lambda data: plot_service.create_plot(current_user, owner_id, data), organization=organization)
 
 
 @bp.route("/plots/<int:plot_id>")
@@ -206,24 +210,12 @@ def _plot_values(plot) -> MultiDict:
 def plot_edit(plot_id):
     organization = organization_or_404()
     plot = plot_service.get_plot(current_user, plot_id)
-    template = "traceability/plots/form.html"
     if request.method == "GET":
         picker = new_address_picker(plot.commune_code, plot.street or "")
-        return _plot_form(template, organization=organization, plot=plot, values=_plot_values(plot), picker=picker)
-    picker = read_address_picker(request.form)
-    if picker.refresh:
-        return _plot_form(template, organization=organization, plot=plot, values=request.form, picker=picker)
-    data, extra = _plot_data(request.form, picker)
-    try:
-        _check_before_saving(data, extra, picker)
-        plot_service.update_plot(current_user, plot.id, data)
-    except ValidationError as error:
-        errors = _form_errors(error, data, extra, picker)
-        return _plot_form(
-            template, INVALID, organization=organization, plot=plot, values=request.form, picker=picker, errors=errors
-        )
-    flash(_("Plot saved."), "success")
-    return redirect(url_for("traceability.plot_detail", plot_id=plot.id), code=303)
+        return _plot_form(organization=organization, plot=plot, values=_plot_values(plot), picker=picker)
+    return _save_plot(
+        lambda data: plot_service.update_plot(current_user, plot.id, data), organization=organization, plot=plot
+    )
 
 
 def _certificate_form(status: int = 200, **context):
@@ -233,6 +225,28 @@ def _certificate_form(status: int = 200, **context):
     return render_template(
         "traceability/plots/certificate_form.html", plots=found.items, certificate_labels=CERTIFICATE_LABELS, **context
     ), status
+
+
+def _stored_document(organization_id: int) -> str | None:
+    """The public id of the certificate's photo sent with the form, stored (and checked) first; None without one."""
+    upload = request.files.get("document")
+    if upload is None or not upload.filename:
+        return None
+    return store_image(current_user, organization_id, upload).public_id
+
+
+def _certificate_input(form, organization_id: int, document_id: str | None) -> dict:
+    return {
+        "organization_id": organization_id,
+        "type": form.get("type", ""),
+        "type_other": form.get("type_other"),
+        "number": form.get("number"),
+        "issuer": form.get("issuer"),
+        "valid_from": parse_day(form.get("valid_from")),
+        "valid_to": parse_day(form.get("valid_to")),
+        "plot_ids": [int(i) for i in form.getlist("plot_ids") if i.isdigit()],
+        "document_id": document_id,
+    }
 
 
 @bp.route("/certificates/new", methods=["GET", "POST"])
@@ -245,24 +259,11 @@ def certificate_new():
         )
         return _certificate_form(organization=organization, values=values)
     form = request.form
-    document_id = form.get("document_id") or None
+    document_id = form.get("document_id") or None  # a photo kept from an earlier try of this form
     try:
-        upload = request.files.get("document")
-        if upload is not None and upload.filename:
-            document_id = store_image(current_user, organization.id, upload).public_id
+        document_id = _stored_document(organization.id) or document_id
         certificate = certificate_service.create_certificate(
-            current_user,
-            {
-                "organization_id": organization.id,
-                "type": form.get("type", ""),
-                "type_other": form.get("type_other"),
-                "number": form.get("number"),
-                "issuer": form.get("issuer"),
-                "valid_from": parse_day(form.get("valid_from")),
-                "valid_to": parse_day(form.get("valid_to")),
-                "plot_ids": [int(i) for i in form.getlist("plot_ids") if i.isdigit()],
-                "document_id": document_id,
-            },
+            current_user, _certificate_input(form, organization.id, document_id)
         )
     except ValidationError as error:
         errors = dict(error.errors or {"_form": [error.detail]})
