@@ -64,6 +64,71 @@ class Delivery:
     shipment_id: int
 
 
+def _split_off(
+    user: User, parent: Batch, amount: Decimal, plots: list[int], when: datetime, transaction: dict, reference: str
+) -> Batch:
+    """The sold quantity as a new lot of the same origin, split off ``parent`` by a recorded event."""
+    child = new_batch(parent, initial_quantity=amount, note=f"Sold: order {reference}", created_by_id=user.id)
+    add_plots(child, plots)
+    split = ledger.append_event(
+        type=EventType.TRANSFORMATION,
+        operation="split",
+        biz_step=SALE_SPLIT_STEP,
+        disposition="active",
+        organization_id=parent.custodian_id,
+        user_id=user.id,
+        event_time=when,
+        extra=transaction,
+        movements=[
+            ledger.Movement(parent, QuantityRole.INPUT, amount),
+            ledger.Movement(child, QuantityRole.OUTPUT, amount),
+        ],
+    )
+    db.session.add(
+        BatchLink(parent_id=parent.id, child_id=child.id, event_id=split.id, quantity=ledger.quantize(amount))
+    )
+    mark_consumed_if_empty(parent)
+    return child
+
+
+def _ship(
+    user: User,
+    parent: Batch,
+    child: Batch,
+    buyer_organization_id: int,
+    when: datetime,
+    transaction: dict,
+    reference: str,
+) -> Shipment:
+    """``child`` on its way from the seller to the buyer's organization: the shipping event and the shipment."""
+    shipped = ledger.append_event(
+        type=EventType.OBJECT,
+        action="OBSERVE",
+        operation="ship",
+        biz_step="shipping",
+        disposition="in_transit",
+        organization_id=parent.custodian_id,
+        user_id=user.id,
+        event_time=when,
+        movements=[ledger.Movement(child, QuantityRole.OBSERVED, child.quantity_remaining)],
+        extra={**_parties(parent.custodian_id, buyer_organization_id), **transaction},
+    )
+    shipment = Shipment(
+        batch_id=child.id,
+        from_organization_id=parent.custodian_id,
+        to_organization_id=buyer_organization_id,
+        status=ShipmentStatus.IN_TRANSIT,
+        reference=reference,
+        shipped_event_id=shipped.id,
+        shipped_at=when,
+        shipped_by_id=user.id,
+    )
+    db.session.add(shipment)
+    child.status = BatchStatus.IN_TRANSIT
+    db.session.flush()
+    return shipment
+
+
 def ship_to_buyer(
     user: User,
     items: list[tuple[int, Decimal]],
@@ -88,52 +153,10 @@ def ship_to_buyer(
     transaction = {"bizTransactionList": [{"type": "po", "reference": reference}]}
     deliveries = []
     for parent, (_batch_id, quantity_kg) in zip(locked, items, strict=True):
-        amount = _in_unit(quantity_kg, parent.unit)
-        child = new_batch(parent, initial_quantity=amount, note=f"Sold: order {reference}", created_by_id=user.id)
-        add_plots(child, plots[parent.id])
-        split = ledger.append_event(
-            type=EventType.TRANSFORMATION,
-            operation="split",
-            biz_step=SALE_SPLIT_STEP,
-            disposition="active",
-            organization_id=parent.custodian_id,
-            user_id=user.id,
-            event_time=when,
-            extra=transaction,
-            movements=[
-                ledger.Movement(parent, QuantityRole.INPUT, amount),
-                ledger.Movement(child, QuantityRole.OUTPUT, amount),
-            ],
+        child = _split_off(
+            user, parent, _in_unit(quantity_kg, parent.unit), plots[parent.id], when, transaction, reference
         )
-        db.session.add(
-            BatchLink(parent_id=parent.id, child_id=child.id, event_id=split.id, quantity=ledger.quantize(amount))
-        )
-        mark_consumed_if_empty(parent)
-        shipped = ledger.append_event(
-            type=EventType.OBJECT,
-            action="OBSERVE",
-            operation="ship",
-            biz_step="shipping",
-            disposition="in_transit",
-            organization_id=parent.custodian_id,
-            user_id=user.id,
-            event_time=when,
-            movements=[ledger.Movement(child, QuantityRole.OBSERVED, child.quantity_remaining)],
-            extra={**_parties(parent.custodian_id, buyer_organization_id), **transaction},
-        )
-        shipment = Shipment(
-            batch_id=child.id,
-            from_organization_id=parent.custodian_id,
-            to_organization_id=buyer_organization_id,
-            status=ShipmentStatus.IN_TRANSIT,
-            reference=reference,
-            shipped_event_id=shipped.id,
-            shipped_at=when,
-            shipped_by_id=user.id,
-        )
-        db.session.add(shipment)
-        child.status = BatchStatus.IN_TRANSIT
-        db.session.flush()
+        shipment = _ship(user, parent, child, buyer_organization_id, when, transaction, reference)
         deliveries.append(Delivery(parent.code, child.code, shipment.id))
     return deliveries
 
