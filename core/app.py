@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from core.accounts import api as accounts_api
+    from core.accounts import verification_views
     from core.accounts import views as accounts_views
     from core.api import register_api_blueprints
     from core.files import api as files_api
@@ -95,14 +96,17 @@ def register_blueprints(app: Flask) -> None:
     from core.geo import api as geo_api
     from core.geo import views as geo_views
     from core.health import bp as health_bp
+    from core.navigation import CORE_ITEMS, OFFICER, register_landing, register_menu_items
     from core.routing import BoundedIntConverter
     from core.views import bp as core_views
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large for the database is a 404
 
     register_api_blueprints(app, accounts_api.blp, geo_api.blp, files_api.blp)
-    for blueprint in (health_bp, core_views, accounts_views.bp, files_views.bp, geo_views.bp):
+    for blueprint in (health_bp, core_views, accounts_views.bp, verification_views.bp, files_views.bp, geo_views.bp):
         app.register_blueprint(blueprint)
+    register_menu_items(app, *CORE_ITEMS)
+    register_landing(app, OFFICER, "department.organizations")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from swagger_ui_bundle import swagger_ui_path
 
 from core.i18n import LANG_COOKIE, remember_locale
+from core.navigation import menu_context
 
 bp = Blueprint("core", __name__)
 
@@ -26,7 +27,7 @@ def layout_helpers() -> dict:
     def has_endpoint(name: str) -> bool:
         return name in current_app.view_functions
 
-    return {"has_endpoint": has_endpoint, "current_path": _path_without_lang}
+    return {"has_endpoint": has_endpoint, "current_path": _path_without_lang, "site_menu": menu_context}
 
 
 def _path_without_lang() -> str:

@@ -20,9 +20,11 @@ def init_app(app: Flask) -> None:
     """Register the market's tables, API resources, pages, tasks and its claims on lots on ``app``."""
     from core.api import register_api_blueprints
     from core.claims import register_claims_provider
+    from core.navigation import BUYER, register_landing, register_menu_items
     from core.tasks import register_tasks
     from market.api import blueprints as api_blueprints
     from market.services.claims import claimed_kg
+    from market.views import MENU_ITEMS
     from market.views import blueprints as page_blueprints
 
     # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
@@ -30,6 +32,8 @@ def init_app(app: Flask) -> None:
     register_api_blueprints(app, *api_blueprints())
     for blueprint in page_blueprints():
         app.register_blueprint(blueprint)
+    register_menu_items(app, *MENU_ITEMS)
+    register_landing(app, BUYER, "market.browse")
     register_tasks(app, "market.tasks", beat=BEAT_SCHEDULE)
     # The ledger leaves in each lot what the market reserved or sold and has not shipped.
     register_claims_provider(app, claimed_kg)

@@ -15,8 +15,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register traceability's tables, API resources, pages and Celery tasks on ``app``."""
     from core.api import register_api_blueprints
+    from core.navigation import PRODUCER, register_landing, register_menu_items
     from core.tasks import register_tasks
     from traceability.api import blueprints as api_blueprints
+    from traceability.views import MENU_ITEMS
     from traceability.views import blueprints as page_blueprints
 
     # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
@@ -24,4 +26,6 @@ def init_app(app: Flask) -> None:
     register_api_blueprints(app, *api_blueprints())
     for blueprint in page_blueprints():
         app.register_blueprint(blueprint)
+    register_menu_items(app, *MENU_ITEMS)
+    register_landing(app, PRODUCER, "traceability.batch_list", welcome="traceability.first_steps")
     register_tasks(app, "traceability.tasks")

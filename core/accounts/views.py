@@ -32,6 +32,7 @@ from core.errors import Conflict, DomainError, PermissionDenied, TooManyAttempts
 from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
 from core.geo.services import format_address, get_commune
 from core.i18n import translate
+from core.navigation import audience_of, landing_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -159,7 +160,7 @@ def sign_up():
             login_user(user)
             session[SESSION_KEY] = organization.id
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("accounts.organization"), code=303)
+            return redirect(landing_url(audience_of(user, organization), welcome=True), code=303)
     status = INVALID if form.is_submitted() and not picker.refresh else 200
     return render_template("core/accounts/sign_up.html", form=form, picker=picker), status
 
@@ -167,7 +168,8 @@ def sign_up():
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     form = SignInForm()
-    next_url = safe_next(request.args.get("next"), url_for("accounts.organization"))
+    # Without a ?next=, each reader starts from their own pages (a farmer's lots, a buyer's marketplace...).
+    next_url = safe_next(request.args.get("next"), "")
     headers = {}
     if form.validate_on_submit():
         try:
@@ -182,7 +184,7 @@ def sign_in():
         else:
             session.pop(SESSION_KEY, None)
             login_user(user)
-            return redirect(next_url, code=303)
+            return redirect(next_url or landing_url(audience_of(user, current_organization())), code=303)
     status = INVALID if form.is_submitted() else 200
     return render_template("core/accounts/sign_in.html", form=form, next_url=next_url), status
 

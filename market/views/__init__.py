@@ -6,12 +6,29 @@ from importlib import import_module
 
 from flask import Blueprint, request
 
+from core.messages import N_
+from core.navigation import BUYER, EVERYONE, OFFICER, PRODUCER, SIGNED_IN, VISITOR, MenuItem
 from market.pricing import MAX_AMOUNT
 
 bp = Blueprint("market", __name__, url_prefix="/market")
 PAGE_MODULES = ("browse", "orders", "seller")  # each adds its routes to bp when imported
 MAX_PAGE = 1_000_000
 _SEPARATORS = str.maketrans("", "", ".,  \u00a0\u202f")
+# A buyer's pages sit in the menu row; a producer finds the market, their listings and sales under "More".
+MENU_ITEMS = (
+    MenuItem(
+        "market.browse",
+        N_("Marketplace"),
+        EVERYONE,
+        primary=frozenset({VISITOR, BUYER}),
+        order=5,
+        also_current=("market.listing",),
+    ),
+    MenuItem("market.cart_page", N_("Cart"), frozenset({VISITOR, BUYER}), primary=frozenset({BUYER}), order=20),
+    MenuItem("market.my_orders", N_("My orders"), SIGNED_IN - {OFFICER}, primary=frozenset({BUYER}), order=21),
+    MenuItem("market.my_listings", N_("My listings"), frozenset({PRODUCER}), order=40),
+    MenuItem("market.sales", N_("Sales"), frozenset({PRODUCER}), order=41),
+)
 
 
 def page_number() -> int:

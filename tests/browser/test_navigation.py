@@ -1,4 +1,4 @@
-"""The menu on a phone: one row of links, the rest under "More", opened and followed without JavaScript."""
+"""The menu on a phone: one row of a farmer's own pages, the rest under "More", opened and followed without JavaScript."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def sign_in(page, live_server: str, login: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_a_producer_opens_more_and_reaches_the_plots_on_a_small_phone(live_server, browser, producer, lang):
+def test_a_producer_reaches_plots_from_the_row_and_shipments_under_more_on_a_small_phone(
+    live_server, browser, producer, lang
+):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", java_script_enabled=False)
     context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
     page = context.new_page()
@@ -39,14 +41,18 @@ def test_a_producer_opens_more_and_reaches_the_plots_on_a_small_phone(live_serve
         page.goto(live_server + "/market")
         row = page.locator(".site-nav .nav-main")
         assert row.bounding_box()["height"] < 60, "the menu row wraps onto a second line at 360 px"
-        plots = page.locator(".nav-more a[href='/plots']")
-        assert not plots.is_visible()
+        # A farmer's most used pages are in the row (#9), not under "More".
+        for path in ("/batches", "/plots", "/batches/new"):
+            link = page.locator(f".nav-main > li > a[href='{path}']")
+            assert link.is_visible() and link.bounding_box()["height"] >= 44, path
+        shipments = page.locator(".nav-more a[href='/shipments']")
+        assert not shipments.is_visible()
         page.locator(".nav-more summary").click()
-        assert plots.is_visible() and plots.bounding_box()["height"] >= 44
+        assert shipments.is_visible() and shipments.bounding_box()["height"] >= 44
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width
         with page.expect_navigation():
-            plots.click()
+            page.locator(".nav-main > li > a[href='/plots']").click()
         assert page.url.endswith("/plots")
     finally:
         context.close()

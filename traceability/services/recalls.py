@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.accounts.models import Membership, Organization, OrganizationKind, User
 from core.errors import Conflict, PermissionDenied, ValidationError
@@ -128,3 +128,26 @@ def recall_statuses(batch_ids: Iterable[int]) -> dict[int, Recall]:
         .order_by(Recall.at, Recall.id)
     ).all()
     return dict(rows)  # later rows (newer recalls) win
+
+
+@dataclass(frozen=True)
+class RecallRow:
+    recall: Recall
+    batch_code: str
+    organization_name: str
+    lots: int  # how many lots it reached, the recalled one included
+
+
+def list_recalls(user: User, *, limit: int = 50) -> list[RecallRow]:
+    """The latest recalls: all of them for a department officer, else those its organizations declared."""
+    reader = Reader(user)
+    lots = select(func.count()).where(RecalledBatch.recall_id == Recall.id).correlate(Recall)
+    statement = (
+        select(Recall, Batch.code, Organization.name, lots.scalar_subquery())
+        .join(Batch, Batch.id == Recall.batch_id)
+        .join(Organization, Organization.id == Recall.organization_id)
+    )
+    if not reader.sees_all:
+        statement = statement.where(Recall.organization_id.in_(reader.organization_ids or {-1}))
+    rows = db.session.execute(statement.order_by(Recall.at.desc(), Recall.id.desc()).limit(limit)).all()
+    return [RecallRow(recall, code, name, lots) for recall, code, name, lots in rows]

@@ -16,6 +16,7 @@ from core.accounts.services.organizations import (
     role_of,
     set_verification,
     update_organization,
+    verification_queue,
 )
 from core.accounts.services.signup import (
     MIN_PASSWORD_LENGTH,
@@ -52,4 +53,5 @@ __all__ = [
     "set_verification",
     "sign_up",
     "update_organization",
+    "verification_queue",
 ]

@@ -276,6 +276,21 @@ def set_verification(user: User, organization_id: int, verified: bool) -> Organi
     return organization
 
 
+def verification_queue(user: User, *, limit: int = 50) -> tuple[list[Organization], list[Organization]]:
+    """For department officers: organizations waiting to be verified (oldest first) and the latest verified ones."""
+    require_department_officer(user)
+    producers = select(Organization).where(Organization.kind != OrganizationKind.DEPARTMENT)
+    waiting = db.session.scalars(
+        producers.where(Organization.verified_at.is_(None))
+        .order_by(Organization.created_at, Organization.id)
+        .limit(limit)
+    ).all()
+    verified = db.session.scalars(
+        producers.where(Organization.verified_at.is_not(None)).order_by(Organization.verified_at.desc()).limit(limit)
+    ).all()
+    return list(waiting), list(verified)
+
+
 def grant(
     admin: User, user_id: int, *, organization_id: int | None = None, role: str | None = None, make_admin: bool = False
 ) -> User:
