@@ -1,4 +1,4 @@
-"""The menu on a phone: one row of a farmer's own pages, the rest under "More", opened and followed without JavaScript."""
+"""The menu on a phone: a farmer's own pages in one row, the rest under "More", opened without JavaScript."""
 
 from __future__ import annotations
 
