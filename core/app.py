@@ -97,13 +97,22 @@ def register_blueprints(app: Flask) -> None:
     from core.geo import views as geo_views
     from core.health import bp as health_bp
     from core.navigation import CORE_ITEMS, OFFICER, register_landing, register_menu_items
+    from core.offline import bp as offline_bp
     from core.routing import BoundedIntConverter
     from core.views import bp as core_views
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route: an id too large for the database is a 404
 
     register_api_blueprints(app, accounts_api.blp, geo_api.blp, files_api.blp)
-    for blueprint in (health_bp, core_views, accounts_views.bp, verification_views.bp, files_views.bp, geo_views.bp):
+    for blueprint in (
+        health_bp,
+        core_views,
+        offline_bp,
+        accounts_views.bp,
+        verification_views.bp,
+        files_views.bp,
+        geo_views.bp,
+    ):
         app.register_blueprint(blueprint)
     register_menu_items(app, *CORE_ITEMS)
     register_landing(app, OFFICER, "department.organizations")

@@ -1,13 +1,16 @@
-"""Idempotency-Key for the JSON API: a retried create answers like the first try and creates nothing.
+"""Idempotency-Key for the JSON API and queued forms: a retried create answers like the first try, creating nothing.
 
 A farmer on patchy 3G taps "save", the answer is lost, the app sends the request
 again: with the same ``Idempotency-Key`` header the second request gets the first
 one's status and body back (marked ``Idempotent-Replayed: true``) instead of a
-second batch or order. It applies to every ``POST`` under ``/api/`` that carries
-the header, through request hooks, so no view has to do anything.
+second batch or order. It applies to every ``POST`` that carries the header, through
+request hooks, so no view has to do anything: the JSON API's, and the producer forms that
+the phone's offline queue sends (``core/offline.py``; a browser's own form post has no
+such header). CSRF is checked before a key is claimed (CSRFProtect's hook runs first).
 
-- Keys belong to the authenticated caller (``user:<id>``); without a token the
-  scope is the path (``POST /api/v1/accounts``), so one key serves one endpoint.
+- Keys belong to the authenticated caller (``user:<id>``: the token's user under
+  ``/api/``, the session's on pages); without one the scope is the path
+  (``POST /api/v1/accounts``), so one key serves one endpoint.
 - The same key with another body or path is refused (422): it is a client bug,
   and answering with the first request's result would hide it.
 - The key is claimed by inserting its row before the view runs; the unique
@@ -93,12 +96,16 @@ def init_idempotency(app: Flask) -> None:
 
 
 def _applies() -> bool:
-    return (
-        request.method == "POST"
-        and request.path.startswith("/api/")
-        and HEADER in request.headers
-        and request.url_rule is not None
-    )
+    return request.method == "POST" and HEADER in request.headers and request.url_rule is not None
+
+
+def _caller():
+    """The API's token holder, or the page session's user for a form sent by the offline queue."""
+    if request.path.startswith("/api/"):
+        return api_user()  # a wrong token is refused here (401) before any key is claimed
+    from flask_login import current_user
+
+    return current_user if current_user.is_authenticated else None
 
 
 def _claim_key() -> Response | None:
@@ -107,7 +114,7 @@ def _claim_key() -> Response | None:
     key = request.headers[HEADER]
     if not _KEY.fullmatch(key):
         return _problem(400, "Bad request", KEY_INVALID(header=HEADER))
-    user = api_user()  # a wrong token is refused here (401) before any key is claimed
+    user = _caller()
     scope = f"user:{user.id}" if user is not None else "anonymous:" + hashlib.sha256(request.path.encode()).hexdigest()
     request_hash = hmac.new(
         current_app.config["SECRET_KEY"].encode(), request.get_data(cache=True), hashlib.sha256

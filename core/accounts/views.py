@@ -158,6 +158,7 @@ def sign_up():
             show_errors(form, error, SIGN_UP_FIELDS, picker)
         else:
             login_user(user)
+            session.permanent = True  # see PERMANENT_SESSION_LIFETIME
             session[SESSION_KEY] = organization.id
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(landing_url(audience_of(user, organization), welcome=True), code=303)
@@ -184,6 +185,7 @@ def sign_in():
         else:
             session.pop(SESSION_KEY, None)
             login_user(user)
+            session.permanent = True  # see PERMANENT_SESSION_LIFETIME
             return redirect(next_url or landing_url(audience_of(user, current_organization())), code=303)
     status = INVALID if form.is_submitted() else 200
     return render_template("core/accounts/sign_in.html", form=form, next_url=next_url), status

@@ -17,6 +17,7 @@ from core.accounts.current import organization_or_404
 from core.accounts.permissions import actable_organization_ids
 from core.dates import parse_day
 from core.errors import Conflict, ValidationError
+from core.offline import form_done, form_refused, wants_json
 from traceability import catalog, step_names
 from traceability.messages import DATE_INVALID
 from traceability.services import batches, custody, operations, summaries
@@ -50,8 +51,10 @@ def _renumbered(errors: dict, prefix: str, name_of: Callable[[int], str]) -> dic
 
 
 def _fail(template: str, error: ValidationError, values, **context):
-    """Show the form again with what was typed and the service's messages."""
+    """Show the form again with what was typed and the service's messages (as JSON to the offline queue)."""
     errors = dict(error.errors) or {"_form": [error.detail]}
+    if wants_json():
+        return form_refused(error, errors)
     return render_template(template, values=values, errors=errors, **context), INVALID
 
 
@@ -115,8 +118,8 @@ def harvest_new():
         batch = batches.record_harvest(current_user, organization_id=organization.id, **_harvest_input(form))
     except ValidationError as error:
         return _fail(template, error, form, **_harvest_context(organization))
-    flash(_("Harvest recorded. Lot code: %(code)s", code=batch.code), "success")
-    return redirect(url_for("traceability.batch_detail", code=batch.code), code=303)
+    message = _("Harvest recorded. Lot code: %(code)s", code=batch.code)
+    return form_done(url_for("traceability.batch_detail", code=batch.code), message)
 
 
 @bp.route("/batches/<code>")
@@ -166,8 +169,7 @@ def step_new(code):
         # The form names a measurement by its type, not by its place among those filled in.
         error.errors = _renumbered(error.errors, "measurements", lambda i: f"m_{measured[i]['type']}")
         return _fail(template, error, form, kept_photos=error.extra.get("photos", []), **_step_context(code))
-    flash(_("Step recorded."), "success")
-    return redirect(url_for("traceability.batch_detail", code=code), code=303)
+    return form_done(url_for("traceability.batch_detail", code=code), _("Step recorded."))
 
 
 @bp.route("/batches/<code>/split", methods=["GET", "POST"])
@@ -181,13 +183,16 @@ def split(code):
     rows = [i for i, q in enumerate(form.getlist("part_quantity")) if q.strip()]
     parts = [{"quantity": form.getlist("part_quantity")[i]} for i in rows]
     try:
-        _parent, children = operations.split(current_user, code, parts=parts, note=form.get("note") or None)
+        _parent, children = operations.split(
+            current_user, code, parts=parts, note=form.get("note") or None, event_time=form.get("event_time") or None
+        )
     except ValidationError as error:
         # Parts are numbered among the filled rows; the form numbers every row.
         error.errors = _renumbered(error.errors, "parts", lambda i: f"parts.{rows[i]}.quantity")
         return _fail(template, error, form, **context)
-    flash(_("Lot split into %(count)d new lots.", count=len(children)), "success")
-    return redirect(url_for("traceability.batch_detail", code=code), code=303)
+    return form_done(
+        url_for("traceability.batch_detail", code=code), _("Lot split into %(count)d new lots.", count=len(children))
+    )
 
 
 @bp.route("/shipments/<int:shipment_id>/receive", methods=["POST"])
