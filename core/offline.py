@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, flash, jsonify, redirect, request, send_file
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, send_file
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -79,6 +79,12 @@ def session_token():
         response = jsonify({"signed_in": True, "user": current_user.id, "csrf_token": generate_csrf()})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/offline")
+def offline_page():
+    """What the service worker shows for a page it never kept, when there is no signal."""
+    return render_template("core/offline.html")
 
 
 @bp.get("/sw.js")
