@@ -3,6 +3,7 @@ a picture and a readable grade."""
 
 from __future__ import annotations
 
+import io
 import re
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from tests.conftest import csrf_token
 from tests.integration.core.accounts.helpers import sign_in
 from tests.integration.market.conftest import HO_CHI_MINH_COMMUNE, create_listing
 from tests.traceability_builders import seeded
+from tests.unit.core.files.samples import jpeg_with_gps
 from traceability.services import operations
 
 HCM = {"address-province_code": "79", "address-commune_code": HO_CHI_MINH_COMMUNE, "address-street": "12 Lê Lợi"}
@@ -148,7 +150,7 @@ def test_listing_cards_show_a_picture_and_a_readable_grade(app, client, world):
         return made.code
 
     code = seeded(app, kernels)
-    create_listing(client, world, "cashew", code, title="Nhân điều W320", quantity="200")
+    listing = create_listing(client, world, "cashew", code, title="Nhân điều W320", quantity="200")
     page = text(client.get("/market"))  # Vietnamese by default
     card = page.split("Nhân điều W320", 1)[0].rsplit('<li class="card">', 1)[1]
     picture = re.search(r"<img [^>]*>", card).group(0)
@@ -159,3 +161,26 @@ def test_listing_cards_show_a_picture_and_a_readable_grade(app, client, world):
     assert (
         "White whole kernels, 320 per pound" in english and 'alt="Drawing of Cashew kernels (no photo yet)"' in english
     )
+    detail = text(client.get(f"/market/listings/{listing['id']}?lang=en"))
+    assert "Cashew kernels · White whole kernels, 320 per pound" in detail
+
+
+def test_a_listing_card_shows_its_first_photo(client, world):
+    code = world.harvest("cashew", "1000")
+    sign_in(client, world.cashew_login)
+    form = {
+        "csrf_token": csrf_token(client, "/market/my-listings/new"),
+        "batch_code": code,
+        "title": "Điều thô có ảnh",
+        "price_per_kg": "36.000",
+        "quantity": "400",
+        "pickup": "y",
+        "publish": "y",
+        "photo": (io.BytesIO(jpeg_with_gps()), "vuon.jpg"),
+    }
+    assert client.post("/market/my-listings/new", data=form, content_type="multipart/form-data").status_code == 303
+    (photo,) = client.get("/api/v1/listings", headers=world.auth("cashew")).json[0]["photos"]
+    page = text(client.get("/market?lang=en"))
+    picture = re.search(rf'<img [^>]*src="/files/{photo}/thumb"[^>]*>', page).group(0)
+    assert 'alt="Photo of Raw cashew nuts"' in picture and 'loading="lazy"' in picture and 'width="480"' in picture
+    assert "/illustrations/cashew.png" not in page
