@@ -60,7 +60,7 @@ def test_a_lot_shipped_and_received_elsewhere_stays_on_the_farmers_list(client, 
     assert "Đã giao hoặc đã bán" in client.get("/batches").get_data(as_text=True)
 
 
-def test_a_lot_the_receiver_holds_is_not_on_the_senders_list(client, world):
+def test_a_lot_still_on_its_way_is_among_the_held_lots_with_where_it_goes(client, world):
     code = world.harvest("an", "500")
     signed_in(client, world.processor_user, "en")
     page = client.get("/batches").get_data(as_text=True)
