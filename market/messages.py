@@ -69,6 +69,7 @@ CART_AT_MOST = Message("cart_full", N_("At most %(count)s offers in one cart."))
 NOT_THAT_MUCH = Message("sold_out", N_("Not that much left."))
 ONLY_LEFT = Message("sold_out", N_("Only %(quantity)s kg is left."))
 MIN_ORDER = Message("below_min_order", N_("The minimum order is %(quantity)s kg."))
+BELOW_MIN_ORDER = Message("below_min_order", N_("Below the minimum order."))
 
 # Checkout
 NOT_YOUR_ORGANIZATION = Message("not_your_organization", N_("Not your organization."))

@@ -14,11 +14,24 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from core.errors import ValidationError
+from core.messages import Message
 from traceability.messages import (
     ENTER_A_NUMBER,
+    GRADE_BABY_BITS,
+    GRADE_DESSERT_WHOLES,
     GRADE_INVALID,
+    GRADE_LARGE_PIECES,
+    GRADE_LARGE_WHITE_PIECES,
+    GRADE_PEPPER_DENSITY,
+    GRADE_SCORCHED_BUTTS,
+    GRADE_SCORCHED_WHOLES,
+    GRADE_SCORCHED_WHOLES_COUNT,
+    GRADE_SMALL_PIECES,
     GRADE_TOO_LONG,
     GRADE_UNKNOWN,
+    GRADE_VERY_SMALL_PIECES,
+    GRADE_WHITE_SPLITS,
+    GRADE_WHITE_WHOLES,
     MEASUREMENT_NOT_OBJECT,
     MEASUREMENT_OUT_OF_RANGE,
     MEASUREMENT_TYPE_UNKNOWN,
@@ -130,6 +143,43 @@ def normalize_grade(product_code: str, grade: str | None) -> str | None:
         unknown = GRADE_UNKNOWN(grade=repr(text), product=form.code, allowed=", ".join(form.grades))
         raise ValidationError(GRADE_INVALID, errors={"grade": [unknown]})
     return found
+
+
+_KERNEL_GRADES = {
+    "SW": GRADE_SCORCHED_WHOLES,
+    "WS": GRADE_WHITE_SPLITS,
+    "LWP": GRADE_LARGE_WHITE_PIECES,
+    "LP": GRADE_LARGE_PIECES,
+    "SP": GRADE_SMALL_PIECES,
+    "SSP": GRADE_VERY_SMALL_PIECES,
+    "BB": GRADE_BABY_BITS,
+    "SB": GRADE_SCORCHED_BUTTS,
+    "DW": GRADE_DESSERT_WHOLES,
+}
+
+
+def _kernel_grade(grade: str) -> Message | None:
+    for prefix, counted in (("SW", GRADE_SCORCHED_WHOLES_COUNT), ("W", GRADE_WHITE_WHOLES)):
+        if grade.startswith(prefix) and grade[len(prefix) :].isdigit():
+            return counted(count=int(grade[len(prefix) :]))
+    return _KERNEL_GRADES.get(grade)
+
+
+def grade_label(product_code: str, grade: str | None) -> Message | None:
+    """A stored grade as people read it ("W320" → white whole kernels, 320 per pound); shown with ``translate``.
+
+    The code itself is the label where the trade reads it as it is (SVR 10, RSS 1) or when it is not one we know.
+    """
+    if not grade:
+        return None
+    label = None
+    if product_code == "cashew_kernels":
+        label = _kernel_grade(grade)
+    elif product_code in ("black_pepper", "white_pepper") and grade.endswith("GL") and grade[:-2].isdigit():
+        label = GRADE_PEPPER_DENSITY(density=int(grade[:-2]))
+    elif product_code in ("svr", "rss"):
+        label = f"SVR {grade}" if product_code == "svr" else f"RSS {grade.removeprefix('RSS')}"
+    return label if isinstance(label, Message) else Message("grade", label or grade)
 
 
 # Output/input mass ratios a transformation may have (DOMAIN.md §3). For inputs whose

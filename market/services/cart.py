@@ -19,6 +19,7 @@ from core.messages import Message
 from core.numbers import API, parse_decimal, request_locale
 from market.errors import ListingNotFoundError
 from market.messages import (
+    BELOW_MIN_ORDER,
     CART_AT_MOST,
     CART_FULL,
     CART_LOT_RECALLED,
@@ -32,6 +33,7 @@ from market.models import Listing, ListingStatus
 from market.pricing import line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
 from market.services.describe import describe_listings
+from market.services.orders import order_total, seller_fee
 from traceability.services import for_sale
 
 MAX_LINES = 50
@@ -51,7 +53,11 @@ def _lot_problems(listings: list[Listing]) -> dict[str, Message]:
 
 
 def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, str]:
-    """The cart with ``quantity`` kg of an active listing added to what it already held of it."""
+    """The cart with ``quantity`` kg of an active listing added to what it already held of it.
+
+    Refused (nothing added) when the line would hold more than is left, or less than the listing's minimum order
+    (unless it is all that is left): the checkout would refuse it anyway.
+    """
     listing = db.session.scalar(select(Listing).where(Listing.public_id == listing_id))
     if listing is None or listing.status is ListingStatus.DRAFT:
         raise ListingNotFoundError(listing_id)
@@ -68,6 +74,10 @@ def add(cart: dict[str, str], listing_id: str, quantity: object) -> dict[str, st
     if grams > listing.available_g:
         raise ValidationError(
             NOT_THAT_MUCH, errors={"quantity": [ONLY_LEFT(quantity=grams_to_kg(listing.available_g))]}
+        )
+    if grams < listing.min_order_g and grams != listing.available_g:
+        raise ValidationError(
+            BELOW_MIN_ORDER, errors={"quantity": [MIN_ORDER(quantity=grams_to_kg(listing.min_order_g))]}
         )
     return {**cart, listing_id: str(grams_to_kg(grams))}
 
@@ -126,6 +136,7 @@ def view(cart: dict[str, str], viewer_ids: set[int]) -> dict:
         problems += problem is not None
         group = groups[listing.seller_id]
         group["seller"] = described[listing_id]["seller"]
+        group["seller_id"] = listing.seller_id
         shown = number(grams_to_kg(grams)) if grams is not None else text
         group["lines"].append(
             {
@@ -152,3 +163,24 @@ def items(cart: dict[str, str]) -> list[dict]:
         {"listing_id": listing_id, "quantity": parse_decimal(quantity, locale=API) or quantity}
         for listing_id, quantity in cart.items()
     ]
+
+
+def checkout_preview(cart: dict[str, str], viewer_ids: set[int], method: str, province_code: str | None) -> dict:
+    """The cart as checkout shows it before ordering: each order's goods, delivery fee and total, and their sum.
+
+    The fee and the total are those ``orders.place_orders`` stores (the same ``seller_fee`` and ``order_total``);
+    a fee is None where the seller does not deliver to the province, and then so is the total.
+    """
+    content = view(cart, viewer_ids)
+    by_seller: dict[int, list[Listing]] = defaultdict(list)
+    for listing in db.session.scalars(select(Listing).where(Listing.public_id.in_(list(cart)))) if cart else []:
+        by_seller[listing.seller_id].append(listing)
+    for group in content["groups"]:
+        fee = seller_fee(by_seller[group["seller_id"]], method, province_code)
+        group["delivery_fee"] = fee
+        group["order_total"] = order_total(group["subtotal"], fee) if fee is not None else None
+    fees = [group["delivery_fee"] for group in content["groups"]]
+    known = all(fee is not None for fee in fees)
+    content["delivery_total"] = sum(fees) if known else None
+    content["grand_total"] = sum(group["order_total"] for group in content["groups"]) if known else None
+    return content

@@ -16,6 +16,7 @@ from market import states
 from market.models import Listing, Order
 from market.payments import method_of
 from market.quantities import grams_to_kg
+from traceability import catalog
 from traceability.services import for_sale
 
 
@@ -61,6 +62,8 @@ def describe_listings(
                 "commodity": listing.commodity,
                 "product": listing.product,
                 "grade": listing.grade,
+                "product_name": _product_name(listing.product),
+                "grade_label": catalog.grade_label(listing.product, listing.grade),
                 "eudr_ready": listing.eudr_ready if listing.commodity == "rubber" else None,
                 "certifications": sorted(c.type for c in listing.certifications),
                 "commune_codes": sorted(c.commune_code for c in listing.communes),
@@ -74,6 +77,12 @@ def describe_listings(
             }
         )
     return result
+
+
+def _product_name(code: str):
+    """The product form's name (lazy: shown in the reader's language), or its code when the catalog has none."""
+    found = catalog.PRODUCTS.get(code)
+    return found.name if found else code
 
 
 def _commune_name(code: str | None) -> str | None:

@@ -137,6 +137,21 @@ def _quantities(raw: dict[str, object], listings: dict[str, Listing]) -> dict[st
     return grams
 
 
+def seller_fee(group: list[Listing], method: str, province_code: str | None) -> int | None:
+    """The delivery fee of one seller's order, in đồng: 0 when the buyer collects; by province when the seller
+    delivers; None when they do not deliver there (or no province is known yet). Checkout's preview asks the same."""
+    if method == "pickup":
+        return 0
+    if province_code is None:
+        return None
+    return delivery_fee([listing.delivery_fees or {} for listing in group], province_code)
+
+
+def order_total(subtotal: int, fee: int) -> int:
+    """What the buyer pays for one order: the goods and the delivery."""
+    return subtotal + fee
+
+
 def _delivery(
     delivery: dict | None, sellers: dict[int, list[Listing]]
 ) -> tuple[str, str | None, str | None, dict[int, int]]:
@@ -164,7 +179,7 @@ def _delivery(
         raise ValidationError(STREET_TOO_LONG, errors={"delivery.address.street": [TOO_LONG(count=MAX_STREET)]})
     fees = {}
     for seller_id, group in sellers.items():
-        fee = delivery_fee([listing.delivery_fees or {} for listing in group], commune.province_code)
+        fee = seller_fee(group, method, commune.province_code)
         if fee is None:
             raise ValidationError(
                 NO_DELIVERY_THERE,
@@ -252,7 +267,7 @@ def _order(user: User, checkout: _Checkout, seller_id: int, checkout_id: str, no
             )
         )
     order.subtotal = sum(line.line_total for line in order.lines)
-    order.total = order.subtotal + order.delivery_fee
+    order.total = order_total(order.subtotal, order.delivery_fee)
     order.history.append(
         OrderStatusChange(from_status=None, to_status=OrderStatus.PENDING_PAYMENT.value, by_user_id=user.id, at=now)
     )

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from core.accounts.current import current_organization
 from core.errors import Conflict, ValidationError
 from core.geo.picker import new_address_picker, read_address_picker
-from core.i18n import money, translate
+from core.i18n import money
 from market.errors import LotNotSaleableError
 from market.pricing import MAX_AMOUNT
 from market.services import cart, orders, search
@@ -21,6 +21,7 @@ from market.views.orders import lot_problem
 from traceability import catalog
 
 PER_PAGE = 20
+INVALID = 422
 CART_KEY = "market_cart"
 COMMODITY_NAMES = {"cashew": _l("Cashew"), "pepper": _l("Pepper"), "rubber": _l("Rubber")}
 CERTIFICATION_NAMES = {
@@ -99,21 +100,26 @@ def browse():
     )
 
 
-@bp.get("/listings/<listing_id>")
-def listing(listing_id):
+def _listing_page(listing_id: str, errors: dict, values, status: int = 200):
     viewer = _viewer_ids()
     found = search.public_listing(listing_id, viewer)
     if found is None:
         abort(404)
     described = describe_listings([found], viewer, with_trace=True)[0]
-    return render_template(
+    page = render_template(
         "market/listing.html",
         listing=described,
         certifications=CERTIFICATION_NAMES,
         payment_names=PAYMENT_NAMES,
-        errors={},
-        values={},
+        errors=errors,
+        values=values,
     )
+    return page, status
+
+
+@bp.get("/listings/<listing_id>")
+def listing(listing_id):
+    return _listing_page(listing_id, {}, {})
 
 
 def _cart() -> dict[str, str]:
@@ -127,8 +133,9 @@ def cart_add():
     try:
         session[CART_KEY] = cart.add(_cart(), listing_id, request.form.get("quantity"))
     except ValidationError as error:
-        flash(translate(next(iter(error.errors.values()))[0] if error.errors else error.detail), "error")
-        return redirect(url_for("market.listing", listing_id=listing_id), code=303)
+        # The listing again, the quantity typed kept in its field with the one reason it was refused.
+        errors = {"quantity": error.errors.get("quantity") or [error.detail]}
+        return _listing_page(listing_id, errors, request.form, INVALID)
     flash(_("Added to your cart."), "success")
     return redirect(url_for("market.cart_page"), code=303)
 
@@ -149,20 +156,33 @@ def cart_update():
     return redirect(url_for("market.cart_page"), code=303)
 
 
-def _checkout_page(picker, errors: dict, status: int = 200):
-    content = cart.view(_cart(), _viewer_ids())
+def _preview(picker) -> dict:
+    """The cart with the fees and totals of the delivery chosen on the form (the picker's province when delivered)."""
+    method = request.form.get("delivery_method", "pickup")
+    province = picker.province_code if method == "delivery" else None
+    return cart.checkout_preview(_cart(), _viewer_ids(), method, province)
+
+
+def _checkout_page(picker, errors: dict, status: int = 200, *, notice: str | None = None):
     return (
         render_template(
             "market/checkout.html",
-            cart=content,
+            cart=_preview(picker),
             picker=picker,
             errors=errors,
+            notice=notice,
             values=request.form,
             payment_names=PAYMENT_NAMES,
             organization=current_organization(),
         ),
         status,
     )
+
+
+def _total_changed(picker) -> bool:
+    """The form says which total the buyer saw; placing for another one would charge what they were not shown."""
+    seen = request.form.get("previewed_total")
+    return seen is not None and seen != str(_preview(picker)["grand_total"])
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -174,11 +194,19 @@ def checkout():
     if request.method == "GET":
         return _checkout_page(new_address_picker(), {})
     method = request.form.get("delivery_method", "pickup")
-    if request.form.get("address-refresh"):  # "Show communes" of another province: only redraw the form
+    if request.form.get("address-refresh") or request.form.get("preview"):  # only redraw the form and its totals
         return _checkout_page(read_address_picker(request.form), {})
     picker = read_address_picker(request.form) if method == "delivery" else new_address_picker()
     if method == "delivery" and not picker.is_complete:
         return _checkout_page(picker, {}, 200 if picker.refresh else 422)
+    if _total_changed(picker):
+        changed = _("The total changed with your delivery choice: check it, then place the order.")
+        return _checkout_page(picker, {}, notice=changed)
+    return _place(picker, method)
+
+
+def _place(picker, method: str):
+    """One order per seller, for the delivery chosen; the form again with the reason when it is refused."""
     delivery = {
         "method": method,
         "address": {"commune_code": picker.commune_code, "street": picker.street} if method == "delivery" else None,

@@ -5,15 +5,19 @@ Shipping is an EPCIS ObjectEvent OBSERVE with bizStep ``shipping`` and dispositi
 its source/destination lists the two parties (``owning_party``). From then until
 the receiver's ``receiving`` event the lot is in transit: neither side may act
 on it (409). On receipt the receiver becomes the custodian. To ship part of a
-lot, split it first.
+lot, split it first. ``handed_over`` lists what an organization shipped or sold
+(through ``fulfilment``) and no longer holds, for its "My lots" page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from core.accounts.directory import organization_names
 from core.accounts.models import Organization, User
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.extensions import db
@@ -26,7 +30,16 @@ from traceability.messages import (
     SAME_ORGANIZATION,
     UNKNOWN_RECEIVER,
 )
-from traceability.models import Batch, BatchStatus, EventType, QuantityRole, Shipment, ShipmentStatus
+from traceability.models import (
+    Batch,
+    BatchStatus,
+    Event,
+    EventQuantity,
+    EventType,
+    QuantityRole,
+    Shipment,
+    ShipmentStatus,
+)
 from traceability.services import event_input, ledger
 from traceability.services.access import Reader, lock_actable
 from traceability.services.claims import refuse_claimed
@@ -158,4 +171,71 @@ def incoming_shipments(user: User) -> list[Shipment]:
             )
             .order_by(Shipment.id)
         )
+    )
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """A lot an organization shipped or sold and no longer holds: where it went, when, and under what reference."""
+
+    code: str
+    product: str
+    grade: str | None
+    quantity: Decimal
+    unit: str
+    receiver_id: int
+    receiver_name: str | None
+    shipped_at: datetime
+    received_at: datetime | None
+    reference: str | None
+    sold: bool  # shipped to fulfil an order (its shipping event carries the order as a "po" transaction)
+
+
+def _last_shipments_from(organization_id: int):
+    """The latest shipment of each lot that left ``organization_id`` and was received elsewhere."""
+    return (
+        select(func.max(Shipment.id))
+        .where(Shipment.from_organization_id == organization_id, Shipment.status == ShipmentStatus.RECEIVED)
+        .group_by(Shipment.batch_id)
+    )
+
+
+def _is_sale(extra: dict | None) -> bool:
+    return any(item.get("type") == "po" for item in (extra or {}).get("bizTransactionList", []))
+
+
+def handed_over(user: User, organization_id: int, *, offset: int = 0, limit: int = 20) -> tuple[list[HandedOver], int]:
+    """Lots ``organization_id`` shipped or sold and no longer holds, last received first, with their count."""
+    reader = Reader(user)
+    if not (reader.sees_all or organization_id in reader.organization_ids):
+        return [], 0
+    query = (
+        select(Shipment, Batch, Event.extra, EventQuantity.quantity, EventQuantity.unit)
+        .join(Batch, Batch.id == Shipment.batch_id)
+        .join(Event, Event.id == Shipment.shipped_event_id)
+        .join(EventQuantity, (EventQuantity.event_id == Event.id) & (EventQuantity.batch_id == Batch.id))
+        .where(Shipment.id.in_(_last_shipments_from(organization_id)), Batch.custodian_id != organization_id)
+    )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(
+        query.order_by(Shipment.received_at.desc(), Shipment.id.desc()).offset(offset).limit(limit)
+    ).all()
+    names = organization_names(shipment.to_organization_id for shipment, *_rest in rows)
+    return [_handed_over(row, names) for row in rows], total
+
+
+def _handed_over(row, names: dict[int, str]) -> HandedOver:
+    shipment, batch, extra, quantity, unit = row
+    return HandedOver(
+        code=batch.code,
+        product=batch.product,
+        grade=batch.grade,
+        quantity=quantity,
+        unit=unit,
+        receiver_id=shipment.to_organization_id,
+        receiver_name=names.get(shipment.to_organization_id),
+        shipped_at=shipment.shipped_at,
+        received_at=shipment.received_at,
+        reference=shipment.reference,
+        sold=_is_sale(extra),
     )

@@ -58,20 +58,37 @@ def _fail(template: str, error: ValidationError, values, **context):
     return render_template(template, values=values, errors=errors, **context), INVALID
 
 
+PAGE_SIZE = 20
+
+
+def _page(name: str) -> int:
+    """The page number asked for: a page past 100 000 is empty anyway; past 2^63 the query fails."""
+    return min(max(request.args.get(name, 1, type=int), 1), 100_000)
+
+
 @bp.route("/batches")
 @login_required
 def batch_list():
     organization = organization_or_404()
-    page = min(
-        max(request.args.get("page", 1, type=int), 1), 100_000
-    )  # a page past that is empty; past 2^63 the query fails
-    found, total = batches.list_batches(current_user, custodian_id=organization.id, offset=(page - 1) * 20, limit=20)
+    page, sent_page = _page("page"), _page("sent_page")
+    found, total = batches.list_batches(
+        current_user, custodian_id=organization.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    sent, sent_total = custody.handed_over(
+        current_user, organization.id, offset=(sent_page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
     return render_template(
         "traceability/batches/list.html",
         organization=organization,
         batches=summaries.describe_batches(found),
         total=total,
         page=page,
+        sent=sent,
+        sent_total=sent_total,
+        sent_page=sent_page,
+        page_size=PAGE_SIZE,
+        product_name=summaries.product_name,
+        grade_label=catalog.grade_label,
         incoming=custody.incoming_shipments(current_user),
     )
 

@@ -108,3 +108,19 @@ def test_measurement_with_a_wrong_unit_is_refused():
     with pytest.raises(ValidationError) as caught:
         catalog.validate_measurements([{"type": "density", "value": "500", "unit": "percent"}])
     assert "measurements.0.unit" in caught.value.errors
+
+
+def test_every_grade_has_a_label_people_read():
+    w320 = catalog.grade_label("cashew_kernels", "W320")
+    assert w320.code == "grade_white_wholes" and w320.params == {"count": 320}
+    assert str(w320) == "White whole kernels, 320 per pound"
+    assert str(catalog.grade_label("cashew_kernels", "SW240")) == "Scorched whole kernels, 240 per pound"
+    assert str(catalog.grade_label("cashew_kernels", "LWP")) == "Large white pieces"
+    assert str(catalog.grade_label("black_pepper", "500GL")) == "Density 500 g/l"
+    assert str(catalog.grade_label("svr", "10")) == "SVR 10"
+    assert str(catalog.grade_label("rss", "RSS1")) == "RSS 1"
+    assert str(catalog.grade_label("raw_cashew_nuts", "loại 1")) == "loại 1"  # free text is its own label
+    assert catalog.grade_label("cashew_kernels", None) is None
+    for form in catalog.PRODUCTS.values():
+        for grade in form.grades:
+            assert catalog.grade_label(form.code, grade).code != "grade" or form.code in ("svr", "rss")
