@@ -177,3 +177,28 @@ def build_story() -> dict:
         "farmer_id": farmer.id,
         "owner_id": owner.id,
     }
+
+
+# --- Three households' harvests pooled by a co-op ---------------------------------------------------
+
+HOUSEHOLDS = ("Hộ Điều Bà Năm", "Hộ Điều Anh Tư", "Hộ Điều Chú Bảy")
+HARVEST_AGO = (30, 20, 10)  # days before today each household harvested (all typed in today)
+
+
+def build_three_household_merge() -> dict:
+    """Three households harvest on three days (each recorded today), ship to a co-op, which merges the three lots."""
+    manager = quick_user("Quản lý HTX Ba Hộ")
+    coop = make_org(OrganizationKind.COOPERATIVE, name="HTX Điều Ba Hộ", owner=manager, commune_code=COMMUNE)
+    codes, days = [], []
+    for index, (name, ago) in enumerate(zip(HOUSEHOLDS, HARVEST_AGO, strict=True)):
+        farmer = quick_user(f"Chủ {name}")
+        farm = make_org(OrganizationKind.HOUSEHOLD, name=name, owner=farmer, commune_code=COMMUNE)
+        plot = make_plot(farm, name=f"Vườn số {index + 1}", geometry=square(106.6 + index / 50, 11.85))
+        day = date.today() - timedelta(days=ago)
+        harvest = make_harvest(farmer, [plot], quantity="200", harvest_date=day)
+        shipment = custody.ship(farmer, harvest.code, to_organization_id=coop.id)
+        custody.receive(manager, shipment.id)
+        codes.append(harvest.code)
+        days.append(day)
+    merged, _warnings = operations.merge(manager, codes)
+    return {"merged": merged.code, "harvests": codes, "days": days, "manager_id": manager.id}

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from core.api import register_api_blueprints
     from core.tasks import register_tasks
     from traceability.api import blueprints as api_blueprints
+    from traceability.identifiers import BATCH_CODE_EXAMPLE, BATCH_CODE_LENGTH
     from traceability.views import blueprints as page_blueprints
 
     # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
@@ -25,3 +26,6 @@ def init_app(app: Flask) -> None:
     for blueprint in page_blueprints():
         app.register_blueprint(blueprint)
     register_tasks(app, "traceability.tasks")
+    # Core's lot-code form tells buyers how a code looks; the codes are ours (core.views.lot_code_hint).
+    app.config.setdefault("LOT_CODE_LENGTH", BATCH_CODE_LENGTH)
+    app.config.setdefault("LOT_CODE_EXAMPLE", BATCH_CODE_EXAMPLE)
