@@ -202,3 +202,18 @@ def build_three_household_merge() -> dict:
         days.append(day)
     merged, _warnings = operations.merge(manager, codes)
     return {"merged": merged.code, "harvests": codes, "days": days, "manager_id": manager.id}
+
+
+# --- A co-op's own plots: an organization's plots are placed on the page's map ----------------------
+
+COOP_POLYGON_CORNER = (106.912345, 11.456789)
+COOP_POINT = (106.921234, 11.462345)
+
+
+def build_coop_plots() -> str:
+    """A co-op harvests from its own polygon plot and its own GPS-point plot; the lot's code."""
+    manager = quick_user("Quản lý HTX Có Vườn")
+    coop = make_org(OrganizationKind.COOPERATIVE, name="HTX Điều Có Vườn", owner=manager, commune_code=COMMUNE)
+    polygon = make_plot(coop, name="Vườn tập thể", geometry=square(*COOP_POLYGON_CORNER, side=0.004), area_ha="20")
+    spot = make_plot(coop, name="Vườn ươm", geometry={"type": "Point", "coordinates": list(COOP_POINT)}, area_ha="0.5")
+    return make_harvest(manager, [polygon, spot], quantity="800").code

@@ -32,7 +32,13 @@ from traceability.services.lineage import ANCESTORS, Edge, Node, lineage_nodes
 from traceability.services.recalls import recall_statuses
 from traceability.services.scans import VIETNAM
 from traceability.services.trace_page import story
-from traceability.services.trace_page.origin import commune_label, eudr_status, harvest_certificates, load_farms
+from traceability.services.trace_page.origin import (
+    commune_label,
+    eudr_status,
+    harvest_certificates,
+    load_farms,
+    map_shapes,
+)
 from traceability.services.trace_page.version import RENDER_VERSION, Version, load_batch, page_version
 
 __all__ = ["RENDER_VERSION", "Version", "build_trace_page", "lineage_listing", "page_version"]
@@ -189,6 +195,7 @@ def build_trace_page(version: Version) -> dict:
         "farms": farms[:FARMS_MAX],
         "farms_more": max(0, len(farms) - FARMS_MAX),
         "farm_count": len(farms),
+        "map_shapes": map_shapes(farms[:FARMS_MAX]),
         "plot_count": len(plots),
         "made_at": made_at,
         "is_harvest_lot": not ancestors,
