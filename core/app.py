@@ -69,9 +69,11 @@ def register_extensions(app: Flask) -> None:
     from core.extensions import api, csrf, db, limiter, login_manager, migrate
     from core.idempotency import init_idempotency
     from core.security import load_session_user
+    from core.static_files import init_static_files
     from core.storage import init_storage
     from core.tasks import init_celery
 
+    init_static_files(app)  # first: its compression then runs after every other after_request hook
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     i18n.init_app(app)

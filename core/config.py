@@ -86,6 +86,7 @@ def load_config(
         "NONGSAN_ENV": env,
         **_service_settings(environ, instance_path, env, overrides),
         **_policy_settings(environ, env),
+        **_page_settings(environ),
     }
     config.update(overrides)
     if config["NONGSAN_ENV"] == "production":
@@ -166,6 +167,18 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         # for hours still go out under the same session (core/offline.py).
         "PERMANENT_SESSION_LIFETIME": _int(environ, "SESSION_DAYS", 30) * 86400,
         "REMEMBER_COOKIE_SECURE": production,
+    }
+
+
+def _page_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """How pages reach browsers: the plot map's tiles and response compression."""
+    return {
+        # Any XYZ tile server; an empty MAP_TILE_URL keeps the trace page's plain outline drawings.
+        "MAP_TILE_URL": environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "MAP_ATTRIBUTION": environ.get("MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
+        "MAP_ATTRIBUTION_URL": environ.get("MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"),
+        # Off when the proxy in front compresses instead (core.static_files).
+        "COMPRESS_REGISTER": _bool(environ.get("COMPRESS_RESPONSES"), default=True),
     }
 
 

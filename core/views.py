@@ -27,7 +27,34 @@ def layout_helpers() -> dict:
     def has_endpoint(name: str) -> bool:
         return name in current_app.view_functions
 
+<<<<<<< HEAD
     return {"has_endpoint": has_endpoint, "current_path": _path_without_lang, "site_menu": menu_context}
+=======
+    return {"has_endpoint": has_endpoint, "current_path": _path_without_lang, "lot_code_hint": lot_code_hint}
+
+
+def lot_code_hint() -> str:
+    """How a lot code looks, from the format its domain registered (``LOT_CODE_LENGTH``, ``LOT_CODE_EXAMPLE``)."""
+    config = current_app.config
+    if not config.get("LOT_CODE_EXAMPLE"):
+        return _("The code printed under the QR code.")
+    return _(
+        "The %(length)d letters and digits printed under the QR code, for example %(example)s.",
+        length=config["LOT_CODE_LENGTH"],
+        example=config["LOT_CODE_EXAMPLE"],
+    )
+
+
+def _bad_code_message() -> str:
+    config = current_app.config
+    if not config.get("LOT_CODE_EXAMPLE"):
+        return _("Type the code printed under the QR code.")
+    return _(
+        "Type the code printed under the QR code: %(length)d letters and digits, for example %(example)s.",
+        length=config["LOT_CODE_LENGTH"],
+        example=config["LOT_CODE_EXAMPLE"],
+    )
+>>>>>>> wt-trace-map
 
 
 def _path_without_lang() -> str:
@@ -50,7 +77,7 @@ def normalize_lot_code(raw: str | None) -> str:
 def trace():
     code = normalize_lot_code(request.args.get("code"))
     if not LOT_CODE.fullmatch(code):
-        flash(_("Type the code printed under the QR code, for example AB12CD."), "error")
+        flash(_bad_code_message(), "error")
         return redirect(url_for("core.home") + "#trace")
     return redirect("/t/" + code)
 

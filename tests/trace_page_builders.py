@@ -177,3 +177,43 @@ def build_story() -> dict:
         "farmer_id": farmer.id,
         "owner_id": owner.id,
     }
+
+
+# --- Three households' harvests pooled by a co-op ---------------------------------------------------
+
+HOUSEHOLDS = ("Hộ Điều Bà Năm", "Hộ Điều Anh Tư", "Hộ Điều Chú Bảy")
+HARVEST_AGO = (30, 20, 10)  # days before today each household harvested (all typed in today)
+
+
+def build_three_household_merge() -> dict:
+    """Three households harvest on three days (each recorded today), ship to a co-op, which merges the three lots."""
+    manager = quick_user("Quản lý HTX Ba Hộ")
+    coop = make_org(OrganizationKind.COOPERATIVE, name="HTX Điều Ba Hộ", owner=manager, commune_code=COMMUNE)
+    codes, days = [], []
+    for index, (name, ago) in enumerate(zip(HOUSEHOLDS, HARVEST_AGO, strict=True)):
+        farmer = quick_user(f"Chủ {name}")
+        farm = make_org(OrganizationKind.HOUSEHOLD, name=name, owner=farmer, commune_code=COMMUNE)
+        plot = make_plot(farm, name=f"Vườn số {index + 1}", geometry=square(106.6 + index / 50, 11.85))
+        day = date.today() - timedelta(days=ago)
+        harvest = make_harvest(farmer, [plot], quantity="200", harvest_date=day)
+        shipment = custody.ship(farmer, harvest.code, to_organization_id=coop.id)
+        custody.receive(manager, shipment.id)
+        codes.append(harvest.code)
+        days.append(day)
+    merged, _warnings = operations.merge(manager, codes)
+    return {"merged": merged.code, "harvests": codes, "days": days, "manager_id": manager.id}
+
+
+# --- A co-op's own plots: an organization's plots are placed on the page's map ----------------------
+
+COOP_POLYGON_CORNER = (106.912345, 11.456789)
+COOP_POINT = (106.921234, 11.462345)
+
+
+def build_coop_plots() -> str:
+    """A co-op harvests from its own polygon plot and its own GPS-point plot; the lot's code."""
+    manager = quick_user("Quản lý HTX Có Vườn")
+    coop = make_org(OrganizationKind.COOPERATIVE, name="HTX Điều Có Vườn", owner=manager, commune_code=COMMUNE)
+    polygon = make_plot(coop, name="Vườn tập thể", geometry=square(*COOP_POLYGON_CORNER, side=0.004), area_ha="20")
+    spot = make_plot(coop, name="Vườn ươm", geometry={"type": "Point", "coordinates": list(COOP_POINT)}, area_ha="0.5")
+    return make_harvest(manager, [polygon, spot], quantity="800").code

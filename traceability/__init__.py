@@ -18,7 +18,11 @@ def init_app(app: Flask) -> None:
     from core.navigation import PRODUCER, register_landing, register_menu_items
     from core.tasks import register_tasks
     from traceability.api import blueprints as api_blueprints
+<<<<<<< HEAD
     from traceability.views import MENU_ITEMS
+=======
+    from traceability.identifiers import BATCH_CODE_EXAMPLE, BATCH_CODE_LENGTH
+>>>>>>> wt-trace-map
     from traceability.views import blueprints as page_blueprints
 
     # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
@@ -29,3 +33,6 @@ def init_app(app: Flask) -> None:
     register_menu_items(app, *MENU_ITEMS)
     register_landing(app, PRODUCER, "traceability.batch_list", welcome="traceability.first_steps")
     register_tasks(app, "traceability.tasks")
+    # Core's lot-code form tells buyers how a code looks; the codes are ours (core.views.lot_code_hint).
+    app.config.setdefault("LOT_CODE_LENGTH", BATCH_CODE_LENGTH)
+    app.config.setdefault("LOT_CODE_EXAMPLE", BATCH_CODE_EXAMPLE)

@@ -19,6 +19,8 @@ from traceability.messages import (
 # No 0/O, 1/I/L: a code read aloud over the phone or copied from a smudged label stays unambiguous.
 BATCH_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 BATCH_CODE_LENGTH = 8
+# What the code hints show a buyer: a code as ``new_batch_code`` makes them (tests/unit keeps the two in step).
+BATCH_CODE_EXAMPLE = "7KQ4M9XT"
 
 # GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1): no space, no diacritics.
 _GS1_CSET82 = re.compile(r"""[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+""")

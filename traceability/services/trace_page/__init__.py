@@ -32,7 +32,13 @@ from traceability.services.lineage import ANCESTORS, Edge, Node, lineage_nodes
 from traceability.services.recalls import recall_statuses
 from traceability.services.scans import VIETNAM
 from traceability.services.trace_page import story
-from traceability.services.trace_page.origin import commune_label, eudr_status, harvest_certificates, load_farms
+from traceability.services.trace_page.origin import (
+    commune_label,
+    eudr_status,
+    harvest_certificates,
+    load_farms,
+    map_shapes,
+)
 from traceability.services.trace_page.version import RENDER_VERSION, Version, load_batch, page_version
 
 __all__ = ["RENDER_VERSION", "Version", "build_trace_page", "lineage_listing", "page_version"]
@@ -130,6 +136,12 @@ def _input(node: Node, edge: Edge | None) -> dict:
     }
 
 
+def _plot_farms(farms: list, plots: list) -> dict[int, tuple[str, str]]:
+    """Plot id → (name of the farm that farms it, plot name), for the harvest list."""
+    names = {farm.organization_id: farm.name for farm in farms}
+    return {plot.id: (names.get(plot.organization_id, ""), plot.name) for plot in plots}
+
+
 def build_trace_page(version: Version) -> dict:
     """Everything the page shows about ``version.batch`` (see the module's docstring for the queries)."""
     batch, custodian = version.batch, version.custodian
@@ -149,6 +161,7 @@ def build_trace_page(version: Version) -> dict:
     steps = story.build_steps(loaded, lines, {b.id for b in path}, plot_communes)
     early, hidden, late = story.cut(steps)
     holders, holders_hidden = story.custody_chain(path, loaded, lines, transfers)
+    harvests = story.harvests(loaded, lines, _plot_farms(farms, plots))
 
     events = {item.event.id: item for item in loaded}
     own_events = {line.event_id for line in lines if line.batch_id == batch.id}
@@ -158,7 +171,7 @@ def build_trace_page(version: Version) -> dict:
     packing = [
         item.event for item in loaded if item.event.id in own_events and step_word(item.event.biz_step) == "packing"
     ]
-    made_at = events[made_by].event.event_time if made_by in events else batch.created_at
+    made_at = story.happened_at(events[made_by].event) if made_by in events else batch.created_at
     packed_at = max((event.event_time for event in packing), default=made_at)
     with_photos = [item.event for item in loaded if item.event.photos]
     cover = max(with_photos, key=lambda event: (event.event_time, event.id)).photos[0] if with_photos else None
@@ -182,6 +195,7 @@ def build_trace_page(version: Version) -> dict:
         "farms": farms[:FARMS_MAX],
         "farms_more": max(0, len(farms) - FARMS_MAX),
         "farm_count": len(farms),
+        "map_shapes": map_shapes(farms[:FARMS_MAX]),
         "plot_count": len(plots),
         "made_at": made_at,
         "is_harvest_lot": not ancestors,
@@ -204,6 +218,8 @@ def build_trace_page(version: Version) -> dict:
             if bad
             else None,
         },
+        "harvests": harvests[: story.HARVESTS_MAX],
+        "harvests_more": max(0, len(harvests) - story.HARVESTS_MAX),
         "steps_early": early,
         "steps_hidden": hidden,
         "steps_late": late,

@@ -4,6 +4,11 @@ Only organization names and commune-level places leave this module: never a
 street, a phone number or a person's name, and a plot's shape only as an
 outline drawn from coordinates rounded to about 100 m (``reduced_precision``)
 and scaled to a box, so the drawing carries no position at all.
+
+The page's map (``map_shapes``) does carry positions, rounded the same way to
+about 100 m, and only of plots farmed by organizations (co-ops, companies,
+state farms): a household's plot is where a family lives and works, so its
+position stays off the public page and it keeps the outline drawing only.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from traceability.services.eudr import COVERED_COMMODITIES, REASON_NO_PLOTS, REA
 
 OUTLINE_BOX = 100  # the SVG viewBox is 0 0 100 100
 OUTLINE_MARGIN = 8
+PLOTS_SHOWN = 6  # per farm, as the page lists them
 
 
 def commune_label(code: str | None) -> str | None:
@@ -43,6 +49,7 @@ class PublicPlot:
     outline: str | None  # an SVG path in a 100 × 100 box, from reduced-precision coordinates
     is_point: bool
     growing_area_code: str | None
+    map_geometry: dict | None = None  # reduced precision, for the map; never for a household's plot
 
 
 @dataclass
@@ -120,9 +127,34 @@ def load_farms(batch: Batch) -> tuple[list[Farm], list[Plot]]:
                 outline=outline_path(plot.geometry),
                 is_point=bool(plot.geometry) and plot.geometry.get("type") == "Point",
                 growing_area_code=plot.growing_area_code,
+                map_geometry=None if farm.is_household else _map_geometry(plot.geometry),
             )
         )
     return list(farms.values()), plots
+
+
+def _map_geometry(geometry: dict | None) -> dict | None:
+    """A point, polygon or multipolygon rounded to about 100 m, repeated corners dropped; None for anything else."""
+    coarse = reduced_precision(geometry)
+    if not coarse or coarse["type"] not in ("Point", "Polygon", "MultiPolygon"):
+        return None
+    if coarse["type"] == "Point":
+        return {"type": "Point", "coordinates": coarse["coordinates"][:2]}
+
+    def ring(positions: list) -> list:
+        kept: list = []
+        for position in positions:
+            if not kept or kept[-1] != position[:2]:
+                kept.append(position[:2])
+        return kept
+
+    polygons = [coarse["coordinates"]] if coarse["type"] == "Polygon" else coarse["coordinates"]
+    return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in polygon[:1]] for polygon in polygons]}
+
+
+def map_shapes(farms: list[Farm]) -> list[dict]:
+    """The geometries the page's map draws: the listed plots that may be placed on a map (see the module's note)."""
+    return [plot.map_geometry for farm in farms for plot in farm.plots[:PLOTS_SHOWN] if plot.map_geometry is not None]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -26,12 +26,35 @@ from traceability.models import Batch, ErrorDeclaration, Event, EventQuantity, Q
 from traceability.services.event_input import step_word
 from traceability.services.integrity import Line, quantity_lines
 from traceability.services.lineage import Edge
+from traceability.services.scans import VIETNAM
 from traceability.services.trace_page.origin import commune_label
 
 TIMELINE_HEAD = 4  # the oldest steps kept when a timeline is cut
 TIMELINE_TAIL = 20  # and the newest
 CUSTODY_MAX = 12
 PHOTOS_PER_STEP = 3
+HARVESTS_MAX = 12
+
+
+def harvest_days(event: Event) -> tuple[date, date] | None:
+    """(first, last) day of a harvest event as the producer gave them (its ILMD); None for any other event."""
+    ilmd = (event.extra or {}).get("ilmd") or {}
+    if event.operation != "harvest" or not ilmd.get("harvest_start"):
+        return None
+    start = date.fromisoformat(ilmd["harvest_start"])
+    return start, date.fromisoformat(ilmd.get("harvest_end") or ilmd["harvest_start"])
+
+
+def happened_at(event: Event) -> datetime:
+    """When the event happened, not when it was typed: a harvest recorded days later happened on its harvest day.
+
+    A step's event time is the time its producer gave (or the moment it was recorded, when they gave none); a
+    harvest's is trusted only when it falls within the harvest's own days, else the harvest's first day counts.
+    """
+    days = harvest_days(event)
+    if days is None or days[0] <= event.event_time.astimezone(VIETNAM).date() <= days[1]:
+        return event.event_time
+    return datetime.combine(days[0], time(0), VIETNAM)
 
 
 @dataclass(frozen=True)
@@ -108,7 +131,7 @@ class Step:
     event_id: int
     operation: str
     step: str
-    time: datetime
+    time: datetime  # when it happened (``happened_at``), never when it was typed
     organization_name: str
     place: str | None
     measurements: list[dict]
@@ -118,6 +141,7 @@ class Step:
     corrected: bool = False
     correction_reason: str | None = None  # did_not_occur | incorrect_data
     corrects: bool = False
+    days: tuple[date, date] | None = None  # a harvest's own days, shown instead of ``time``
     photos: list = field(default_factory=list)  # filled once the photos are loaded
 
 
@@ -149,7 +173,7 @@ def build_steps(
     for line in lines:
         by_event[line.event_id].append(line)
     chosen = [item for item in loaded if any(line.batch_id in path_ids for line in by_event[item.event.id])]
-    chosen.sort(key=lambda item: (item.event.event_time, item.event.id))
+    chosen.sort(key=lambda item: (happened_at(item.event), item.event.id))
     uuid_of = {item.event.event_uuid: item.event.id for item in chosen}
     corrective: dict[int, list[LoadedEvent]] = defaultdict(list)
     for item in chosen:
@@ -176,7 +200,7 @@ def build_steps(
                 event_id=event.id,
                 operation=event.operation,
                 step=step_word(event.biz_step),
-                time=event.event_time,
+                time=happened_at(event),
                 organization_name=item.organization_name,
                 place=_place(item, plot_communes),
                 measurements=_measurements(event),
@@ -191,6 +215,7 @@ def build_steps(
                 corrected=item.declaration is not None,
                 correction_reason=item.declaration.reason if item.declaration else None,
                 corrects=bool((event.extra or {}).get("corrects")),
+                days=harvest_days(event),
             )
         )
     return steps
@@ -217,7 +242,7 @@ def custody_chain(
     """Who held the produce along the main path, oldest first, consecutive stays with one holder merged; and how many
     were left out."""
     names = {
-        item.event.id: (item.event.organization_id, item.organization_name, item.event.event_time) for item in loaded
+        item.event.id: (item.event.organization_id, item.organization_name, happened_at(item.event)) for item in loaded
     }
     made: dict[int, int] = {}
     for line in lines:
@@ -249,3 +274,38 @@ def custody_chain(
     if len(holders) <= CUSTODY_MAX:
         return holders, 0
     return holders[:2] + holders[-(CUSTODY_MAX - 2) :], len(holders) - CUSTODY_MAX
+
+
+@dataclass(frozen=True)
+class Harvest:
+    code: str  # the harvested lot
+    farm_names: list[str]  # the organizations farming its plots (the one that recorded it, for a lot without plots)
+    plot_names: list[str]
+    days: tuple[date, date] | None
+
+
+def harvests(loaded: list[LoadedEvent], lines: list[Line], plots: dict[int, tuple[str, str]]) -> list[Harvest]:
+    """Every harvest of the lineage, oldest first, with its farms and plots (``plots``: id → (farm, plot name)).
+
+    A lot merged from three households' harvests shows three harvests, not just the one on its main path; a harvest
+    declared as never having happened is left out.
+    """
+    made = {line.event_id: line.batch_code for line in lines if line.role is QuantityRole.OUTPUT}
+    found = []
+    for item in loaded:
+        event = item.event
+        if event.operation != "harvest" or event.id not in made:
+            continue
+        if item.declaration is not None and item.declaration.reason == "did_not_occur":
+            continue
+        plot_ids = ((event.extra or {}).get("ilmd") or {}).get("plot_ids") or []
+        known = [plots[plot_id] for plot_id in plot_ids if plot_id in plots]
+        farm_names = list(dict.fromkeys(farm for farm, _name in known)) or [item.organization_name]
+        found.append(
+            (
+                happened_at(event),
+                Harvest(made[event.id], farm_names, [name for _farm, name in known], harvest_days(event)),
+            )
+        )
+    found.sort(key=lambda pair: (pair[0], pair[1].code))
+    return [harvest for _when, harvest in found]

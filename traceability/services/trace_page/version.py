@@ -35,7 +35,7 @@ from traceability.models import (
 from traceability.services.lineage import ANCESTORS, walk_cte
 
 # Change when the page's markup changes, so that no browser keeps an old layout for a new one.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 
 
 @dataclass(frozen=True)
