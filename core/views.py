@@ -27,10 +27,12 @@ def layout_helpers() -> dict:
     def has_endpoint(name: str) -> bool:
         return name in current_app.view_functions
 
-<<<<<<< HEAD
-    return {"has_endpoint": has_endpoint, "current_path": _path_without_lang, "site_menu": menu_context}
-=======
-    return {"has_endpoint": has_endpoint, "current_path": _path_without_lang, "lot_code_hint": lot_code_hint}
+    return {
+        "has_endpoint": has_endpoint,
+        "current_path": _path_without_lang,
+        "site_menu": menu_context,
+        "lot_code_hint": lot_code_hint,
+    }
 
 
 def lot_code_hint() -> str:
@@ -54,7 +56,6 @@ def _bad_code_message() -> str:
         length=config["LOT_CODE_LENGTH"],
         example=config["LOT_CODE_EXAMPLE"],
     )
->>>>>>> wt-trace-map
 
 
 def _path_without_lang() -> str:

@@ -18,11 +18,8 @@ def init_app(app: Flask) -> None:
     from core.navigation import PRODUCER, register_landing, register_menu_items
     from core.tasks import register_tasks
     from traceability.api import blueprints as api_blueprints
-<<<<<<< HEAD
-    from traceability.views import MENU_ITEMS
-=======
     from traceability.identifiers import BATCH_CODE_EXAMPLE, BATCH_CODE_LENGTH
->>>>>>> wt-trace-map
+    from traceability.views import MENU_ITEMS
     from traceability.views import blueprints as page_blueprints
 
     # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
