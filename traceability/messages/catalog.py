@@ -1,0 +1,22 @@
+"""The catalog: products, grades, units and measurements."""
+
+from core.messages import N_, Message
+
+# Catalog: products, grades, units and measurements
+PRODUCT_UNKNOWN_DETAIL = Message("product_unknown", N_("Unknown product."))
+PRODUCT_UNKNOWN = Message("product_unknown", N_("Unknown product %(code)s; use one of: %(allowed)s."))
+GRADE_INVALID = Message("grade_invalid", N_("Invalid grade."))
+GRADE_TOO_LONG = Message("grade_too_long", N_("A grade has at most 20 characters."))
+GRADE_UNKNOWN = Message("grade_unknown", N_("Unknown grade %(grade)s for %(product)s; use one of: %(allowed)s."))
+MEASUREMENTS_TOO_MANY_DETAIL = Message("measurements_too_many", N_("Too many measurements."))
+MEASUREMENTS_TOO_MANY = Message("measurements_too_many", N_("At most %(max)s measurements per event."))
+MEASUREMENTS_INVALID = Message("measurements_invalid", N_("Some measurements are not valid."))
+MEASUREMENT_NOT_OBJECT = Message("measurement_invalid", N_("A measurement is an object with type, value and unit."))
+MEASUREMENT_TYPE_UNKNOWN = Message("measurement_type_unknown", N_("Unknown measurement type; use one of: %(allowed)s."))
+MEASUREMENT_UNIT = Message("measurement_unit", N_("%(kind)s is measured in %(unit)s."))
+ENTER_A_NUMBER = Message("not_a_number", N_("Enter a number."))
+MEASUREMENT_OUT_OF_RANGE = Message(
+    "measurement_out_of_range", N_("%(kind)s must be between %(low)s and %(high)s %(unit)s.")
+)
+UNIT_UNKNOWN_DETAIL = Message("unit_unknown", N_("Unknown unit."))
+UNIT_UNKNOWN = Message("unit_unknown", N_("Use one of: %(allowed)s."))
