@@ -19,6 +19,7 @@ from traceability.messages import (
     GRADE_INVALID,
     GRADE_TOO_LONG,
     GRADE_UNKNOWN,
+    MEASUREMENT_NAMES,
     MEASUREMENT_NOT_OBJECT,
     MEASUREMENT_OUT_OF_RANGE,
     MEASUREMENT_TYPE_UNKNOWN,
@@ -28,6 +29,7 @@ from traceability.messages import (
     MEASUREMENTS_TOO_MANY_DETAIL,
     PRODUCT_UNKNOWN,
     PRODUCT_UNKNOWN_DETAIL,
+    UNIT_NAMES,
     UNIT_UNKNOWN,
     UNIT_UNKNOWN_DETAIL,
 )
@@ -344,14 +346,15 @@ def validate_measurements(items: list[dict] | None) -> list[dict]:
         unit, low, high = MEASUREMENTS[kind]
         given_unit = item.get("unit")
         if given_unit not in (None, "", unit):
-            errors[f"{where}.unit"] = [MEASUREMENT_UNIT(kind=kind, unit=unit)]
+            errors[f"{where}.unit"] = [MEASUREMENT_UNIT(kind=MEASUREMENT_NAMES[kind], unit=UNIT_NAMES[unit])]
         value = _measurement_value(item.get("value"))
         if value is None:
             errors[f"{where}.value"] = [ENTER_A_NUMBER]
         elif not low <= value <= high:
             # Plain decimals ("100", not "1E+2"), typed so that a page shows them as its reader writes numbers.
             bounds = {"low": Decimal(decimal_text(low)), "high": Decimal(decimal_text(high))}
-            errors[f"{where}.value"] = [MEASUREMENT_OUT_OF_RANGE(kind=kind, unit=unit, **bounds)]
+            named = {"kind": MEASUREMENT_NAMES[kind], "unit": UNIT_NAMES[unit]}
+            errors[f"{where}.value"] = [MEASUREMENT_OUT_OF_RANGE(**named, **bounds)]
         else:
             result.append({"type": kind, "value": decimal_text(value), "unit": unit})
     if errors:

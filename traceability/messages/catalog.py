@@ -20,3 +20,20 @@ MEASUREMENT_OUT_OF_RANGE = Message(
 )
 UNIT_UNKNOWN_DETAIL = Message("unit_unknown", N_("Unknown unit."))
 UNIT_UNKNOWN = Message("unit_unknown", N_("Use one of: %(allowed)s."))
+
+# A measurement's type and unit inside a message: the stored words in English ("moisture", "percent"), the reader's
+# words on a page ("độ ẩm", "%").
+MEASUREMENT_NAMES = {
+    "moisture": Message("measurement_name", N_("moisture")),
+    "density": Message("measurement_name", N_("density")),
+    "drc": Message("measurement_name", N_("drc")),
+    "kor": Message("measurement_name", N_("kor")),
+    "temperature": Message("measurement_name", N_("temperature")),
+    "foreign_matter": Message("measurement_name", N_("foreign_matter")),
+}
+UNIT_NAMES = {
+    "percent": Message("unit_name", N_("percent")),
+    "g_per_l": Message("unit_name", N_("g_per_l")),
+    "lbs_per_80kg": Message("unit_name", N_("lbs_per_80kg")),
+    "celsius": Message("unit_name", N_("celsius")),
+}
