@@ -278,6 +278,38 @@ DISPOSITIONS = frozenset(
 )
 
 
+# Our own steps each commodity goes through (DOMAIN.md §3); CBV's steps (storing, inspecting...) fit every lot.
+COMMODITY_STEPS: dict[str, frozenset[str]] = {
+    "cashew": frozenset(
+        {"separating_apple", "sun_drying", "drying", "cleaning", "sizing", "sorting", "steaming", "shelling"}
+        | {"peeling", "grading"}
+    ),
+    "pepper": frozenset(
+        {"threshing", "sun_drying", "drying", "winnowing", "cleaning", "sorting", "grading", "soaking", "retting"}
+        | {"peeling", "steaming", "sterilising"}
+    ),
+    "rubber": frozenset(
+        {"tapping", "coagulation", "creping", "crumbling", "drying", "smoking", "baling", "cleaning", "sorting"}
+        | {"grading"}
+    ),
+}
+# What is measured on each commodity's lots (KOR is the outturn of raw cashew nuts, DRC the rubber in latex).
+COMMODITY_MEASUREMENTS: dict[str, frozenset[str]] = {
+    "cashew": frozenset({"moisture", "kor", "temperature", "foreign_matter"}),
+    "pepper": frozenset({"moisture", "density", "temperature", "foreign_matter"}),
+    "rubber": frozenset({"moisture", "drc", "temperature", "foreign_matter"}),
+}
+
+
+def step_fits(step: str, commodity: str) -> bool:
+    """Whether a lot of ``commodity`` may go through ``step``: any CBV step, and our own steps of that commodity."""
+    return step in CBV_BIZ_STEPS or step in COMMODITY_STEPS.get(commodity, OWN_BIZ_STEPS)
+
+
+def measurement_fits(kind: str, commodity: str) -> bool:
+    return kind in COMMODITY_MEASUREMENTS.get(commodity, MEASUREMENTS)
+
+
 def is_known_biz_step(step: str) -> bool:
     return step in CBV_BIZ_STEPS or step in OWN_BIZ_STEPS
 

@@ -37,3 +37,8 @@ UNIT_NAMES = {
     "lbs_per_80kg": Message("unit_name", N_("lbs_per_80kg")),
     "celsius": Message("unit_name", N_("celsius")),
 }
+COMMODITY_NAMES = {
+    "cashew": Message("commodity_name", N_("cashew")),
+    "pepper": Message("commodity_name", N_("pepper")),
+    "rubber": Message("commodity_name", N_("rubber")),
+}

@@ -120,3 +120,11 @@ CHAIN_CONTENT_CHANGED = Message("content_changed", N_("The event's stored conten
 CHAIN_LINK_BROKEN = Message(
     "link_broken", N_("The event's link to the previous event of batch %(code)s does not match that event.")
 )
+
+# A step or measurement of another commodity
+STEP_NOT_FOR_COMMODITY = Message(
+    "step_not_for_commodity", N_("Lot %(code)s is %(commodity)s: the step %(step)s is not one of its steps.")
+)
+MEASUREMENT_NOT_FOR_COMMODITY = Message(
+    "measurement_not_for_commodity", N_("Lot %(code)s is %(commodity)s: %(kind)s is not measured on it.")
+)
