@@ -65,6 +65,8 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from core import i18n
     from core.extensions import api, csrf, db, limiter, login_manager, migrate
     from core.idempotency import init_idempotency
@@ -81,6 +83,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)
     login_manager.login_view = "accounts.sign_in"
+    # Flask-Login's English, translated when it is flashed (str() of a lazy text), in the reader's language.
+    login_manager.login_message = _l("Please log in to access this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.localize_callback = str
     limiter.init_app(app)
     api.init_app(app)
     init_celery(app)

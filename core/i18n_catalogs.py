@@ -60,13 +60,29 @@ def po_path(root: Path, locale: str) -> Path:
     return root / "translations" / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def directory_filter(dirpath: str) -> bool:
+    """Which folders extraction enters: all but hidden ones and caches.
+
+    Babel's default also skips folders whose name starts with "_", which left the shared
+    macros (templates/_macros) out of the catalogs and their labels in English on every page.
+    """
+    name = Path(dirpath).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract(root: Path = ROOT) -> Catalog:
     """Every translatable message in the source tree, as ``pybabel extract -F babel.cfg`` finds them."""
     with (root / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle, str(root / "babel.cfg"))
     template = Catalog(project="nongsan", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(root), method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
+        str(root),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+        directory_filter=directory_filter,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template

@@ -13,7 +13,7 @@ that must tell one refusal from another compares ``message.code`` (or
 ``error.code``), never the text.
 
 Each domain declares its messages in one module (``core/accounts/messages.py``,
-``traceability/messages.py``, ``market/messages.py``)::
+``traceability/messages/``, ``market/messages.py``)::
 
     STEP_ADDS_WEIGHT = Message("step_adds_weight", N_("A step cannot add weight: batch %(code)s holds %(kg)s kg."))
     raise MassBalanceError(STEP_ADDS_WEIGHT(code=batch.code, kg=batch.quantity_remaining))

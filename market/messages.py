@@ -117,3 +117,30 @@ FULL_REFUND_GIVES_BACK = Message("refund_amount", N_("A full refund gives back t
 GIVE_THE_AMOUNT = Message("refund_amount", N_("Give the amount."))
 PARTIAL_REFUND_RANGE = Message("refund_amount", N_("A partial refund is more than 0 and less than %(amount)s VND."))
 NOTE_TOO_LONG = Message("too_long", N_("Note too long."))
+
+# Payment methods and delivery fees
+PAYMENT_METHOD_NOT_YET = Message(
+    "payment_method_unavailable", N_("Payment method %(method)s is not available yet; use 'cod' (cash on delivery).")
+)
+PAYMENT_METHOD_NOT_YET_FIELD = Message(
+    "payment_method_unavailable", N_("%(method)s payments are not available yet; choose cash on delivery (cod).")
+)
+PAYMENT_METHOD_UNKNOWN = Message("payment_method_unknown", N_("Unknown payment method."))
+PAYMENT_METHOD_UNKNOWN_FIELD = Message(
+    "payment_method_unknown", N_("Unknown payment method %(method)s; use one of: %(allowed)s.")
+)
+PROVINCE_UNKNOWN = Message("province_unknown", N_("Unknown province."))
+NOT_A_PROVINCE_CODE = Message("province_unknown", N_("%(code)s is not a province code."))
+
+# Prices, volume prices and delivery fees
+ENTER_WHOLE_DONG = Message("price_invalid", N_("Enter a price in whole đồng."))
+PRICE_OUT_OF_RANGE = Message("price_out_of_range", N_("The price is out of range."))
+PRICE_BOUNDS = Message("price_out_of_range", N_("The price must be more than 0 and at most 1.000.000.000 đồng per kg."))
+TOO_MANY_TIERS = Message("too_many_tiers", N_("Too many price tiers."))
+TIERS_AT_MOST = Message("too_many_tiers", N_("At most %(count)s volume prices."))
+TIERS_SAME_START = Message("tiers_same_start", N_("Two tiers start at the same quantity."))
+TIER_NEEDS_OWN_MINIMUM = Message("tiers_same_start", N_("Each volume price needs its own minimum quantity."))
+TIERS_NOT_CHEAPER = Message("tiers_not_cheaper", N_("Tiers must get cheaper."))
+LARGER_QUANTITY_LOWER_PRICE = Message("tiers_not_cheaper", N_("A larger quantity must have a lower price per kg."))
+FEE_INVALID = Message("fee_invalid", N_("Invalid fee."))
+FEE_WHOLE_DONG = Message("fee_invalid", N_("A delivery fee is a whole number of đồng, 0 or more."))

@@ -11,6 +11,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.errors import ValidationError
 from core.geo.services import get_province
+from market.messages import (
+    ENTER_WHOLE_DONG,
+    FEE_INVALID,
+    FEE_WHOLE_DONG,
+    LARGER_QUANTITY_LOWER_PRICE,
+    NOT_A_PROVINCE_CODE,
+    PRICE_BOUNDS,
+    PRICE_OUT_OF_RANGE,
+    PROVINCE_UNKNOWN,
+    TIER_NEEDS_OWN_MINIMUM,
+    TIERS_AT_MOST,
+    TIERS_NOT_CHEAPER,
+    TIERS_SAME_START,
+    TOO_MANY_TIERS,
+)
 from market.quantities import GRAMS_PER_KG, grams_to_kg, parse_kg
 
 MAX_PRICE = 1_000_000_000  # đồng per kg: far above any produce, stops typing slips with extra zeros
@@ -24,14 +39,11 @@ def parse_price(value: object, field: str = "price_per_kg") -> int:
     """A price in whole đồng (no decimals), more than zero."""
     text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "") if isinstance(value, str) else value
     if isinstance(value, bool) or not isinstance(text, (int, str)) or not (str(text).isascii() and str(text).isdigit()):
-        raise ValidationError("Enter a price in whole đồng.", errors={field: ["Enter a price in whole đồng."]})
+        raise ValidationError(ENTER_WHOLE_DONG, errors={field: [ENTER_WHOLE_DONG]})
     # Thousands of digits are out of range anyway (and too many for int()).
     price = int(text) if len(str(text).lstrip("0")) <= len(str(MAX_PRICE)) else MAX_PRICE + 1
     if not 0 < price <= MAX_PRICE:
-        raise ValidationError(
-            "The price is out of range.",
-            errors={field: ["The price must be more than 0 and at most 1.000.000.000 đồng per kg."]},
-        )
+        raise ValidationError(PRICE_OUT_OF_RANGE, errors={field: [PRICE_BOUNDS]})
     return price
 
 
@@ -44,19 +56,14 @@ def clean_tiers(raw: list[dict] | None, *, base_price: int, product: str | None 
         price = parse_price(tier.get("price_per_kg"), f"{field}.price_per_kg")
         tiers.append((grams, price))
     if len(tiers) > MAX_TIERS:
-        raise ValidationError("Too many price tiers.", errors={"price_tiers": [f"At most {MAX_TIERS} volume prices."]})
+        raise ValidationError(TOO_MANY_TIERS, errors={"price_tiers": [TIERS_AT_MOST(count=MAX_TIERS)]})
     tiers.sort()
     previous = base_price
     for index, (grams, price) in enumerate(tiers):
         if index and grams == tiers[index - 1][0]:
-            raise ValidationError(
-                "Two tiers start at the same quantity.",
-                errors={"price_tiers": ["Each volume price needs its own minimum quantity."]},
-            )
+            raise ValidationError(TIERS_SAME_START, errors={"price_tiers": [TIER_NEEDS_OWN_MINIMUM]})
         if price >= previous:
-            raise ValidationError(
-                "Tiers must get cheaper.", errors={"price_tiers": ["A larger quantity must have a lower price per kg."]}
-            )
+            raise ValidationError(TIERS_NOT_CHEAPER, errors={"price_tiers": [LARGER_QUANTITY_LOWER_PRICE]})
         previous = price
     return [{"min_quantity": str(grams_to_kg(grams)), "price_per_kg": price} for grams, price in tiers]
 
@@ -90,10 +97,8 @@ def clean_delivery_fees(raw: dict | None) -> dict[str, int]:
     for code, fee in (raw or {}).items():
         text = str(code).strip()
         if get_province(text) is None:
-            raise ValidationError("Unknown province.", errors={"delivery_fees": [f"{code!r} is not a province code."]})
+            raise ValidationError(PROVINCE_UNKNOWN, errors={"delivery_fees": [NOT_A_PROVINCE_CODE(code=repr(code))]})
         if isinstance(fee, bool) or not isinstance(fee, int) or not 0 <= fee <= MAX_PRICE:
-            raise ValidationError(
-                "Invalid fee.", errors={"delivery_fees": ["A delivery fee is a whole number of đồng, 0 or more."]}
-            )
+            raise ValidationError(FEE_INVALID, errors={"delivery_fees": [FEE_WHOLE_DONG]})
         cleaned[get_province(text).code] = fee
     return cleaned

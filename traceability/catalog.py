@@ -32,6 +32,7 @@ from traceability.messages import (
     GRADE_VERY_SMALL_PIECES,
     GRADE_WHITE_SPLITS,
     GRADE_WHITE_WHOLES,
+    MEASUREMENT_NAMES,
     MEASUREMENT_NOT_OBJECT,
     MEASUREMENT_OUT_OF_RANGE,
     MEASUREMENT_TYPE_UNKNOWN,
@@ -41,6 +42,7 @@ from traceability.messages import (
     MEASUREMENTS_TOO_MANY_DETAIL,
     PRODUCT_UNKNOWN,
     PRODUCT_UNKNOWN_DETAIL,
+    UNIT_NAMES,
     UNIT_UNKNOWN,
     UNIT_UNKNOWN_DETAIL,
 )
@@ -326,6 +328,38 @@ DISPOSITIONS = frozenset(
 )
 
 
+# Our own steps each commodity goes through (DOMAIN.md §3); CBV's steps (storing, inspecting...) fit every lot.
+COMMODITY_STEPS: dict[str, frozenset[str]] = {
+    "cashew": frozenset(
+        {"separating_apple", "sun_drying", "drying", "cleaning", "sizing", "sorting", "steaming", "shelling"}
+        | {"peeling", "grading"}
+    ),
+    "pepper": frozenset(
+        {"threshing", "sun_drying", "drying", "winnowing", "cleaning", "sorting", "grading", "soaking", "retting"}
+        | {"peeling", "steaming", "sterilising"}
+    ),
+    "rubber": frozenset(
+        {"tapping", "coagulation", "creping", "crumbling", "drying", "smoking", "baling", "cleaning", "sorting"}
+        | {"grading"}
+    ),
+}
+# What is measured on each commodity's lots (KOR is the outturn of raw cashew nuts, DRC the rubber in latex).
+COMMODITY_MEASUREMENTS: dict[str, frozenset[str]] = {
+    "cashew": frozenset({"moisture", "kor", "temperature", "foreign_matter"}),
+    "pepper": frozenset({"moisture", "density", "temperature", "foreign_matter"}),
+    "rubber": frozenset({"moisture", "drc", "temperature", "foreign_matter"}),
+}
+
+
+def step_fits(step: str, commodity: str) -> bool:
+    """Whether a lot of ``commodity`` may go through ``step``: any CBV step, and our own steps of that commodity."""
+    return step in CBV_BIZ_STEPS or step in COMMODITY_STEPS.get(commodity, OWN_BIZ_STEPS)
+
+
+def measurement_fits(kind: str, commodity: str) -> bool:
+    return kind in COMMODITY_MEASUREMENTS.get(commodity, MEASUREMENTS)
+
+
 def is_known_biz_step(step: str) -> bool:
     return step in CBV_BIZ_STEPS or step in OWN_BIZ_STEPS
 
@@ -394,14 +428,15 @@ def validate_measurements(items: list[dict] | None) -> list[dict]:
         unit, low, high = MEASUREMENTS[kind]
         given_unit = item.get("unit")
         if given_unit not in (None, "", unit):
-            errors[f"{where}.unit"] = [MEASUREMENT_UNIT(kind=kind, unit=unit)]
+            errors[f"{where}.unit"] = [MEASUREMENT_UNIT(kind=MEASUREMENT_NAMES[kind], unit=UNIT_NAMES[unit])]
         value = _measurement_value(item.get("value"))
         if value is None:
             errors[f"{where}.value"] = [ENTER_A_NUMBER]
         elif not low <= value <= high:
             # Plain decimals ("100", not "1E+2"), typed so that a page shows them as its reader writes numbers.
             bounds = {"low": Decimal(decimal_text(low)), "high": Decimal(decimal_text(high))}
-            errors[f"{where}.value"] = [MEASUREMENT_OUT_OF_RANGE(kind=kind, unit=unit, **bounds)]
+            named = {"kind": MEASUREMENT_NAMES[kind], "unit": UNIT_NAMES[unit]}
+            errors[f"{where}.value"] = [MEASUREMENT_OUT_OF_RANGE(**named, **bounds)]
         else:
             result.append({"type": kind, "value": decimal_text(value), "unit": unit})
     if errors:

@@ -15,6 +15,12 @@ from typing import Protocol
 
 from core.accounts.models import User
 from core.errors import ValidationError
+from market.messages import (
+    PAYMENT_METHOD_NOT_YET,
+    PAYMENT_METHOD_NOT_YET_FIELD,
+    PAYMENT_METHOD_UNKNOWN,
+    PAYMENT_METHOD_UNKNOWN_FIELD,
+)
 from market.models import Order, Payment, Refund
 from market.payments.cod import CashOnDelivery
 
@@ -44,13 +50,10 @@ def require_method(name: str | None, field: str = "payment_method") -> PaymentMe
         return METHODS[name]
     if name in NOT_YET:
         raise ValidationError(
-            f"Payment method {name!r} is not available yet; use 'cod' (cash on delivery).",
-            errors={field: [f"{name} payments are not available yet; choose cash on delivery (cod)."]},
+            PAYMENT_METHOD_NOT_YET(method=repr(name)), errors={field: [PAYMENT_METHOD_NOT_YET_FIELD(method=name)]}
         )
-    raise ValidationError(
-        "Unknown payment method.",
-        errors={field: [f"Unknown payment method {name!r}; use one of: {', '.join(KNOWN_METHODS)}."]},
-    )
+    unknown = PAYMENT_METHOD_UNKNOWN_FIELD(method=repr(name), allowed=", ".join(KNOWN_METHODS))
+    raise ValidationError(PAYMENT_METHOD_UNKNOWN, errors={field: [unknown]})
 
 
 def method_of(order: Order) -> PaymentMethod:

@@ -197,7 +197,9 @@ def _offer(errors: _Errors, values: dict, product: str, current: Listing | None)
 def _apply(errors: _Errors, user: User, listing: Listing, values: dict, offer: _Offer) -> None:
     for field in TEXT_LIMITS:
         if field in values or listing.id is None:
-            setattr(listing, field, _text(errors, values, field, required=field == "title"))
+            text = _text(errors, values, field, required=field == "title")
+            if text is not None or field != "title":  # a refused title must not reach the row (NOT NULL) on autoflush
+                setattr(listing, field, text)
     if offer.price is not None:
         listing.price_per_kg = offer.price
     if offer.min_order_g is not None:

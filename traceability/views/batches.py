@@ -50,6 +50,15 @@ def _renumbered(errors: dict, prefix: str, name_of: Callable[[int], str]) -> dic
     return {(name_of(int(key.split(".")[1])) if key.startswith(f"{prefix}.") else key): v for key, v in errors.items()}
 
 
+def _on_shown_fields(errors: dict, shown: set[str]) -> dict:
+    """A measurement field the form does not show (DRC posted to a cashew lot) has its messages on top of the form."""
+    moved: dict = {}
+    for key, messages in errors.items():
+        name = key if not key.startswith("m_") or key in shown else "_form"
+        moved.setdefault(name, []).extend(messages)
+    return moved
+
+
 def _fail(template: str, error: ValidationError, values, **context):
     """Show the form again with what was typed and the service's messages (as JSON to the offline queue)."""
     errors = dict(error.errors) or {"_form": [error.detail]}
@@ -155,10 +164,15 @@ def batch_detail(code):
 
 
 def _step_context(code):
+    """The lot, and only the steps and measurements of its commodity (no tapping or DRC on a cashew lot)."""
+    batch = summaries.describe_batch(batches.get_batch(current_user, code))
+    commodity = batch["commodity"]
     return {
-        "batch": summaries.describe_batch(batches.get_batch(current_user, code)),
-        "steps": step_names.STEP_CHOICES,
-        "measurement_labels": MEASUREMENT_LABELS,
+        "batch": batch,
+        "steps": {s: name for s, name in step_names.STEP_CHOICES.items() if catalog.step_fits(s, commodity)},
+        "measurement_labels": {
+            kind: label for kind, label in MEASUREMENT_LABELS.items() if catalog.measurement_fits(kind, commodity)
+        },
     }
 
 
@@ -185,7 +199,9 @@ def step_new(code):
     except ValidationError as error:
         # The form names a measurement by its type, not by its place among those filled in.
         error.errors = _renumbered(error.errors, "measurements", lambda i: f"m_{measured[i]['type']}")
-        return _fail(template, error, form, kept_photos=error.extra.get("photos", []), **_step_context(code))
+        context = _step_context(code)
+        error.errors = _on_shown_fields(error.errors, {f"m_{kind}" for kind in context["measurement_labels"]})
+        return _fail(template, error, form, kept_photos=error.extra.get("photos", []), **context)
     return form_done(url_for("traceability.batch_detail", code=code), _("Step recorded."))
 
 

@@ -10,7 +10,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from core.app import ROOT
-from core.i18n_catalogs import KEYWORDS, placeholders
+from core.i18n_catalogs import KEYWORDS, directory_filter, placeholders
 
 
 def source_messages(root: Path) -> dict[str, tuple[str, int]]:
@@ -19,7 +19,7 @@ def source_messages(root: Path) -> dict[str, tuple[str, int]]:
         method_map, options_map = parse_mapping_cfg(handle)
     found: dict[str, tuple[str, int]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(root), method_map, options_map, keywords=KEYWORDS
+        str(root), method_map, options_map, keywords=KEYWORDS, directory_filter=directory_filter
     ):
         msgid = message if isinstance(message, str) else message[0]
         if msgid:

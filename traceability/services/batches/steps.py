@@ -13,7 +13,13 @@ from core.errors import ValidationError
 from core.extensions import db
 from core.files.services import store_image
 from traceability import catalog
-from traceability.messages import STEP_ADDS_WEIGHT
+from traceability.messages import (
+    COMMODITY_NAMES,
+    MEASUREMENT_NAMES,
+    MEASUREMENT_NOT_FOR_COMMODITY,
+    STEP_ADDS_WEIGHT,
+    STEP_NOT_FOR_COMMODITY,
+)
 from traceability.models import Batch, Event, EventType, QuantityRole
 from traceability.services import event_input, ledger
 from traceability.services.access import lock_actable, readable_batch
@@ -49,6 +55,7 @@ def record_step(
     when = errors.check(lambda: event_input.event_time(event_time))
     where = errors.check(lambda: event_input.location(location, reader.organization_ids)) or (None, None, None)
     measured = errors.check(lambda: catalog.validate_measurements(measurements))
+    _check_commodity(batch, event_input.step_word(stored_step or ""), measured or [], errors)
     pictures = errors.check(lambda: event_input.photos(photos, batch.custodian_id))
     loss = _step_loss(batch, quantity_after, errors)
     errors.raise_if_any()
@@ -80,6 +87,20 @@ def record_step(
     if commit:
         db.session.commit()
     return event
+
+
+def _check_commodity(batch: Batch, step: str, measured: list[dict], errors: Errors) -> None:
+    """A step and measurements of another commodity (tapping a cashew lot, its DRC) are refused by field."""
+    commodity = COMMODITY_NAMES.get(batch.commodity, batch.commodity)
+    if step and not catalog.step_fits(step, batch.commodity):
+        errors.add("step", STEP_NOT_FOR_COMMODITY(code=batch.code, commodity=commodity, step=repr(step)))
+    for index, item in enumerate(measured):
+        if not catalog.measurement_fits(item["type"], batch.commodity):
+            kind = MEASUREMENT_NAMES[item["type"]]
+            errors.add(
+                f"measurements.{index}.type",
+                MEASUREMENT_NOT_FOR_COMMODITY(code=batch.code, commodity=commodity, kind=kind),
+            )
 
 
 def _step_loss(batch: Batch, quantity_after: Decimal | str | None, errors: Errors) -> Decimal:
