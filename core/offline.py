@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, send_file
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -90,7 +90,7 @@ def offline_page():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, from the site's root so that its scope is the whole site."""
-    response = send_file(STATIC / "js" / "sw.js", mimetype="text/javascript", max_age=0)
+    response = Response((STATIC / "js" / "sw.js").read_bytes(), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # a new version must reach phones at their next visit
     response.headers["Service-Worker-Allowed"] = "/"
     return response
@@ -98,4 +98,6 @@ def service_worker():
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    return send_file(STATIC / "manifest.webmanifest", mimetype="application/manifest+json", max_age=86400)
+    response = Response((STATIC / "manifest.webmanifest").read_bytes(), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
