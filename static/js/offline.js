@@ -195,7 +195,8 @@
       input.files = dt.files;
     });
     form.setAttribute("data-replaces", item.id);
-    var note = el("p", {"class": "flash flash-error", role: "alert"}, item.message);
+    var note = document.getElementById("queued-refusal") || el("p", {id: "queued-refusal", "class": "flash flash-error", role: "alert"});
+    note.textContent = item.message;
     form.parentNode.insertBefore(note, form);
   }
   function queueForm(form) {
@@ -218,8 +219,12 @@
         }, function () { return queued(form); });
       });
     });
-    var match = /#queued=([\w-]+)/.exec(location.hash);
-    if (match) get(match[1]).then(function (item) { if (item && item.user === me) fill(form, item); });
+    var correct = function () {
+      var match = /#queued=([\w-]+)/.exec(location.hash);
+      if (match) get(match[1]).then(function (item) { if (item && item.user === me) fill(form, item); });
+    };
+    correct();
+    window.addEventListener("hashchange", correct);  // "Correct" on the form's own page only changes the hash
   }
   function queued(form) {
     form.reset();

@@ -1,0 +1,190 @@
+"""Field capture without signal, in Chromium: forms recorded offline wait on the phone and are sent once.
+
+The service worker keeps the step and split forms; offline.js queues a submission in IndexedDB and sends it
+with its Idempotency-Key when the connection returns. A refusal stays on the queued item with what was typed.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from core.accounts.models import OrganizationKind, User
+from core.extensions import db
+from tests.browser.test_navigation import sign_in
+from tests.builders import make_org
+from tests.traceability_builders import make_harvest, make_plot, quick_user, seeded
+from traceability.models import Batch, Event, EventQuantity
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def farmer_lot(app) -> tuple[str, str]:
+    def build():
+        user = quick_user("Điểu Văn Sơn")
+        farm = make_org(OrganizationKind.HOUSEHOLD, name="Hộ Điểu Văn Sơn", owner=user)
+        lot = make_harvest(user, [make_plot(farm, crops=["cashew"])], quantity="100")
+        return db.session.get(User, user.id).phone, lot.code
+
+    return seeded(app, build)
+
+
+def photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 140, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def steps_of(app, code: str) -> list[Event]:
+    with app.app_context():
+        events = db.session.scalars(
+            select(Event)
+            .join(EventQuantity, EventQuantity.event_id == Event.id)
+            .join(Batch, Batch.id == EventQuantity.batch_id)
+            .where(Batch.code == code, Event.operation == "process")
+        ).all()
+        db.session.expunge_all()
+        return list(events)
+
+
+def lots_made_from(app, code: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Batch).where(Batch.code != code)) or 0
+
+
+def ready_offline(page, live_server: str, code: str) -> None:
+    """Open the lot's pages once online, the service worker in control, so that they are kept."""
+    page.goto(live_server + "/batches")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    for path in (f"/batches/{code}/steps/new", f"/batches/{code}/split"):
+        page.goto(live_server + path)
+
+
+def queued_items(page) -> int:
+    return page.locator("#offline-queue li.queued").count()
+
+
+def sync_until_sent(page, tries: int = 15) -> None:
+    """Tell the page the connection is back until its queue is empty (each try sends what waits)."""
+    for _ in range(tries):
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        page.wait_for_timeout(700)
+        if queued_items(page) == 0:
+            return
+    raise AssertionError("the queue was not sent: " + page.locator("#offline-queue").inner_text())
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    yield context, context.new_page()
+    context.close()
+
+
+def test_a_step_with_a_photo_recorded_offline_is_sent_once_when_the_signal_returns(app, live_server, phone, farmer_lot):
+    context, page = phone
+    login, code = farmer_lot
+    sign_in(page, live_server, login)
+    ready_offline(page, live_server, code)
+    context.set_offline(True)
+    page.goto(f"{live_server}/batches/{code}/steps/new")  # from the phone's cache
+    page.select_option("#f-step", "drying")
+    page.fill("#f-quantity_after", "95")
+    page.set_input_files("#f-photo", files=[{"name": "say.jpg", "mimeType": "image/jpeg", "buffer": photo()}])
+    page.get_by_role("button", name="Lưu công đoạn").click()
+    page.wait_for_selector("#offline-queue li.queued-waiting")
+    assert "Đang chờ gửi" in page.locator("#offline-queue").inner_text()
+    assert page.locator("#offline-banner").is_visible()
+    assert steps_of(app, code) == []
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.getElementById('offline-note').textContent.includes('Đã gửi')", timeout=15_000)
+    assert queued_items(page) == 0
+    [step] = steps_of(app, code)
+    assert step.biz_step.endswith("drying")
+    assert len(step.photos) == 1
+
+
+def test_a_send_whose_answers_are_lost_three_times_creates_one_step(app, live_server, phone, farmer_lot):
+    context, page = phone
+    login, code = farmer_lot
+    sign_in(page, live_server, login)
+    ready_offline(page, live_server, code)
+    tries: list[str] = []
+
+    def lose_the_first_two_answers(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        tries.append(route.request.headers.get("idempotency-key", ""))
+        if len(tries) > 2:
+            route.continue_()
+            return
+        route.fetch()  # the server records it...
+        route.abort()  # ...and the phone never hears back
+
+    page.route(f"{live_server}/batches/{code}/steps/new", lose_the_first_two_answers)
+    page.goto(f"{live_server}/batches/{code}/steps/new")
+    page.select_option("#f-step", "drying")
+    page.get_by_role("button", name="Lưu công đoạn").click()
+    page.wait_for_selector("#offline-queue li.queued-waiting")
+    sync_until_sent(page)
+    assert len(tries) == 3
+    assert len(set(tries)) == 1  # every try carried the same key
+    assert len(steps_of(app, code)) == 1
+
+
+def test_a_refused_split_stays_on_the_phone_with_what_was_typed_to_correct(app, live_server, phone, farmer_lot):
+    context, page = phone
+    login, code = farmer_lot
+    sign_in(page, live_server, login)
+    ready_offline(page, live_server, code)
+    context.set_offline(True)
+    page.goto(f"{live_server}/batches/{code}/split")
+    inputs = page.locator("input[name=part_quantity]")
+    inputs.nth(0).fill("80")
+    inputs.nth(1).fill("40")
+    page.get_by_role("button", name="Chia lô").click()
+    page.wait_for_selector("#offline-queue li.queued-waiting")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    refused = page.locator("#offline-queue li.queued-refused")
+    refused.wait_for(timeout=15_000)
+    assert f"lô {code} chỉ còn 100 kg" in refused.inner_text()
+    assert lots_made_from(app, code) == 0
+
+    refused.get_by_role("link", name="Sửa").click()
+    page.wait_for_function("document.querySelector('input[name=part_quantity]').value === '80'")
+    assert inputs.nth(1).input_value() == "40"  # nothing typed is lost
+    inputs.nth(1).fill("20")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Chia lô").click()
+    assert lots_made_from(app, code) == 2
+    page.goto(f"{live_server}/batches")
+    assert queued_items(page) == 0  # the corrected send replaced the refused one
+
+
+def test_a_step_queued_two_hours_ago_still_syncs_with_the_phones_time(app, live_server, phone, farmer_lot):
+    context, page = phone
+    login, code = farmer_lot
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    page.clock.install(time=two_hours_ago)
+    sign_in(page, live_server, login)
+    ready_offline(page, live_server, code)
+    context.set_offline(True)
+    page.goto(f"{live_server}/batches/{code}/steps/new")
+    page.select_option("#f-step", "drying")
+    page.get_by_role("button", name="Lưu công đoạn").click()
+    page.wait_for_selector("#offline-queue li.queued-waiting")
+    page.clock.set_system_time(datetime.now(UTC))  # two hours later, the signal returns
+    context.set_offline(False)
+    sync_until_sent(page)
+    [step] = steps_of(app, code)
+    assert abs(step.event_time.replace(tzinfo=UTC) - two_hours_ago) < timedelta(minutes=1)
