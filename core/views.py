@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from swagger_ui_bundle import swagger_ui_path
 
-from core.i18n import LANG_COOKIE, remember_locale
+from core.i18n import remember_locale, set_language_cookie
 from core.navigation import menu_context
 
 bp = Blueprint("core", __name__)
@@ -98,14 +98,7 @@ def switch_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
     response = redirect(_safe_next(request.form.get("next")), code=303)
-    response.set_cookie(
-        LANG_COOKIE,
-        code,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        httponly=True,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
+    set_language_cookie(response, code)
     if current_user.is_authenticated:
         remember_locale(current_user, code)
     return response

@@ -241,6 +241,7 @@
     document.querySelectorAll("main a[href^='/batches/']").forEach(function (a) {
       var path = a.getAttribute("href");
       if (/^\/batches\/[A-Z0-9]+$/.test(path)) urls.push(path, path + "/steps/new", path + "/split");
+      else if (/^\/batches\/[A-Z0-9]+\/(steps\/new|split)$/.test(path)) urls.push(path);  // on a lot's own page
     });
     if (urls.length) navigator.serviceWorker.controller.postMessage({warm: urls.slice(0, 60)});
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,3 +53,29 @@ def browser() -> Iterator:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-screenshots"))
+
+
+class Screenshots:
+    """Saves a journey's screenshots as <journey>/<nn>-<step>.png under SCREENSHOTS (named in the test log)."""
+
+    def __init__(self, journey: str):
+        self.folder = SCREENSHOTS / journey
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+
+    def __call__(self, page, step: str) -> None:
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{step}.png"), full_page=True)
+
+
+@pytest.fixture
+def screenshots(request) -> Screenshots:
+    return Screenshots(request.node.name.removeprefix("test_"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Browser journey screenshots: {SCREENSHOTS}")
