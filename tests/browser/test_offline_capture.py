@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -188,3 +189,37 @@ def test_a_step_queued_two_hours_ago_still_syncs_with_the_phones_time(app, live_
     sync_until_sent(page)
     [step] = steps_of(app, code)
     assert abs(step.event_time.replace(tzinfo=UTC) - two_hours_ago) < timedelta(minutes=1)
+
+
+def test_a_harvest_recorded_offline_waits_and_is_sent_with_its_harvest_day(app, live_server, phone, farmer_lot):
+    context, page = phone
+    login, code = farmer_lot
+    sign_in(page, live_server, login)
+    ready_offline(page, live_server, code)
+    page.goto(live_server + "/batches/new")  # opened once with signal: kept on the phone
+    context.set_offline(True)
+    page.goto(live_server + "/batches/new")
+    page.locator("input[name=plot_ids]").first.check()
+    page.select_option("#f-product", "raw_cashew_nuts")
+    page.fill("#f-quantity", "85,5")
+    page.get_by_role("button", name="Lưu thu hoạch").click()
+    page.wait_for_selector("#offline-queue li.queued-waiting")
+    assert lots_made_from(app, code) == 0
+    context.set_offline(False)
+    sync_until_sent(page)
+    with app.app_context():
+        lot = db.session.scalar(select(Batch).where(Batch.code != code))
+        assert lot.initial_quantity == Decimal("85.5")
+
+
+def test_signing_out_forgets_the_pages_kept_on_the_phone(live_server, phone, farmer_lot):
+    context, page = phone
+    login, code = farmer_lot
+    sign_in(page, live_server, login)
+    ready_offline(page, live_server, code)
+    kept = "caches.open('nongsan-pages').then((c) => c.keys()).then((k) => k.map((r) => new URL(r.url).pathname))"
+    assert f"/batches/{code}/steps/new" in page.evaluate(kept)
+    page.locator(".nav-more summary").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_function(f"{kept}.then((paths) => paths.length === 0)", timeout=10_000)
