@@ -98,3 +98,50 @@ def test_a_refused_location_says_to_type_the_coordinates(live_server, browser, f
         assert page.locator("#f-latitude").is_visible()
     finally:
         context.close()
+
+
+def tile_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 220, 190)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_tapping_the_corners_on_a_map_draws_the_boundary(app, live_server, browser, farmer):
+    lat, lng = 11.85, 106.58
+    context = browser.new_context(
+        viewport=PHONE, permissions=["geolocation"], geolocation={"latitude": lat, "longitude": lng}
+    )
+    page = context.new_page()
+    png = tile_png()
+    page.route(
+        "https://tile.openstreetmap.org/**", lambda route: route.fulfill(status=200, content_type="image/png", body=png)
+    )
+    try:
+        sign_in(page, live_server, farmer)
+        page.goto(live_server + "/plots/new")
+        fill_plot(page, "Vườn tiêu bờ suối")
+        page.get_by_role("button", name="Chạm các góc trên bản đồ").click()
+        box = page.locator("#draw-map")
+        box.wait_for(state="visible")
+        assert "OpenStreetMap" in box.locator(".credit").inner_text()
+        size = box.bounding_box()
+        centre = (size["width"] / 2, size["height"] / 2)
+        for dx, dy in ((0, 0), (100, 0), (100, 80), (0, 80)):
+            box.click(position={"x": centre[0] + dx, "y": centre[1] + dy})
+        assert box.locator("circle").count() == 4
+        with page.expect_navigation():
+            page.get_by_role("button", name="Lưu lô đất").click()
+        ring = stored(app, "Vườn tiêu bờ suối").geometry["coordinates"][0]
+        assert len(ring) == 5 and ring[0] == ring[-1]
+        metres_per_pixel = 40_075_016 * 0.98 / (256 * 2**18)  # at 11.85° N, zoom 18: about 0.58 m
+        assert abs(ring[0][0] - lng) < 1e-5 and abs(ring[0][1] - lat) < 1e-5  # the centre is where the phone is
+        assert ring[1][0] > ring[0][0] and abs(ring[1][1] - ring[0][1]) < 1e-7  # 100 px east, same latitude
+        east_m = (ring[1][0] - ring[0][0]) * 111_320 * 0.9787
+        assert abs(east_m - 100 * metres_per_pixel) < 2
+        assert ring[2][1] < ring[1][1]  # 80 px down the screen is south
+    finally:
+        context.close()
