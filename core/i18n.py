@@ -124,21 +124,6 @@ def set_language_cookie(response: Response, code: str) -> None:
     )
 
 
-def _keep_linked_language(response: Response) -> Response:
-    """A page opened through a language link (``?lang=en``, the trace page's switch) keeps that language for the
-    pages after it. Never on a response shared caches may keep: a Set-Cookie there would reach other readers."""
-    chosen = request.args.get("lang")
-    if (
-        chosen in current_app.config["LANGUAGES"]
-        and request.method == "GET"
-        and response.mimetype == "text/html"
-        and not response.cache_control.public
-        and request.cookies.get(LANG_COOKIE) != chosen
-    ):
-        set_language_cookie(response, chosen)
-    return response
-
-
 def _vary_on_language(response: Response) -> Response:
     # The same URL answers in two languages, so shared caches must key on what chose it.
     if response.mimetype == "text/html":
@@ -152,4 +137,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, number=number, day=day, moment=moment, translate=translate)
     app.jinja_env.globals.update(get_locale=get_locale, LANGUAGE_NAMES=LANGUAGE_NAMES)
     app.after_request(_vary_on_language)
-    app.after_request(_keep_linked_language)

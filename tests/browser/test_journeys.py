@@ -16,6 +16,7 @@ from core.accounts.models import OrganizationKind, User
 from core.extensions import db
 from market.services.listings import create_listing
 from tests.browser.test_navigation import sign_in
+from tests.browser.test_offline_capture import wait_until_kept
 from tests.builders import make_org
 from tests.trace_page_builders import HOUSEHOLDS, build_three_household_merge
 from tests.traceability_builders import make_certificate, make_plot, quick_user, seeded
@@ -89,7 +90,7 @@ def test_a_farmer_signs_up_adds_a_plot_harvests_records_a_step_offline_and_print
         assert "Đã ghi nhận thu hoạch" in page.content()
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
         page.reload()  # the lot page, now kept, warms its step form for offline use
-        page.wait_for_timeout(500)
+        wait_until_kept(page, f"/batches/{code}", f"/batches/{code}/steps/new")
         screenshots(page, "lot")
 
         context.set_offline(True)
@@ -156,7 +157,7 @@ def test_a_buyer_scans_the_bag_sees_three_harvests_switches_to_english_and_order
             assert name in harvests.inner_text() and f"{day:%d/%m/%Y}" in harvests.inner_text()
         screenshots(page, "trace-vi")
         with page.expect_navigation():
-            page.locator("a.lang-switch").click()  # a link on the public trace page (it is cached per language)
+            page.locator(".lang-switch button").click()  # signed in: the site's switch, kept for the next pages
         assert page.locator("html").get_attribute("lang") == "en"
         assert f"{merged_for_sale['days'][0]:%-d %b %Y}" in page.locator("#harvests").inner_text()
         screenshots(page, "trace-en")

@@ -59,12 +59,24 @@ def lots_made_from(app, code: str) -> int:
         return db.session.scalar(select(func.count()).select_from(Batch).where(Batch.code != code)) or 0
 
 
+KEPT_PATHS = "caches.open('nongsan-pages').then((c) => c.keys()).then((k) => k.map((r) => new URL(r.url).pathname))"
+
+
+def wait_until_kept(page, *paths: str) -> None:
+    """The service worker keeps a page a moment after answering with it: wait until it has."""
+    page.wait_for_function(
+        f"(paths) => {KEPT_PATHS}.then((kept) => paths.every((p) => kept.includes(p)))", arg=list(paths)
+    )
+
+
 def ready_offline(page, live_server: str, code: str) -> None:
     """Open the lot's pages once online, the service worker in control, so that they are kept."""
     page.goto(live_server + "/batches")
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
-    for path in (f"/batches/{code}/steps/new", f"/batches/{code}/split"):
+    paths = (f"/batches/{code}/steps/new", f"/batches/{code}/split")
+    for path in paths:
         page.goto(live_server + path)
+    wait_until_kept(page, *paths)
 
 
 def queued_items(page) -> int:
@@ -197,6 +209,7 @@ def test_a_harvest_recorded_offline_waits_and_is_sent_with_its_harvest_day(app, 
     sign_in(page, live_server, login)
     ready_offline(page, live_server, code)
     page.goto(live_server + "/batches/new")  # opened once with signal: kept on the phone
+    wait_until_kept(page, "/batches/new")
     context.set_offline(True)
     page.goto(live_server + "/batches/new")
     page.locator("input[name=plot_ids]").first.check()
@@ -217,7 +230,7 @@ def test_signing_out_forgets_the_pages_kept_on_the_phone(live_server, phone, far
     login, code = farmer_lot
     sign_in(page, live_server, login)
     ready_offline(page, live_server, code)
-    kept = "caches.open('nongsan-pages').then((c) => c.keys()).then((k) => k.map((r) => new URL(r.url).pathname))"
+    kept = KEPT_PATHS
     assert f"/batches/{code}/steps/new" in page.evaluate(kept)
     page.locator(".nav-more summary").click()
     with page.expect_navigation():

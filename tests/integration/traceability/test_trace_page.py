@@ -222,3 +222,14 @@ def test_organization_names_only_never_a_members_name(app, client, story):
     html = page(client, story["kernels"], "en")
     assert "Verified by the department" in html
     assert SECRET_PERSON not in html
+
+
+def test_a_signed_in_reader_switches_language_with_the_sites_form_and_keeps_it(app, client, story):
+    from tests.traceability_builders import quick_user, seeded
+
+    user_id = seeded(app, lambda: quick_user("Người mua").id)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+    html = client.get(f"/t/{story['kernels']}", headers={"Accept-Language": "vi-VN"}).get_data(as_text=True)
+    assert '<form class="lang-switch" method="post" action="/lang/en">' in html
+    assert 'class="lang-switch link-button" href=' not in html
