@@ -1,0 +1,138 @@
+"""Accessibility on a phone (#9): axe-core finds no serious or critical violation and no text is under 16 px.
+
+axe-core comes inside the axe-playwright-python wheel (axe.min.js), so nothing is downloaded at run time: every
+request that leaves the loopback server is refused and an axe run that tried one fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.test_navigation import sign_in
+from tests.integration.market.conftest import MarketWorld, create_listing
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+BLOCKING = ("serious", "critical")
+# (page name, language, signed in as the lot's household)
+PAGES = [
+    ("trace", "vi", False),
+    ("trace", "en", False),
+    ("market", "vi", False),
+    ("harvest", "vi", True),
+    ("step", "vi", True),
+]
+MIN_FONT_PX = 16.0
+
+# Every element with its own visible text (a non-blank text node as a direct child), with its computed size.
+SMALL_TEXT_JS = """(minimum) => {
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(el.tagName)) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!own) continue;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    if (style.visibility === 'hidden' || style.display === 'none' || box.width === 0 || box.height === 0) continue;
+    if (el.closest('[hidden], [aria-hidden=true]') || !el.checkVisibility()) continue;
+    const size = parseFloat(style.fontSize);
+    if (size < minimum) {
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + [...el.classList].map((c) => '.' + c).join('');
+      found.push(`${name} ${size}px: ${el.textContent.trim().slice(0, 40)}`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.fixture
+def world(app) -> dict:
+    """A household with a lot for sale on the marketplace."""
+    market = MarketWorld(app)
+    lot = market.harvest("cashew", quantity="1250.5")
+    create_listing(app.test_client(), market, "cashew", lot, quantity="500")
+    return {"login": market.cashew_login, "lot": lot}
+
+
+def path_of(name: str, lot: str) -> str:
+    return {
+        "trace": f"/t/{lot}",
+        "market": "/market",
+        "harvest": "/batches/new",
+        "step": f"/batches/{lot}/steps/new",
+    }[name]
+
+
+def open_page(browser, live_server: str, world: dict, name: str, lang: str, signed_in: bool):
+    """A fresh phone-sized context on the page; returns (context, page, the list of refused outside requests)."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    outside: list[str] = []
+
+    def local_only(route):
+        if route.request.url.startswith(live_server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    if signed_in:
+        sign_in(page, live_server, world["login"])
+    response = page.goto(live_server + path_of(name, world["lot"]))
+    assert response is not None and response.status == 200, (name, response and response.status)
+    assert page.evaluate("document.documentElement.lang") == lang
+    if name == "market":
+        assert page.locator("main li.card").count() >= 1, "the marketplace shows no listing to check"
+    return context, page, outside
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {' '.join(str(part) for part in node['target'])}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("name", "lang", "signed_in"), PAGES)
+def test_axe_finds_no_serious_or_critical_violation(live_server, browser, world, name, lang, signed_in):
+    context, page, outside = open_page(browser, live_server, world, name, lang, signed_in)
+    try:
+        outside.clear()
+        results = Axe().run(page)
+        assert not outside, f"axe-core fetched from outside: {outside}"
+        blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+        assert not blocking, f"{name} ({lang}) has serious or critical violations:\n{describe(blocking)}"
+    finally:
+        context.close()
+
+
+def test_the_axe_check_sees_a_violation_and_names_its_nodes(live_server, browser, world):
+    """Guards the harness: a run that silently checked nothing (a refused script, an empty page) would pass above."""
+    context, page, _ = open_page(browser, live_server, world, "trace", "vi", False)
+    try:
+        page.evaluate(
+            """() => { const img = document.createElement('img'); img.id = 'no-alt'; img.src = '/static/favicon.svg';
+                       document.querySelector('main').append(img); }"""
+        )
+        violations = Axe().run(page).response["violations"]
+        message = describe([v for v in violations if v["impact"] in BLOCKING])
+        assert "image-alt (critical)" in message and "#no-alt" in message, message
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "lang", "signed_in"), PAGES)
+def test_no_visible_text_is_under_16_px(live_server, browser, world, name, lang, signed_in):
+    context, page, _ = open_page(browser, live_server, world, name, lang, signed_in)
+    try:
+        small = page.evaluate(SMALL_TEXT_JS, MIN_FONT_PX)
+        assert not small, f"{name} ({lang}) has text under {MIN_FONT_PX:g} px:\n" + "\n".join(small)
+    finally:
+        context.close()
