@@ -16,13 +16,15 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 BLOCKING = ("serious", "critical")
-# (page name, language, signed in as the lot's household)
+# (page name, language, signed in as the lot's household); "refused": the form sent empty, showing its errors.
 PAGES = [
     ("trace", "vi", False),
     ("trace", "en", False),
     ("market", "vi", False),
     ("harvest", "vi", True),
+    ("harvest refused", "vi", True),
     ("step", "vi", True),
+    ("step refused", "vi", True),
 ]
 MIN_FONT_PX = 16.0
 
@@ -63,7 +65,7 @@ def path_of(name: str, lot: str) -> str:
         "market": "/market",
         "harvest": "/batches/new",
         "step": f"/batches/{lot}/steps/new",
-    }[name]
+    }[name.removesuffix(" refused")]
 
 
 def open_page(browser, live_server: str, world: dict, name: str, lang: str, signed_in: bool):
@@ -88,6 +90,10 @@ def open_page(browser, live_server: str, world: dict, name: str, lang: str, sign
     assert page.evaluate("document.documentElement.lang") == lang
     if name == "market":
         assert page.locator("main li.card").count() >= 1, "the marketplace shows no listing to check"
+    if name.endswith(" refused"):
+        with page.expect_navigation():
+            page.locator("main form.card button[type=submit]").click()
+        assert page.locator("main .field-errors, main .form-errors").count() >= 1, f"{name}: no error shown"
     return context, page, outside
 
 
