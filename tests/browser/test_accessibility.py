@@ -10,7 +10,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.test_navigation import sign_in
+from tests.browser.test_trace_map import TILES, tile_png
 from tests.integration.market.conftest import MarketWorld, create_listing
+from tests.trace_page_builders import build_coop_plots
+from tests.traceability_builders import seeded
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +23,7 @@ BLOCKING = ("serious", "critical")
 PAGES = [
     ("trace", "vi", False),
     ("trace", "en", False),
+    ("trace map", "vi", False),  # a co-op's lot: its plots on map tiles (a local PNG) with the tiles' credit
     ("market", "vi", False),
     ("harvest", "vi", True),
     ("harvest refused", "vi", True),
@@ -56,12 +60,14 @@ def world(app) -> dict:
     market = MarketWorld(app)
     lot = market.harvest("cashew", quantity="1250.5")
     create_listing(app.test_client(), market, "cashew", lot, quantity="500")
-    return {"login": market.cashew_login, "lot": lot}
+    return {"login": market.cashew_login, "lot": lot, "coop_lot": seeded(app, build_coop_plots)}
 
 
-def path_of(name: str, lot: str) -> str:
+def path_of(name: str, world: dict) -> str:
+    lot = world["lot"]
     return {
         "trace": f"/t/{lot}",
+        "trace map": f"/t/{world['coop_lot']}",
         "market": "/market",
         "harvest": "/batches/new",
         "step": f"/batches/{lot}/steps/new",
@@ -73,10 +79,13 @@ def open_page(browser, live_server: str, world: dict, name: str, lang: str, sign
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
     outside: list[str] = []
+    png = tile_png()
 
     def local_only(route):
         if route.request.url.startswith(live_server):
             route.continue_()
+        elif route.request.url.startswith(TILES):
+            route.fulfill(status=200, content_type="image/png", body=png)
         else:
             outside.append(route.request.url)
             route.abort()
@@ -85,9 +94,11 @@ def open_page(browser, live_server: str, world: dict, name: str, lang: str, sign
     page = context.new_page()
     if signed_in:
         sign_in(page, live_server, world["login"])
-    response = page.goto(live_server + path_of(name, world["lot"]))
+    response = page.goto(live_server + path_of(name, world))
     assert response is not None and response.status == 200, (name, response and response.status)
     assert page.evaluate("document.documentElement.lang") == lang
+    if name == "trace map":
+        page.wait_for_selector("#origin.map-shown", timeout=10_000)
     if name == "market":
         assert page.locator("main li.card").count() >= 1, "the marketplace shows no listing to check"
     if name.endswith(" refused"):
