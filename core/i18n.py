@@ -11,7 +11,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from core.extensions import babel, db
-from core.messages import Message
+from core.messages import Message, Quantity
 
 LANG_COOKIE = "lang"
 # Each language is named in itself: someone who cannot read the page must still find their own.
@@ -72,6 +72,8 @@ def _shown(value: object) -> str:
         return translate(value)
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, Quantity):
+        return number(value, digits=4, grouped=abs(value) >= 10_000)
     if isinstance(value, (Decimal, int, float)):
         return number(value, digits=4)
     if isinstance(value, (date, datetime)):
@@ -86,11 +88,12 @@ def money(amount: int | None) -> str:
     return format_currency(amount, "VND", locale=_locale(), currency_digits=True).translate(_CLDR_SPACES)
 
 
-def number(value: Decimal | float | int | None, digits: int = 3) -> str:
-    """1250.5 → '1.250,5' (vi) or '1,250.5' (en); at most ``digits`` decimals, none padded."""
+def number(value: Decimal | float | int | None, digits: int = 3, *, grouped: bool = True) -> str:
+    """1250.5 → '1.250,5' (vi) or '1,250.5' (en); at most ``digits`` decimals, none padded; thousands not grouped
+    when ``grouped`` is false ('1250,5')."""
     if value is None:
         return ""
-    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    pattern = ("#,##0" if grouped else "0") + ("." + "#" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=_locale()).translate(_CLDR_SPACES)
 
 

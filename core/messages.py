@@ -22,6 +22,7 @@ Each domain declares its messages in one module (``core/accounts/messages.py``,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 
@@ -62,6 +63,14 @@ class Message(str):
 
     def __repr__(self) -> str:
         return f"Message({self.code!r}, {str(self)!r})"
+
+
+class Quantity(Decimal):
+    """A quantity named in a sentence ("At most 1000 kg remain"): a ``Decimal`` whose thousands are grouped from
+    five digits on (CLDR's minimum grouping digits of 2), so "1000" / "1250,5" but "12.500" in Vietnamese.
+
+    Its English text is the ``Decimal``'s (``str()``), as the API has always written it; only pages format it.
+    """
 
 
 def code_of(message: str) -> str | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from decimal import Decimal
 from io import BytesIO
 from typing import BinaryIO
 
-from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import ValidationError
@@ -56,13 +56,13 @@ def _refuse(message: str, detail: str) -> ValidationError:
 
 
 def _too_large(max_bytes: int) -> ValidationError:
-    return _refuse(
-        _("The photo is larger than %(limit)s MB.", limit=f"{max_bytes / (1024 * 1024):g}"), messages.FILE_TOO_LARGE
-    )
+    # A number, so a Vietnamese page shows "0,5 MB"; its str() is the English "0.5" the API has always shown.
+    limit = Decimal(f"{max_bytes / (1024 * 1024):g}")
+    return _refuse(messages.PHOTO_TOO_LARGE(limit=limit), messages.FILE_TOO_LARGE)
 
 
 def _too_many_pixels() -> ValidationError:
-    return _refuse(_("The photo has too many pixels. Please send a smaller photo."), messages.IMAGE_TOO_MANY_PIXELS)
+    return _refuse(messages.PHOTO_TOO_MANY_PIXELS, messages.IMAGE_TOO_MANY_PIXELS)
 
 
 def read_upload(stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -124,11 +124,9 @@ def prepare_image(
         # elsewhere the pixel check above has refused the image already.
         raise _too_many_pixels() from None
     except UnidentifiedImageError:
-        raise _refuse(
-            _("This file is not a photo in JPEG, PNG or WebP format."), messages.IMAGE_NOT_SUPPORTED
-        ) from None
+        raise _refuse(messages.PHOTO_NOT_SUPPORTED, messages.IMAGE_NOT_SUPPORTED) from None
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, Warning):
-        raise _refuse(_("The photo could not be read; the file may be damaged."), messages.IMAGE_UNREADABLE) from None
+        raise _refuse(messages.PHOTO_UNREADABLE, messages.IMAGE_UNREADABLE) from None
 
     image_format, content_type, extension = _OUTPUT[source_format]
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)

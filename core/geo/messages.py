@@ -1,7 +1,7 @@
 """What the administrative-unit services say in their refusals: each message with its stable code.
 
-The JSON API shows the English text and the code as the problem's ``detail``; the field messages
-shown beside the address picker are translated for the reader where they are raised.
+The JSON API shows the English text and the code as the problem's ``detail``; the address picker's
+field messages are Messages too, translated where a page shows them (``|translate``).
 """
 
 from __future__ import annotations
@@ -17,3 +17,11 @@ COMMUNE_CODE_UNKNOWN = Message("commune_unknown", N_("Unknown commune code %(cod
 # Matching old addresses
 ADDRESS_EMPTY = Message("address_empty", N_("The address is empty."))
 ADDRESS_TOO_LONG = Message("address_too_long", N_("The address is longer than %(limit)s characters."))
+
+# The address picker's field messages (core/geo/picker.py)
+STREET_TOO_LONG = Message("street_too_long", N_("Keep the street and house number under %(count)s characters."))
+CHOOSE_A_COMMUNE = Message("commune_required", N_("Choose a commune or ward of the selected province."))
+SEVERAL_COMMUNES_MATCH = Message("address_ambiguous", N_("Several communes match this old address. Choose yours."))
+OLD_ADDRESS_NOT_FOUND = Message(
+    "address_not_found", N_("We could not find this old address. Check it, or choose the commune from the list.")
+)

@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from core.errors import ValidationError
+from core.geo import messages
 from core.geo.names import clean
 from core.geo.services import (
     DEFAULT_PROVINCE_CODE,
@@ -107,7 +106,7 @@ def read_address_picker(
     chosen = get_commune(form.get(names["candidate"])) if form.get(names["candidate"]) else None
     errors: dict[str, list[str]] = {}
     if len(street) > MAX_STREET_LENGTH:
-        errors["street"] = [_("Keep the street and house number under %(count)d characters.", count=MAX_STREET_LENGTH)]
+        errors["street"] = [messages.STREET_TOO_LONG(count=MAX_STREET_LENGTH)]
 
     # Enter in a text box presses the first button, "Show communes": only a list that is
     # stale (the province changed) or still empty makes this a refresh rather than a save.
@@ -132,7 +131,7 @@ def read_address_picker(
     else:
         commune = selected
         if commune is None:
-            errors["commune_code"] = [_("Choose a commune or ward of the selected province.")]
+            errors["commune_code"] = [messages.CHOOSE_A_COMMUNE]
 
     if commune is not None:
         province = get_province(commune.province_code) or province
@@ -156,12 +155,10 @@ def _commune_from_match(match: AddressMatch, selected: Unit | None) -> tuple[Uni
     if match.status == "ambiguous":
         if selected is not None and selected.code in {unit.code for unit in match.candidates}:
             return selected, {}
-        return None, {"candidate": [_("Several communes match this old address. Choose yours.")]}
+        return None, {"candidate": [messages.SEVERAL_COMMUNES_MATCH]}
     if selected is not None:
         return selected, {}  # the list choice stands when the old address says nothing
-    return None, {
-        "old_address": [_("We could not find this old address. Check it, or choose the commune from the list.")]
-    }
+    return None, {"old_address": [messages.OLD_ADDRESS_NOT_FOUND]}
 
 
 def _picker(prefix: str, province: Unit, **state) -> AddressPicker:

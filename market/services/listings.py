@@ -21,6 +21,7 @@ from core.db import utcnow
 from core.errors import Conflict, ValidationError
 from core.extensions import db
 from core.files.models import StoredFile
+from core.messages import Quantity
 from market.errors import ListingNotFoundError
 from market.messages import (
     ACCEPT_A_PAYMENT_METHOD,
@@ -130,11 +131,11 @@ def _check_offer(source: ListingSource, quantity_g: int, listing_id: int | None)
     left = int(source.remaining_kg * GRAMS_PER_KG) - _claimed_by_others(source.id, listing_id)
     if quantity_g > left:
         shown = grams_to_kg(max(left, 0))
-        # The form's field error keeps the plain "1000" the page has always shown (tests/integration/market/
-        # test_pages.py reads it on the Vietnamese form); the API detail keeps the number typed.
+        # The field error's Quantity reads "1000" (ungrouped below five digits, as the form has always shown it)
+        # or "750,5" on a Vietnamese page; the API's English text is the same as before.
         raise ValidationError(
             LOT_NOT_YET_OFFERED(lot=source.code, kg=shown),
-            errors={"quantity": [OFFER_AT_MOST(kg=str(shown), lot=source.code)]},
+            errors={"quantity": [OFFER_AT_MOST(kg=Quantity(shown), lot=source.code)]},
         )
 
 

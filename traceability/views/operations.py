@@ -21,7 +21,6 @@ from core.accounts.current import organization_or_404
 from core.accounts.forms import KIND_LABELS
 from core.errors import Conflict, DomainError, ValidationError
 from core.i18n import translate
-from core.messages import N_
 from traceability import catalog
 from traceability.errors import YieldOutOfBandError
 from traceability.messages import CORRECTION_REASON_REQUIRED, RECEIVER_REQUIRED, REFERENCE_TOO_LONG
@@ -43,23 +42,6 @@ CORRECTION_CHOICES = {
 CORRECTION_FIELDS = {"reason", "note", "quantity", "step", "event_time", "step_note"} | {
     f"m_{kind}" for kind in MEASUREMENT_LABELS
 }
-# Fixed messages the services give (no number in them), marked so that these pages show them translated.
-SERVICE_MESSAGES = (
-    N_("Choose at least two different lots to merge."),
-    N_("Only lots of the same product and grade can be merged."),
-    N_("All batches must be held by the same organization."),
-    N_("Some merged lots are EUDR-ready and others are not: the merged lot is not EUDR-ready."),
-    N_("Give each input lot once, at least one."),
-    N_("Give at least one output."),
-    N_("All inputs must be the same product."),
-    N_("All outputs of one transformation are the same product (grades may differ)."),
-    N_("The lot is already held by this organization."),
-    N_("This event was already corrected."),
-    N_("Only a harvest's quantity is corrected this way (reason incorrect_data)."),
-    N_("Enter a number."),
-    N_("Enter a quantity above zero."),
-    N_("Choose a step."),
-)
 
 
 def _values():

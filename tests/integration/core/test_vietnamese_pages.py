@@ -158,9 +158,21 @@ def refusals_with_numbers(world: World, role: str) -> list[tuple[str, dict]]:
     return [
         (f"/batches/{lot}/steps/new", {"step": "drying", "m_moisture": "140", "quantity_after": "2000"}),
         (f"/batches/{lot}/split", {"part_quantity": ["900,5", "900"]}),
-        ("/batches/transform", {"input_code": lot, f"input_qty_{lot}": "5000", "product": "cashew_kernels"}),
+        (
+            "/batches/transform",
+            {
+                "input_code": lot,
+                f"input_qty_{lot}": "5000",
+                "product": "cashew_kernels",
+                "output_quantity": ["100", "", ""],  # one output row, so the input's bound is what is refused
+                "step": "shelling",
+            },
+        ),
         ("/plots/new", {"name": "Lô thử", "area_ha": "1", "geometry": '{"type": "Point", "coordinates": [200.5, 11]}'}),
-        ("/market/my-listings/new", {"batch_code": lot, "title": "Điều", "price_per_kg": "35000", "quantity": "5000"}),
+        (
+            "/market/my-listings/new",
+            {"batch_code": lot, "title": "Điều", "price_per_kg": "35000", "quantity": "5000", "pickup": "y"},
+        ),
         ("/market/checkout", {"payment_method": "card", "delivery_method": "pickup"}),
     ]
 

@@ -3,6 +3,8 @@ language."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import csrf_token
 from tests.integration.core.accounts.helpers import sign_in
 from tests.integration.market.conftest import create_listing, place
@@ -133,3 +135,36 @@ def test_a_cart_quantity_with_grams_survives_the_vietnamese_pages(client, world)
     assert placed.status_code == 303, text(placed)
     order = client.get("/api/v1/orders", headers=world.auth("other_buyer")).json[0]
     assert order["lines"][0]["quantity"] == "1.255"
+
+
+@pytest.mark.parametrize(
+    ("seller", "shown"),
+    [
+        ("cashew", "tối đa 1250,5 kg của lô"),  # the cashew seller reads Vietnamese
+        ("pepper", "At most 1250.5 kg of lot"),  # the pepper seller reads English
+    ],
+)
+def test_a_listing_offering_more_than_the_lot_has_says_the_bound_in_the_page_language(client, world, seller, shown):
+    code = world.harvest(seller, "1250.5")
+    sign_in(client, getattr(world, f"{seller}_login"))
+    data = {
+        "csrf_token": csrf_token(client, "/market/my-listings/new"),
+        "batch_code": code,
+        "title": "Hàng",
+        "price_per_kg": "35000",
+        "quantity": "5000",
+        "pickup": "y",
+    }
+    refused = client.post("/market/my-listings/new", data=data)
+    assert refused.status_code == 422
+    page = text(refused)
+    assert shown in page and "1250.5 kg" not in page.replace(shown, "")
+    api = client.post(
+        "/api/v1/listings",
+        json={"batch_code": code, "title": "Hàng", "price_per_kg": 35000, "quantity": "5000", "pickup": True},
+        headers=world.auth(seller),
+    )
+    assert api.status_code == 422
+    assert api.json["errors"]["quantity"] == [
+        f"At most 1250.5 kg of lot {code} can still be offered (its other listings take the rest)."
+    ]

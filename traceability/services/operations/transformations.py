@@ -9,6 +9,7 @@ from decimal import Decimal
 from core.accounts.models import User
 from core.errors import ValidationError
 from core.extensions import db
+from core.messages import Quantity
 from traceability import catalog, identifiers
 from traceability.errors import MassBalanceError, YieldOutOfBandError
 from traceability.messages import (
@@ -182,8 +183,8 @@ def _input_amounts(inputs: list[dict], batches: list[Batch], errors: Errors) -> 
             else errors.check(lambda given=given: event_input.quantity(given), prefix=f"inputs.{i}.")
         )
         if amount is not None and amount > batch.quantity_remaining:
-            # As text: the transform page's English has always shown the stored value ungrouped ("1000.0000").
-            left = AT_MOST_REMAIN(left=str(batch.quantity_remaining), unit=batch.unit, code=batch.code)
+            # A Quantity: the API's English keeps the stored value ("1000.0000"), a page formats it for its reader.
+            left = AT_MOST_REMAIN(left=Quantity(batch.quantity_remaining), unit=batch.unit, code=batch.code)
             errors.add(f"inputs.{i}.quantity", left)
         amounts.append(amount or Decimal(0))
     return amounts

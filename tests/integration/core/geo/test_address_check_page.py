@@ -73,3 +73,17 @@ def test_show_communes_switches_the_list_to_the_chosen_province(page_client):
     assert '<option value="00070">Phường Hoàn Kiếm</option>' in html
     assert "Xã Lộc Ninh" not in html
     assert "Your new address" not in html
+
+
+def test_the_picker_refuses_with_messages_translated_where_the_page_shows_them(app):
+    from core.geo.picker import read_address_picker
+    from core.i18n import translate
+
+    form = {"address-province_code": "75", "address-old_address": "qwerty zxcv", "address-street": "x" * 201}
+    with app.test_request_context("/?lang=vi"):  # read while the reader's language is Vietnamese
+        picker = read_address_picker(form)
+        (not_found,), (too_long,) = picker.errors["old_address"], picker.errors["street"]
+        assert not_found.code == "address_not_found" and too_long.code == "street_too_long"
+        assert not_found.startswith("We could not find this old address")  # English until shown
+        assert translate(not_found).startswith("Không tìm thấy địa chỉ cũ này.")
+        assert translate(too_long) == "Số nhà và tên đường không quá 200 ký tự."
