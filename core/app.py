@@ -69,7 +69,7 @@ def register_extensions(app: Flask) -> None:
 
     from core import i18n
     from core.extensions import api, csrf, db, limiter, login_manager, migrate
-    from core.idempotency import init_idempotency
+    from core.idempotency import init_idempotency, keep_keyed_bodies
     from core.security import load_session_user
     from core.static_files import init_static_files
     from core.storage import init_storage
@@ -79,6 +79,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     i18n.init_app(app)
+    keep_keyed_bodies(app)  # before CSRF reads the form
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)

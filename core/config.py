@@ -165,7 +165,7 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # A signed-in phone stays signed in this long (renewed by each visit), so that forms queued offline
         # for hours still go out under the same session (core/offline.py).
-        "PERMANENT_SESSION_LIFETIME": _int(environ, "SESSION_DAYS", 30) * 86400,
+        "PERMANENT_SESSION_LIFETIME": max(1, _int(environ, "SESSION_DAYS", 30)) * 86400,
         "REMEMBER_COOKIE_SECURE": production,
     }
 

@@ -16,7 +16,8 @@ such header). CSRF is checked before a key is claimed (CSRFProtect's hook runs f
 - The key is claimed by inserting its row before the view runs; the unique
   (scope, key) constraint decides between two identical requests racing, and
   the loser gets 409 "still in progress" with ``Retry-After``.
-- Answers with 2xx and 4xx statuses are kept for 24 hours (``RETENTION``;
+- Answers with 2xx and 4xx statuses are kept for 24 hours (``RETENTION``; a page's, sent
+  by a phone's offline queue, for ``PAGE_RETENTION``;
   ``core.purge_idempotency_records`` deletes them); a 5xx, a 429 (rate limited)
   or an exception releases the key so that the retry really runs again.
 - An answer marked ``Cache-Control: no-store`` (one that shows a secret, such as a
@@ -46,6 +47,9 @@ from core.security import api_user
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 RETENTION = timedelta(hours=24)
+# A phone's queued form may wait offline as long as its session lasts (PERMANENT_SESSION_LIFETIME): its key is
+# kept that long, so a send whose answer was lost is still recognised when the phone comes back days later.
+PAGE_RETENTION = timedelta(days=30)
 # A claim older than this belongs to a request whose process died; a retry may take it over.
 # It is longer than any request may run (gunicorn's timeout).
 ABANDONED_AFTER = timedelta(minutes=5)
@@ -87,6 +91,17 @@ class IdempotencyRecord(db.Model):
     content_type: Mapped[str | None] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+def keep_keyed_bodies(app: Flask) -> None:
+    """Read the raw body of a keyed POST before anything parses its form (CSRFProtect does, first): once parsed,
+    ``get_data()`` would be empty and every page post would hash alike. Werkzeug parses the form from the kept bytes.
+    Call before ``csrf.init_app``."""
+
+    @app.before_request
+    def _keep_body() -> None:
+        if request.method == "POST" and HEADER in request.headers:
+            request.get_data(cache=True)
 
 
 def init_idempotency(app: Flask) -> None:

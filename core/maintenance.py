@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 
 from core.accounts.models import LoginFailure
 from core.db import utcnow
 from core.extensions import db
-from core.idempotency import RETENTION, IdempotencyRecord
+from core.idempotency import PAGE_RETENTION, RETENTION, IdempotencyRecord
 
 
 def purge_login_failures(now: datetime | None = None) -> int:
@@ -28,9 +28,18 @@ def purge_login_failures(now: datetime | None = None) -> int:
 
 
 def purge_idempotency_records(now: datetime | None = None) -> int:
-    """Delete stored Idempotency-Key answers older than the retention (24 h): the key may be reused then."""
-    cutoff = (now or utcnow()) - RETENTION
-    deleted = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)).rowcount
+    """Delete stored Idempotency-Key answers older than their retention (24 h; a page's 30 days): the key may be
+    reused then."""
+    now = now or utcnow()
+    api = IdempotencyRecord.path.startswith("/api/")
+    deleted = db.session.execute(
+        delete(IdempotencyRecord).where(
+            or_(
+                and_(api, IdempotencyRecord.created_at < now - RETENTION),
+                and_(~api, IdempotencyRecord.created_at < now - PAGE_RETENTION),
+            )
+        )
+    ).rowcount
     db.session.commit()
     return deleted
 

@@ -63,16 +63,17 @@ def landing_url(audience: str, *, welcome: bool = False) -> str:
 
 
 def audience_of(user, organization) -> str:
-    """Who reads the page: a visitor, a department officer, a buyer or a producer."""
+    """Who reads the page: a visitor, a department officer, a buyer or a producer, by the organization acted for
+    (someone in a household and the department sees the farmer's menu while acting for the household)."""
     from core.accounts.permissions import is_department_officer
 
     if user is None or not user.is_authenticated:
         return VISITOR
-    if (organization is not None and organization.kind == OrganizationKind.DEPARTMENT) or is_department_officer(user):
+    if organization is None:  # an admin or officer acting for no organization
+        return OFFICER if is_department_officer(user) else PRODUCER
+    if organization.kind == OrganizationKind.DEPARTMENT:
         return OFFICER
-    if organization is not None and organization.kind == OrganizationKind.BUYER:
-        return BUYER
-    return PRODUCER
+    return BUYER if organization.kind == OrganizationKind.BUYER else PRODUCER
 
 
 def menu_for(audience: str, items: Iterable[MenuItem] | None = None) -> tuple[list[MenuItem], list[MenuItem]]:

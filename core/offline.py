@@ -10,7 +10,8 @@ sends it when the connection returns, to the form's own URL, with:
   kept for hours: the session cookie authenticates the send, as it did the page. The session lasts
   ``PERMANENT_SESSION_LIFETIME`` (30 days by default), so a queue held a day offline still goes out; once
   the person has signed out (or the session ended), ``/offline/session`` answers 401 and the queue waits,
-  nothing lost, until they sign in again. A queued item remembers who queued it and is only sent for them;
+  nothing lost, until they sign in again. A queued item remembers who queued it and is only sent for them
+  (``X-Queued-For``: the server refuses it under anyone else's session);
 - ``Accept: application/json``: the form answers 201 with where the new record is, or 422/409 with its
   messages already in the reader's language, which the queue shows on the item to fix or discard.
 
@@ -25,10 +26,14 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from core.errors import DomainError
+from core.errors import DomainError, problem_response
 from core.i18n import translate
+from core.messages import N_, Message
 
 bp = Blueprint("offline", __name__)
+QUEUED_FOR_ANOTHER = Message(
+    "queued_for_another_user", N_("This was recorded on this phone by another person: they must sign in to send it.")
+)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -66,6 +71,24 @@ def form_refused(error: DomainError, errors: dict[str, list] | None = None) -> R
     response = jsonify(body)
     response.status_code = error.status
     response.mimetype = "application/problem+json"
+    return response
+
+
+QUEUED_FOR = "X-Queued-For"
+
+
+@bp.before_app_request
+def _only_for_who_queued_it():
+    """A queued send names who recorded it; under anyone else's session (a shared phone) it is refused, never
+    recorded in the wrong organization. The queue keeps it for its owner's next sign-in."""
+    queued_for = request.headers.get(QUEUED_FOR)
+    if request.method != "POST" or queued_for is None:
+        return None
+    if current_user.is_authenticated and queued_for == str(current_user.id):
+        return None
+    response = problem_response(
+        403, "Forbidden", QUEUED_FOR_ANOTHER(), code=QUEUED_FOR_ANOTHER.code, headers={"X-Queued-For-Other": "1"}
+    )
     return response
 
 

@@ -8,13 +8,17 @@
 // nothing typed is lost. Event times are the phone's, taken when the farmer tapped "save".
 (function () {
   "use strict";
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
   var me = document.body.getAttribute("data-user");
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () {});
+    // The pages the phone keeps are one person's: whoever reads now (nobody, once signed out) owns them.
+    navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage({owner: me || ""}); });
+  }
   var textsNode = document.getElementById("offline-texts");
   if (!me || !textsNode || !("indexedDB" in window)) return;
   var T = JSON.parse(textsNode.textContent);
   var panel = document.getElementById("offline-queue");
-  var syncing = false;
+  var syncing = false, sending = {};  // the ids being sent now, by the queue or by the form
 
   // --- IndexedDB: one store of queued submissions, keyed by their id ---
   function store(mode) {
@@ -63,8 +67,10 @@
       else if (value.size > 0) files.push({name: name, filename: value.name || "photo.jpg", blob: value});
     });
     if (form.hasAttribute("data-event-time")) {
+      // A correction keeps the time the farmer first tapped "save"; otherwise it is now, on the phone's clock.
+      var kept = form.getAttribute("data-kept-time");
       fields = fields.filter(function (f) { return f[0] !== "event_time" || f[1]; });
-      if (!fields.some(function (f) { return f[0] === "event_time"; })) fields.push(["event_time", phoneTime(now)]);
+      if (!fields.some(function (f) { return f[0] === "event_time"; })) fields.push(["event_time", kept || phoneTime(now)]);
     }
     return {
       id: newId(), user: me, action: form.getAttribute("action") || location.pathname, page: location.pathname,
@@ -97,38 +103,51 @@
   }
   // "sent" (with the answer), "refused" (the server said no: keep it with its message) or "later" (no answer).
   function send(item, token) {
-    var payload = body(item);
+    var payload = body(item), abort = window.AbortController ? new AbortController() : null;
+    var timer = abort && setTimeout(function () { abort.abort(); }, 60000);  // a weak signal may never answer
+    sending[item.id] = true;
     return fetch(item.action, {
-      method: "POST", credentials: "same-origin", redirect: "manual", body: payload.blob,
-      headers: {"Idempotency-Key": item.id, "X-CSRFToken": token, "Accept": "application/json", "Content-Type": payload.type}
+      method: "POST", credentials: "same-origin", redirect: "manual", body: payload.blob, signal: abort && abort.signal,
+      headers: {"Idempotency-Key": item.id, "X-CSRFToken": token, "X-Queued-For": item.user, "Accept": "application/json",
+        "Content-Type": payload.type}
     }).then(function (r) {
-      if (r.status === 201 || r.status === 200) return r.json().then(function (j) { return {outcome: "sent", answer: j}; });
+      if (r.status === 201 || r.status === 200) {
+        return r.json().catch(function () { return {url: item.page}; }).then(function (j) { return {outcome: "sent", answer: j}; });
+      }
       if (r.type === "opaqueredirect" || r.status === 401) return {outcome: "later", signedOut: true};
       if (r.status === 409 && r.headers.get("Retry-After")) return {outcome: "later"};  // the first try still runs
+      if (r.status === 403 && r.headers.get("X-Queued-For-Other")) return {outcome: "later", signedOut: true};
       if (r.status >= 400 && r.status < 500) {
         return r.json().catch(function () { return {}; }).then(function (j) {
           return {outcome: "refused", message: j.detail || T.refused, errors: j.errors || {}};
         });
       }
       return {outcome: "later"};
-    }, function () { return {outcome: "later"}; });
+    }, function () { return {outcome: "later"}; }).then(function (result) {
+      if (timer) clearTimeout(timer);
+      delete sending[item.id];
+      return result;
+    });
   }
   function syncAll() {
     if (syncing || !navigator.onLine) return Promise.resolve();
     syncing = true;
     return mine().then(function (items) {
-      var waiting = items.filter(function (i) { return i.state === "waiting"; });
+      var waiting = items.filter(function (i) { return i.state === "waiting" && !sending[i.id]; });
       if (!waiting.length) return;
       return session().then(function (s) {
-        if (s.signedOut) { say(T.sign_in_again); return; }
+        if (s.signedOut || String(s.user) !== me) { say(T.sign_in_again); return; }  // only ever for who queued it
         return waiting.reduce(function (chain, item) {
           return chain.then(function (stop) {
             if (stop) return true;
             return send(item, s.csrf_token).then(function (result) {
               if (result.outcome === "sent") { say(T.sent.replace("__L__", item.label)); return drop(item.id).then(function () { return false; }); }
               if (result.outcome === "refused") {
-                item.state = "refused"; item.message = result.message; item.errors = result.errors;
-                return put(item).then(function () { return false; });
+                return get(item.id).then(function (still) {
+                  if (!still) return false;  // discarded or corrected meanwhile: nothing to bring back
+                  item.state = "refused"; item.message = result.message; item.errors = result.errors;
+                  return put(item).then(function () { return false; });
+                });
               }
               if (result.signedOut) say(T.sign_in_again);
               return true;  // no answer: try the rest later, in order
@@ -181,6 +200,7 @@
   function fill(form, item) {
     var seen = {};
     item.fields.forEach(function (f) {
+      if (f[0] === "event_time") { form.setAttribute("data-kept-time", f[1]); return; }
       var nodes = form.querySelectorAll("[name=\"" + f[0] + "\"]"), i = seen[f[0]] = (seen[f[0]] || 0);
       if (!nodes.length) return;
       if (nodes[0].type === "checkbox" || nodes[0].type === "radio") {
@@ -204,20 +224,25 @@
       if (event.submitter && event.submitter.hasAttribute("formnovalidate")) return;  // e.g. "show communes"
       event.preventDefault();
       var item = fromForm(form), replaces = form.getAttribute("data-replaces");
+      var nativeSubmit = function (token) {
+        var field = form.querySelector("input[name=csrf_token]");
+        if (field && token) field.value = token;  // the page may have been kept from an earlier session
+        HTMLFormElement.prototype.submit.call(form);
+      };
       put(item).then(function () { return replaces ? drop(replaces) : null; }).then(function () {
         if (!navigator.onLine) return queued(form);
         return session().then(function (s) {
-          if (s.signedOut) return queued(form);
+          if (s.signedOut || String(s.user) !== me) return queued(form);
           return send(item, s.csrf_token).then(function (result) {
             if (result.outcome === "sent") return drop(item.id).then(function () { location.assign(result.answer.url); });
             if (result.outcome === "refused") {
               // Online and refused: the page shows its messages as it would without JavaScript.
-              return drop(item.id).then(function () { HTMLFormElement.prototype.submit.call(form); });
+              return drop(item.id).then(function () { nativeSubmit(s.csrf_token); });
             }
             return queued(form);
           });
         }, function () { return queued(form); });
-      });
+      }, function () { nativeSubmit(null); });  // the phone could not store it (storage full): send it as a page would
     });
     var correct = function () {
       var match = /#queued=([\w-]+)/.exec(location.hash);
@@ -229,6 +254,7 @@
   function queued(form) {
     form.reset();
     form.removeAttribute("data-replaces");
+    form.removeAttribute("data-kept-time");
     say(T.saved_offline);
     window.scrollTo(0, 0);
     return render();
@@ -246,11 +272,17 @@
     if (urls.length) navigator.serviceWorker.controller.postMessage({warm: urls.slice(0, 60)});
   }
 
+  // A form kept on the phone for days still proposes today, the phone's, and allows it.
+  document.querySelectorAll("form[data-offline] input[type=date][data-today]").forEach(function (input) {
+    var today = phoneTime(new Date()).slice(0, 10);
+    if (input.value === input.getAttribute("data-today")) input.value = today;
+    if (input.max && input.max < today) input.max = today;
+  });
   document.querySelectorAll("form[data-offline]").forEach(queueForm);
   document.querySelectorAll("form[action='/sign-out']").forEach(function (form) {
     form.addEventListener("submit", function () {
       if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-        navigator.serviceWorker.controller.postMessage({forget: true});  // the cached pages are this person's
+        navigator.serviceWorker.controller.postMessage({owner: ""});  // the kept pages were this person's
       }
     });
   });

@@ -5,7 +5,8 @@
 //   network when it answers, kept in the cache each time, and from the cache when it does not; a page never
 //   opened shows the offline page. Pages that answered with a redirect (to sign in) are never kept.
 // - Other pages: the network, or the offline page.
-// Form posts are not touched here: static/js/offline.js queues them. Signing out forgets the kept pages.
+// Form posts are not touched here: static/js/offline.js queues them. The kept pages are one person's: signing
+// out, or another person's page, forgets them.
 "use strict";
 var SHELL = "nongsan-shell-v1";
 var PAGES = "nongsan-pages";
@@ -63,9 +64,24 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+// The kept pages belong to one person, named in an entry of the cache itself (the worker keeps no state):
+// a page read by anyone else (or by nobody, once signed out) forgets them first.
+var OWNER = "/__owner__";
+
+function forgetUnlessOwnedBy(owner) {
+  return caches.open(PAGES).then(function (cache) {
+    return cache.match(OWNER).then(function (hit) { return hit ? hit.text() : null; }).then(function (kept) {
+      if (kept === owner) return null;
+      return caches.delete(PAGES).then(function () {
+        return owner ? caches.open(PAGES).then(function (c) { return c.put(OWNER, new Response(owner)); }) : null;
+      });
+    });
+  });
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  if (data.forget) event.waitUntil(caches.delete(PAGES));
+  if (typeof data.owner === "string") event.waitUntil(forgetUnlessOwnedBy(data.owner));
   if (data.warm) {
     event.waitUntil(caches.open(PAGES).then(function (cache) {
       return Promise.all(data.warm.filter(function (u) { return PRODUCER.test(u); }).map(function (u) {

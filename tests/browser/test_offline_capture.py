@@ -236,3 +236,45 @@ def test_signing_out_forgets_the_pages_kept_on_the_phone(live_server, phone, far
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_function(f"{kept}.then((paths) => paths.length === 0)", timeout=10_000)
+
+
+def test_on_a_shared_phone_a_queue_waits_for_the_person_who_recorded_it(app, live_server, phone, farmer_lot):
+    context, page = phone
+    login, code = farmer_lot
+
+    def neighbour() -> str:
+        user = quick_user("Hàng xóm")
+        farm = make_org(OrganizationKind.HOUSEHOLD, name="Hộ hàng xóm", owner=user)
+        make_plot(farm, crops=["cashew"])
+        return db.session.get(User, user.id).phone
+
+    other = seeded(app, neighbour)
+    sign_in(page, live_server, login)
+    ready_offline(page, live_server, code)
+    context.set_offline(True)
+    page.goto(f"{live_server}/batches/{code}/steps/new")
+    page.select_option("#f-step", "drying")
+    page.get_by_role("button", name="Lưu công đoạn").click()
+    page.wait_for_selector("#offline-queue li.queued-waiting")
+    page.route(f"{live_server}/offline/session", lambda route: route.abort())  # no answer yet: it stays queued
+    context.set_offline(False)
+    page.locator(".nav-more summary").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+    page.unroute(f"{live_server}/offline/session")
+
+    sign_in(page, live_server, other)  # the neighbour borrows the phone
+    page.goto(live_server + "/batches")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(1500)
+    assert queued_items(page) == 0  # not theirs to see
+    assert page.evaluate(f"{KEPT_PATHS}.then((paths) => paths.filter((p) => p.includes('{code}')))") == []
+    assert steps_of(app, code) == []  # nor to send
+
+    page.locator(".nav-more summary").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+    sign_in(page, live_server, login)
+    page.goto(live_server + "/batches")
+    sync_until_sent(page)
+    assert len(steps_of(app, code)) == 1

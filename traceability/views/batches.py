@@ -141,7 +141,10 @@ def harvest_new():
         return render_template(template, values=request.form, errors={}, **_harvest_context(organization))
     form = request.form
     try:
-        batch = batches.record_harvest(current_user, organization_id=organization.id, **_harvest_input(form))
+        # The form names the organization it was filled for: a queued send may arrive after the farmer switched.
+        chosen = form.get("organization_id", "")
+        organization_id = int(chosen) if chosen.isdigit() and len(chosen) < 12 else organization.id
+        batch = batches.record_harvest(current_user, organization_id=organization_id, **_harvest_input(form))
     except ValidationError as error:
         return _fail(template, error, form, **_harvest_context(organization))
     message = _("Harvest recorded. Lot code: %(code)s", code=batch.code)

@@ -90,3 +90,19 @@ def test_the_menu_marks_the_current_page(app, client):
     assert re.search(r'<a href="/plots" aria-current="page">', page)
     assert page.count('aria-current="page"') == 1
     assert csrf_token(client, "/plots")  # the sign-out form in "More" carries its token
+
+
+def test_someone_in_a_household_and_the_department_sees_the_menu_of_the_organization_acted_for(app, client):
+    def build():
+        user = make_user(name="Cán bộ có vườn")
+        make_org(OrganizationKind.HOUSEHOLD, name="Vườn nhà cán bộ", owner=user)
+        department = make_org(OrganizationKind.DEPARTMENT, name="Sở NN&MT", owner=user)
+        return user.phone, department.id
+
+    phone, department_id = seeded(app, build)
+    sign_in(client, phone)
+    row, _more = menu(client.get("/batches").get_data(as_text=True))
+    assert {"/batches", "/plots"} <= set(row)  # acting for the household (the first membership)
+    client.post("/org/switch", data={"organization_id": department_id, "csrf_token": csrf_token(client, "/org")})
+    row, more = menu(client.get("/department/organizations").get_data(as_text=True))
+    assert set(row) >= OFFICER_PAGES and not FARMER_PAGES & set(row + more)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from core.accounts.models import User
 from core.extensions import db
 from tests.integration.core.accounts.helpers import sign_in
 from tests.traceability_builders import BatchWorld, seeded
@@ -20,8 +21,6 @@ def signed_in_farmer(app, client) -> BatchWorld:
     world = BatchWorld(app)
 
     def phone():
-        from core.accounts.models import User
-
         return db.session.get(User, world.an_user).phone
 
     sign_in(client, seeded(app, phone))
@@ -106,3 +105,54 @@ def test_a_browser_form_post_without_the_header_still_redirects(app, client):
     form = harvest_form(world) | {"csrf_token": csrf_token(client, "/batches/new")}
     response = client.post("/batches/new", data=form)
     assert response.status_code == 303 and response.headers["Location"].startswith("/batches/")
+
+
+def test_the_same_key_with_another_body_on_a_page_is_refused_and_records_nothing_more(app, client):
+    world = signed_in_farmer(app, client)
+    token = fresh_token(client)
+    assert send(client, "/batches/new", "phone-same", harvest_form(world, "100"), token).status_code == 201
+    other = send(client, "/batches/new", "phone-same", harvest_form(world, "200"), token)
+    assert other.status_code == 422 and other.json["code"] == "idempotency_key_reused"
+    assert lots_of(app, world.an_org) == 1
+
+
+def test_a_send_queued_by_another_person_is_refused_under_this_session(app, client):
+    world = signed_in_farmer(app, client)
+    headers = {"X-Queued-For": str(world.binh_user)}
+    answer = client.post(
+        "/batches/new",
+        data=harvest_form(world),
+        headers={"Idempotency-Key": "phone-shared", "Accept": JSON, "X-CSRFToken": fresh_token(client), **headers},
+    )
+    assert answer.status_code == 403 and answer.json["code"] == "queued_for_another_user"
+    assert lots_of(app, world.an_org) == 0
+
+
+def test_a_queued_harvest_stays_with_the_organization_it_was_filled_for(app, client):
+    from core.accounts.models import Organization, OrganizationKind
+    from tests.builders import join_cooperative, make_org
+
+    world = signed_in_farmer(app, client)
+
+    def coop_of_an():
+        user = db.session.get(User, world.an_user)
+        coop = make_org(OrganizationKind.COOPERATIVE, name="HTX của An", owner=user)
+        join_cooperative(coop, db.session.get(Organization, world.an_org))
+        return coop.id
+
+    coop_id = seeded(app, coop_of_an)
+    client.post("/org/switch", data={"organization_id": coop_id, "csrf_token": fresh_token(client)})
+    form = harvest_form(world) | {"organization_id": str(world.an_org)}  # filled for the household, then switched
+    assert send(client, "/batches/new", "phone-household", form, fresh_token(client)).status_code == 201
+    assert lots_of(app, world.an_org) == 1 and lots_of(app, coop_id) == 0
+
+
+def test_a_pages_key_is_kept_as_long_as_a_session_lasts(app, client):
+    from core.db import utcnow
+    from core.maintenance import purge_idempotency_records
+
+    world = signed_in_farmer(app, client)
+    assert send(client, "/batches/new", "phone-late", harvest_form(world), fresh_token(client)).status_code == 201
+    with app.app_context():
+        assert purge_idempotency_records(now=utcnow() + timedelta(days=3)) == 0  # the phone may still come back
+        assert purge_idempotency_records(now=utcnow() + timedelta(days=31)) == 1
