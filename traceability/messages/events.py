@@ -123,7 +123,7 @@ CHAIN_LINK_BROKEN = Message(
 
 # A step or measurement of another commodity
 STEP_NOT_FOR_COMMODITY = Message(
-    "step_not_for_commodity", N_("Lot %(code)s is %(commodity)s: the step %(step)s is not one of its steps.")
+    "step_not_for_commodity", N_("Lot %(code)s is %(commodity)s: the step “%(step)s” is not one of its steps.")
 )
 MEASUREMENT_NOT_FOR_COMMODITY = Message(
     "measurement_not_for_commodity", N_("Lot %(code)s is %(commodity)s: %(kind)s is not measured on it.")

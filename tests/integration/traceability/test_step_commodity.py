@@ -62,7 +62,7 @@ def test_a_rubber_step_posted_to_a_cashew_lot_is_refused_in_vietnamese_and_nothi
     refused = client.post(url, data={"csrf_token": csrf_token(client, url), "step": "tapping", "m_drc": "32"})
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
-    assert f"Lô {code} là điều: công đoạn &#39;tapping&#39; không thuộc các công đoạn của lô này." in page
+    assert f"Lô {code} là điều: công đoạn “Cạo mủ” không thuộc các công đoạn của lô này." in page  # its name, not code
     assert f"Lô {code} là điều: không đo DRC trên lô này." in page
     with app.app_context():
         batch = db.session.query(Batch).filter_by(code=code).one()
@@ -80,7 +80,7 @@ def test_the_api_refuses_by_code_and_keeps_english(app, client):
     )
     assert response.status_code == 422
     errors = response.get_json()["errors"]
-    assert errors["step"] == [f"Lot {code} is cashew: the step 'creping' is not one of its steps."]
+    assert errors["step"] == [f"Lot {code} is cashew: the step “Creping” is not one of its steps."]
     assert errors["measurements.0.type"] == [f"Lot {code} is cashew: drc is not measured on it."]
     ok = client.post(f"/api/v1/batches/{code}/events", json={"step": "sun_drying"}, headers=world.auth("an"))
     assert ok.status_code == 201, ok.get_json()

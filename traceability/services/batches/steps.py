@@ -24,6 +24,7 @@ from traceability.models import Batch, Event, EventType, QuantityRole
 from traceability.services import event_input, ledger
 from traceability.services.access import lock_actable, readable_batch
 from traceability.services.event_input import Errors
+from traceability.step_names import step_message
 
 
 def record_step(
@@ -93,7 +94,7 @@ def _check_commodity(batch: Batch, step: str, measured: list[dict], errors: Erro
     """A step and measurements of another commodity (tapping a cashew lot, its DRC) are refused by field."""
     commodity = COMMODITY_NAMES.get(batch.commodity, batch.commodity)
     if step and not catalog.step_fits(step, batch.commodity):
-        errors.add("step", STEP_NOT_FOR_COMMODITY(code=batch.code, commodity=commodity, step=repr(step)))
+        errors.add("step", STEP_NOT_FOR_COMMODITY(code=batch.code, commodity=commodity, step=step_message(step)))
     for index, item in enumerate(measured):
         if not catalog.measurement_fits(item["type"], batch.commodity):
             kind = MEASUREMENT_NAMES[item["type"]]
