@@ -178,3 +178,20 @@ def test_a_listing_that_fails_to_publish_leaves_no_draft_behind(client, world, m
     assert [
         listing["status"] for listing in client.get("/api/v1/listings?mine=true", headers=world.auth("cashew")).json
     ] == ["active"]
+
+
+def test_a_refused_photo_on_the_listing_form_says_why_in_vietnamese(client, world):
+    code = world.harvest("cashew", "1000")
+    sign_in(client, world.cashew_login)
+    data = {
+        "csrf_token": csrf_token(client, "/market/my-listings/new"),
+        "batch_code": code,
+        "title": "Điều thô vụ mới",
+        "price_per_kg": "36.000",
+        "quantity": "100",
+        "pickup": "y",
+        "photo": (io.BytesIO(b"not a picture at all"), "ghi-chu.txt"),
+    }
+    refused = client.post("/market/my-listings/new", data=data, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "Tệp này không phải là ảnh định dạng JPEG, PNG hoặc WebP." in text(refused)
