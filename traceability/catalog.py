@@ -356,8 +356,20 @@ def step_fits(step: str, commodity: str) -> bool:
     return step in CBV_BIZ_STEPS or step in COMMODITY_STEPS.get(commodity, OWN_BIZ_STEPS)
 
 
-def measurement_fits(kind: str, commodity: str) -> bool:
-    return kind in COMMODITY_MEASUREMENTS.get(commodity, MEASUREMENTS)
+# Measurements of one stage only: KOR judges raw nuts (a kernel lot has no outturn left to judge), DRC the rubber
+# still in latex or cup lump (SVR and RSS are dry), density dried pepper (fresh berries are sold by weight).
+MEASURED_ON: dict[str, frozenset[str]] = {
+    "kor": frozenset({"raw_cashew_nuts"}),
+    "drc": frozenset({"field_latex", "cup_lump"}),
+    "density": frozenset({"black_pepper", "white_pepper"}),
+}
+
+
+def measurement_fits(kind: str, commodity: str, product: str | None = None) -> bool:
+    """Whether ``kind`` is measured on lots of ``commodity`` (and, given, of ``product``)."""
+    if kind not in COMMODITY_MEASUREMENTS.get(commodity, MEASUREMENTS):
+        return False
+    return product is None or kind not in MEASURED_ON or product in MEASURED_ON[kind]
 
 
 def is_known_biz_step(step: str) -> bool:

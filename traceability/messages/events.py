@@ -125,6 +125,9 @@ CHAIN_LINK_BROKEN = Message(
 STEP_NOT_FOR_COMMODITY = Message(
     "step_not_for_commodity", N_("Lot %(code)s is %(commodity)s: the step “%(step)s” is not one of its steps.")
 )
+MEASUREMENT_NOT_FOR_PRODUCT = Message(
+    "measurement_not_for_product", N_("Lot %(code)s: %(kind)s is not measured on this product.")
+)
 MEASUREMENT_NOT_FOR_COMMODITY = Message(
     "measurement_not_for_commodity", N_("Lot %(code)s is %(commodity)s: %(kind)s is not measured on it.")
 )

@@ -167,14 +167,17 @@ def batch_detail(code):
 
 
 def _step_context(code):
-    """The lot, and only the steps and measurements of its commodity (no tapping or DRC on a cashew lot)."""
+    """The lot, and only the steps and measurements of its commodity and product (no tapping or DRC on a cashew lot,
+    no KOR on its kernels)."""
     batch = summaries.describe_batch(batches.get_batch(current_user, code))
     commodity = batch["commodity"]
     return {
         "batch": batch,
         "steps": {s: name for s, name in step_names.STEP_CHOICES.items() if catalog.step_fits(s, commodity)},
         "measurement_labels": {
-            kind: label for kind, label in MEASUREMENT_LABELS.items() if catalog.measurement_fits(kind, commodity)
+            kind: label
+            for kind, label in MEASUREMENT_LABELS.items()
+            if catalog.measurement_fits(kind, commodity, batch["product"])
         },
     }
 

@@ -84,3 +84,37 @@ def test_the_api_refuses_by_code_and_keeps_english(app, client):
     assert errors["measurements.0.type"] == [f"Lot {code} is cashew: drc is not measured on it."]
     ok = client.post(f"/api/v1/batches/{code}/events", json={"step": "sun_drying"}, headers=world.auth("an"))
     assert ok.status_code == 201, ok.get_json()
+
+
+def kernels(app, world) -> str:
+    from core.accounts.models import User
+    from traceability.services import operations
+
+    code = harvest(app, world)
+
+    def build():
+        owner = db.session.get(User, world.an_user)
+        outputs = [{"product": "cashew_kernels", "grade": "W320", "quantity": "230", "unit": "kg"}]
+        _event, (made,) = operations.transform(owner, inputs=[{"code": code}], outputs=outputs, step="shelling")
+        return made.code
+
+    return seeded(app, build)
+
+
+def test_a_kernel_lot_is_not_offered_the_raw_nuts_outturn_and_the_service_refuses_it(app, client):
+    world = BatchWorld(app)
+    code = kernels(app, world)
+    url = f"/batches/{code}/steps/new"
+    page = signed_in(client, world).get(url).get_data(as_text=True)
+    assert 'name="m_moisture"' in page and 'name="m_kor"' not in page
+    raw = signed_in(client, world).get(f"/batches/{harvest(app, world)}/steps/new").get_data(as_text=True)
+    assert 'name="m_kor"' in raw  # raw nuts are judged by their outturn
+    refused = client.post(
+        f"/api/v1/batches/{code}/events",
+        json={"step": "grading", "measurements": [{"type": "kor", "value": "48"}]},
+        headers=world.auth("an"),
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["measurements.0.type"] == [f"Lot {code}: kor is not measured on this product."]
+    with app.app_context():
+        assert db.session.query(Event).filter(Event.operation == "process").count() == 0

@@ -17,6 +17,7 @@ from traceability.messages import (
     COMMODITY_NAMES,
     MEASUREMENT_NAMES,
     MEASUREMENT_NOT_FOR_COMMODITY,
+    MEASUREMENT_NOT_FOR_PRODUCT,
     STEP_ADDS_WEIGHT,
     STEP_NOT_FOR_COMMODITY,
 )
@@ -96,12 +97,11 @@ def _check_commodity(batch: Batch, step: str, measured: list[dict], errors: Erro
     if step and not catalog.step_fits(step, batch.commodity):
         errors.add("step", STEP_NOT_FOR_COMMODITY(code=batch.code, commodity=commodity, step=step_message(step)))
     for index, item in enumerate(measured):
+        kind, field = MEASUREMENT_NAMES[item["type"]], f"measurements.{index}.type"
         if not catalog.measurement_fits(item["type"], batch.commodity):
-            kind = MEASUREMENT_NAMES[item["type"]]
-            errors.add(
-                f"measurements.{index}.type",
-                MEASUREMENT_NOT_FOR_COMMODITY(code=batch.code, commodity=commodity, kind=kind),
-            )
+            errors.add(field, MEASUREMENT_NOT_FOR_COMMODITY(code=batch.code, commodity=commodity, kind=kind))
+        elif not catalog.measurement_fits(item["type"], batch.commodity, batch.product):
+            errors.add(field, MEASUREMENT_NOT_FOR_PRODUCT(code=batch.code, kind=kind))
 
 
 def _step_loss(batch: Batch, quantity_after: Decimal | str | None, errors: Errors) -> Decimal:
