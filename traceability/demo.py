@@ -74,6 +74,22 @@ def _step(
     )
 
 
+def _pending_certificate(manager: User, household: Organization, plot) -> None:
+    """A second household's VietGAP, just uploaded: it waits in the department's queue for the officer's check."""
+    certificates.create_certificate(
+        manager,
+        {
+            "organization_id": household.id,
+            "type": "vietgap",
+            "number": "VietGAP-TT-26-02-75-0112",
+            "issuer": "Trung tâm Chứng nhận Phù hợp (QUACERT)",
+            "valid_from": date(2026, 2, 1),
+            "valid_to": date(2028, 1, 31),
+            "plot_ids": [plot.id],
+        },
+    )
+
+
 def seed_traceability(users: dict[str, User], orgs: dict[str, Organization]) -> dict[str, Batch]:
     """Plots, certificates and the season's lots; returns the notable lots by name."""
     lots: dict[str, Batch] = {}
@@ -101,6 +117,7 @@ def seed_traceability(users: dict[str, User], orgs: dict[str, Organization]) -> 
         },
     )
     certificates.verify_certificate(officer, certificate.id, "verified", "Đã đối chiếu bản gốc.")
+    _pending_certificate(manager, orgs["cashew_household_2"], cashew_plots[1])
 
     raw_lots = []
     for index, (quantity, day) in enumerate(

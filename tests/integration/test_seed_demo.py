@@ -60,3 +60,13 @@ def test_seed_demo_refuses_production(make_app):
     result = production.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "NONGSAN_ENV=development" in result.output
+
+
+def test_the_demo_officer_finds_a_certificate_waiting_in_the_queue(app, client):
+    from tests.conftest import csrf_token
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    login = {"login": "can.bo@demo.nongsan.vn", "password": "nongsan-demo-2026"}
+    client.post("/sign-in", data={"csrf_token": csrf_token(client, "/sign-in"), **login})
+    queue = client.get("/department/certificates").get_data(as_text=True)
+    assert "VietGAP-TT-26-02-75-0112" in queue and "VietGAP-TT-25-07-75-0041" not in queue
