@@ -263,7 +263,8 @@
   // Keep the lots' pages and their step and split forms ready for offline use.
   function warm() {
     if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return;
-    var urls = [];
+    if (document.body.getAttribute("data-audience") !== "producer") return;
+    var urls = ["/start", "/batches", "/plots", "/batches/new"];  // a producer's own pages, kept once signed in
     document.querySelectorAll("main a[href^='/batches/']").forEach(function (a) {
       var path = a.getAttribute("href");
       if (/^\/batches\/[A-Z0-9]+$/.test(path)) urls.push(path, path + "/steps/new", path + "/split");

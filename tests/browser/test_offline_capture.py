@@ -278,3 +278,15 @@ def test_on_a_shared_phone_a_queue_waits_for_the_person_who_recorded_it(app, liv
     page.goto(live_server + "/batches")
     sync_until_sent(page)
     assert len(steps_of(app, code)) == 1
+
+
+def test_a_producers_own_pages_are_kept_once_signed_in_and_open_without_signal(live_server, phone, farmer_lot):
+    context, page = phone
+    login, _code = farmer_lot
+    sign_in(page, live_server, login)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.reload()  # now under the worker's control, the page asks it to keep the producer's pages
+    wait_until_kept(page, "/start", "/batches", "/plots", "/batches/new")
+    context.set_offline(True)
+    page.goto(live_server + "/plots")  # never opened: kept all the same
+    assert page.locator("h1").count() == 1 and "Không có kết nối" not in page.locator("h1").inner_text()
