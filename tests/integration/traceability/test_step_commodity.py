@@ -118,3 +118,23 @@ def test_a_kernel_lot_is_not_offered_the_raw_nuts_outturn_and_the_service_refuse
     assert refused.get_json()["errors"]["measurements.0.type"] == [f"Lot {code}: kor is not measured on this product."]
     with app.app_context():
         assert db.session.query(Event).filter(Event.operation == "process").count() == 0
+
+
+def test_a_transformation_with_another_crops_step_is_refused_and_makes_nothing(app, client):
+    world = BatchWorld(app)
+    code = harvest(app, world)
+    refused = client.post(
+        "/api/v1/transformations",
+        json={
+            "inputs": [{"code": code}],
+            "outputs": [{"product": "cashew_kernels", "quantity": "230", "unit": "kg"}],
+            "step": "creping",
+        },
+        headers=world.auth("an"),
+    )
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["errors"]["step"] == [
+        f"Lot {code} is cashew: the step “Creping” is not one of its steps."
+    ]
+    with app.app_context():
+        assert db.session.query(Batch).count() == 1

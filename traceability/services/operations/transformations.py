@@ -17,6 +17,7 @@ from traceability.messages import (
     AT_MOST_OUTPUT_LOTS,
     AT_MOST_REMAIN,
     CANNOT_BE_MADE_FROM,
+    COMMODITY_NAMES,
     DRC_MISSING,
     EACH_INPUT_ONCE,
     GIVE_ONE_OUTPUT,
@@ -28,6 +29,7 @@ from traceability.messages import (
     LATEX_NEEDS_DRC,
     NOT_MADE_FROM,
     OUTPUTS_SAME_PRODUCT,
+    STEP_NOT_FOR_COMMODITY,
     TOO_MANY_INPUTS,
     TOO_MANY_OUTPUTS,
     TRANSFORM_NOT_ALLOWED,
@@ -46,6 +48,7 @@ from traceability.services.operations.common import (
     link,
     plots_of,
 )
+from traceability.step_names import step_message
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,10 @@ def _checked(
     if len({o.form.code for o in made if o.form}) > 1:
         errors.add("outputs", OUTPUTS_SAME_PRODUCT)
     stored_step = errors.check(lambda: event_input.biz_step(step))
+    commodity = batches[0].commodity
+    if stored_step and not catalog.step_fits(step, commodity):  # no tapping in a cashew factory
+        name = COMMODITY_NAMES.get(commodity, commodity)
+        errors.add("step", STEP_NOT_FOR_COMMODITY(code=batches[0].code, commodity=name, step=step_message(step)))
     when = errors.check(lambda: event_input.event_time(event_time))
     measured = errors.check(lambda: catalog.validate_measurements(measurements))
     where = errors.check(lambda: event_input.location(location, reader.organization_ids)) or (None, None, None)
