@@ -18,7 +18,7 @@ import hashlib
 import os
 from collections.abc import Callable
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_compress import Compress
 from werkzeug.security import safe_join
 
@@ -92,6 +92,25 @@ def _versioned_view(view: Callable[..., Response], versions: StaticVersions) -> 
     return static
 
 
+_FINGERPRINT = "nongsan.static_fingerprint"
+
+
+def _fingerprint(folder: str, versions: StaticVersions) -> str:
+    """One hash of every static file's version, taken when the app starts (a deploy starts new processes)."""
+    digest = hashlib.sha256()
+    for root, _dirs, files in sorted(os.walk(folder)):
+        for name in sorted(files):
+            relative = os.path.relpath(os.path.join(root, name), folder)
+            digest.update(f"{relative}={versions.version(relative)};".encode())
+    return digest.hexdigest()[:VERSION_LENGTH]
+
+
+def static_fingerprint() -> str:
+    """The static files' version, for the ETag of a page that names them: a page cached before a deploy must not
+    keep pointing at the old stylesheet and scripts once the files changed."""
+    return current_app.extensions.get(_FINGERPRINT, "")
+
+
 def init_static_files(app: Flask) -> None:
     """Version the app's static URLs, cache them accordingly and compress text responses."""
     if app.static_folder and "static" in app.view_functions:
@@ -105,5 +124,6 @@ def init_static_files(app: Flask) -> None:
 
         app.url_defaults(add_version)
         app.view_functions["static"] = _versioned_view(app.view_functions["static"], versions)
+        app.extensions[_FINGERPRINT] = _fingerprint(app.static_folder, versions)
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     compress.init_app(app)

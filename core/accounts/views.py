@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -195,6 +195,9 @@ def sign_in():
 def sign_out():
     logout_user()
     session.pop(SESSION_KEY, None)
+    # The next person on this phone gets forms of their own (Flask-WTF also keeps the signed token in g).
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
     return redirect(url_for("core.home"), code=303)
 
 

@@ -19,6 +19,7 @@ from werkzeug.http import is_resource_modified
 
 from core.dates import parse_day
 from core.errors import ValidationError
+from core.static_files import static_fingerprint
 from core.tasks import send_task
 from traceability.errors import BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
@@ -65,8 +66,13 @@ def _not_found(code: str):
     return response
 
 
+def _etag(version: trace_page.Version) -> str:
+    """The page's version and the static files' (the page names them by their versioned URLs)."""
+    return f"{version.etag}-{static_fingerprint()}"
+
+
 def _cache(response: Response, version: trace_page.Version, signed_in: bool) -> Response:
-    response.set_etag(version.etag, weak=True)
+    response.set_etag(_etag(version), weak=True)
     response.last_modified = version.last_modified
     response.headers["Cache-Control"] = CACHE_PRIVATE if signed_in else CACHE_PUBLIC
     response.vary.update(("Cookie", "Accept-Language"))
@@ -98,7 +104,7 @@ def page(code: str):
         version = trace_page.page_version(code, f"{get_locale()}|{current_user.get_id() if signed_in else '-'}")
     except BatchNotFoundError:
         return _not_found(code)
-    if not is_resource_modified(request.environ, etag=f'W/"{version.etag}"', last_modified=version.last_modified):
+    if not is_resource_modified(request.environ, etag=f'W/"{_etag(version)}"', last_modified=version.last_modified):
         return _cache(Response(status=304), version, signed_in)
     data = trace_page.build_trace_page(version)
     response = _cache(

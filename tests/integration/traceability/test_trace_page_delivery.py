@@ -94,3 +94,14 @@ def test_the_page_with_its_css_and_javascript_stays_under_60_kb_and_all_javascri
     assert "static/js/sw.js" in scripts and "static/js/offline.js" in scripts, scripts
     assert sum(scripts.values()) < 100 * 1024, scripts
     assert scripts["static/js/trace-map.js"] < 8 * 1024
+
+
+def test_a_deploy_with_new_static_files_gives_the_trace_page_a_new_etag(app, client, story):
+    url = f"/t/{story['kernels']}"
+    before = client.get(url, headers={"Accept-Language": "en"})
+    app.extensions["nongsan.static_fingerprint"] = (
+        "0123456789ab"  # what a release with a changed stylesheet starts with
+    )
+    after = client.get(url, headers={"Accept-Language": "en", "If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200  # not 304: the cached copy names the old stylesheet
+    assert after.headers["ETag"] != before.headers["ETag"]

@@ -112,3 +112,14 @@ def test_pages_ask_for_sign_in_with_the_way_back(client):
     response = client.get("/org/members")
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"] and "next=" in response.headers["Location"]
+
+
+def test_signing_out_gives_the_next_person_on_the_phone_a_new_form_token(ctx, client):
+    make_org(owner=make_user(phone="+84912345678"))
+    sign_in(client, "0912345678")
+    before = _token_from(client, "/org")
+    client.post("/sign-out", data={"csrf_token": before})
+    after = _token_from(client, "/sign-in")
+    assert after != before
+    refused = client.post("/sign-in", data={"csrf_token": before, "login": "0912345678", "password": PASSWORD})
+    assert refused.status_code == 400  # a form kept from the last person's session no longer posts
