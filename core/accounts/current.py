@@ -10,7 +10,7 @@ from flask import abort, session
 from flask_login import current_user
 
 from core.accounts.models import Organization
-from core.accounts.permissions import actable_organization_ids
+from core.accounts.permissions import actable_organization_ids, is_department_officer
 from core.accounts.services import memberships_of
 from core.extensions import db
 
@@ -36,6 +36,12 @@ def organization_or_404() -> Organization:
     if organization is None:
         abort(404)
     return organization
+
+
+def officer_or_403() -> None:
+    """A department page: 403 for anyone but an officer (the services check the role again)."""
+    if not is_department_officer(current_user):
+        abort(403)
 
 
 def choose_organization(organization_id: int) -> bool:

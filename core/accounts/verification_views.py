@@ -11,23 +11,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.accounts import services
+from core.accounts.current import officer_or_403
 from core.accounts.forms import KIND_LABELS
-from core.accounts.permissions import is_department_officer
 from core.accounts.views import organization_address
 from core.errors import NotFound
 
 bp = Blueprint("department", __name__)
 
 
-def _officer_only() -> None:
-    if not is_department_officer(current_user):
-        abort(403)
-
-
 @bp.get("/department/organizations")
 @login_required
 def organizations():
-    _officer_only()
+    officer_or_403()
     waiting, verified = services.verification_queue(current_user)
     return render_template(
         "core/accounts/verification_queue.html",
@@ -41,7 +36,7 @@ def organizations():
 @bp.post("/department/organizations/<int:organization_id>/verification")
 @login_required
 def verification(organization_id: int):
-    _officer_only()
+    officer_or_403()
     decision = request.form.get("decision")
     if decision not in ("verify", "withdraw"):
         abort(400)

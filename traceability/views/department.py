@@ -11,8 +11,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.accounts.current import officer_or_403
 from core.accounts.directory import organization_names
-from core.accounts.permissions import is_department_officer
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.i18n import translate
 from traceability.services import certificates as certificate_service
@@ -23,11 +23,6 @@ from traceability.views.plots import CERTIFICATE_LABELS
 INVALID = 422
 QUEUE_TEMPLATE = "traceability/department/certificates.html"
 RECALLS_TEMPLATE = "traceability/department/recalls.html"
-
-
-def _officer_only() -> None:
-    if not is_department_officer(current_user):
-        abort(403)
 
 
 def _queue_page(status: int = 200, *, errors: dict | None = None, form: dict | None = None):
@@ -45,14 +40,14 @@ def _queue_page(status: int = 200, *, errors: dict | None = None, form: dict | N
 @bp.get("/department/certificates")
 @login_required
 def certificate_queue():
-    _officer_only()
+    officer_or_403()
     return _queue_page()
 
 
 @bp.post("/department/certificates/<int:certificate_id>/verification")
 @login_required
 def certificate_verification(certificate_id: int):
-    _officer_only()
+    officer_or_403()
     state, note = request.form.get("state", ""), request.form.get("note", "")
     try:
         certificate = certificate_service.verify_certificate(current_user, certificate_id, state, note)
@@ -80,15 +75,15 @@ def _recalls_page(status: int = 200, *, error: str | None = None, form: dict | N
 @bp.get("/department/recalls")
 @login_required
 def recall_list():
-    _officer_only()
+    officer_or_403()
     return _recalls_page()
 
 
 @bp.post("/department/recalls")
 @login_required
 def recall_new():
-    _officer_only()
-    form = {"code": request.form.get("code", "").strip().upper(), "reason": request.form.get("reason", "")}
+    officer_or_403()
+    form = {"code": request.form.get("code", "").strip().upper()[:64], "reason": request.form.get("reason", "")}
     try:
         result = recall_service.recall(current_user, form["code"], form["reason"])
     except (ValidationError, Conflict, PermissionDenied, NotFound) as error:
