@@ -128,6 +128,12 @@ def _service_settings(
         "STRIPE_PUBLISHABLE_KEY": environ.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": environ.get("STRIPE_API_BASE", ""),
+        # Stripe.js is always loaded from Stripe (PCI); tests point it at localstripe's copy.
+        "STRIPE_JS_URL": environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        # How old a webhook's signed timestamp may be (replays of an old delivery are refused).
+        "STRIPE_WEBHOOK_TOLERANCE": _int(environ, "STRIPE_WEBHOOK_TOLERANCE", 300),
+        # A bank's (or an aggregator's) transfer notifications, signed with HMAC-SHA256 of the raw body.
+        "BANK_WEBHOOK_SECRET": environ.get("BANK_WEBHOOK_SECRET", ""),
         "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int(environ, "MAIL_PORT", 25),
         "MAIL_USERNAME": environ.get("MAIL_USERNAME", ""),
@@ -152,6 +158,10 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         # Marketplace: how long checkout holds stock, and how long a seller has to accept a cash-on-delivery order.
         "RESERVATION_MINUTES": _int(environ, "RESERVATION_MINUTES", 30),
         "COD_ACCEPT_HOURS": _int(environ, "COD_ACCEPT_HOURS", 48),
+        # The platform's share of each sale, in percent (a decimal such as "2.5"), kept in the payout ledger.
+        "PLATFORM_FEE_PERCENT": environ.get("PLATFORM_FEE_PERCENT", "3"),
+        # Stripe refuses charges under about US$0.50; in đồng, with room for the exchange rate.
+        "STRIPE_MIN_AMOUNT_VND": _int(environ, "STRIPE_MIN_AMOUNT_VND", 15000),
         "LOGIN_FAILURE_LIMIT": _int(environ, "LOGIN_FAILURE_LIMIT", 5),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int(environ, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
         "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
@@ -182,8 +192,15 @@ def _page_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+STRIPE_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
 def _refuse_missing_settings(config: Mapping[str, Any]) -> None:
     missing = [name for name in REQUIRED_IN_PRODUCTION if not config.get(name)]
+    # Card payments are all or nothing: a secret key without the webhook's secret would take money that is
+    # never recorded as paid.
+    if any(config.get(name) for name in STRIPE_SETTINGS):
+        missing += [name for name in STRIPE_SETTINGS if not config.get(name)]
     if missing:
         raise ConfigurationError(
             "Production start-up needs these settings in the environment: "

@@ -119,11 +119,15 @@ PARTIAL_REFUND_RANGE = Message("refund_amount", N_("A partial refund is more tha
 NOTE_TOO_LONG = Message("too_long", N_("Note too long."))
 
 # Payment methods and delivery fees
-PAYMENT_METHOD_NOT_YET = Message(
-    "payment_method_unavailable", N_("Payment method %(method)s is not available yet; use 'cod' (cash on delivery).")
+CARD_NOT_CONFIGURED = Message("payment_method_unavailable", N_("Card payments are not set up on this server."))
+CARD_NOT_CONFIGURED_FIELD = Message(
+    "payment_method_unavailable",
+    N_("Card payments are not set up on this server; choose a bank transfer (vietqr) or cash on delivery (cod)."),
 )
-PAYMENT_METHOD_NOT_YET_FIELD = Message(
-    "payment_method_unavailable", N_("%(method)s payments are not available yet; choose cash on delivery (cod).")
+NO_BANK_ACCOUNT = Message("bank_account_missing", N_("No bank account to receive transfers."))
+NO_BANK_ACCOUNT_FIELD = Message(
+    "bank_account_missing",
+    N_("Add the bank account that VietQR transfers are paid into before accepting them (vietqr)."),
 )
 PAYMENT_METHOD_UNKNOWN = Message("payment_method_unknown", N_("Unknown payment method."))
 PAYMENT_METHOD_UNKNOWN_FIELD = Message(

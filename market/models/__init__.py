@@ -11,13 +11,26 @@ comparisons run inside the database, and SQLite would do them on floats if the
 columns were decimals. Services and schemas speak kilograms as ``Decimal``.
 """
 
+from market.models.ledger import EntryKind, LedgerEntry, Payout, SellerBankAccount
 from market.models.listings import Listing, ListingCertification, ListingCommune, ListingStatus
 from market.models.orders import Order, OrderLine, OrderStatus, OrderStatusChange
-from market.models.payments import Payment, PaymentStatus, Refund
+from market.models.payments import (
+    FlagKind,
+    Payment,
+    PaymentFlag,
+    PaymentStatus,
+    Refund,
+    RefundReason,
+    RefundStatus,
+    WebhookEvent,
+)
 from market.models.stock import Allocation, Reservation, ReservationStatus
 
 __all__ = [
     "Allocation",
+    "EntryKind",
+    "FlagKind",
+    "LedgerEntry",
     "Listing",
     "ListingCertification",
     "ListingCommune",
@@ -27,8 +40,14 @@ __all__ = [
     "OrderStatus",
     "OrderStatusChange",
     "Payment",
+    "PaymentFlag",
+    "Payout",
     "PaymentStatus",
     "Refund",
+    "RefundReason",
+    "RefundStatus",
     "Reservation",
     "ReservationStatus",
+    "SellerBankAccount",
+    "WebhookEvent",
 ]

@@ -10,7 +10,8 @@ from core.accounts.models import User
 from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
-from market.models import Order, Payment, PaymentStatus, Refund
+from core.messages import Message
+from market.models import Order, Payment, PaymentStatus, Refund, RefundStatus
 
 
 def _payment_of(order: Order) -> Payment | None:
@@ -19,6 +20,10 @@ def _payment_of(order: Order) -> Payment | None:
 
 class CashOnDelivery:
     name = "cod"
+    collected_by_platform = False
+
+    def unavailable(self, seller_id: int | None) -> tuple[Message, Message] | None:
+        return None  # every seller can take cash
 
     def instructions(self, order: Order) -> dict:
         payment = _payment_of(order)
@@ -48,9 +53,25 @@ class CashOnDelivery:
         payment.confirmed_by_id = by.id if by else None
         return payment
 
-    def refund(self, order: Order, amount: int, reason: str | None = None, *, by: User | None = None) -> Refund:
+    def refund(
+        self,
+        order: Order,
+        amount: int,
+        reason: str | None = None,
+        *,
+        by: User | None = None,
+        reason_code: str = "other",
+        reference: str | None = None,
+    ) -> Refund:
         refund = Refund(
-            order_id=order.id, method=self.name, amount=amount, reason=reason, by_user_id=by.id if by else None
+            order_id=order.id,
+            method=self.name,
+            amount=amount,
+            reason=reason,
+            reason_code=reason_code,
+            reference=reference,
+            status=RefundStatus.SUCCEEDED,
+            by_user_id=by.id if by else None,
         )
         db.session.add(refund)
         return refund

@@ -89,12 +89,12 @@ def _text(errors: _Errors, values: dict, field: str, *, required: bool = False) 
     return text
 
 
-def _methods(raw) -> list[str]:
+def _methods(raw, seller_id: int | None) -> list[str]:
     names = list(dict.fromkeys(raw if raw is not None else ["cod"]))
     if not names:
         raise ValidationError(NO_PAYMENT_METHOD, errors={"payment_methods": [ACCEPT_A_PAYMENT_METHOD]})
     for name in names:
-        require_method(name, "payment_methods")
+        require_method(name, "payment_methods", seller_id=seller_id)
     return names
 
 
@@ -211,7 +211,7 @@ def _apply(errors: _Errors, user: User, listing: Listing, values: dict, offer: _
         )
         listing.price_tiers = tiers or []
     if "payment_methods" in values or listing.id is None:
-        listing.payment_methods = errors.check(lambda: _methods(values.get("payment_methods"))) or []
+        listing.payment_methods = errors.check(lambda: _methods(values.get("payment_methods"), listing.seller_id)) or []
     if "photos" in values or listing.id is None:
         allowed = actable_organization_ids(user) | {listing.seller_id}
         listing.photos = errors.check(lambda: _photos(values.get("photos"), allowed)) or []

@@ -211,7 +211,9 @@ def _check(
     if own:
         raise ValidationError(OWN_LISTING, errors={"items": [OWN_OFFER(listing=own[0])]})
     refusing = [
-        public_id for public_id, listing in listings.items() if method.name not in (listing.payment_methods or [])
+        public_id
+        for public_id, listing in listings.items()
+        if method.name not in (listing.payment_methods or []) or method.unavailable(listing.seller_id) is not None
     ]
     if refusing:
         raise ValidationError(

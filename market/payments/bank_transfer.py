@@ -1,0 +1,111 @@
+"""VietQR bank transfer: the buyer's banking app pays the seller's account the exact amount, the order code noted.
+
+The money goes straight to the seller's own bank account (the one they gave in
+their payment settings), so the method is offered only to a seller who has
+given one. Nothing tells the platform by itself that the money arrived: the
+seller confirms it after seeing it in their account (or a bank's signed
+notification does, ``market.services.bank_notifications``). A refund is a
+transfer back, recorded with its bank reference.
+"""
+
+from __future__ import annotations
+
+from core.accounts.models import User
+from core.db import utcnow
+from core.errors import ValidationError
+from core.extensions import db
+from core.messages import Message
+from market.messages import NO_BANK_ACCOUNT, NO_BANK_ACCOUNT_FIELD
+from market.models import Order, Payment, PaymentStatus, Refund, RefundStatus, SellerBankAccount
+from market.payments import vietqr
+
+
+def bank_account_of(seller_id: int | None) -> SellerBankAccount | None:
+    return db.session.get(SellerBankAccount, seller_id) if seller_id is not None else None
+
+
+def _payment_of(order: Order) -> Payment | None:
+    return db.session.scalar(db.select(Payment).where(Payment.order_id == order.id))
+
+
+def transfer_note(order: Order) -> str:
+    """What the buyer's transfer carries in its note: the order code, which is how the seller recognises it."""
+    return f"NS {order.public_id}"
+
+
+def transfer_of(order: Order) -> vietqr.Transfer | None:
+    account = bank_account_of(order.seller_id)
+    if account is None:
+        return None
+    return vietqr.Transfer(
+        bank_bin=account.bank_bin, account=account.account_number, amount=order.total, purpose=transfer_note(order)
+    )
+
+
+class BankTransfer:
+    name = "vietqr"
+    collected_by_platform = False
+
+    def unavailable(self, seller_id: int | None) -> tuple[Message, Message] | None:
+        if seller_id is not None and bank_account_of(seller_id) is None:
+            return NO_BANK_ACCOUNT, NO_BANK_ACCOUNT_FIELD
+        return None
+
+    def instructions(self, order: Order) -> dict:
+        payment = _payment_of(order)
+        paid = payment is not None and payment.status is PaymentStatus.CONFIRMED
+        account = bank_account_of(order.seller_id)
+        transfer = transfer_of(order)
+        return {
+            "method": self.name,
+            "amount_due": 0 if paid or order.refunded_amount else order.total - order.refunded_amount,
+            "currency": "VND",
+            "status": payment.status.value if payment else "pending",
+            "transfer_note": transfer_note(order),
+            "bank_bin": account.bank_bin if account else None,
+            "account_number": account.account_number if account else None,
+            "account_name": account.account_name if account else None,
+            "vietqr_payload": vietqr.payload(transfer) if transfer and not paid else None,
+            "message": "Paid by bank transfer."
+            if paid
+            else f"Transfer {order.total} VND with the note {transfer_note(order)!r}; the seller confirms receipt.",
+        }
+
+    def confirm(self, order: Order, *, amount: int, reference: str | None = None, by: User | None = None) -> Payment:
+        if amount != order.total:
+            raise ValidationError(
+                "The transfer must be the order's total.",
+                errors={"amount": [f"The order's total is {order.total} VND."]},
+            )
+        payment = _payment_of(order)
+        if payment is None:
+            payment = Payment(order_id=order.id, method=self.name, amount=amount)
+            db.session.add(payment)
+        payment.status = PaymentStatus.CONFIRMED
+        payment.reference = reference
+        payment.confirmed_at = utcnow()
+        payment.confirmed_by_id = by.id if by else None
+        return payment
+
+    def refund(
+        self,
+        order: Order,
+        amount: int,
+        reason: str | None = None,
+        *,
+        by: User | None = None,
+        reason_code: str = "other",
+        reference: str | None = None,
+    ) -> Refund:
+        refund = Refund(
+            order_id=order.id,
+            method=self.name,
+            amount=amount,
+            reason=reason,
+            reason_code=reason_code,
+            reference=reference,
+            status=RefundStatus.SUCCEEDED,
+            by_user_id=by.id if by else None,
+        )
+        db.session.add(refund)
+        return refund
