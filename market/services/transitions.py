@@ -39,7 +39,16 @@ from market.messages import (
     UNKNOWN_ORDER_STATUS,
     USE_ORDER_STATUS,
 )
-from market.models import Order, OrderStatus, OrderStatusChange, Payment, PaymentStatus
+from market.models import (
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundReason,
+    RefundStatus,
+)
 from market.payments import method_of
 from market.quantities import grams_to_kg
 from market.services import lots, stock
@@ -72,9 +81,24 @@ def _money_taken(order: Order) -> bool:
     return payment is not None and payment.status is PaymentStatus.CONFIRMED
 
 
-def _refund(order: Order, amount: int, reason: str | None, user: User | None) -> None:
-    method_of(order).refund(order, amount, reason, by=user)
+def give_back(
+    order: Order,
+    amount: int,
+    reason: str | None,
+    user: User | None,
+    *,
+    reason_code: str = RefundReason.OTHER.value,
+    reference: str | None = None,
+) -> Refund:
+    """Record a refund of ``amount`` through the order's payment method; the order counts it as refunded at once.
+
+    A card refund is only pending here: the caller sends it to Stripe after the commit (``refunds.submit``), and
+    a refusal there gives the amount back to the order (``refunds.refund_failed``).
+    """
+    refund = method_of(order).refund(order, amount, reason, by=user, reason_code=reason_code, reference=reference)
     order.refunded_amount += amount
+    db.session.flush()
+    return refund
 
 
 def _refund_amount(order: Order, target: OrderStatus, amount: int | None) -> int:
@@ -103,7 +127,15 @@ def _ship(order: Order, user: User) -> None:
 
 
 def _apply(
-    order: Order, target: OrderStatus, roles: set[str], user: User | None, *, amount: int | None, reason: str | None
+    order: Order,
+    target: OrderStatus,
+    roles: set[str],
+    user: User | None,
+    *,
+    amount: int | None,
+    reason: str | None,
+    reason_code: str | None = None,
+    reference: str | None = None,
 ) -> None:
     allowed = states.allowed_roles(order.payment_method, order.status, target)
     if allowed is None:
@@ -115,7 +147,7 @@ def _apply(
     if target is OrderStatus.ACCEPTED:
         lots.check_acceptance(order)
     if target is OrderStatus.PAID:
-        method_of(order).confirm(order, amount=order.total, by=user)
+        method_of(order).confirm(order, amount=order.total, reference=reference, by=user)
     if target is states.sells_on(order.payment_method):
         stock.convert_reservations(order)
         order.expires_at = None
@@ -130,10 +162,23 @@ def _apply(
         else:
             stock.release_allocations(order)
         if _money_taken(order) and order.total > order.refunded_amount:
-            _refund(order, order.total - order.refunded_amount, reason or "Order cancelled.", user)
+            give_back(
+                order,
+                order.total - order.refunded_amount,
+                reason or "Order cancelled.",
+                user,
+                reason_code=RefundReason.CANCELLED.value,
+            )
         order.expires_at = None
     elif target in (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED):
-        _refund(order, _refund_amount(order, target, amount), reason, user)
+        give_back(
+            order,
+            _refund_amount(order, target, amount),
+            reason,
+            user,
+            reason_code=reason_code or RefundReason.OTHER.value,
+            reference=reference,
+        )
     order.status = target
 
 
@@ -173,6 +218,8 @@ def transition(
     amount: int | None = None,
     reason: str | None = None,
     note: str | None = None,
+    reason_code: str | None = None,
+    reference: str | None = None,
 ) -> Order:
     """Move the order ``public_id`` to status ``to`` as ``user`` (its buyer or its seller).
 
@@ -192,16 +239,52 @@ def transition(
         raise OrderLapsedError(target.value)
     current = order.status
     try:
-        _apply(order, target, roles, user, amount=amount, reason=reason)
+        _apply(order, target, roles, user, amount=amount, reason=reason, reason_code=reason_code, reference=reference)
         _record(order, current, target, user, note, utcnow())
     except Exception:
         db.session.rollback()
         raise
-    order_id = order.id
+    order_id, refund_ids = order.id, pending_refunds(order)
     db.session.commit()
+    after_commit(order_id, target, refund_ids)
+    return order
+
+
+def pending_refunds(order: Order) -> list[int]:
+    """The refunds of this order still to be sent to the provider (card refunds just recorded)."""
+    return list(
+        db.session.scalars(
+            select(Refund.id).where(
+                Refund.order_id == order.id, Refund.status == RefundStatus.PENDING, Refund.provider_refund_id.is_(None)
+            )
+        )
+    )
+
+
+def after_commit(order_id: int, target: OrderStatus, refund_ids: list[int]) -> None:
+    """What follows a committed move, by id: card refunds go to Stripe, people get their email."""
+    for refund_id in refund_ids:
+        send_task("market.submit_refund", refund_id)
     if target in NOTIFIED:
         send_task("market.send_order_email", order_id, NOTIFIED[target])
-    return order
+
+
+def move_as_system(order: Order, target: OrderStatus, *, note: str | None, reference: str | None = None) -> None:
+    """The platform moves an order (a provider's webhook, the reconciliation), in the caller's transaction.
+
+    The caller has locked the order (``lock_order``), commits, then calls ``after_commit``.
+    """
+    current = order.status
+    _apply(order, target, {states.SYSTEM}, None, amount=None, reason=note, reference=reference)
+    _record(order, current, target, None, note, utcnow())
+
+
+def lock_order(order_id: int) -> Order | None:
+    """The order, read afresh and locked for the transaction (PostgreSQL ``FOR UPDATE``; SQLite's write lock)."""
+    statement = select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(of=Order)
+    return db.session.scalar(statement)
 
 
 def expire_overdue(now: datetime | None = None) -> int:
