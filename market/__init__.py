@@ -13,6 +13,8 @@ from flask import Flask
 # Periodic jobs of the market, run by Celery beat in production.
 BEAT_SCHEDULE = {
     "release-expired-reservations": {"task": "market.release_expired_reservations", "schedule": 60.0},
+    # Our card payments against Stripe's, once a day (it reads the last few days, so a missed run loses nothing).
+    "reconcile-card-payments": {"task": "market.reconcile_card_payments", "schedule": 24 * 3600.0},
 }
 
 
@@ -23,6 +25,7 @@ def init_app(app: Flask) -> None:
     from core.navigation import BUYER, register_landing, register_menu_items
     from core.tasks import register_tasks
     from market.api import blueprints as api_blueprints
+    from market.api import webhooks as stripe_webhooks
     from market.services.claims import claimed_kg
     from market.views import MENU_ITEMS
     from market.views import blueprints as page_blueprints
@@ -32,6 +35,7 @@ def init_app(app: Flask) -> None:
     register_api_blueprints(app, *api_blueprints())
     for blueprint in page_blueprints():
         app.register_blueprint(blueprint)
+    app.register_blueprint(stripe_webhooks.bp)
     register_menu_items(app, *MENU_ITEMS)
     register_landing(app, BUYER, "market.browse")
     register_tasks(app, "market.tasks", beat=BEAT_SCHEDULE)

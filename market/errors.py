@@ -6,7 +6,7 @@ English text and pages show them translated.
 
 from __future__ import annotations
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, DomainError, NotFound
 from core.messages import Message
 from market.messages import LISTING_NOT_FOUND, ORDER_LAPSED, ORDER_NOT_FOUND, TRANSITION_NOT_ALLOWED
 
@@ -68,3 +68,19 @@ class OrderLapsedError(TransitionNotAllowedError):
 
     def __init__(self, target: str):
         super().__init__("expired", target, ORDER_LAPSED(target=target))
+
+
+class CardDeclinedError(DomainError):
+    """The buyer's card was refused; the order is cancelled and its stock released (``code`` is Stripe's reason)."""
+
+    status = 402
+    title = "Payment required"
+    code = "card_declined"
+
+
+class PaymentProviderError(DomainError):
+    """Stripe could not be reached or answered with an error that is not about the card."""
+
+    status = 503
+    title = "Service unavailable"
+    code = "payment_provider_unavailable"

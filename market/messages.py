@@ -148,3 +148,37 @@ TIERS_NOT_CHEAPER = Message("tiers_not_cheaper", N_("Tiers must get cheaper."))
 LARGER_QUANTITY_LOWER_PRICE = Message("tiers_not_cheaper", N_("A larger quantity must have a lower price per kg."))
 FEE_INVALID = Message("fee_invalid", N_("Invalid fee."))
 FEE_WHOLE_DONG = Message("fee_invalid", N_("A delivery fee is a whole number of đồng, 0 or more."))
+
+# Card payments (Stripe), webhooks, refunds and reconciliation
+ONLY_BUYER_PAYS = Message("forbidden", N_("Only the buyer of this order may pay it."))
+NOT_A_CARD_ORDER = Message("not_a_card_order", N_("This order is paid by %(method)s, not by card."))
+ORDER_NOT_PAYABLE = Message("order_not_payable", N_("This order is %(status)s; it cannot be paid now."))
+PAYMENT_IN_PROGRESS = Message(
+    "payment_in_progress", N_("A card payment of this order is already being processed; wait for its result.")
+)
+BELOW_CARD_MINIMUM = Message(
+    "amount_below_card_minimum",
+    N_("Card payments start at %(minimum)s VND; this order is %(amount)s VND. Pay by bank transfer or cash instead."),
+)
+PAYMENT_METHOD_ID = Message("invalid", N_("A card payment method id (pm_... or card_...) from Stripe.js."))
+CARD_DECLINED = Message(
+    "card_declined",
+    N_(
+        "The card was declined (%(reason)s). The order is cancelled and its goods are back on offer; order again "
+        "with another card or another way to pay."
+    ),
+)
+CARD_PROVIDER_DOWN = Message(
+    "payment_provider_unavailable", N_("The card payment service did not answer; nothing was charged. Try again.")
+)
+WEBHOOK_SIGNATURE = Message("bad_signature", N_("The webhook's signature does not match: %(reason)s."))
+WEBHOOK_BODY = Message("bad_payload", N_("The webhook's body is not a JSON event."))
+REFUND_REFERENCE_NEEDED = Message(
+    "refund_reference_required", N_("Give the bank reference of the transfer that returned the money.")
+)
+REFUND_REASON_UNKNOWN = Message("unknown_reason", N_("Unknown reason %(reason)s; use one of: %(allowed)s."))
+CANCEL_REFUND_IS_FULL = Message(
+    "refund_amount", N_("A cancellation refunds the whole %(amount)s VND; give no amount or exactly that.")
+)
+ADMINS_ONLY = Message("forbidden", N_("Only the platform's administrators may do this."))
+FLAG_NOT_FOUND = Message("flag_not_found", N_("No payment flag %(flag)s."))

@@ -287,3 +287,49 @@ class TransitionSchema(Schema):
     )
     reason = fields.Str(load_default=None, validate=validate.Length(max=1000))
     note = fields.Str(load_default=None, validate=validate.Length(max=1000))
+
+
+class CardPaymentSchema(Schema):
+    payment_method = fields.Str(
+        required=True,
+        validate=validate.Length(min=4, max=100),
+        metadata={"description": "The payment method Stripe.js made of the card (pm_..., or card_... from a token)"},
+    )
+
+
+class CardAttemptSchema(Schema):
+    payment_intent_id = fields.Str()
+    status = fields.Str(
+        metadata={"description": "Stripe's PaymentIntent status: succeeded, processing or requires_action"}
+    )
+    client_secret = fields.Str(
+        allow_none=True,
+        metadata={"description": "Only when status is requires_action: pass it to stripe.confirmCardPayment"},
+    )
+
+
+REFUND_REASONS = ("cancelled", "damaged", "quality", "short_delivery", "late", "goodwill", "other")
+
+
+class RefundCreateSchema(Schema):
+    amount = fields.Int(
+        load_default=None,
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_AMOUNT),
+        metadata={"description": "VND to give back; omitted: all that is not refunded yet"},
+    )
+    reason_code = fields.Str(
+        load_default="other",
+        validate=validate.OneOf(REFUND_REASONS),
+        metadata={
+            "description": "cancelled (before shipping: the order is cancelled, its stock back on offer) | "
+            + " | ".join(REFUND_REASONS[1:])
+        },
+    )
+    reason = fields.Str(load_default=None, validate=validate.Length(max=1000))
+    reference = fields.Str(
+        load_default=None,
+        validate=validate.Length(max=100),
+        metadata={"description": "The bank reference of the transfer that returned the money (required for vietqr)"},
+    )
+    note = fields.Str(load_default=None, validate=validate.Length(max=1000))

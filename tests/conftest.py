@@ -24,6 +24,8 @@ from sqlalchemy import text
 from core.extensions import db, limiter
 from nongsan_app import create_app
 
+pytest_plugins = ["tests.localstripe"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -6,8 +6,18 @@ from flask.views import MethodView
 
 from core.api import Blueprint
 from core.security import api_user
-from market.schemas import OrderCreateSchema, OrderQuerySchema, OrderSchema, OrdersResultSchema, TransitionSchema
-from market.services import orders, transitions
+from market.payments.stripe_gateway import gateway
+from market.schemas import (
+    CardAttemptSchema,
+    CardPaymentSchema,
+    OrderCreateSchema,
+    OrderQuerySchema,
+    OrderSchema,
+    OrdersResultSchema,
+    RefundCreateSchema,
+    TransitionSchema,
+)
+from market.services import card_payments, orders, refunds, transitions
 from market.services.describe import describe_orders
 
 blp = Blueprint("market_orders", __name__, description="Marketplace orders, reservations and fulfilment")
@@ -57,4 +67,32 @@ class OrderTransitions(MethodView):
         """Move the order to another status; 409 with ``current_status`` when that is impossible from where it is."""
         user = api_user()
         order = transitions.transition(user, order_id, data.pop("to"), **data)
+        return describe_orders([order], user)[0]
+
+
+@blp.route("/orders/<order_id>/payments/card")
+class OrderCardPayment(MethodView):
+    @blp.authenticated
+    @blp.arguments(CardPaymentSchema)
+    @blp.response(200, CardAttemptSchema)
+    @blp.alt_response(402, description="The card was declined: the order is cancelled and its stock released")
+    @blp.alt_response(503, description="Stripe did not answer; nothing was charged")
+    def post(self, data, order_id):
+        """Pay the order by card: our server creates and confirms the PaymentIntent for the order's total.
+
+        The order becomes paid when Stripe's webhook confirms it (poll the order). With ``requires_action``, finish
+        3-D Secure in the browser with ``stripe.confirmCardPayment(client_secret)``.
+        """
+        return card_payments.pay_by_card(api_user(), order_id, data["payment_method"], gateway=gateway())
+
+
+@blp.route("/orders/<order_id>/refunds")
+class OrderRefunds(MethodView):
+    @blp.authenticated
+    @blp.arguments(RefundCreateSchema)
+    @blp.response(201, OrderSchema)
+    def post(self, data, order_id):
+        """The seller refunds the order in full or in part: by card through Stripe, otherwise recorded."""
+        user = api_user()
+        order = refunds.refund_order(user, order_id, **data)
         return describe_orders([order], user)[0]

@@ -30,6 +30,7 @@ from market.messages import (
     ONLY_LEFT,
 )
 from market.models import Listing, ListingStatus
+from market.payments import KNOWN_METHODS, METHODS
 from market.pricing import line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
 from market.services.describe import describe_listings
@@ -183,4 +184,21 @@ def checkout_preview(cart: dict[str, str], viewer_ids: set[int], method: str, pr
     known = all(fee is not None for fee in fees)
     content["delivery_total"] = sum(fees) if known else None
     content["grand_total"] = sum(group["order_total"] for group in content["groups"]) if known else None
+    listings = [listing for group in by_seller.values() for listing in group]
+    content["payment_methods"] = common_payment_methods(listings)
     return content
+
+
+def common_payment_methods(listings: list[Listing]) -> list[str]:
+    """The ways to pay that every listing of the cart takes, and that work for each seller now (one choice for the
+    whole checkout)."""
+    if not listings:
+        return []
+    return [
+        name
+        for name in KNOWN_METHODS
+        if all(
+            name in (listing.payment_methods or []) and METHODS[name].unavailable(listing.seller_id) is None
+            for listing in listings
+        )
+    ]

@@ -210,6 +210,16 @@ def _expire(order: Order, now: datetime) -> None:
     _record(order, OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, None, LAPSED_NOTE, now)
 
 
+def expire_lapsed(order: Order) -> bool:
+    """Expire, and commit, an order found still pending past its time (the beat job is late); True when it was."""
+    now = utcnow()
+    if order.status is OrderStatus.PENDING_PAYMENT and order.expires_at is not None and order.expires_at <= now:
+        _expire(order, now)
+        db.session.commit()
+        return True
+    return False
+
+
 def transition(
     user: User,
     public_id: str,

@@ -226,4 +226,7 @@ def _place(picker, method: str):
         return _checkout_page(picker, error.errors or {"_form": [error.detail]}, error.status)
     session.pop(CART_KEY, None)
     flash(_("Thank you! %(count)d order(s) placed; each seller confirms theirs.", count=len(placed)), "success")
+    if len(placed) == 1 and placed[0].payment_method != "cod":  # pay it now: card form, or the transfer's QR code
+        target = "market.order_pay" if placed[0].payment_method == "card" else "market.order_detail"
+        return redirect(url_for(target, order_id=placed[0].public_id), code=303)
     return redirect(url_for("market.my_orders"), code=303)

@@ -1,0 +1,149 @@
+"""Refunds: full or partial, by card through Stripe's Refunds API, by transfer or cash recorded with the bank reference.
+
+A refund is recorded first (the order counts it at once, the ledger reverses its
+share) and, for a card, sent to Stripe after that commit by a Celery task with
+the refund's own idempotency key, so a retry never refunds twice. Stripe's answer
+(at once, or later through the webhook) settles it: a refund Stripe refuses or
+fails gives the amount back to the order and is flagged for a person.
+
+Whether the stock comes back depends on the reason: only a cancellation (the
+goods never left the seller) puts it back on offer; after shipping, the goods are
+with the buyer whatever the money does.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.accounts.models import User
+from core.errors import ValidationError
+from core.extensions import db
+from market.messages import CANCEL_REFUND_IS_FULL, REFUND_REASON_UNKNOWN, REFUND_REFERENCE_NEEDED
+from market.models import FlagKind, Order, OrderStatus, Payment, PaymentFlag, Refund, RefundReason, RefundStatus
+from market.payments.stripe_gateway import GatewayError, StripeGateway
+from market.services import transitions
+from market.services.orders import visible_order
+
+MAX_REFERENCE = 100
+
+
+def _reason(code: str | None) -> RefundReason:
+    try:
+        return RefundReason(code or RefundReason.OTHER.value)
+    except ValueError:
+        allowed = ", ".join(reason.value for reason in RefundReason)
+        raise ValidationError(
+            REFUND_REASON_UNKNOWN(reason=repr(code), allowed=allowed),
+            errors={"reason_code": [REFUND_REASON_UNKNOWN(reason=repr(code), allowed=allowed)]},
+        ) from None
+
+
+def refund_order(
+    user: User,
+    public_id: str,
+    *,
+    amount: int | None = None,
+    reason_code: str | None = None,
+    reason: str | None = None,
+    reference: str | None = None,
+    note: str | None = None,
+) -> Order:
+    """The seller gives back ``amount`` (the rest when None). A ``cancelled`` refund cancels the order, putting its
+    stock back on offer; any other reason refunds in full (``refunded``) or in part (``partially_refunded``)."""
+    code = _reason(reason_code)
+    reference = (reference or "").strip() or None
+    order, _roles = visible_order(user, public_id)
+    remaining = order.total - order.refunded_amount
+    if order.payment_method == "vietqr" and not reference:
+        raise ValidationError(REFUND_REFERENCE_NEEDED, errors={"reference": [REFUND_REFERENCE_NEEDED]})
+    if reference and len(reference) > MAX_REFERENCE:
+        reference = reference[:MAX_REFERENCE]
+    if code is RefundReason.CANCELLED:
+        if amount not in (None, remaining):
+            raise ValidationError(
+                CANCEL_REFUND_IS_FULL(amount=remaining), errors={"amount": [CANCEL_REFUND_IS_FULL(amount=remaining)]}
+            )
+        target = OrderStatus.CANCELLED
+    else:
+        target = OrderStatus.REFUNDED if amount in (None, remaining) else OrderStatus.PARTIALLY_REFUNDED
+    db.session.rollback()  # visible_order read it; transition locks and reads it again
+    return transitions.transition(
+        user,
+        public_id,
+        target.value,
+        amount=amount,
+        reason=reason,
+        note=note,
+        reason_code=code.value,
+        reference=reference,
+    )
+
+
+def _flag_failure(refund: Refund, reason: str | None) -> None:
+    reference = refund.provider_refund_id or f"refund-{refund.id}"
+    exists = db.session.scalar(
+        select(PaymentFlag.id).where(
+            PaymentFlag.kind == FlagKind.REFUND_FAILED, PaymentFlag.provider_reference == reference
+        )
+    )
+    if exists is None:
+        db.session.add(
+            PaymentFlag(
+                kind=FlagKind.REFUND_FAILED,
+                provider_reference=reference,
+                order_id=refund.order_id,
+                details={"amount": refund.amount, "reason": reason},
+            )
+        )
+
+
+def refund_failed(refund: Refund, reason: str | None) -> None:
+    """The provider did not give the money back: the order owes it again and a person is told. No commit."""
+    order = transitions.lock_order(refund.order_id)
+    refund.status = RefundStatus.FAILED
+    refund.failure_reason = (reason or "failed")[:100]
+    order.refunded_amount -= refund.amount
+    _flag_failure(refund, reason)
+
+
+def follow(refund: Refund, status: str, failure_reason: str | None = None) -> bool:
+    """Apply the provider's status of ``refund``; True when it changed anything. No commit."""
+    if refund.status is not RefundStatus.PENDING:
+        return False  # settled already: a late or repeated update changes nothing
+    if status == "succeeded":
+        refund.status = RefundStatus.SUCCEEDED
+        return True
+    if status in ("failed", "canceled"):
+        refund_failed(refund, failure_reason or status)
+        return True
+    return False
+
+
+def submit(refund_id: int, *, gateway: StripeGateway) -> str:
+    """Send a recorded card refund to Stripe (the Celery task's body; safe to repeat). Its status after."""
+    refund = db.session.get(Refund, refund_id, populate_existing=True)
+    if refund is None or refund.status is not RefundStatus.PENDING or refund.provider_refund_id:
+        return refund.status.value if refund else "missing"
+    payment = db.session.scalar(select(Payment).where(Payment.order_id == refund.order_id))
+    order_code = db.session.scalar(select(Order.public_id).where(Order.id == refund.order_id))
+    db.session.rollback()  # no transaction is held while Stripe answers
+    try:
+        result = gateway.refund(
+            payment_intent_id=payment.reference,
+            amount=refund.amount,
+            idempotency_key=f"refund-{refund_id}",
+            metadata={"order_id": order_code, "refund_id": str(refund_id)},
+        )
+    except GatewayError as error:
+        if error.code in (None, "api_connection_error", "rate_limit", "lock_timeout"):
+            raise  # worth retrying: the task retries with the same key
+        refund = db.session.get(Refund, refund_id, populate_existing=True)
+        refund_failed(refund, error.code)
+        db.session.commit()
+        return refund.status.value
+    refund = db.session.get(Refund, refund_id, populate_existing=True)
+    if refund.status is RefundStatus.PENDING:
+        refund.provider_refund_id = result.id
+        follow(refund, result.status, result.failure_reason)
+    db.session.commit()
+    return refund.status.value

@@ -1,0 +1,286 @@
+"""Card payments against a real localstripe process: PaymentIntents, its signed webhooks, refunds, reconciliation."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from core.extensions import db
+from market.models import FlagKind, Payment, PaymentFlag, Refund, WebhookEvent
+from market.payments.stripe_gateway import gateway
+from market.services import reconciliation
+from tests.integration.market.conftest import create_listing, move, place
+from tests.localstripe import free_port
+
+
+@pytest.fixture
+def shop(stripe_site, world):
+    """A cashew offer at 25.000 ₫/kg taking cards (and cash), and a client of the Stripe-enabled site."""
+    client = stripe_site.app.test_client()
+    offer = create_listing(
+        client, world, "cashew", world.harvest("cashew"), price_per_kg=25000, payment_methods=["card", "cod"]
+    )
+    return client, offer
+
+
+def card_order(client, world, offer, kg: str = "10") -> dict:
+    response = place(client, world, "buyer", [(offer["id"], kg)], payment_method="card")
+    assert response.status_code == 201, response.json
+    return response.json["orders"][0]
+
+
+def pay(client, world, order_id: str, payment_method: str = "pm_card_visa", who: str = "buyer"):
+    return client.post(
+        f"/api/v1/orders/{order_id}/payments/card", json={"payment_method": payment_method}, headers=world.auth(who)
+    )
+
+
+def order_of(client, world, order_id: str, who: str = "buyer") -> dict:
+    return client.get(f"/api/v1/orders/{order_id}", headers=world.auth(who)).json
+
+
+def wait_for(client, world, order_id: str, status: str, seconds: float = 15) -> dict:
+    """localstripe delivers its webhook about a second after the event."""
+    deadline = time.monotonic() + seconds
+    while True:
+        order = order_of(client, world, order_id)
+        if order["status"] == status or time.monotonic() > deadline:
+            return order
+        time.sleep(0.2)
+
+
+def signed(secret: str, event: dict) -> tuple[bytes, dict[str, str]]:
+    """An event signed the way Stripe signs: HMAC-SHA256 of "<timestamp>.<body>" with the endpoint's secret."""
+    body = json.dumps(event).encode()
+    stamp = int(time.time())
+    signature = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return body, {"Stripe-Signature": f"t={stamp},v1={signature}", "Content-Type": "application/json"}
+
+
+def intent_event(kind: str, intent: dict) -> dict:
+    return {"id": f"evt_{uuid.uuid4().hex[:20]}", "object": "event", "type": kind, "data": {"object": intent}}
+
+
+def stripe_intent(stripe_site, intent_id: str):
+    with stripe_site.app.app_context():
+        return gateway().retrieve(intent_id)
+
+
+def test_a_card_order_is_paid_through_the_payment_intent_and_stripes_own_webhook(shop, world, stripe_site):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    assert order["totals"]["total"] == 250_000
+    instructions = order["payment_instructions"]
+    assert instructions["publishable_key"] == stripe_site.publishable_key
+    assert instructions["card_payment_url"].endswith(f"/api/v1/orders/{order['id']}/payments/card")
+
+    answer = pay(client, world, order["id"])
+    assert answer.status_code == 200, answer.json
+    assert answer.json["status"] == "succeeded" and answer.json["client_secret"] is None
+    intent = stripe_intent(stripe_site, answer.json["payment_intent_id"])
+    assert (intent.amount, intent.currency) == (250_000, "VND")  # zero-decimal: never ×100
+    assert intent.metadata["order_id"] == order["id"]
+
+    paid = wait_for(client, world, order["id"], "paid")
+    assert paid["status"] == "paid"
+    assert paid["payment_instructions"]["status"] == "confirmed"
+    assert [change["to"] for change in paid["history"]] == ["pending_payment", "paid"]
+    listing = client.get(f"/api/v1/listings/{offer['id']}", headers=world.auth("cashew")).json
+    assert listing["sold"] == "10" and listing["reserved"] == "0"
+    # Paying again is refused: the order is paid.
+    assert pay(client, world, order["id"]).status_code == 409
+
+
+def test_a_declined_card_leaves_the_order_unpaid_and_releases_the_reservation(shop, world, stripe_site, app):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    declined = pay(client, world, order["id"], "pm_card_chargeCustomerFail")
+    assert declined.status_code == 402
+    assert declined.json["code"] == "card_declined" and declined.json["decline_code"] == "card_declined"
+    time.sleep(2)  # localstripe's payment_failed webhook arrives too, and must change nothing more
+    after = order_of(client, world, order["id"])
+    assert after["status"] == "cancelled"
+    assert after["payment_instructions"]["status"] == "failed"
+    listing = client.get(f"/api/v1/listings/{offer['id']}", headers=world.auth("cashew")).json
+    assert listing["available"] == "500" and listing["reserved"] == "0"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PaymentFlag)) == 0
+
+
+def test_the_same_event_delivered_twice_is_applied_once(shop, world, stripe_site, app):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    intent = {
+        "id": "pi_twice",
+        "object": "payment_intent",
+        "amount": 250_000,
+        "currency": "vnd",
+        "status": "succeeded",
+        "metadata": {"order_id": order["id"], "attempt": "1"},
+    }
+    body, headers = signed(stripe_site.webhook_secret, intent_event("payment_intent.succeeded", intent))
+    first = client.post("/webhooks/stripe", data=body, headers=headers)
+    second = client.post("/webhooks/stripe", data=body, headers=headers)
+    assert (first.json["outcome"], second.json["outcome"]) == ("applied", "duplicate")
+    after = order_of(client, world, order["id"])
+    assert after["status"] == "paid"
+    assert [change["to"] for change in after["history"]].count("paid") == 1
+
+
+def test_a_forged_signature_is_refused_and_changes_nothing(shop, world, stripe_site, app):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    intent = {
+        "id": "pi_forged",
+        "amount": 250_000,
+        "currency": "vnd",
+        "status": "succeeded",
+        "metadata": {"order_id": order["id"]},
+    }
+    body, headers = signed("whsec_not_ours", intent_event("payment_intent.succeeded", intent))
+    forged = client.post("/webhooks/stripe", data=body, headers=headers)
+    unsigned = client.post("/webhooks/stripe", data=body, headers={"Content-Type": "application/json"})
+    assert forged.status_code == 400 and forged.json["code"] == "bad_signature"
+    assert unsigned.status_code == 400
+    assert order_of(client, world, order["id"])["status"] == "pending_payment"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+
+
+def test_a_late_payment_failed_leaves_a_paid_order_paid(shop, world, stripe_site):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    intent_id = pay(client, world, order["id"]).json["payment_intent_id"]
+    assert wait_for(client, world, order["id"], "paid")["status"] == "paid"
+    failed = {
+        "id": intent_id,
+        "amount": 250_000,
+        "currency": "vnd",
+        "status": "requires_payment_method",
+        "metadata": {"order_id": order["id"], "attempt": "1"},
+        "last_payment_error": {"code": "card_declined"},
+    }
+    body, headers = signed(stripe_site.webhook_secret, intent_event("payment_intent.payment_failed", failed))
+    answer = client.post("/webhooks/stripe", data=body, headers=headers)
+    assert answer.status_code == 200 and answer.json["outcome"] == "ignored"
+    assert order_of(client, world, order["id"])["status"] == "paid"
+
+
+def test_an_event_whose_amount_differs_is_flagged_not_paid(shop, world, stripe_site, app):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    intent = {
+        "id": "pi_short",
+        "amount": 200_000,
+        "currency": "vnd",
+        "status": "succeeded",
+        "metadata": {"order_id": order["id"], "attempt": "1"},
+    }
+    body, headers = signed(stripe_site.webhook_secret, intent_event("payment_intent.succeeded", intent))
+    assert client.post("/webhooks/stripe", data=body, headers=headers).json["outcome"] == "flagged"
+    assert order_of(client, world, order["id"])["status"] == "pending_payment"
+    with app.app_context():
+        found = db.session.scalars(select(PaymentFlag)).all()
+        assert [(f.kind, f.provider_reference) for f in found] == [(FlagKind.AMOUNT_MISMATCH, "pi_short")]
+        assert found[0].details["stripe_amount"] == 200_000 and found[0].details["order_total"] == 250_000
+
+
+def test_unknown_event_types_are_acknowledged_and_ignored(shop, world, stripe_site):
+    client, _offer = shop
+    body, headers = signed(
+        stripe_site.webhook_secret, {"id": "evt_x", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}
+    )
+    answer = client.post("/webhooks/stripe", data=body, headers=headers)
+    assert answer.status_code == 200 and answer.json["outcome"] == "ignored"
+
+
+def test_a_partial_refund_goes_to_stripe_and_updates_the_order(shop, world, stripe_site, app):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    pay(client, world, order["id"])
+    assert wait_for(client, world, order["id"], "paid")["status"] == "paid"
+    for step in ("accepted", "shipped"):
+        assert move(client, world, "cashew", order["id"], step).status_code == 200
+    assert move(client, world, "buyer", order["id"], "delivered").status_code == 200
+    refunded = client.post(
+        f"/api/v1/orders/{order['id']}/refunds",
+        json={"amount": 50_000, "reason_code": "damaged", "reason": "Một bao bị ướt"},
+        headers=world.auth("cashew"),
+    )
+    assert refunded.status_code == 201, refunded.json
+    assert refunded.json["status"] == "partially_refunded" and refunded.json["totals"]["refunded"] == 50_000
+    with app.app_context():
+        refund = db.session.scalars(select(Refund)).one()
+        assert refund.status.value == "succeeded" and refund.provider_refund_id.startswith("re_")
+        assert refund.reason_code.value == "damaged"
+    # The buyer cannot refund themselves.
+    assert (
+        client.post(
+            f"/api/v1/orders/{order['id']}/refunds", json={"amount": 1000}, headers=world.auth("buyer")
+        ).status_code
+        == 403
+    )
+
+
+def test_orders_below_stripes_minimum_are_refused_clearly(shop, world):
+    client, offer = shop
+    small = client.post(
+        "/api/v1/listings",
+        json={
+            "batch_code": world.harvest("cashew", "5"),
+            "title": "Điều mẫu",
+            "price_per_kg": 3000,
+            "quantity": "5",
+            "payment_methods": ["card"],
+        },
+        headers=world.auth("cashew"),
+    ).json
+    client.patch(f"/api/v1/listings/{small['id']}", json={"status": "active"}, headers=world.auth("cashew"))
+    order = place(client, world, "buyer", [(small["id"], "2")], payment_method="card").json["orders"][0]
+    refused = pay(client, world, order["id"])
+    assert refused.status_code == 422 and refused.json["code"] == "amount_below_card_minimum"
+    assert "15000" in refused.json["detail"]
+
+
+def test_only_the_buyer_pays_and_strangers_see_nothing(shop, world):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    assert pay(client, world, order["id"], who="cashew").status_code == 403
+    assert pay(client, world, order["id"], who="other_buyer").status_code == 404
+    bad = pay(client, world, order["id"], "tok_visa")
+    assert bad.status_code == 422 and "payment_method" in bad.json["errors"]
+
+
+def test_the_reconciliation_flags_a_payment_intent_paid_at_stripe_while_our_order_is_unpaid(
+    shop, world, stripe_site, app
+):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    # Webhooks lost: localstripe delivers to a port where nothing listens.
+    lost = urllib.parse.urlencode({"url": f"http://127.0.0.1:{free_port()}/webhooks/stripe", "secret": "whsec_x"})
+    urllib.request.urlopen(f"{stripe_site.localstripe}/_config/webhooks/nongsan", data=lost.encode()).close()
+    try:
+        intent_id = pay(client, world, order["id"]).json["payment_intent_id"]
+        time.sleep(1.5)
+        assert order_of(client, world, order["id"])["status"] == "pending_payment"
+        with stripe_site.app.app_context():
+            result = reconciliation.reconcile(gateway=gateway())
+            again = reconciliation.reconcile(gateway=gateway())
+        assert intent_id in result.flagged and intent_id not in again.flagged  # flagged once
+        with app.app_context():
+            flags = db.session.scalars(select(PaymentFlag).where(PaymentFlag.provider_reference == intent_id)).all()
+            assert [f.kind for f in flags] == [FlagKind.PAID_THERE_NOT_HERE]
+            assert db.session.scalar(select(Payment.status).where(Payment.reference == intent_id)).value == "processing"
+    finally:
+        back = urllib.parse.urlencode(
+            {"url": f"{stripe_site.url}/webhooks/stripe", "secret": stripe_site.webhook_secret}
+        )
+        urllib.request.urlopen(f"{stripe_site.localstripe}/_config/webhooks/nongsan", data=back.encode()).close()
