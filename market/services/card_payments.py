@@ -39,7 +39,7 @@ from market.services.transitions import expire_lapsed
 
 # Stripe's answers after which the attempt is over and another may start.
 UNFINISHED = ("requires_action", "requires_payment_method", "requires_confirmation")
-DECLINED_NOTE = "The card was declined ({code})."
+DECLINED_NOTE = "The card was declined."  # the reason is kept on the payment (failure_code)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _declined(order_id: int, payment_id: int, attempt: int, code: str, intent_id
         payment.failure_code = code[:60]
         payment.reference = intent_id or payment.reference
         if order.status is OrderStatus.PENDING_PAYMENT:
-            transitions.move_as_system(order, OrderStatus.CANCELLED, note=DECLINED_NOTE.format(code=code))
+            transitions.move_as_system(order, OrderStatus.CANCELLED, note=DECLINED_NOTE)
             refund_ids = transitions.pending_refunds(order)
     db.session.commit()
     transitions.after_commit(order_id, OrderStatus.CANCELLED, refund_ids)

@@ -41,6 +41,7 @@ from market.services import refunds, transitions
 
 APPLIED, DUPLICATE, IGNORED, FLAGGED = "applied", "duplicate", "ignored", "flagged"
 PAID_NOTE = "Paid by card."
+FAILED_NOTE = "The card payment failed."
 LATE_NOTE = "The card payment arrived after the order had ended; it is refunded."
 
 AfterCommit = Callable[[], None]
@@ -138,7 +139,7 @@ def _failed(intent: dict) -> tuple[str, AfterCommit | None]:
     error = intent.get("last_payment_error") or {}
     code = (error.get("decline_code") or error.get("code") or "payment_failed")[:60]
     payment.status, payment.failure_code, payment.reference = PaymentStatus.FAILED, code, intent["id"]
-    transitions.move_as_system(order, OrderStatus.CANCELLED, note=f"The card payment failed ({code}).")
+    transitions.move_as_system(order, OrderStatus.CANCELLED, note=FAILED_NOTE)
     order_id = order.id
     return APPLIED, lambda: transitions.after_commit(order_id, OrderStatus.CANCELLED, [])
 

@@ -14,7 +14,10 @@ from core.i18n import money, number, translate
 from market.errors import LotNotSaleableError
 from market.pricing import MAX_AMOUNT
 from market.services import orders, transitions
+from market.services.card_payments import DECLINED_NOTE
 from market.services.describe import describe_orders
+from market.services.transitions import LAPSED_NOTE
+from market.services.webhooks import FAILED_NOTE, LATE_NOTE, PAID_NOTE
 from market.views import bp, page_number, whole_dong
 
 PER_PAGE = 20
@@ -29,6 +32,20 @@ STATUS_NAMES = {
     "expired": _l("Expired"),
     "refunded": _l("Refunded"),
     "partially_refunded": _l("Partly refunded"),
+}
+PAYMENT_STATE_NAMES = {
+    "pending": _l("not paid yet"),
+    "processing": _l("being processed by the bank"),
+    "confirmed": _l("received"),
+    "failed": _l("failed; nothing was charged"),
+}
+# The platform's own notes in an order's history, in the reader's language (people's notes are shown as typed).
+SYSTEM_NOTES = {
+    PAID_NOTE: _l("Paid by card."),
+    DECLINED_NOTE: _l("The card was declined."),
+    FAILED_NOTE: _l("The card payment failed."),
+    LATE_NOTE: _l("The card payment arrived after the order had ended; it is refunded."),
+    LAPSED_NOTE: _l("The reservation lapsed."),
 }
 # What the button that moves an order to each status says.
 ACTION_NAMES = {
@@ -99,6 +116,8 @@ def order_detail(order_id):
         order=describe_orders([order], current_user)[0],
         status_names=STATUS_NAMES,
         action_names=ACTION_NAMES,
+        payment_state_names=PAYMENT_STATE_NAMES,
+        system_notes=SYSTEM_NOTES,
     )
 
 

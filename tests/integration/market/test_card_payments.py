@@ -284,3 +284,38 @@ def test_the_reconciliation_flags_a_payment_intent_paid_at_stripe_while_our_orde
             {"url": f"{stripe_site.url}/webhooks/stripe", "secret": stripe_site.webhook_secret}
         )
         urllib.request.urlopen(f"{stripe_site.localstripe}/_config/webhooks/nongsan", data=back.encode()).close()
+
+
+def test_the_buyer_sees_the_payment_state_on_the_order_page_and_in_the_email_in_their_language(
+    shop, world, stripe_site
+):
+    from core.accounts.models import User
+    from market.models import Order
+    from market.services import notifications
+    from tests.integration.core.accounts.helpers import sign_in
+
+    client, offer = shop
+    order = place(client, world, "other_buyer", [(offer["id"], "10")], payment_method="card").json["orders"][0]
+    page_client = stripe_site.app.test_client()
+    sign_in(page_client, world.other_buyer_login)
+    unpaid = page_client.get(f"/market/orders/{order['id']}").get_data(as_text=True)
+    assert "Thanh toán bằng thẻ" in unpaid and "chưa thanh toán" in unpaid
+    assert f"/market/orders/{order['id']}/pay" in unpaid
+    pay_page = page_client.get(f"/market/orders/{order['id']}/pay").get_data(as_text=True)
+    assert f"{stripe_site.localstripe}/js.stripe.com/v3/" in pay_page and "250.000 ₫" in pay_page
+
+    pay(client, world, order["id"], who="other_buyer")
+    deadline = time.monotonic() + 15
+    while order_of(client, world, order["id"], "other_buyer")["status"] != "paid" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    paid = page_client.get(f"/market/orders/{order['id']}").get_data(as_text=True)
+    assert "đã nhận tiền" in paid and "Đã thanh toán bằng thẻ." in paid
+    assert f'/market/orders/{order["id"]}/pay"' not in paid  # nothing left to pay
+
+    with stripe_site.app.app_context():
+        row = db.session.scalar(select(Order).where(Order.public_id == order["id"]))
+        vietnamese = notifications.compose(row, "paid", db.session.get(User, world.other_buyer_user), "buyer")
+        english = notifications.compose(row, "paid", db.session.get(User, world.buyer_user), "buyer")
+        assert "Thanh toán: bằng thẻ, đã nhận tiền." in vietnamese.get_content()
+        assert "Payment: by card, received." in english.get_content()
+        db.session.remove()
