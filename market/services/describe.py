@@ -13,7 +13,7 @@ from core.accounts.permissions import actable_organization_ids
 from core.extensions import db
 from core.geo.services import format_address, get_commune
 from market import states
-from market.models import Listing, Order
+from market.models import Listing, Order, PaymentFlag
 from market.payments import method_of
 from market.quantities import grams_to_kg
 from traceability import catalog
@@ -169,3 +169,27 @@ def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[d
             }
         )
     return result
+
+
+def describe_flags(flags: Iterable[PaymentFlag]) -> list[dict]:
+    """Payment flags as the review page lists them, with their order's public code."""
+    flags = list(flags)
+    order_ids = {flag.order_id for flag in flags if flag.order_id}
+    codes = (
+        dict(db.session.execute(select(Order.id, Order.public_id).where(Order.id.in_(order_ids))).all())
+        if order_ids
+        else {}
+    )
+    return [
+        {
+            "id": flag.id,
+            "kind": flag.kind.value,
+            "order_id": codes.get(flag.order_id),
+            "provider_reference": flag.provider_reference,
+            "details": dict(flag.details or {}),
+            "created_at": flag.created_at,
+            "resolved_at": flag.resolved_at,
+            "resolution_note": flag.resolution_note,
+        }
+        for flag in flags
+    ]

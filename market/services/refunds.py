@@ -107,10 +107,14 @@ def refund_failed(refund: Refund, reason: str | None) -> None:
 
 
 def follow(refund: Refund, status: str, failure_reason: str | None = None) -> bool:
-    """Apply the provider's status of ``refund``; True when it changed anything. No commit."""
-    if refund.status is not RefundStatus.PENDING:
-        return False  # settled already: a late or repeated update changes nothing
-    if status == "succeeded":
+    """Apply the provider's status of ``refund``; True when it changed anything. No commit.
+
+    Stripe may fail a refund after calling it succeeded (the buyer's bank sends it back): that still counts. A
+    failed refund is final, so a late or repeated update changes nothing.
+    """
+    if refund.status is RefundStatus.FAILED:
+        return False
+    if status == "succeeded" and refund.status is RefundStatus.PENDING:
         refund.status = RefundStatus.SUCCEEDED
         return True
     if status in ("failed", "canceled"):

@@ -120,8 +120,10 @@ def _succeeded(intent: dict) -> tuple[str, AfterCommit | None]:
     flag(FlagKind.LATE_PAYMENT, intent["id"], order, amount=amount, order_status=order.status.value)
     method_of(order).confirm(order, amount=amount, reference=intent["id"])
     transitions.give_back(order, amount, LATE_NOTE, None, reason_code=RefundReason.CANCELLED.value)
-    refund_ids, order_id = transitions.pending_refunds(order), order.id
-    return FLAGGED, lambda: transitions.after_commit(order_id, order.status, refund_ids)
+    # Read now: after the commit, touching the order would open a transaction (on SQLite, the write lock) that the
+    # eager refund task, in its own session, would wait on.
+    refund_ids, order_id, status = transitions.pending_refunds(order), order.id, order.status
+    return FLAGGED, lambda: transitions.after_commit(order_id, status, refund_ids)
 
 
 def _failed(intent: dict) -> tuple[str, AfterCommit | None]:

@@ -73,6 +73,7 @@ class World:
         join_cooperative(coop, db.session.get(type(coop), market.cashew_org))
         processor = make_org(OrganizationKind.PROCESSOR, name="Xưởng điều Lộc Ninh", owner=processor_user)
         make_org(OrganizationKind.DEPARTMENT, name="Sở NN&MT Đồng Nai", owner=officer)
+        officer.is_admin = True  # as in the demo: the platform's administrators' pages are walked too
         lot = make_harvest(farmer, [plot], quantity="1250.5")
         received = make_harvest(farmer, [plot], quantity="300")
         custody.receive(processor_user, custody.ship(farmer, received.code, to_organization_id=processor.id).id)
@@ -131,6 +132,7 @@ NO_PARAMETERS = (
     "market.listing_new",
     "market.my_listings",
     "market.my_orders",
+    "market.payment_review",
     "market.sales",
     "offline.offline_page",
     "traceability.batch_list",

@@ -319,3 +319,157 @@ def test_the_buyer_sees_the_payment_state_on_the_order_page_and_in_the_email_in_
         assert "Thanh toán: bằng thẻ, đã nhận tiền." in vietnamese.get_content()
         assert "Payment: by card, received." in english.get_content()
         db.session.remove()
+
+
+def localstripe_post(stripe_site, path: str, data: dict, query: str = "") -> dict:
+    request = urllib.request.Request(
+        f"{stripe_site.localstripe}{path}{query}",
+        data=urllib.parse.urlencode(data).encode(),
+        headers={"Authorization": f"Bearer {stripe_site.app.config['STRIPE_SECRET_KEY']}"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.loads(answer.read())
+
+
+def test_a_card_that_needs_3d_secure_answers_the_client_secret_and_is_paid_once_authenticated(shop, world, stripe_site):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    card = localstripe_post(
+        stripe_site,
+        "/v1/payment_methods",
+        {
+            "type": "card",
+            "card[number]": "4000002500003155",
+            "card[exp_month]": "12",
+            "card[exp_year]": "2034",
+            "card[cvc]": "123",
+        },
+    )
+    answer = pay(client, world, order["id"], card["id"])
+    assert answer.status_code == 200 and answer.json["status"] == "requires_action"
+    secret = answer.json["client_secret"]
+    assert secret.startswith(answer.json["payment_intent_id"] + "_secret_")
+    assert order_of(client, world, order["id"])["payment_instructions"]["status"] == "processing"
+    # A second click while the bank asks is refused, not charged twice... unless the first attempt is abandoned:
+    # here it is still open at Stripe, so a new attempt cancels it first and starts again.
+    localstripe_post(
+        stripe_site,
+        f"/v1/payment_intents/{answer.json['payment_intent_id']}/_authenticate",
+        {"client_secret": secret},
+        "?success=true",
+    )
+    assert wait_for(client, world, order["id"], "paid")["status"] == "paid"
+
+
+def test_a_refund_that_fails_at_stripe_gives_the_amount_back_to_the_order_and_is_flagged(shop, world, stripe_site, app):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    pay(client, world, order["id"])
+    assert wait_for(client, world, order["id"], "paid")["status"] == "paid"
+    cancelled = client.post(
+        f"/api/v1/orders/{order['id']}/refunds", json={"reason_code": "cancelled"}, headers=world.auth("cashew")
+    )
+    assert cancelled.status_code == 201 and cancelled.json["status"] == "cancelled"
+    assert cancelled.json["totals"]["refunded"] == 250_000
+    listing = client.get(f"/api/v1/listings/{offer['id']}", headers=world.auth("cashew")).json
+    assert listing["available"] == "500"  # cancelled before shipping: the stock is back on offer
+    with app.app_context():
+        refund_id = db.session.scalar(select(Refund.provider_refund_id))
+    failed = {
+        "id": refund_id,
+        "object": "refund",
+        "amount": 250_000,
+        "status": "failed",
+        "failure_reason": "expired_or_canceled_card",
+    }
+    body, headers = signed(stripe_site.webhook_secret, intent_event("refund.updated", failed))
+    assert client.post("/webhooks/stripe", data=body, headers=headers).json["outcome"] == "applied"
+    assert order_of(client, world, order["id"])["totals"]["refunded"] == 0
+    with app.app_context():
+        refund = db.session.scalars(select(Refund)).one()
+        assert refund.status.value == "failed" and refund.failure_reason == "expired_or_canceled_card"
+        assert [f.kind for f in db.session.scalars(select(PaymentFlag))] == [FlagKind.REFUND_FAILED]
+    # A later "succeeded" for the same refund changes nothing: it is settled.
+    late = {**failed, "status": "succeeded"}
+    body, headers = signed(stripe_site.webhook_secret, intent_event("refund.updated", late))
+    assert client.post("/webhooks/stripe", data=body, headers=headers).json["outcome"] == "ignored"
+
+
+def test_money_arriving_for_an_expired_order_is_flagged_and_refunded(shop, world, stripe_site, app):
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from market.models import Order
+    from market.services import transitions
+
+    client, offer = shop
+    order = card_order(client, world, offer)
+
+    def lapse():
+        row = db.session.scalar(select(Order).where(Order.public_id == order["id"]))
+        row.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        transitions.expire_overdue()
+
+    with stripe_site.app.app_context():
+        lapse()
+        intent = gateway().pay(
+            amount=250_000,
+            currency="VND",
+            payment_method="pm_card_visa",
+            idempotency_key=uuid.uuid4().hex,
+            metadata={"order_id": order["id"], "attempt": "1"},
+        )
+    time.sleep(2)  # localstripe's succeeded webhook arrives for an order that has ended
+    after = order_of(client, world, order["id"])
+    assert after["status"] == "expired" and after["totals"]["refunded"] == 250_000
+    with app.app_context():
+        assert [(f.kind, f.provider_reference) for f in db.session.scalars(select(PaymentFlag))] == [
+            (FlagKind.LATE_PAYMENT, intent.id)
+        ]
+        refund = db.session.scalars(select(Refund)).one()
+        assert refund.status.value == "succeeded" and refund.amount == 250_000
+
+
+def test_administrators_review_flagged_payments_on_a_page(shop, world, stripe_site, app):
+    from tests.integration.core.accounts.helpers import sign_in
+    from tests.traceability_builders import quick_user, seeded
+
+    client, offer = shop
+    order = card_order(client, world, offer)
+    intent = {
+        "id": "pi_review",
+        "amount": 1_000,
+        "currency": "vnd",
+        "status": "succeeded",
+        "metadata": {"order_id": order["id"], "attempt": "1"},
+    }
+    body, headers = signed(stripe_site.webhook_secret, intent_event("payment_intent.succeeded", intent))
+    client.post("/webhooks/stripe", data=body, headers=headers)
+
+    def make_admin():
+        admin = quick_user("Quản trị viên")
+        admin.is_admin = True
+        db.session.commit()
+        return admin.phone
+
+    admin_login = seeded(app, make_admin)
+    stranger = stripe_site.app.test_client()
+    sign_in(stranger, world.cashew_login)
+    assert stranger.get("/market/admin/payments").status_code == 403
+
+    page_client = stripe_site.app.test_client()
+    sign_in(page_client, admin_login)
+    page = page_client.get("/market/admin/payments").get_data(as_text=True)
+    assert "Stripe thu số tiền hoặc loại tiền khác với đơn hàng" in page
+    assert "1.000 ₫" in page and "250.000 ₫" in page and order["id"] in page
+    with app.app_context():
+        flag_id = db.session.scalar(select(PaymentFlag.id))
+    from tests.conftest import csrf_token
+
+    resolved = page_client.post(
+        f"/market/admin/payments/{flag_id}/resolve",
+        data={"csrf_token": csrf_token(page_client, "/market/admin/payments"), "note": "Đã hỏi Stripe"},
+    )
+    assert resolved.status_code == 303
+    assert "Không có gì cần xử lý" in page_client.get("/market/admin/payments").get_data(as_text=True)
