@@ -35,6 +35,7 @@ from market.messages import (
     NOTE_TOO_LONG,
     ONLY_ROLES_MAY,
     PARTIAL_REFUND_RANGE,
+    REFUND_REFERENCE_NEEDED,
     TOO_LONG,
     UNKNOWN_ORDER_STATUS,
     USE_ORDER_STATUS,
@@ -95,6 +96,9 @@ def give_back(
     A card refund is only pending here: the caller sends it to Stripe after the commit (``refunds.submit``), and
     a refusal there gives the amount back to the order (``refunds.refund_failed``).
     """
+    if order.payment_method == "vietqr" and not reference and reason_code != RefundReason.CANCELLED.value:
+        # A transfer back is only traceable by its bank reference; a cancellation's is given when it is made.
+        raise ValidationError(REFUND_REFERENCE_NEEDED, errors={"reference": [REFUND_REFERENCE_NEEDED]})
     refund = method_of(order).refund(order, amount, reason, by=user, reason_code=reason_code, reference=reference)
     order.refunded_amount += amount
     db.session.flush()

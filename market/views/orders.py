@@ -13,7 +13,7 @@ from core.errors import DomainError, NotFound
 from core.i18n import money, number, translate
 from market.errors import LotNotSaleableError
 from market.pricing import MAX_AMOUNT
-from market.services import orders, transitions
+from market.services import orders, refunds, transitions
 from market.services.card_payments import DECLINED_NOTE
 from market.services.describe import describe_orders
 from market.services.transitions import LAPSED_NOTE
@@ -39,6 +39,14 @@ PAYMENT_STATE_NAMES = {
     "confirmed": _l("received"),
     "failed": _l("failed; nothing was charged"),
 }
+REFUND_REASON_NAMES = (
+    ("damaged", _l("Goods damaged")),
+    ("quality", _l("Quality not as described")),
+    ("short_delivery", _l("Less delivered than ordered")),
+    ("late", _l("Delivered late")),
+    ("goodwill", _l("Goodwill")),
+    ("other", _l("Other")),
+)
 # The platform's own notes in an order's history, in the reader's language (people's notes are shown as typed).
 SYSTEM_NOTES = {
     PAID_NOTE: _l("Paid by card."),
@@ -117,8 +125,55 @@ def order_detail(order_id):
         status_names=STATUS_NAMES,
         action_names=ACTION_NAMES,
         payment_state_names=PAYMENT_STATE_NAMES,
+        refund_reasons=REFUND_REASON_NAMES,
         system_notes=SYSTEM_NOTES,
     )
+
+
+def _refused(order_id: str, error: DomainError):
+    """Back to the order with the reason a move or refund was refused, in the reader's language."""
+    if isinstance(error, NotFound):
+        raise error
+    current = error.extra.get("current_status")
+    if isinstance(error, LotNotSaleableError):
+        flash(lot_problem(error), "error")
+    elif current:
+        flash(
+            _(
+                "This order is now “%(status)s”; that step is no longer possible.",
+                status=STATUS_NAMES.get(current, current),
+            ),
+            "error",
+        )
+    else:
+        flash(
+            " ".join(translate(m) for messages in error.errors.values() for m in messages) or translate(error.detail),
+            "error",
+        )
+    return redirect(url_for("market.order_detail", order_id=order_id), code=303)
+
+
+@bp.post("/orders/<order_id>/refunds")
+@login_required
+def order_refund(order_id):
+    form = request.form
+    amount = whole_dong(form.get("amount"))
+    if (form.get("amount") or "").strip() and not amount:
+        flash(_("Enter the amount in whole đồng, at most %(amount)s.", amount=money(MAX_AMOUNT)), "error")
+        return redirect(url_for("market.order_detail", order_id=order_id), code=303)
+    try:
+        order = refunds.refund_order(
+            current_user,
+            order_id,
+            amount=amount,
+            reason_code=form.get("reason_code") or "other",
+            reason=(form.get("reason") or "").strip()[:1000] or None,
+            reference=form.get("reference"),
+        )
+    except DomainError as error:
+        return _refused(order_id, error)
+    flash(_("Refunded: %(amount)s.", amount=money(order.refunded_amount)), "success")
+    return redirect(url_for("market.order_detail", order_id=order_id), code=303)
 
 
 @bp.post("/orders/<order_id>/transitions")
@@ -139,25 +194,6 @@ def order_transition(order_id):
             note=form.get("note") or None,
         )
     except DomainError as error:
-        if isinstance(error, NotFound):
-            raise
-        current = error.extra.get("current_status")
-        if isinstance(error, LotNotSaleableError):
-            flash(lot_problem(error), "error")
-        elif current:
-            flash(
-                _(
-                    "This order is now “%(status)s”; that step is no longer possible.",
-                    status=STATUS_NAMES.get(current, current),
-                ),
-                "error",
-            )
-        else:
-            flash(
-                " ".join(translate(m) for messages in error.errors.values() for m in messages)
-                or translate(error.detail),
-                "error",
-            )
-        return redirect(url_for("market.order_detail", order_id=order_id), code=303)
+        return _refused(order_id, error)
     flash(_("Order updated: %(status)s.", status=STATUS_NAMES.get(form.get("to", ""), form.get("to", ""))), "success")
     return redirect(url_for("market.order_detail", order_id=order_id), code=303)
