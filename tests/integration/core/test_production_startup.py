@@ -69,6 +69,16 @@ def test_create_app_with_every_setting_starts_in_production(tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_card_payments_half_configured_refuse_to_start_naming_the_missing_stripe_setting(tmp_path):
+    """A secret key without the webhook's secret would take money that never becomes a paid order."""
+    environ = {**production_environ(tmp_path), "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_PUBLISHABLE_KEY": "pk_live_x"}
+    with pytest.raises(ConfigurationError) as error:
+        create_app(environ=environ)
+    assert "STRIPE_WEBHOOK_SECRET" in str(error.value) and "STRIPE_SECRET_KEY" not in str(error.value)
+    complete = create_app(environ={**environ, "STRIPE_WEBHOOK_SECRET": "whsec_x"})
+    assert complete.config["STRIPE_WEBHOOK_SECRET"] == "whsec_x"
+
+
 def test_development_keeps_one_private_secret_in_the_instance_folder(tmp_path):
     environ = {"NONGSAN_ENV": "development", "NONGSAN_INSTANCE_PATH": str(tmp_path)}
     first, second = create_app(environ=environ), create_app(environ=environ)
