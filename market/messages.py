@@ -152,8 +152,9 @@ FEE_WHOLE_DONG = Message("fee_invalid", N_("A delivery fee is a whole number of 
 # Sellers' bank accounts, VietQR transfers and payment confirmations
 BANK_ACCOUNT_INVALID = Message("invalid", N_("The bank account has invalid fields; see errors."))
 BANK_UNKNOWN = Message("bank_unknown", N_("Choose your bank from the list."))
+# The code is not repeated in the message: it is a code, and a page would write it as a number ("123.456").
 BANK_BIN_UNKNOWN = Message(
-    "bank_unknown", N_("%(bin)s is not the NAPAS code of a bank we know; choose one from the list.")
+    "bank_unknown", N_("This is not the NAPAS code of a bank we know; choose one from the list.")
 )
 ACCOUNT_NUMBER_FORMAT = Message("account_number_invalid", N_("Digits and letters only, at most %(count)s."))
 ACCOUNT_NAME_FORMAT = Message(

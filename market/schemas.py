@@ -64,7 +64,7 @@ class _ListingFields(Schema):
     payment_methods = fields.List(
         fields.Str(),
         load_default=lambda: ["cod"],
-        metadata={"description": "cod now; card and vietqr answer 422 until they exist"},
+        metadata={"description": "cod; vietqr once the seller gave a bank account; card once Stripe is set up"},
     )
     photos = fields.List(
         fields.Str(),
@@ -207,7 +207,8 @@ class OrderItemSchema(Schema):
 class OrderCreateSchema(Schema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True, validate=validate.Length(min=1))
     payment_method = fields.Str(
-        required=True, metadata={"description": "cod; card and vietqr answer 422 until they exist"}
+        required=True,
+        metadata={"description": "cod; vietqr where the seller gave a bank account; card once Stripe is set up"},
     )
     delivery = fields.Nested(OrderDeliveryRequestSchema, load_default=None)
     buyer_organization_id = fields.Int(load_default=None, metadata={"description": "Default: your first organization"})

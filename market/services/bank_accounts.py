@@ -52,7 +52,7 @@ def _checked(bank_bin: str | None, account_number: str | None, account_name: str
     if not bank_bin:
         errors["bank_bin"] = [BANK_UNKNOWN]
     elif bank_bin not in NAPAS_BANKS:
-        errors["bank_bin"] = [BANK_BIN_UNKNOWN(bin=bank_bin[:10])]
+        errors["bank_bin"] = [BANK_BIN_UNKNOWN]
     # People copy numbers with spaces or dots between the groups ("0071 0001 23456"); the bank does not know them.
     number = re.sub(r"[\s.\-]", "", account_number or "").upper()
     if not number:

@@ -11,7 +11,7 @@ from core.errors import DomainError, NotFound, ValidationError
 from market.banks import NAPAS_BANKS
 from market.services import bank_accounts, bank_transfers, payment_confirmations
 from market.views import bp
-from market.views.orders import STATUS_NAMES, flash_refusal
+from market.views.orders import flash_refusal
 
 ACCOUNT_FIELDS = ("bank_bin", "account_number", "account_name")
 
@@ -63,5 +63,5 @@ def order_confirm_payment(order_id):
             raise
         flash_refusal(error)
         return redirect(url_for("market.order_detail", order_id=order_id), code=303)
-    flash(_("Payment confirmed: the order is %(status)s.", status=STATUS_NAMES["paid"]), "success")
+    flash(_("Payment confirmed: the order is paid."), "success")
     return redirect(url_for("market.order_detail", order_id=order_id), code=303)

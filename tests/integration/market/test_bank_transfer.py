@@ -84,7 +84,7 @@ def test_an_unknown_bank_a_bad_number_or_no_holder_is_refused_on_its_field(clien
     refused = give_account(client, world, bank_bin="123456", account_number="12-34/56!", account_name="")
     assert refused.status_code == 422
     assert set(refused.json["errors"]) == {"bank_bin", "account_number", "account_name"}
-    assert "123456" in refused.json["errors"]["bank_bin"][0]
+    assert "not the NAPAS code" in refused.json["errors"]["bank_bin"][0]
     too_long = give_account(client, world, account_number="1" * 20)
     assert too_long.status_code == 422 and "at most 19" in too_long.json["errors"]["account_number"][0]
 
@@ -284,7 +284,7 @@ def test_the_bank_account_form_says_what_is_wrong_in_vietnamese(client, world):
     )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
-    assert "123456" in text and "ngân hàng" in text and "bắt buộc" in text
+    assert "không phải mã NAPAS" in text and "bắt buộc" in text
     assert 'value="Nguyễn Văn Đức"' in text  # what was typed is kept
     saved = client.post(
         "/market/bank-account",
