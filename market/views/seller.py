@@ -78,11 +78,18 @@ def _values_from_form(form) -> dict:
         "quantity": form.get("quantity", ""),
         "min_order_quantity": form.get("min_order_quantity") or None,
         "price_tiers": tiers,
-        "payment_methods": [m for m in form.getlist("payment_methods") if m],
+        "payment_methods": _payment_methods(form),
         "pickup": form.get("pickup") == "y",
         "delivery_fees": fees,
         "photos": [p for p in form.getlist("photos") if p],
     }
+
+
+def _payment_methods(form) -> list[str]:
+    """The boxes ticked; a form from before the choice existed (one queued offline on a phone) meant cash only."""
+    if form.get("payment_choice") != "y":
+        return ["cod"]
+    return [m for m in form.getlist("payment_methods") if m]
 
 
 def _kept(form, values: dict) -> dict:

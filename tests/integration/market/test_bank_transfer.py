@@ -307,3 +307,27 @@ def test_the_listing_form_links_to_the_bank_account_until_one_is_given(client, w
     assert 'value="vietqr"' not in form and 'value="cod"' in form
     assert "Thêm tài khoản ngân hàng để nhận chuyển khoản VietQR" in form and 'href="/market/bank-account"' in form
     assert 'href="/market/bank-account"' in client.get("/market/sales").get_data(as_text=True)
+
+
+def test_the_listing_form_offers_vietqr_once_the_account_is_given(client, world):
+    code = world.harvest("cashew", "1000")
+    give_account(client, world)
+    sign_in(client, world.cashew_login)
+    data = {
+        "csrf_token": csrf_token(client, "/market/my-listings/new"),
+        "batch_code": code,
+        "title": "Điều thô vụ mới",
+        "price_per_kg": "25.000",
+        "quantity": "100",
+        "pickup": "y",
+        "publish": "y",
+        "payment_choice": "y",
+    }
+    nothing = client.post("/market/my-listings/new", data=data)
+    assert nothing.status_code == 422 and "phương thức thanh toán" in nothing.get_data(as_text=True).lower()
+    saved = client.post("/market/my-listings/new", data={**data, "payment_methods": ["vietqr", "cod"]})
+    assert saved.status_code == 303
+    listing = client.get("/api/v1/listings", headers=world.auth("cashew")).json[0]
+    assert sorted(listing["payment_methods"]) == ["cod", "vietqr"]
+    edit = client.get(f"/market/my-listings/{listing['id']}/edit").get_data(as_text=True)
+    assert 'value="vietqr" checked' in edit
