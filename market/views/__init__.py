@@ -11,7 +11,7 @@ from core.navigation import BUYER, EVERYONE, OFFICER, PRODUCER, SIGNED_IN, VISIT
 from market.pricing import MAX_AMOUNT
 
 bp = Blueprint("market", __name__, url_prefix="/market")
-PAGE_MODULES = ("browse", "orders", "seller", "payments")  # each adds its routes to bp when imported
+PAGE_MODULES = ("browse", "orders", "seller", "transfers")  # each adds its routes to bp when imported
 MAX_PAGE = 1_000_000
 _SEPARATORS = str.maketrans("", "", ".,  \u00a0\u202f")
 # A buyer's pages sit in the menu row; a producer finds the market, their listings and sales under "More".
