@@ -45,7 +45,7 @@ def transfer_note(order: Order) -> str:
 
 
 def image_url(order: Order) -> str:
-    """Where the order's transfer QR is drawn (``market.views.payments``), for the order page and API clients."""
+    """Where the order's transfer QR is drawn (``market.views.transfers``), for the order page and API clients."""
     return f"{current_app.config['PUBLIC_BASE_URL']}/market/orders/{order.public_id}/vietqr.png"
 
 
