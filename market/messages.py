@@ -182,3 +182,26 @@ CANCEL_REFUND_IS_FULL = Message(
 )
 ADMINS_ONLY = Message("forbidden", N_("Only the platform's administrators may do this."))
 FLAG_NOT_FOUND = Message("flag_not_found", N_("No payment flag %(flag)s."))
+
+# Sellers' bank accounts, VietQR transfers and payment confirmations
+BANK_ACCOUNT_INVALID = Message("invalid", N_("The bank account has invalid fields; see errors."))
+BANK_UNKNOWN = Message("bank_unknown", N_("Choose your bank from the list."))
+# The code is not repeated in the message: it is a code, and a page would write it as a number ("123.456").
+BANK_BIN_UNKNOWN = Message(
+    "bank_unknown", N_("This is not the NAPAS code of a bank we know; choose one from the list.")
+)
+ACCOUNT_NUMBER_FORMAT = Message("account_number_invalid", N_("Digits and letters only, at most %(count)s."))
+ACCOUNT_NAME_FORMAT = Message(
+    "account_name_invalid", N_("Write the account holder's name as your bank shows it, in letters without accents.")
+)
+NO_TRANSFER_QR = Message("not_found", N_("Order %(order)s has no transfer to make."))
+TRANSFER_IS_THE_TOTAL = Message("amount_mismatch", N_("The payment must be the order's total."))
+ORDER_TOTAL_IS = Message("amount_mismatch", N_("The order's total is %(amount)s đồng."))
+GIVE_THE_REFERENCE = Message("reference_required", N_("Give the bank reference of the transfer."))
+REFERENCE_FROM_BANK = Message(
+    "reference_required", N_("Enter the transaction code that your bank app shows for this transfer.")
+)
+REFERENCE_USED = Message("reference_used", N_("This reference already confirms another payment."))
+REFERENCE_USED_FIELD = Message(
+    "reference_used", N_("Reference %(reference)s already confirms the payment of another order.")
+)

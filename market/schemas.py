@@ -64,7 +64,7 @@ class _ListingFields(Schema):
     payment_methods = fields.List(
         fields.Str(),
         load_default=lambda: ["cod"],
-        metadata={"description": "cod now; card and vietqr answer 422 until they exist"},
+        metadata={"description": "cod; vietqr once the seller gave a bank account; card once Stripe is set up"},
     )
     photos = fields.List(
         fields.Str(),
@@ -207,7 +207,8 @@ class OrderItemSchema(Schema):
 class OrderCreateSchema(Schema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True, validate=validate.Length(min=1))
     payment_method = fields.Str(
-        required=True, metadata={"description": "cod; card and vietqr answer 422 until they exist"}
+        required=True,
+        metadata={"description": "cod; vietqr where the seller gave a bank account; card once Stripe is set up"},
     )
     delivery = fields.Nested(OrderDeliveryRequestSchema, load_default=None)
     buyer_organization_id = fields.Int(load_default=None, metadata={"description": "Default: your first organization"})
@@ -333,3 +334,35 @@ class RefundCreateSchema(Schema):
         metadata={"description": "The bank reference of the transfer that returned the money (required for vietqr)"},
     )
     note = fields.Str(load_default=None, validate=validate.Length(max=1000))
+
+
+class BankAccountRequestSchema(Schema):
+    # Checked by the service, so that the API and the page say the same coded things.
+    bank_bin = fields.Str(load_default=None, metadata={"description": "The bank's 6-digit NAPAS code, e.g. 970436"})
+    account_number = fields.Str(load_default=None, metadata={"description": "Digits and letters, at most 19"})
+    account_name = fields.Str(
+        load_default=None, metadata={"description": "The holder as the bank shows it; stored upper-case, no accents"}
+    )
+
+
+class BankAccountSchema(Schema):
+    organization_id = fields.Int()
+    bank_bin = fields.Str()
+    bank_name = fields.Str(allow_none=True)
+    account_number = fields.Str()
+    account_name = fields.Str()
+    updated_at = fields.AwareDateTime()
+
+
+class PaymentConfirmSchema(Schema):
+    reference = fields.Str(
+        load_default=None,
+        validate=validate.Length(max=100),
+        metadata={"description": "The bank's transaction code of the transfer (required for vietqr), or a receipt"},
+    )
+    amount = fields.Int(
+        load_default=None,
+        strict=True,
+        validate=validate.Range(min=0, max=MAX_AMOUNT),
+        metadata={"description": "VND received; when given it must be the order's total"},
+    )

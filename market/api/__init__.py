@@ -5,6 +5,6 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """Every marketplace API blueprint (imported here so that create_app registers them all)."""
-    from market.api import listings, orders
+    from market.api import bank_accounts, listings, orders
 
-    return [listings.blp, orders.blp]
+    return [listings.blp, orders.blp, bank_accounts.blp]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask.views import MethodView
 
 from core.api import Blueprint
@@ -14,10 +15,11 @@ from market.schemas import (
     OrderQuerySchema,
     OrderSchema,
     OrdersResultSchema,
+    PaymentConfirmSchema,
     RefundCreateSchema,
     TransitionSchema,
 )
-from market.services import card_payments, orders, refunds, transitions
+from market.services import bank_transfers, card_payments, orders, payment_confirmations, refunds, transitions
 from market.services.describe import describe_orders
 
 blp = Blueprint("market_orders", __name__, description="Marketplace orders, reservations and fulfilment")
@@ -96,3 +98,31 @@ class OrderRefunds(MethodView):
         user = api_user()
         order = refunds.refund_order(user, order_id, **data)
         return describe_orders([order], user)[0]
+
+
+@blp.route("/orders/<order_id>/payments/confirm")
+class OrderPaymentConfirmation(MethodView):
+    @blp.authenticated
+    @blp.arguments(PaymentConfirmSchema)
+    @blp.response(200, OrderSchema)
+    def post(self, data, order_id):
+        """The seller confirms the money arrived: a VietQR transfer (its bank transaction code as ``reference``) or
+        cash. 403 for the buyer, 409 where the status does not allow it, 422 for a reference already used."""
+        user = api_user()
+        order = payment_confirmations.confirm_payment(user, order_id, **data)
+        return describe_orders([order], user)[0]
+
+
+@blp.route("/orders/<order_id>/vietqr.png")
+class OrderTransferQr(MethodView):
+    @blp.authenticated
+    @blp.response(
+        200,
+        {"type": "string", "format": "binary"},
+        content_type=bank_transfers.CONTENT_TYPE,
+        description="The VietQR code of the transfer (PNG)",
+    )
+    def get(self, order_id):
+        """The VietQR code a banking app scans to pay the order; 404 once it is paid or cancelled."""
+        png = bank_transfers.transfer_qr_png(api_user(), order_id)
+        return Response(png, mimetype=bank_transfers.CONTENT_TYPE, headers={"Cache-Control": "private, no-store"})

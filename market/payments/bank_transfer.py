@@ -10,14 +10,25 @@ transfer back, recorded with its bank reference.
 
 from __future__ import annotations
 
+from flask import current_app
+
 from core.accounts.models import User
 from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from core.messages import Message
-from market.messages import NO_BANK_ACCOUNT, NO_BANK_ACCOUNT_FIELD
-from market.models import Order, Payment, PaymentStatus, Refund, RefundStatus, SellerBankAccount
+from market.banks import bank_name
+from market.messages import (
+    GIVE_THE_REFERENCE,
+    NO_BANK_ACCOUNT,
+    NO_BANK_ACCOUNT_FIELD,
+    ORDER_TOTAL_IS,
+    REFERENCE_FROM_BANK,
+    TRANSFER_IS_THE_TOTAL,
+)
+from market.models import Order, OrderStatus, Payment, PaymentStatus, Refund, RefundStatus, SellerBankAccount
 from market.payments import vietqr
+from market.payments.references import check_reference
 
 
 def bank_account_of(seller_id: int | None) -> SellerBankAccount | None:
@@ -31,6 +42,11 @@ def _payment_of(order: Order) -> Payment | None:
 def transfer_note(order: Order) -> str:
     """What the buyer's transfer carries in its note: the order code, which is how the seller recognises it."""
     return f"NS {order.public_id}"
+
+
+def image_url(order: Order) -> str:
+    """Where the order's transfer QR is drawn (``market.views.transfers``), for the order page and API clients."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/market/orders/{order.public_id}/vietqr.png"
 
 
 def transfer_of(order: Order) -> vietqr.Transfer | None:
@@ -56,6 +72,7 @@ class BankTransfer:
         paid = payment is not None and payment.status is PaymentStatus.CONFIRMED
         account = bank_account_of(order.seller_id)
         transfer = transfer_of(order)
+        due = transfer is not None and not paid and order.status is OrderStatus.PENDING_PAYMENT
         return {
             "method": self.name,
             "amount_due": 0 if paid or order.refunded_amount else order.total - order.refunded_amount,
@@ -63,9 +80,11 @@ class BankTransfer:
             "status": payment.status.value if payment else "pending",
             "transfer_note": transfer_note(order),
             "bank_bin": account.bank_bin if account else None,
+            "bank_name": bank_name(account.bank_bin) if account else None,
             "account_number": account.account_number if account else None,
             "account_name": account.account_name if account else None,
-            "vietqr_payload": vietqr.payload(transfer) if transfer and not paid else None,
+            "vietqr_payload": vietqr.payload(transfer) if due else None,
+            "vietqr_image_url": image_url(order) if due else None,
             "message": "Paid by bank transfer."
             if paid
             else f"Transfer {order.total} VND with the note {transfer_note(order)!r}; the seller confirms receipt.",
@@ -73,10 +92,11 @@ class BankTransfer:
 
     def confirm(self, order: Order, *, amount: int, reference: str | None = None, by: User | None = None) -> Payment:
         if amount != order.total:
-            raise ValidationError(
-                "The transfer must be the order's total.",
-                errors={"amount": [f"The order's total is {order.total} VND."]},
-            )
+            raise ValidationError(TRANSFER_IS_THE_TOTAL, errors={"amount": [ORDER_TOTAL_IS(amount=order.total)]})
+        # The seller's bank app shows each transfer's code: it is what tells this transfer from the next one.
+        if not (reference or "").strip():
+            raise ValidationError(GIVE_THE_REFERENCE, errors={"reference": [REFERENCE_FROM_BANK]})
+        check_reference(order, reference)
         payment = _payment_of(order)
         if payment is None:
             payment = Payment(order_id=order.id, method=self.name, amount=amount)

@@ -11,7 +11,9 @@ from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from core.messages import Message
+from market.messages import ORDER_TOTAL_IS, TRANSFER_IS_THE_TOTAL
 from market.models import Order, Payment, PaymentStatus, Refund, RefundStatus
+from market.payments.references import check_reference
 
 
 def _payment_of(order: Order) -> Payment | None:
@@ -40,9 +42,8 @@ class CashOnDelivery:
 
     def confirm(self, order: Order, *, amount: int, reference: str | None = None, by: User | None = None) -> Payment:
         if amount != order.total:
-            raise ValidationError(
-                "Cash must cover the order.", errors={"amount": [f"The order's total is {order.total} VND."]}
-            )
+            raise ValidationError(TRANSFER_IS_THE_TOTAL, errors={"amount": [ORDER_TOTAL_IS(amount=order.total)]})
+        check_reference(order, reference)
         payment = _payment_of(order)
         if payment is None:
             payment = Payment(order_id=order.id, method=self.name, amount=amount)

@@ -151,7 +151,9 @@ def _apply(
     if target is OrderStatus.ACCEPTED:
         lots.check_acceptance(order)
     if target is OrderStatus.PAID:
-        method_of(order).confirm(order, amount=order.total, reference=reference, by=user)
+        # An amount the seller gives must be the total (the method says so); none given means the total.
+        paid = order.total if amount is None else amount
+        method_of(order).confirm(order, amount=paid, reference=reference, by=user)
     if target is states.sells_on(order.payment_method):
         stock.convert_reservations(order)
         order.expires_at = None

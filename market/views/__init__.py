@@ -11,7 +11,7 @@ from core.navigation import BUYER, EVERYONE, OFFICER, PRODUCER, SIGNED_IN, VISIT
 from market.pricing import MAX_AMOUNT
 
 bp = Blueprint("market", __name__, url_prefix="/market")
-PAGE_MODULES = ("browse", "orders", "payments", "payment_review", "seller")  # each adds its routes to bp when imported
+PAGE_MODULES = ("browse", "orders", "payments", "payment_review", "seller", "transfers")  # each adds its routes to bp
 MAX_PAGE = 1_000_000
 _SEPARATORS = str.maketrans("", "", ".,  \u00a0\u202f")
 # A buyer's pages sit in the menu row; a producer finds the market, their listings and sales under "More".
@@ -49,7 +49,9 @@ def whole_dong(value: str | None, *, default: int | None = None) -> int | None:
 
 
 def blueprints() -> list[Blueprint]:
-    """The marketplace's page blueprint, with the routes of every page module added."""
+    """The marketplace's page blueprint, with the routes of every page module added, and the bank's webhook."""
+    from market.views import bank_webhooks
+
     for name in PAGE_MODULES:
         import_module(f"{__name__}.{name}")
-    return [bp]
+    return [bp, bank_webhooks.bp]

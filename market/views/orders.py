@@ -119,9 +119,14 @@ def order_detail(order_id):
         return render_template(
             "errors/error.html", status=404, title=_("Page not found"), message=_("We could not find this order.")
         ), 404
+    described = describe_orders([order], current_user)[0]
+    instructions = described["payment_instructions"]
+    # The buyer pays by scanning: the code is there only while the transfer is due (none once paid or cancelled).
+    transfer = instructions if instructions.get("vietqr_image_url") and "buyer" in described["roles"] else None
     return render_template(
         "market/order.html",
-        order=describe_orders([order], current_user)[0],
+        order=described,
+        transfer=transfer,
         status_names=STATUS_NAMES,
         action_names=ACTION_NAMES,
         payment_state_names=PAYMENT_STATE_NAMES,
@@ -134,22 +139,7 @@ def _refused(order_id: str, error: DomainError):
     """Back to the order with the reason a move or refund was refused, in the reader's language."""
     if isinstance(error, NotFound):
         raise error
-    current = error.extra.get("current_status")
-    if isinstance(error, LotNotSaleableError):
-        flash(lot_problem(error), "error")
-    elif current:
-        flash(
-            _(
-                "This order is now “%(status)s”; that step is no longer possible.",
-                status=STATUS_NAMES.get(current, current),
-            ),
-            "error",
-        )
-    else:
-        flash(
-            " ".join(translate(m) for messages in error.errors.values() for m in messages) or translate(error.detail),
-            "error",
-        )
+    flash_refusal(error)
     return redirect(url_for("market.order_detail", order_id=order_id), code=303)
 
 
@@ -197,3 +187,23 @@ def order_transition(order_id):
         return _refused(order_id, error)
     flash(_("Order updated: %(status)s.", status=STATUS_NAMES.get(form.get("to", ""), form.get("to", ""))), "success")
     return redirect(url_for("market.order_detail", order_id=order_id), code=303)
+
+
+def flash_refusal(error: DomainError) -> None:
+    """Why a move of the order was refused, in the reader's language, for the order page shown next."""
+    current = error.extra.get("current_status")
+    if isinstance(error, LotNotSaleableError):
+        flash(lot_problem(error), "error")
+    elif current:
+        flash(
+            _(
+                "This order is now “%(status)s”; that step is no longer possible.",
+                status=STATUS_NAMES.get(current, current),
+            ),
+            "error",
+        )
+    else:
+        flash(
+            " ".join(translate(m) for messages in error.errors.values() for m in messages) or translate(error.detail),
+            "error",
+        )

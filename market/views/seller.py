@@ -14,9 +14,11 @@ from core.errors import Conflict, ValidationError
 from core.files.services import store_image
 from core.geo.services import list_provinces
 from core.i18n import number
+from market.payments import offered_methods
 from market.services import listings
 from market.services.describe import describe_listings
 from market.views import bp, page_number, whole_dong
+from market.views.browse import PAYMENT_NAMES
 
 PER_PAGE = 20
 TIER_ROWS = 3
@@ -76,17 +78,25 @@ def _values_from_form(form) -> dict:
         "quantity": form.get("quantity", ""),
         "min_order_quantity": form.get("min_order_quantity") or None,
         "price_tiers": tiers,
-        "payment_methods": ["cod"],
+        "payment_methods": _payment_methods(form),
         "pickup": form.get("pickup") == "y",
         "delivery_fees": fees,
         "photos": [p for p in form.getlist("photos") if p],
     }
 
 
+def _payment_methods(form) -> list[str]:
+    """The boxes ticked; a form from before the choice existed (one queued offline on a phone) meant cash only."""
+    if form.get("payment_choice") != "y":
+        return ["cod"]
+    return [m for m in form.getlist("payment_methods") if m]
+
+
 def _kept(form, values: dict) -> dict:
     """What was typed, with the photos stored so far, for the form shown again."""
     kept = form.to_dict()
     kept["photos"] = values.get("photos", [])
+    kept["payment_methods"] = values.get("payment_methods", [])
     return kept
 
 
@@ -106,10 +116,12 @@ def _form_values(listing: dict) -> dict:
         values[f"fee_province_{i}"], values[f"fee_{i}"] = province, fee
     values["status"] = listing["status"]
     values["photos"] = listing["photos"]
+    values["payment_methods"] = listing["payment_methods"]
     return values
 
 
 def _render(template_values: dict, errors: dict, *, listing: dict | None, organization, status: int = 200):
+    offered = offered_methods(organization.id)
     return (
         render_template(
             "market/listing_form.html",
@@ -121,6 +133,8 @@ def _render(template_values: dict, errors: dict, *, listing: dict | None, organi
             tier_rows=range(TIER_ROWS),
             fee_rows=range(FEE_ROWS),
             status_names=LISTING_STATUS_NAMES,
+            payment_choices=[(m, PAYMENT_NAMES[m]) for m in offered],
+            needs_bank_account="vietqr" not in offered,
         ),
         status,
     )
@@ -132,7 +146,10 @@ def listing_new():
     organization = organization_or_404()
     if request.method == "GET":
         return _render(
-            {"pickup": "y", "batch_code": request.args.get("lot", "")}, {}, listing=None, organization=organization
+            {"pickup": "y", "batch_code": request.args.get("lot", ""), "payment_methods": ["cod"]},
+            {},
+            listing=None,
+            organization=organization,
         )
     form = request.form
     values = _values_from_form(form)
