@@ -30,7 +30,8 @@ from core.accounts.permissions import can_act_for
 from core.db import utcnow
 from core.extensions import db
 from market.models import Listing, Order
-from market.services import listings, orders, transitions
+from market.payments import offered_methods
+from market.services import bank_accounts, listings, orders, transitions
 from traceability.services import for_sale
 
 # name of the lot → (title in Vietnamese, title in English, price per kg in VND, share of the lot offered)
@@ -84,6 +85,15 @@ def _listing(users: Mapping[str, User], name: str, lot) -> tuple[Listing, User] 
         return None
     title, title_en, price, share = OFFERS[name]
     quantity = int(source.remaining_kg * share)
+    if bank_accounts.bank_account(seller, source.custodian_id) is None:
+        # A made-up Agribank account (the farmers' bank), so that the demo's orders can be paid by VietQR.
+        bank_accounts.set_bank_account(
+            seller,
+            source.custodian_id,
+            bank_bin="970405",
+            account_number=f"5500{source.custodian_id:09d}",
+            account_name=seller.name,
+        )
     created = listings.create_listing(
         seller,
         batch_code=source.code,
@@ -97,6 +107,8 @@ def _listing(users: Mapping[str, User], name: str, lot) -> tuple[Listing, User] 
         description_en="Traceable to every plot; see the lot's trace page.",
         pickup=True,
         delivery_fees={"75": 50_000, "79": 250_000},
+        # Every way to pay that works here: cards once Stripe's keys are set, transfers, cash.
+        payment_methods=offered_methods(source.custodian_id),
     )
     return listings.update_listing(seller, created.public_id, status="active"), seller
 

@@ -48,6 +48,14 @@ def test_seed_demo_loads_a_believable_season_once(app):
         assert eudr.batch_readiness(officer, codes["rubber_svr"])[1].ready is True
         assert eudr.batch_readiness(officer, codes["rubber_latex_point"])[1].ready is False
 
+        # Every demo offer can be paid by VietQR transfer to its seller's (made-up) account, or in cash; no Stripe
+        # keys here, so no cards.
+        from market.models import Listing, SellerBankAccount
+
+        offers = db.session.scalars(select(Listing)).all()
+        assert offers and all(listing.payment_methods == ["vietqr", "cod"] for listing in offers)
+        assert all(db.session.get(SellerBankAccount, listing.seller_id) for listing in offers)
+
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     assert "already loaded" in again.output
