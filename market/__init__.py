@@ -14,6 +14,7 @@ from flask import Flask
 BEAT_SCHEDULE = {
     "release-expired-reservations": {"task": "market.release_expired_reservations", "schedule": 60.0},
     # Our card payments against Stripe's, once a day (it reads the last few days, so a missed run loses nothing).
+    "resend-stuck-refunds": {"task": "market.resend_stuck_refunds", "schedule": 10 * 60.0},
     "reconcile-card-payments": {"task": "market.reconcile_card_payments", "schedule": 24 * 3600.0},
 }
 

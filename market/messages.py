@@ -169,7 +169,11 @@ CARD_DECLINED = Message(
     ),
 )
 CARD_PROVIDER_DOWN = Message(
-    "payment_provider_unavailable", N_("The card payment service did not answer; nothing was charged. Try again.")
+    "payment_provider_unavailable",
+    N_(
+        "The card payment service did not answer. If your card was charged, the order shows as paid in a moment; "
+        "otherwise try again."
+    ),
 )
 WEBHOOK_SIGNATURE = Message("bad_signature", N_("The webhook's signature does not match: %(reason)s."))
 WEBHOOK_BODY = Message("bad_payload", N_("The webhook's body is not a JSON event."))

@@ -2,6 +2,7 @@
 
 Two flows share the statuses. Paid online (card, VietQR; through the payment
 interface): pending_payment → paid → accepted → shipped → delivered → completed.
+Card orders follow the same path, but only the system (Stripe's webhook) makes them paid.
 Cash on delivery: pending_payment → accepted → shipped → delivered, then the
 seller's confirmation of the cash makes it paid → completed.
 
@@ -17,6 +18,7 @@ from market.models.orders import OrderStatus as S
 
 BUYER, SELLER, SYSTEM = "buyer", "seller", "system"
 CASH_ON_DELIVERY = "cod"
+CARD_PAYMENT = "card"
 
 _REFUNDS = {S.REFUNDED: {SELLER}, S.PARTIALLY_REFUNDED: {SELLER}}
 
@@ -28,6 +30,12 @@ ONLINE: dict[S, dict[S, set[str]]] = {
     S.DELIVERED: {S.COMPLETED: {BUYER, SELLER, SYSTEM}, **_REFUNDS},
     S.COMPLETED: dict(_REFUNDS),
     S.PARTIALLY_REFUNDED: dict(_REFUNDS),
+}
+
+# A card order is paid only on Stripe's word (its signed webhook): no person can say the money arrived.
+CARD: dict[S, dict[S, set[str]]] = {
+    **ONLINE,
+    S.PENDING_PAYMENT: {**ONLINE[S.PENDING_PAYMENT], S.PAID: {SYSTEM}},
 }
 
 COD: dict[S, dict[S, set[str]]] = {
@@ -47,7 +55,9 @@ FINAL = frozenset({S.CANCELLED, S.EXPIRED, S.REFUNDED})
 
 
 def table(payment_method: str) -> dict[S, dict[S, set[str]]]:
-    return COD if payment_method == CASH_ON_DELIVERY else ONLINE
+    if payment_method == CASH_ON_DELIVERY:
+        return COD
+    return CARD if payment_method == CARD_PAYMENT else ONLINE
 
 
 def allowed_roles(payment_method: str, current: S, target: S) -> frozenset[str] | None:

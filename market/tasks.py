@@ -38,10 +38,42 @@ def submit_refund(self, refund_id: int) -> str:
         return refunds.submit(refund_id, gateway=gateway())
     except GatewayError as error:
         if self.request.is_eager:
-            # No worker (make run): the refund stays pending, and the reconciliation page shows it.
+            # No worker (make run): the refund stays pending; the beat job sends it again (resend_stuck_refunds).
             current_app.logger.warning("refund %s not sent to Stripe yet: %s", refund_id, error)
             return "pending"
+        if self.request.retries >= self.max_retries:
+            refunds.flag_unsent(refund_id, str(error))
         raise self.retry(exc=error) from error
+
+
+@shared_task(name="market.cancel_payment_intent", bind=True, max_retries=5, default_retry_delay=60)
+def cancel_payment_intent(self, payment_intent_id: str) -> str:
+    """Cancel at Stripe the open attempt of an order that ended. Should it have succeeded meanwhile, its webhook
+    refunds it (the order is over); Stripe refusing the cancel of a finished attempt is therefore not an error."""
+    if not configured():
+        return "not configured"
+    try:
+        return gateway().cancel(payment_intent_id).status
+    except GatewayError as error:
+        if error.code is None and not self.request.is_eager:
+            raise self.retry(exc=error) from error
+        current_app.logger.info("PaymentIntent %s not cancelled: %s", payment_intent_id, error)
+        return "not cancelled"
+
+
+@shared_task(name="market.resend_stuck_refunds", acks_late=True, ignore_result=False)
+def resend_stuck_refunds() -> int:
+    """Send again the card refunds Stripe never accepted (a lost task, a long outage); flag those that still fail."""
+    if not configured():
+        return 0
+    sent = 0
+    for refund_id in refunds.stuck_refunds():
+        try:
+            refunds.submit(refund_id, gateway=gateway())
+            sent += 1
+        except GatewayError as error:
+            refunds.flag_unsent(refund_id, str(error))
+    return sent
 
 
 @shared_task(name="market.reconcile_card_payments", acks_late=True, ignore_result=False)

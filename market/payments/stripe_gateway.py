@@ -22,6 +22,10 @@ class GatewayError(Exception):
         self.code = code
 
 
+class UnknownPaymentMethod(Exception):
+    """Stripe knows no such payment method (or not for this account): the request is wrong, the card untouched."""
+
+
 class SignatureError(Exception):
     """A webhook whose signature does not match the payload and our secret (or is too old)."""
 
@@ -119,10 +123,10 @@ class StripeGateway:
                 payment_intent_id=intent.get("id") if isinstance(intent, dict) else None,
             ) from None
         except stripe.InvalidRequestError as error:
-            # A payment method id the buyer's browser made up, or one of another account.
-            raise CardDeclined(
-                code=error.code or "invalid_request", message=str(error), payment_intent_id=None
-            ) from None
+            if error.param == "payment_method" or error.code == "resource_missing" or error.http_status == 404:
+                # A payment method the browser made up, or one of another account: nothing was charged.
+                raise UnknownPaymentMethod(str(error)) from None
+            raise GatewayError(str(error), code=error.code) from error
         except stripe.StripeError as error:
             raise GatewayError(str(error), code=getattr(error, "code", None)) from error
 

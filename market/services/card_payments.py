@@ -32,13 +32,14 @@ from market.messages import (
 )
 from market.models import Order, OrderStatus, Payment, PaymentStatus
 from market.payments.card import CURRENCY
-from market.payments.stripe_gateway import CardDeclined, GatewayError, Intent, StripeGateway
+from market.payments.stripe_gateway import CardDeclined, GatewayError, Intent, StripeGateway, UnknownPaymentMethod
 from market.services import transitions
 from market.services.orders import visible_order
 from market.services.transitions import expire_lapsed
 
-# Stripe's answers after which the attempt is over and another may start.
+# Stripe's answers of an attempt that waits for the buyer (it may be cancelled for a new one), and of one that is over.
 UNFINISHED = ("requires_action", "requires_payment_method", "requires_confirmation")
+OVER = ("canceled",)
 DECLINED_NOTE = "The card was declined."  # the reason is kept on the payment (failure_code)
 
 
@@ -81,37 +82,57 @@ def _check(user: User, public_id: str, payment_method: str) -> tuple[Order, Paym
     return order, _payment(order)
 
 
-def _abandon_unfinished(payment: Payment, gateway: StripeGateway) -> None:
-    """A previous attempt still open (3-D Secure never finished): cancel it at Stripe so that a new one may start."""
-    if payment.status is not PaymentStatus.PROCESSING:
-        return
-    if payment.reference is None:
-        raise Conflict(PAYMENT_IN_PROGRESS)  # another request is talking to Stripe right now
+def _settle_previous(reference: str, gateway: StripeGateway) -> None:
+    """A previous attempt still open at Stripe (3-D Secure never finished): cancel it there so that a new one may
+    start; 409 when it is still being decided (the webhook will tell). Called with no transaction open."""
     try:
-        previous = gateway.retrieve(payment.reference)
+        previous = gateway.retrieve(reference)
+        if previous.status in OVER:
+            return
         if previous.status not in UNFINISHED:
-            raise Conflict(PAYMENT_IN_PROGRESS, payment_intent_id=payment.reference)
+            raise Conflict(PAYMENT_IN_PROGRESS, payment_intent_id=reference)
         gateway.cancel(previous.id)
     except GatewayError as error:
         raise PaymentProviderError(CARD_PROVIDER_DOWN) from error
 
 
-def _claim(user: User, public_id: str, payment_method: str, gateway: StripeGateway) -> tuple[int, int, int, str]:
-    """Check and claim the attempt: committed, so a second request sees it in progress. (order id, payment id,
-    attempt, amount)"""
-    try:
-        order, payment = _check(user, public_id, payment_method)
-        _abandon_unfinished(payment, gateway)
-        payment.attempt += 1
-        payment.status = PaymentStatus.PROCESSING
-        payment.reference = None
-        payment.failure_code = None
-        claimed = (order.id, payment.id, payment.attempt, order.total)
-    except Exception:
+def _claim(user: User, public_id: str, payment_method: str, gateway: StripeGateway) -> tuple[int, int, int, int]:
+    """Check and claim the attempt, committed, so that a second request sees it in progress: (order id, payment id,
+    attempt, amount). Stripe is asked about an earlier open attempt between two short transactions, never while
+    the order is locked."""
+    for _round in range(2):
+        try:
+            order, payment = _check(user, public_id, payment_method)
+            payment_id = payment.id
+            if payment.status is PaymentStatus.PROCESSING:
+                if payment.reference is None:
+                    raise Conflict(PAYMENT_IN_PROGRESS)  # another request is talking to Stripe right now
+                previous = payment.reference
+            else:
+                previous = None
+                payment.attempt += 1
+                payment.status = PaymentStatus.PROCESSING
+                payment.reference = None
+                payment.failure_code = None
+                claimed = (order.id, payment.id, payment.attempt, order.total)
+        except Exception:
+            db.session.rollback()
+            raise
+        if previous is None:
+            db.session.commit()
+            return claimed
         db.session.rollback()
-        raise
+        _settle_previous(previous, gateway)
+        _release(payment_id=payment_id, reference=previous)
+    raise Conflict(PAYMENT_IN_PROGRESS)
+
+
+def _release(*, payment_id: int, reference: str) -> None:
+    """The earlier attempt ``reference`` is over at Stripe: the payment may be tried again (if nothing moved)."""
+    payment = db.session.get(Payment, payment_id, populate_existing=True)
+    if payment.status is PaymentStatus.PROCESSING and payment.reference == reference:
+        payment.status = PaymentStatus.PENDING
     db.session.commit()
-    return claimed
 
 
 def _declined(order_id: int, payment_id: int, attempt: int, code: str, intent_id: str | None) -> None:
@@ -131,11 +152,12 @@ def _declined(order_id: int, payment_id: int, attempt: int, code: str, intent_id
 
 
 def _given_up(payment_id: int, attempt: int) -> None:
-    """Stripe did not answer: the attempt is released (the next one reuses its idempotency key: nothing twice)."""
+    """Stripe did not answer this attempt. It is given up (its number is never used again, so a late failure of it is
+    recognised as stale); should Stripe have charged anyway, its webhook still pays the order."""
     payment = db.session.get(Payment, payment_id, populate_existing=True)
     if payment.attempt == attempt and payment.status is PaymentStatus.PROCESSING and payment.reference is None:
-        payment.attempt -= 1
         payment.status = PaymentStatus.PENDING
+        payment.failure_code = "provider_unreachable"
     db.session.commit()
 
 
@@ -165,6 +187,9 @@ def pay_by_card(user: User, public_id: str, payment_method: str, *, gateway: Str
     except CardDeclined as declined:
         _declined(order_id, payment_id, attempt, declined.code, declined.payment_intent_id)
         raise CardDeclinedError(CARD_DECLINED(reason=declined.code), decline_code=declined.code) from None
+    except UnknownPaymentMethod:
+        _given_up(payment_id, attempt)
+        raise ValidationError(PAYMENT_METHOD_ID, errors={"payment_method": [PAYMENT_METHOD_ID]}) from None
     except GatewayError as error:
         _given_up(payment_id, attempt)
         raise PaymentProviderError(CARD_PROVIDER_DOWN) from error

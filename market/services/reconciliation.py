@@ -84,30 +84,36 @@ def _compare(intent: Intent, result: Reconciliation) -> None:
 
 
 def reconcile(*, gateway: StripeGateway, now: datetime | None = None, days: int = WINDOW_DAYS) -> Reconciliation:
-    """Compare the last ``days`` of card payments both ways and flag the differences (one commit)."""
+    """Compare the last ``days`` of card payments both ways and flag the differences (one commit at the end).
+
+    Stripe is asked with no transaction open: our side is read into plain values first, and the flags are
+    written once every answer is in.
+    """
     since = (now or utcnow()) - timedelta(days=days)
+    db.session.rollback()
     intents = gateway.intents_since(since)
-    result = Reconciliation(compared=len(intents))
     succeeded = {intent.id for intent in intents if intent.status == "succeeded"}
-    for intent in intents:
-        _compare(intent, result)
     ours = db.session.execute(
-        select(Payment, Order)
+        select(Payment.reference, Payment.amount, Order.id, Order.public_id)
         .join(Order, Order.id == Payment.order_id)
         .where(Payment.method == "card", Payment.status == PaymentStatus.CONFIRMED, Payment.confirmed_at >= since)
     ).all()
-    for payment, order in ours:
-        if payment.reference in succeeded:
-            continue
-        there = gateway.retrieve(payment.reference) if payment.reference else None
-        if there is None or there.status != "succeeded":
+    db.session.rollback()
+    unconfirmed = [row for row in ours if row.reference not in succeeded]
+    there = {row.reference: gateway.retrieve(row.reference) for row in unconfirmed if row.reference}
+    result = Reconciliation(compared=len(intents))
+    for intent in intents:
+        _compare(intent, result)
+    for row in unconfirmed:
+        answer = there.get(row.reference)
+        if answer is None or answer.status != "succeeded":
             _raise(
                 result,
                 FlagKind.PAID_HERE_NOT_THERE,
-                payment.reference or f"order-{order.public_id}",
-                order,
-                stripe_status=there.status if there else None,
-                amount=payment.amount,
+                row.reference or f"order-{row.public_id}",
+                db.session.get(Order, row.id),
+                stripe_status=answer.status if answer else None,
+                amount=row.amount,
             )
     db.session.commit()
     return result

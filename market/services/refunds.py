@@ -13,9 +13,12 @@ with the buyer whatever the money does.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from core.accounts.models import User
+from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from market.messages import CANCEL_REFUND_IS_FULL, REFUND_REASON_UNKNOWN, REFUND_REFERENCE_NEEDED
@@ -25,6 +28,8 @@ from market.services import transitions
 from market.services.orders import visible_order
 
 MAX_REFERENCE = 100
+# A card refund Stripe has not accepted after this long is sent again by the beat job, and flagged if it fails.
+STUCK_AFTER = timedelta(minutes=10)
 
 
 def _reason(code: str | None) -> RefundReason:
@@ -124,17 +129,24 @@ def follow(refund: Refund, status: str, failure_reason: str | None = None) -> bo
 
 
 def submit(refund_id: int, *, gateway: StripeGateway) -> str:
-    """Send a recorded card refund to Stripe (the Celery task's body; safe to repeat). Its status after."""
+    """Send a recorded card refund to Stripe (the Celery task's body; safe to repeat). Its status after.
+
+    What Stripe needs is read into plain values and the transaction ended before calling it: no lock is held
+    while Stripe answers.
+    """
     refund = db.session.get(Refund, refund_id, populate_existing=True)
     if refund is None or refund.status is not RefundStatus.PENDING or refund.provider_refund_id:
-        return refund.status.value if refund else "missing"
-    payment = db.session.scalar(select(Payment).where(Payment.order_id == refund.order_id))
+        status = refund.status.value if refund else "missing"
+        db.session.rollback()
+        return status
+    amount = refund.amount
+    intent_id = db.session.scalar(select(Payment.reference).where(Payment.order_id == refund.order_id))
     order_code = db.session.scalar(select(Order.public_id).where(Order.id == refund.order_id))
-    db.session.rollback()  # no transaction is held while Stripe answers
+    db.session.rollback()
     try:
         result = gateway.refund(
-            payment_intent_id=payment.reference,
-            amount=refund.amount,
+            payment_intent_id=intent_id,
+            amount=amount,
             idempotency_key=f"refund-{refund_id}",
             metadata={"order_id": order_code, "refund_id": str(refund_id)},
         )
@@ -142,12 +154,43 @@ def submit(refund_id: int, *, gateway: StripeGateway) -> str:
         if error.code in (None, "api_connection_error", "rate_limit", "lock_timeout"):
             raise  # worth retrying: the task retries with the same key
         refund = db.session.get(Refund, refund_id, populate_existing=True)
-        refund_failed(refund, error.code)
+        if refund.status is RefundStatus.PENDING and not refund.provider_refund_id:  # not settled meanwhile
+            refund_failed(refund, error.code)
         db.session.commit()
         return refund.status.value
     refund = db.session.get(Refund, refund_id, populate_existing=True)
-    if refund.status is RefundStatus.PENDING:
+    if refund.status is RefundStatus.PENDING and not refund.provider_refund_id:
         refund.provider_refund_id = result.id
         follow(refund, result.status, result.failure_reason)
     db.session.commit()
     return refund.status.value
+
+
+def stuck_refunds(older_than: timedelta = STUCK_AFTER) -> list[int]:
+    """Card refunds recorded but never accepted by Stripe (a lost task, Stripe down for long): to send again."""
+    cutoff = utcnow() - older_than
+    ids = list(
+        db.session.scalars(
+            select(Refund.id)
+            .where(
+                Refund.method == "card",
+                Refund.status == RefundStatus.PENDING,
+                Refund.provider_refund_id.is_(None),
+                Refund.created_at < cutoff,
+            )
+            .order_by(Refund.id)
+            .limit(200)
+        )
+    )
+    db.session.rollback()
+    return ids
+
+
+def flag_unsent(refund_id: int, reason: str) -> None:
+    """A refund that still could not be sent: a person is told (once), the refund stays pending to be sent later."""
+    refund = db.session.get(Refund, refund_id)
+    if refund is not None and refund.status is RefundStatus.PENDING:
+        _flag_failure(refund, f"not sent to Stripe yet: {reason}"[:100])
+        db.session.commit()
+    else:
+        db.session.rollback()

@@ -165,6 +165,7 @@ def _apply(
     elif target in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
         if current in states.RESERVED:
             stock.release_reservations(order)
+            _end_open_attempt(order)
         else:
             stock.release_allocations(order)
         if _money_taken(order) and order.total > order.refunded_amount:
@@ -220,8 +221,10 @@ def expire_lapsed(order: Order) -> bool:
     """Expire, and commit, an order found still pending past its time (the beat job is late); True when it was."""
     now = utcnow()
     if order.status is OrderStatus.PENDING_PAYMENT and order.expires_at is not None and order.expires_at <= now:
+        intents = open_intents(order)
         _expire(order, now)
         db.session.commit()
+        cancel_intents(intents)
         return True
     return False
 
@@ -246,14 +249,17 @@ def transition(
     order, roles = visible_order(user, public_id, lock=True)
     now = utcnow()
     if _lapsed(order, target, now):
+        intents = open_intents(order)
         try:
             _expire(order, now)
         except Exception:
             db.session.rollback()
             raise
         db.session.commit()
+        cancel_intents(intents)
         raise OrderLapsedError(target.value)
     current = order.status
+    intents = open_intents(order) if target in (OrderStatus.CANCELLED, OrderStatus.EXPIRED) else []
     try:
         _apply(order, target, roles, user, amount=amount, reason=reason, reason_code=reason_code, reference=reference)
         _record(order, current, target, user, note, utcnow())
@@ -262,8 +268,39 @@ def transition(
         raise
     order_id, refund_ids = order.id, pending_refunds(order)
     db.session.commit()
+    cancel_intents(intents)
     after_commit(order_id, target, refund_ids)
     return order
+
+
+def _end_open_attempt(order: Order) -> None:
+    """An unpaid card order that ends: its open attempt is over here, and cancelled at Stripe after the commit."""
+    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    if (
+        order.payment_method == states.CARD_PAYMENT
+        and payment is not None
+        and payment.status is PaymentStatus.PROCESSING
+    ):
+        payment.status = PaymentStatus.FAILED
+        payment.failure_code = "order_ended"
+
+
+def open_intents(order: Order) -> list[str]:
+    """The PaymentIntent of a card attempt still open (3-D Secure waiting), read before the order ends."""
+    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    if (
+        order.payment_method == states.CARD_PAYMENT
+        and payment is not None
+        and payment.status is PaymentStatus.PROCESSING
+    ):
+        return [payment.reference] if payment.reference else []
+    return []
+
+
+def cancel_intents(intent_ids: list[str]) -> None:
+    """Cancel at Stripe the attempts of orders that ended (after the commit), so no card is charged for them."""
+    for intent_id in intent_ids:
+        send_task("market.cancel_payment_intent", intent_id)
 
 
 def pending_refunds(order: Order) -> list[int]:
@@ -332,7 +369,9 @@ def expire_overdue(now: datetime | None = None) -> int:
         ):
             db.session.rollback()
             continue
+        intents = open_intents(order)
         _expire(order, now)
         db.session.commit()
+        cancel_intents(intents)
         expired += 1
     return expired

@@ -187,23 +187,21 @@ def receive_stripe_event(payload: bytes, signature: str | None, *, gateway: Stri
     ):
         return DUPLICATE
     handler = HANDLERS.get(kind)
+    record = WebhookEvent(
+        provider="stripe", event_id=event_id, type=kind, outcome=IGNORED, object_id=subject["id"], received_at=utcnow()
+    )
     try:
-        record = WebhookEvent(
-            provider="stripe",
-            event_id=event_id,
-            type=kind,
-            outcome=IGNORED,
-            object_id=subject["id"],
-            received_at=utcnow(),
-        )
-        db.session.add(record)
-        db.session.flush()  # claims the event id first: a concurrent delivery of it fails here, before any effect
-        outcome, after = handler(subject) if handler else (IGNORED, None)
-        record.outcome = outcome
-        db.session.commit()
+        # The event id is claimed first, in a savepoint: a concurrent delivery of it fails here, before any effect.
+        # Only this failure means "duplicate"; any other error of the effect answers 500, so Stripe delivers again.
+        with db.session.begin_nested():
+            db.session.add(record)
     except IntegrityError:
         db.session.rollback()
         return DUPLICATE
+    try:
+        outcome, after = handler(subject) if handler else (IGNORED, None)
+        record.outcome = outcome
+        db.session.commit()
     except Exception:
         db.session.rollback()
         raise

@@ -350,8 +350,7 @@ def test_a_card_that_needs_3d_secure_answers_the_client_secret_and_is_paid_once_
     secret = answer.json["client_secret"]
     assert secret.startswith(answer.json["payment_intent_id"] + "_secret_")
     assert order_of(client, world, order["id"])["payment_instructions"]["status"] == "processing"
-    # A second click while the bank asks is refused, not charged twice... unless the first attempt is abandoned:
-    # here it is still open at Stripe, so a new attempt cancels it first and starts again.
+    # The bank's check passes (localstripe's stand-in for the 3-D Secure window the page opens).
     localstripe_post(
         stripe_site,
         f"/v1/payment_intents/{answer.json['payment_intent_id']}/_authenticate",
@@ -473,3 +472,95 @@ def test_administrators_review_flagged_payments_on_a_page(shop, world, stripe_si
     )
     assert resolved.status_code == 303
     assert "Không có gì cần xử lý" in page_client.get("/market/admin/payments").get_data(as_text=True)
+
+
+def three_d_secure_card(stripe_site) -> str:
+    return localstripe_post(
+        stripe_site,
+        "/v1/payment_methods",
+        {
+            "type": "card",
+            "card[number]": "4000002500003155",
+            "card[exp_month]": "12",
+            "card[exp_year]": "2034",
+            "card[cvc]": "123",
+        },
+    )["id"]
+
+
+def test_no_person_can_say_a_card_order_is_paid(shop, world):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    confirmed = client.post(
+        f"/api/v1/orders/{order['id']}/payments/confirm", json={"reference": "FT123"}, headers=world.auth("cashew")
+    )
+    moved = move(client, world, "cashew", order["id"], "paid")
+    assert confirmed.status_code == 403 and moved.status_code == 403
+    seen = order_of(client, world, order["id"], "cashew")
+    assert seen["status"] == "pending_payment" and "paid" not in seen["next_statuses"]
+
+
+def test_an_unknown_payment_method_is_refused_without_cancelling_the_order(shop, world):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    refused = pay(client, world, order["id"], "pm_made_up_by_the_browser")
+    assert refused.status_code == 422 and "payment_method" in refused.json["errors"]
+    assert order_of(client, world, order["id"])["status"] == "pending_payment"
+    assert pay(client, world, order["id"]).status_code == 200  # the buyer can still pay
+
+
+def test_stripe_not_answering_gives_the_attempt_up_and_its_late_failure_never_cancels_a_later_one(
+    shop, world, stripe_site
+):
+    from market.errors import PaymentProviderError
+    from market.payments.stripe_gateway import StripeGateway
+    from market.services import card_payments
+    from tests.localstripe import free_port
+
+    client, offer = shop
+    order = card_order(client, world, offer)
+    down = StripeGateway("sk_test_x", api_base=f"http://127.0.0.1:{free_port()}")
+    with stripe_site.app.app_context():
+        from core.accounts.models import User
+
+        buyer = db.session.get(User, world.buyer_user)
+        with pytest.raises(PaymentProviderError):
+            card_payments.pay_by_card(buyer, order["id"], "pm_card_visa", gateway=down)
+        db.session.remove()
+    assert order_of(client, world, order["id"])["payment_instructions"]["status"] == "pending"
+    paid = pay(client, world, order["id"])
+    assert paid.status_code == 200
+    assert stripe_intent(stripe_site, paid.json["payment_intent_id"]).metadata["attempt"] == "2"  # a new key
+    assert wait_for(client, world, order["id"], "paid")["status"] == "paid"
+    stale = {
+        "id": "pi_lost_attempt",
+        "amount": 250_000,
+        "currency": "vnd",
+        "status": "canceled",
+        "metadata": {"order_id": order["id"], "attempt": "1"},
+    }
+    body, headers = signed(stripe_site.webhook_secret, intent_event("payment_intent.canceled", stale))
+    assert client.post("/webhooks/stripe", data=body, headers=headers).json["outcome"] == "ignored"
+    assert order_of(client, world, order["id"])["status"] == "paid"
+
+
+def test_an_abandoned_3d_secure_attempt_is_cancelled_at_stripe_before_another_card_is_tried(shop, world, stripe_site):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    first = pay(client, world, order["id"], three_d_secure_card(stripe_site)).json
+    assert first["status"] == "requires_action"
+    second = pay(client, world, order["id"])  # the buyer gives up on their bank's check and uses another card
+    assert second.status_code == 200 and second.json["payment_intent_id"] != first["payment_intent_id"]
+    assert stripe_intent(stripe_site, first["payment_intent_id"]).status == "canceled"
+    time.sleep(1.5)  # any event about the first attempt is stale now
+    assert wait_for(client, world, order["id"], "paid")["status"] == "paid"
+
+
+def test_cancelling_an_order_cancels_its_open_attempt_at_stripe(shop, world, stripe_site):
+    client, offer = shop
+    order = card_order(client, world, offer)
+    first = pay(client, world, order["id"], three_d_secure_card(stripe_site)).json
+    assert move(client, world, "buyer", order["id"], "cancelled").status_code == 200
+    assert stripe_intent(stripe_site, first["payment_intent_id"]).status == "canceled"
+    after = order_of(client, world, order["id"])
+    assert after["status"] == "cancelled" and after["payment_instructions"]["status"] == "failed"

@@ -29,3 +29,9 @@ def test_final_states_lead_nowhere_and_the_sale_happens_once():
     for final in (S.CANCELLED, S.EXPIRED, S.REFUNDED):
         assert not COD.get(final) and all(allowed_roles(m, final, t) is None for m in ("cod", "card") for t in S)
     assert sells_on("cod") is S.ACCEPTED and sells_on("vietqr") is S.PAID
+
+
+def test_only_stripe_makes_a_card_order_paid_while_a_seller_confirms_a_transfer():
+    assert allowed_roles("card", S.PENDING_PAYMENT, S.PAID) == {"system"}
+    assert allowed_roles("vietqr", S.PENDING_PAYMENT, S.PAID) == {"seller", "system"}
+    assert "paid" not in [s.value for s in next_statuses("card", S.PENDING_PAYMENT, {"seller"})]
