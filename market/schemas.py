@@ -253,6 +253,32 @@ class OrderStatusChangeSchema(Schema):
     note = fields.Str(allow_none=True)
 
 
+class PaymentInstructionsSchema(Schema):
+    """What the buyer must do to pay; which fields come depends on ``method`` (the others are left out)."""
+
+    method = fields.Str(required=True, metadata={"description": "card | vietqr | cod"})
+    amount_due = fields.Int(metadata={"description": "VND still to pay now (0 once paid or when nothing is due)"})
+    currency = fields.Str(metadata={"description": "VND"})
+    status = fields.Str(metadata={"description": "card and vietqr: pending | processing | confirmed | failed"})
+    message = fields.Str(metadata={"description": "The same in English words"})
+    pay_on = fields.Str(metadata={"description": "cod: pickup | delivery, when the cash is paid"})
+    publishable_key = fields.Str(allow_none=True, metadata={"description": "card: Stripe's publishable key"})
+    stripe_js_url = fields.Str(allow_none=True, metadata={"description": "card: where to load Stripe.js from"})
+    card_payment_url = fields.Str(
+        allow_none=True, metadata={"description": "card: POST the payment method here; null when nothing is due"}
+    )
+    payment_page_url = fields.Str(allow_none=True, metadata={"description": "card: the site's payment page"})
+    payment_intent_id = fields.Str(allow_none=True, metadata={"description": "card: the latest attempt's"})
+    failure_code = fields.Str(allow_none=True, metadata={"description": "card: why the latest attempt failed"})
+    transfer_note = fields.Str(metadata={"description": "vietqr: the note the transfer must carry"})
+    bank_bin = fields.Str(allow_none=True, metadata={"description": "vietqr: the seller's bank (NAPAS code)"})
+    bank_name = fields.Str(allow_none=True)
+    account_number = fields.Str(allow_none=True)
+    account_name = fields.Str(allow_none=True)
+    vietqr_payload = fields.Str(allow_none=True, metadata={"description": "vietqr: the QR's text; null once paid"})
+    vietqr_image_url = fields.Str(allow_none=True, metadata={"description": "vietqr: the QR as a PNG"})
+
+
 class OrderSchema(Schema):
     id = fields.Str()
     status = fields.Str(metadata={"description": " | ".join(ORDER_STATUSES)})
@@ -262,7 +288,7 @@ class OrderSchema(Schema):
     lines = fields.List(fields.Nested(OrderLineSchema))
     totals = fields.Nested(OrderTotalsSchema)
     delivery = fields.Nested(OrderDeliverySchema)
-    payment_instructions = fields.Dict()
+    payment_instructions = fields.Nested(PaymentInstructionsSchema)
     expires_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Until when the reservation holds"})
     created_at = fields.AwareDateTime()
     history = fields.List(fields.Nested(OrderStatusChangeSchema))

@@ -75,7 +75,7 @@ class BankTransfer:
         due = transfer is not None and not paid and order.status is OrderStatus.PENDING_PAYMENT
         return {
             "method": self.name,
-            "amount_due": 0 if paid or order.refunded_amount else order.total - order.refunded_amount,
+            "amount_due": order.total if not paid and order.status is OrderStatus.PENDING_PAYMENT else 0,
             "currency": "VND",
             "status": payment.status.value if payment else "pending",
             "transfer_note": transfer_note(order),

@@ -564,3 +564,29 @@ def test_cancelling_an_order_cancels_its_open_attempt_at_stripe(shop, world, str
     assert stripe_intent(stripe_site, first["payment_intent_id"]).status == "canceled"
     after = order_of(client, world, order["id"])
     assert after["status"] == "cancelled" and after["payment_instructions"]["status"] == "failed"
+
+
+def test_the_api_sends_every_payment_instruction_each_method_gives(shop, world, stripe_site):
+    """The order schema names each field of the methods' instructions: none is dropped on the way out."""
+    from market.payments import METHODS
+    from market.schemas import PaymentInstructionsSchema
+
+    client, _offer = shop
+    account = client.put(
+        f"/api/v1/organizations/{world.cashew_org}/bank-account",
+        json={"bank_bin": "970405", "account_number": "5500123456789", "account_name": "Nguyen Van A"},
+        headers=world.auth("cashew"),
+    )
+    assert account.status_code == 200, account.json
+    offer = create_listing(client, world, "cashew", world.harvest("cashew"), payment_methods=["card", "vietqr", "cod"])
+    declared = set(PaymentInstructionsSchema().fields)
+    for method in METHODS:
+        order = place(client, world, "buyer", [(offer["id"], "10")], payment_method=method).json["orders"][0]
+        with stripe_site.app.test_request_context():
+            from market.models import Order
+
+            row = db.session.scalar(select(Order).where(Order.public_id == order["id"]))
+            given = METHODS[method].instructions(row)
+            db.session.remove()
+        assert set(given) <= declared, set(given) - declared
+        assert order["payment_instructions"] == given
