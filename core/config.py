@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,21 @@ def load_config(
     for key, value in overrides.items():
         if key not in {"NONGSAN_ENV"}:
             config[key] = value
+    platform_fee_percent(config["PLATFORM_FEE_PERCENT"])  # a fee the ledger could not apply stops the start
     return config
+
+
+def platform_fee_percent(value: Any) -> Decimal:
+    """PLATFORM_FEE_PERCENT as a ``Decimal`` from 0 up to, not including, 100; ConfigurationError otherwise."""
+    try:
+        percent = Decimal(str(value).strip())
+    except InvalidOperation:
+        percent = None
+    if percent is None or not percent.is_finite() or not 0 <= percent < 100:
+        raise ConfigurationError(
+            f"PLATFORM_FEE_PERCENT must be a number from 0 up to 100 (such as 3 or 2.5), not {value!r}."
+        )
+    return percent
 
 
 def _environment(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> str:

@@ -209,3 +209,20 @@ REFERENCE_USED = Message("reference_used", N_("This reference already confirms a
 REFERENCE_USED_FIELD = Message(
     "reference_used", N_("Reference %(reference)s already confirms the payment of another order.")
 )
+
+# Payout ledger
+PAYOUTS_ADMIN_ONLY = Message("forbidden", N_("Only a platform administrator may record payouts."))
+NO_SELLER_ORGANIZATION = Message("not_found", N_("You act for no organization that sells on the marketplace."))
+PAYOUT_INVALID = Message("payout_invalid", N_("The payout has invalid fields; see errors."))
+PAYOUT_AMOUNT_POSITIVE = Message("payout_amount", N_("A payout is a whole number of đồng, more than 0."))
+PAYOUT_ABOVE_BALANCE = Message(
+    "payout_above_balance", N_("The platform owes this producer %(balance)s VND; a payout cannot be more.")
+)
+PAYOUT_NOTHING_OWED = Message(
+    "payout_above_balance", N_("The platform owes this producer nothing now (balance %(balance)s VND).")
+)
+BANK_REFERENCE_REQUIRED = Message("bank_reference_required", N_("Enter the bank transfer's reference."))
+BANK_REFERENCE_TAKEN = Message(
+    "bank_reference_taken", N_("A payout with the bank reference %(reference)s is already recorded.")
+)
+PRODUCER_UNKNOWN = Message("not_found", N_("No producer %(organization)s."))

@@ -392,3 +392,77 @@ class PaymentConfirmSchema(Schema):
         validate=validate.Range(min=0, max=MAX_AMOUNT),
         metadata={"description": "VND received; when given it must be the order's total"},
     )
+
+
+# Payout ledger
+LEDGER_KINDS = ("sale", "refund", "refund_reversed", "payout")
+BIGGEST_PAYOUT = 10**15  # far above any balance; keeps the number inside the database's 64-bit integers
+
+
+class PayoutQuerySchema(Schema):
+    organization_id = fields.Int(
+        load_default=None, metadata={"description": "One of your organizations; default: your first selling one"}
+    )
+
+
+class BalanceSchema(Schema):
+    organization_id = fields.Int()
+    organization_name = fields.Str()
+    balance = fields.Int(metadata={"description": "VND the platform owes you; negative: what you owe the platform"})
+    currency = fields.Str()
+    sales = fields.Int(metadata={"description": "VND of paid orders (lines and delivery fees)"})
+    refunds = fields.Int(metadata={"description": "VND given back to buyers"})
+    collected_by_seller = fields.Int(
+        metadata={"description": "VND you received yourself (cash, transfers to your account), refunds deducted"}
+    )
+    fees = fields.Int(metadata={"description": "The platform's fees, refunded fees deducted"})
+    paid_out = fields.Int(metadata={"description": "VND the platform transferred to you"})
+
+
+class LedgerEntrySchema(Schema):
+    id = fields.Int()
+    kind = fields.Str(metadata={"description": " | ".join(LEDGER_KINDS)})
+    order_id = fields.Str(allow_none=True, metadata={"description": "The order's id; empty for payouts"})
+    for_delivery = fields.Bool(metadata={"description": "The order's delivery fee rather than one of its lines"})
+    description = fields.Str(allow_none=True, metadata={"description": "The line's product, or the bank reference"})
+    bank_reference = fields.Str(allow_none=True, metadata={"description": "Payouts: the bank transfer's reference"})
+    collected_by_platform = fields.Bool(metadata={"description": "The platform took the money (card)"})
+    gross = fields.Int(metadata={"description": "VND paid by the buyer (negative: given back)"})
+    fee = fields.Int(metadata={"description": "The platform's fee of it (negative: fee given back)"})
+    net = fields.Int(metadata={"description": "What the entry adds to your balance"})
+    created_at = fields.AwareDateTime()
+
+
+class PayeeAccountSchema(Schema):
+    """Where a producer's payout is sent."""
+
+    bank_bin = fields.Str()
+    account_number = fields.Str()
+    account_name = fields.Str()
+
+
+class ProducerBalanceSchema(Schema):
+    organization_id = fields.Int()
+    organization_name = fields.Str(allow_none=True)
+    balance = fields.Int()
+    currency = fields.Str()
+    bank_account = fields.Nested(PayeeAccountSchema, allow_none=True)
+
+
+class PayoutCreateSchema(Schema):
+    organization_id = fields.Int(required=True, strict=True)
+    amount = fields.Int(
+        required=True, strict=True, validate=validate.Range(max=BIGGEST_PAYOUT), metadata={"description": "VND"}
+    )
+    bank_reference = fields.Str(required=True, metadata={"description": "The bank transfer's reference; unique"})
+    note = fields.Str(load_default=None, allow_none=True)
+
+
+class PayoutSchema(Schema):
+    id = fields.Int()
+    organization_id = fields.Int(attribute="seller_id")  # a Payout row, with the balance left beside it
+    amount = fields.Int()
+    bank_reference = fields.Str()
+    note = fields.Str(allow_none=True)
+    created_at = fields.AwareDateTime()
+    balance = fields.Int(metadata={"description": "What the platform still owes the producer after this payout"})

@@ -44,6 +44,12 @@ def officer_or_403() -> None:
         abort(403)
 
 
+def admin_or_403() -> None:
+    """A platform administrator's page: 403 for anyone else, department officers included (services check again)."""
+    if not (current_user.is_authenticated and current_user.is_admin):
+        abort(403)
+
+
 def choose_organization(organization_id: int) -> bool:
     """Switch to ``organization_id`` if the user may act for it; False (nothing changes) otherwise."""
     if not current_user.is_authenticated or organization_id not in actable_organization_ids(current_user):

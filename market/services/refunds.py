@@ -24,7 +24,7 @@ from core.extensions import db
 from market.messages import CANCEL_REFUND_IS_FULL, REFUND_REASON_UNKNOWN, REFUND_REFERENCE_NEEDED
 from market.models import FlagKind, Order, OrderStatus, Payment, PaymentFlag, Refund, RefundReason, RefundStatus
 from market.payments.stripe_gateway import GatewayError, StripeGateway
-from market.services import transitions
+from market.services import ledger, transitions
 from market.services.orders import visible_order
 
 MAX_REFERENCE = 100
@@ -108,6 +108,7 @@ def refund_failed(refund: Refund, reason: str | None) -> None:
     refund.status = RefundStatus.FAILED
     refund.failure_reason = (reason or "failed")[:100]
     order.refunded_amount -= refund.amount
+    ledger.reverse_refund(refund)  # the producer's share comes back with the money that never left
     _flag_failure(refund, reason)
 
 

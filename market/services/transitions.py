@@ -5,14 +5,15 @@ lock already), so a seller accepting and the beat job expiring the same order
 cannot both win: whichever comes second sees the new status and gets 409.
 
 What each move does besides the status:
-- paid: the payment method confirms the money; paid online, the reservation becomes a sale;
+- paid: the payment method confirms the money and the payout ledger records the sale; paid online, the
+  reservation becomes a sale;
 - accepted: the seller commits to deliver, refused (409) when the lot was recalled or no longer holds it
   (``lots.check_acceptance``); for cash on delivery, the reservation becomes a sale;
 - shipped: the sold quantity is split off the seller's lot into a lot of the buyer's, shipped to them;
 - delivered: the buyer's organization receives that lot and holds it;
 - cancelled: reserved stock goes back, or sold stock goes back on offer; money taken is refunded;
 - expired: reserved stock goes back;
-- refunded / partially_refunded: a refund record through the payment method.
+- refunded / partially_refunded: a refund record through the payment method, and its share in the payout ledger.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from market.models import (
 )
 from market.payments import method_of
 from market.quantities import grams_to_kg
-from market.services import lots, stock
+from market.services import ledger, lots, stock
 from market.services.orders import visible_order
 from traceability.services import fulfilment
 
@@ -102,6 +103,7 @@ def give_back(
     refund = method_of(order).refund(order, amount, reason, by=user, reason_code=reason_code, reference=reference)
     order.refunded_amount += amount
     db.session.flush()
+    ledger.record_refund(order, refund)
     return refund
 
 
@@ -154,6 +156,7 @@ def _apply(
         # An amount the seller gives must be the total (the method says so); none given means the total.
         paid = order.total if amount is None else amount
         method_of(order).confirm(order, amount=paid, reference=reference, by=user)
+        ledger.record_sale(order)
     if target is states.sells_on(order.payment_method):
         stock.convert_reservations(order)
         order.expires_at = None

@@ -1,4 +1,5 @@
-"""Marketplace pages for the phone: browse, listing, cart, checkout, orders, and the seller's listings and sales."""
+"""Marketplace pages for the phone: browse, listing, cart, checkout, orders, the seller's listings, sales and money,
+and the administrators' payouts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from core.navigation import BUYER, EVERYONE, OFFICER, PRODUCER, SIGNED_IN, VISIT
 from market.pricing import MAX_AMOUNT
 
 bp = Blueprint("market", __name__, url_prefix="/market")
-PAGE_MODULES = ("browse", "orders", "payments", "payment_review", "seller", "transfers")  # each adds its routes to bp
+PAGE_MODULES = ("browse", "orders", "payments", "payment_review", "payouts", "seller", "transfers")  # each adds routes
 MAX_PAGE = 1_000_000
 _SEPARATORS = str.maketrans("", "", ".,  \u00a0\u202f")
 # A buyer's pages sit in the menu row; a producer finds the market, their listings and sales under "More".
@@ -28,6 +29,7 @@ MENU_ITEMS = (
     MenuItem("market.my_orders", N_("My orders"), SIGNED_IN - {OFFICER}, primary=frozenset({BUYER}), order=21),
     MenuItem("market.my_listings", N_("My listings"), frozenset({PRODUCER}), order=40),
     MenuItem("market.sales", N_("Sales"), frozenset({PRODUCER}), order=41),
+    MenuItem("market.payouts", N_("Sales money"), frozenset({PRODUCER}), order=42),
 )
 
 

@@ -217,6 +217,10 @@ def test_a_partial_refund_goes_to_stripe_and_updates_the_order(shop, world, stri
     )
     assert refunded.status_code == 201, refunded.json
     assert refunded.json["status"] == "partially_refunded" and refunded.json["totals"]["refunded"] == 50_000
+    # The ledger: the platform collected 250.000 ₫ and owes the producer that less its 3 % fee, less the refund's
+    # share (50.000 ₫ back to the buyer, its 1.500 ₫ of fee back to the producer).
+    balance = client.get("/api/v1/payouts/balance", headers=world.auth("cashew")).json
+    assert balance["balance"] == 250_000 - 7_500 - (50_000 - 1_500)
     with app.app_context():
         refund = db.session.scalars(select(Refund)).one()
         assert refund.status.value == "succeeded" and refund.provider_refund_id.startswith("re_")
@@ -384,6 +388,8 @@ def test_a_refund_that_fails_at_stripe_gives_the_amount_back_to_the_order_and_is
     body, headers = signed(stripe_site.webhook_secret, intent_event("refund.updated", failed))
     assert client.post("/webhooks/stripe", data=body, headers=headers).json["outcome"] == "applied"
     assert order_of(client, world, order["id"])["totals"]["refunded"] == 0
+    # The refund never left: the producer is owed the sale again (less the fee), as before the cancellation.
+    assert client.get("/api/v1/payouts/balance", headers=world.auth("cashew")).json["balance"] == 250_000 - 7_500
     with app.app_context():
         refund = db.session.scalars(select(Refund)).one()
         assert refund.status.value == "failed" and refund.failure_reason == "expired_or_canceled_card"

@@ -136,3 +136,13 @@ def test_production_trusts_one_proxy_by_default_and_development_none(tmp_path):
     assert load_config(PRODUCTION, tmp_path)["TRUSTED_PROXIES"] == 1
     assert load_config({**PRODUCTION, "TRUSTED_PROXIES": "2"}, tmp_path)["TRUSTED_PROXIES"] == 2
     assert load_config({"NONGSAN_ENV": "development"}, tmp_path)["TRUSTED_PROXIES"] == 0
+
+
+@pytest.mark.parametrize("given", ["abc", "-1", "100", "NaN", "Infinity", ""])
+def test_a_platform_fee_the_ledger_cannot_apply_stops_production_naming_it(tmp_path, given):
+    with pytest.raises(ConfigurationError, match="PLATFORM_FEE_PERCENT"):
+        load_config({**PRODUCTION, "PLATFORM_FEE_PERCENT": given}, tmp_path)
+
+
+def test_a_decimal_platform_fee_is_taken(tmp_path):
+    assert load_config({**PRODUCTION, "PLATFORM_FEE_PERCENT": "2.5"}, tmp_path)["PLATFORM_FEE_PERCENT"] == "2.5"
