@@ -33,7 +33,8 @@ class MenuItem:
     """One link: where it goes, its label (marked with ``N_``, translated where drawn) and who sees it.
 
     ``primary`` is the audiences for whom the link sits in the menu row rather than under "More";
-    ``also_current`` names the endpoints (besides its own) on which the link is marked as the current page.
+    ``also_current`` names the endpoints (besides its own) on which the link is marked as the current page;
+    ``admin_only`` links show only to administrators (the pages check it again).
     """
 
     endpoint: str
@@ -42,6 +43,8 @@ class MenuItem:
     primary: frozenset[str] = frozenset()
     order: int = 50
     also_current: tuple[str, ...] = ()
+    # Only for the platform's administrators (User.is_admin), whatever organization they act for.
+    admin_only: bool = False
 
     def is_current(self, endpoint: str | None) -> bool:
         return endpoint == self.endpoint or endpoint in self.also_current
@@ -76,10 +79,17 @@ def audience_of(user, organization) -> str:
     return BUYER if organization.kind == OrganizationKind.BUYER else PRODUCER
 
 
-def menu_for(audience: str, items: Iterable[MenuItem] | None = None) -> tuple[list[MenuItem], list[MenuItem]]:
-    """The registered links ``audience`` sees, split into the menu row and "More", each in menu order."""
+def menu_for(
+    audience: str, items: Iterable[MenuItem] | None = None, *, admin: bool = False
+) -> tuple[list[MenuItem], list[MenuItem]]:
+    """The registered links ``audience`` sees (an administrator also their own), split into the menu row and
+    "More", each in menu order."""
     chosen = sorted(
-        (item for item in (items if items is not None else _registered()) if audience in item.audiences),
+        (
+            item
+            for item in (items if items is not None else _registered())
+            if audience in item.audiences and (admin or not item.admin_only)
+        ),
         key=lambda item: item.order,
     )
     row = [item for item in chosen if audience in item.primary]
@@ -97,7 +107,7 @@ def menu_context() -> dict:
     from core.accounts.current import current_organization
 
     audience = audience_of(current_user, current_organization())
-    row, more = menu_for(audience)
+    row, more = menu_for(audience, admin=bool(getattr(current_user, "is_admin", False)))
     return {"audience": audience, "row": row, "more": more, "endpoint": request.endpoint}
 
 

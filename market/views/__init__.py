@@ -30,6 +30,8 @@ MENU_ITEMS = (
     MenuItem("market.my_listings", N_("My listings"), frozenset({PRODUCER}), order=40),
     MenuItem("market.sales", N_("Sales"), frozenset({PRODUCER}), order=41),
     MenuItem("market.payouts", N_("Sales money"), frozenset({PRODUCER}), order=42),
+    MenuItem("market.admin_payouts", N_("Payouts to producers"), SIGNED_IN, order=90, admin_only=True),
+    MenuItem("market.payment_review", N_("Payments to check"), SIGNED_IN, order=91, admin_only=True),
 )
 
 

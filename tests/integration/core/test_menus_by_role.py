@@ -106,3 +106,27 @@ def test_someone_in_a_household_and_the_department_sees_the_menu_of_the_organiza
     client.post("/org/switch", data={"organization_id": department_id, "csrf_token": csrf_token(client, "/org")})
     row, more = menu(client.get("/department/organizations").get_data(as_text=True))
     assert set(row) >= OFFICER_PAGES and not FARMER_PAGES & set(row + more)
+
+
+ADMIN_PAGES = {"/market/admin/payouts", "/market/admin/payments"}
+
+
+def test_only_administrators_find_the_payouts_and_payments_to_check_in_their_menu(app, client):
+    from core.accounts.models import User
+    from core.extensions import db
+
+    officer = a_member_of(app, OrganizationKind.DEPARTMENT)
+    sign_in(client, officer)
+    row, more = menu(client.get("/department/organizations").get_data(as_text=True))
+    assert not ADMIN_PAGES & set(row + more)  # an officer is not the platform's administrator
+    assert all(client.get(path).status_code == 403 for path in ADMIN_PAGES)
+
+    def promote():
+        db.session.scalar(db.select(User).where(User.phone == officer)).is_admin = True
+        db.session.commit()
+
+    seeded(app, promote)
+    row, more = menu(client.get("/department/organizations").get_data(as_text=True))
+    assert set(more) >= ADMIN_PAGES
+    for path in ADMIN_PAGES:
+        assert client.get(path).status_code == 200, path
