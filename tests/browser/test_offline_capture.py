@@ -119,6 +119,9 @@ def test_a_step_with_a_photo_recorded_offline_is_sent_once_when_the_signal_retur
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function("document.getElementById('offline-note').textContent.includes('Đã gửi')", timeout=15_000)
+    # The note says it is sent a moment before the list is drawn again without it (the phone's database is
+    # asynchronous): wait for the list, then check it stays empty.
+    page.wait_for_function("document.querySelectorAll('#offline-queue li.queued').length === 0", timeout=5_000)
     assert queued_items(page) == 0
     [step] = steps_of(app, code)
     assert step.biz_step.endswith("drying")
