@@ -13,7 +13,6 @@ from __future__ import annotations
 from flask import current_app
 
 from core.accounts.models import User
-from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from core.messages import Message
@@ -28,15 +27,12 @@ from market.messages import (
 )
 from market.models import Order, OrderStatus, Payment, PaymentStatus, Refund, RefundStatus, SellerBankAccount
 from market.payments import vietqr
+from market.payments.records import confirm_payment, payment_of, record_refund
 from market.payments.references import check_reference
 
 
 def bank_account_of(seller_id: int | None) -> SellerBankAccount | None:
     return db.session.get(SellerBankAccount, seller_id) if seller_id is not None else None
-
-
-def _payment_of(order: Order) -> Payment | None:
-    return db.session.scalar(db.select(Payment).where(Payment.order_id == order.id))
 
 
 def transfer_note(order: Order) -> str:
@@ -68,7 +64,7 @@ class BankTransfer:
         return None
 
     def instructions(self, order: Order) -> dict:
-        payment = _payment_of(order)
+        payment = payment_of(order)
         paid = payment is not None and payment.status is PaymentStatus.CONFIRMED
         account = bank_account_of(order.seller_id)
         transfer = transfer_of(order)
@@ -97,15 +93,7 @@ class BankTransfer:
         if not (reference or "").strip():
             raise ValidationError(GIVE_THE_REFERENCE, errors={"reference": [REFERENCE_FROM_BANK]})
         check_reference(order, reference)
-        payment = _payment_of(order)
-        if payment is None:
-            payment = Payment(order_id=order.id, method=self.name, amount=amount)
-            db.session.add(payment)
-        payment.status = PaymentStatus.CONFIRMED
-        payment.reference = reference
-        payment.confirmed_at = utcnow()
-        payment.confirmed_by_id = by.id if by else None
-        return payment
+        return confirm_payment(order, self.name, amount=amount, reference=reference, by=by)
 
     def refund(
         self,
@@ -117,15 +105,13 @@ class BankTransfer:
         reason_code: str = "other",
         reference: str | None = None,
     ) -> Refund:
-        refund = Refund(
-            order_id=order.id,
-            method=self.name,
-            amount=amount,
-            reason=reason,
+        return record_refund(
+            order,
+            self.name,
+            amount,
+            reason,
+            by=by,
             reason_code=reason_code,
             reference=reference,
             status=RefundStatus.SUCCEEDED,
-            by_user_id=by.id if by else None,
         )
-        db.session.add(refund)
-        return refund

@@ -13,19 +13,14 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 from core.accounts.models import User
-from core.db import utcnow
 from core.errors import ValidationError
-from core.extensions import db
 from core.messages import Message
-from market.messages import CARD_NOT_CONFIGURED, CARD_NOT_CONFIGURED_FIELD
+from market.messages import CARD_NOT_CONFIGURED, CARD_NOT_CONFIGURED_FIELD, ORDER_TOTAL_IS, TRANSFER_IS_THE_TOTAL
 from market.models import Order, Payment, PaymentStatus, Refund, RefundStatus
+from market.payments.records import confirm_payment, payment_of, record_refund
 from market.payments.stripe_gateway import configured
 
 CURRENCY = "VND"  # zero-decimal at Stripe: 250.000 ₫ is amount=250000
-
-
-def _payment_of(order: Order) -> Payment | None:
-    return db.session.scalar(db.select(Payment).where(Payment.order_id == order.id))
 
 
 class CardPayments:
@@ -38,7 +33,7 @@ class CardPayments:
         return None
 
     def instructions(self, order: Order) -> dict:
-        payment = _payment_of(order)
+        payment = payment_of(order)
         status = payment.status if payment else PaymentStatus.PENDING
         paid = status is PaymentStatus.CONFIRMED
         payable = order.status.value == "pending_payment" and status is not PaymentStatus.PROCESSING
@@ -68,18 +63,9 @@ class CardPayments:
 
     def confirm(self, order: Order, *, amount: int, reference: str | None = None, by: User | None = None) -> Payment:
         """Stripe said the PaymentIntent ``reference`` succeeded for ``amount`` (checked by the webhook)."""
-        payment = _payment_of(order)
-        if payment is None:
-            payment = Payment(order_id=order.id, method=self.name, amount=order.total)
-            db.session.add(payment)
         if amount != order.total:
-            raise ValidationError("A card payment must be the order's total.", errors={"amount": [str(order.total)]})
-        payment.status = PaymentStatus.CONFIRMED
-        payment.reference = reference or payment.reference
-        payment.failure_code = None
-        payment.confirmed_at = utcnow()
-        payment.confirmed_by_id = by.id if by else None
-        return payment
+            raise ValidationError(TRANSFER_IS_THE_TOTAL, errors={"amount": [ORDER_TOTAL_IS(amount=order.total)]})
+        return confirm_payment(order, self.name, amount=amount, reference=reference, by=by, keep_reference=True)
 
     def refund(
         self,
@@ -92,14 +78,13 @@ class CardPayments:
         reference: str | None = None,
     ) -> Refund:
         """A pending refund: ``market.services.refunds`` sends it to Stripe once this transaction has committed."""
-        refund = Refund(
-            order_id=order.id,
-            method=self.name,
-            amount=amount,
-            reason=reason,
+        return record_refund(
+            order,
+            self.name,
+            amount,
+            reason,
+            by=by,
             reason_code=reason_code,
+            reference=None,
             status=RefundStatus.PENDING,
-            by_user_id=by.id if by else None,
         )
-        db.session.add(refund)
-        return refund

@@ -7,17 +7,12 @@ order becomes paid); a refund is cash given back, recorded by the seller.
 from __future__ import annotations
 
 from core.accounts.models import User
-from core.db import utcnow
 from core.errors import ValidationError
-from core.extensions import db
 from core.messages import Message
 from market.messages import ORDER_TOTAL_IS, TRANSFER_IS_THE_TOTAL
 from market.models import Order, Payment, PaymentStatus, Refund, RefundStatus
+from market.payments.records import confirm_payment, payment_of, record_refund
 from market.payments.references import check_reference
-
-
-def _payment_of(order: Order) -> Payment | None:
-    return db.session.scalar(db.select(Payment).where(Payment.order_id == order.id))
 
 
 class CashOnDelivery:
@@ -28,7 +23,7 @@ class CashOnDelivery:
         return None  # every seller can take cash
 
     def instructions(self, order: Order) -> dict:
-        payment = _payment_of(order)
+        payment = payment_of(order)
         paid = payment is not None and payment.status is PaymentStatus.CONFIRMED
         return {
             "method": self.name,
@@ -44,15 +39,7 @@ class CashOnDelivery:
         if amount != order.total:
             raise ValidationError(TRANSFER_IS_THE_TOTAL, errors={"amount": [ORDER_TOTAL_IS(amount=order.total)]})
         check_reference(order, reference)
-        payment = _payment_of(order)
-        if payment is None:
-            payment = Payment(order_id=order.id, method=self.name, amount=amount)
-            db.session.add(payment)
-        payment.status = PaymentStatus.CONFIRMED
-        payment.reference = reference
-        payment.confirmed_at = utcnow()
-        payment.confirmed_by_id = by.id if by else None
-        return payment
+        return confirm_payment(order, self.name, amount=amount, reference=reference, by=by)
 
     def refund(
         self,
@@ -64,15 +51,13 @@ class CashOnDelivery:
         reason_code: str = "other",
         reference: str | None = None,
     ) -> Refund:
-        refund = Refund(
-            order_id=order.id,
-            method=self.name,
-            amount=amount,
-            reason=reason,
+        return record_refund(
+            order,
+            self.name,
+            amount,
+            reason,
+            by=by,
             reason_code=reason_code,
             reference=reference,
             status=RefundStatus.SUCCEEDED,
-            by_user_id=by.id if by else None,
         )
-        db.session.add(refund)
-        return refund

@@ -26,13 +26,13 @@ from market.models import (
     FlagKind,
     Order,
     OrderStatus,
-    Payment,
-    PaymentFlag,
     SellerBankAccount,
     WebhookEvent,
 )
 from market.models._types import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
+from market.payments.records import payment_of
 from market.services import transitions
+from market.services.flags import raise_flag
 
 PROVIDER = "bank"
 EVENT_TYPE = "transfer"
@@ -86,20 +86,16 @@ def order_code_in(description: str) -> str | None:
 
 
 def _flag(kind: FlagKind, order: Order | None, transfer: dict, **details: Any) -> str:
-    db.session.add(
-        PaymentFlag(
-            kind=kind,
-            order_id=order.id if order else None,
-            provider_reference=transfer["transaction_id"],
-            details={
-                "provider": PROVIDER,
-                "amount": transfer["amount"],
-                "description": transfer["description"][:300],
-                "account_number": transfer["account_number"],
-                "bank_bin": transfer["bank_bin"],
-                **details,
-            },
-        )
+    raise_flag(
+        kind,
+        transfer["transaction_id"],
+        order_id=order.id if order else None,
+        provider=PROVIDER,
+        amount=transfer["amount"],
+        description=transfer["description"][:300],
+        account_number=transfer["account_number"],
+        bank_bin=transfer["bank_bin"],
+        **details,
     )
     return "flagged"
 
@@ -120,7 +116,7 @@ def _apply(transfer: dict) -> tuple[str, Order | None]:
     if order is None or order.payment_method != "vietqr" or order.seller_id != account.organization_id:
         return _flag(FlagKind.UNKNOWN_PAYMENT, order, transfer, order_code=code), order
     if order.status is not OrderStatus.PENDING_PAYMENT:
-        payment = db.session.scalar(db.select(Payment).where(Payment.order_id == order.id))
+        payment = payment_of(order)
         if payment is not None and payment.reference == transfer["transaction_id"]:
             return "ignored", order  # the seller already confirmed this very transfer by its code
         return _flag(FlagKind.LATE_PAYMENT, order, transfer, order_status=order.status.value), order

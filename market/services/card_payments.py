@@ -32,6 +32,7 @@ from market.messages import (
 )
 from market.models import Order, OrderStatus, Payment, PaymentStatus
 from market.payments.card import CURRENCY
+from market.payments.records import payment_of
 from market.payments.stripe_gateway import CardDeclined, GatewayError, Intent, StripeGateway, UnknownPaymentMethod
 from market.services import transitions
 from market.services.orders import visible_order
@@ -52,10 +53,6 @@ class CardAttempt:
 
 def minimum_amount() -> int:
     return int(current_app.config.get("STRIPE_MIN_AMOUNT_VND", 15000))
-
-
-def _payment(order: Order) -> Payment:
-    return db.session.scalar(db.select(Payment).where(Payment.order_id == order.id))
 
 
 def _check(user: User, public_id: str, payment_method: str) -> tuple[Order, Payment]:
@@ -79,7 +76,7 @@ def _check(user: User, public_id: str, payment_method: str) -> tuple[Order, Paym
         or len(payment_method) > 100
     ):
         raise ValidationError(PAYMENT_METHOD_ID, errors={"payment_method": [PAYMENT_METHOD_ID]})
-    return order, _payment(order)
+    return order, payment_of(order)
 
 
 def _settle_previous(reference: str, gateway: StripeGateway) -> None:

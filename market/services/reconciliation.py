@@ -23,8 +23,9 @@ from core.extensions import db
 from market.messages import ADMINS_ONLY, FLAG_NOT_FOUND
 from market.models import FlagKind, Order, Payment, PaymentFlag, PaymentStatus
 from market.payments.card import CURRENCY
+from market.payments.records import payment_of
 from market.payments.stripe_gateway import Intent, StripeGateway
-from market.services.webhooks import flag
+from market.services.flags import raise_flag
 
 WINDOW_DAYS = 3
 
@@ -35,18 +36,8 @@ class Reconciliation:
     flagged: list[str] = field(default_factory=list)  # the provider references flagged this time
 
 
-def _existing(kind: FlagKind, reference: str) -> bool:
-    return (
-        db.session.scalar(
-            select(PaymentFlag.id).where(PaymentFlag.kind == kind, PaymentFlag.provider_reference == reference)
-        )
-        is not None
-    )
-
-
 def _raise(result: Reconciliation, kind: FlagKind, reference: str, order: Order | None, **details) -> None:
-    if not _existing(kind, reference):
-        flag(kind, reference, order, **details)
+    if raise_flag(kind, reference, order_id=order.id if order else None, **details):
         result.flagged.append(reference)
 
 
@@ -58,7 +49,7 @@ def _compare(intent: Intent, result: Reconciliation) -> None:
     if order is None:
         _raise(result, FlagKind.UNKNOWN_PAYMENT, intent.id, None, amount=intent.amount, currency=intent.currency)
         return
-    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    payment = payment_of(order)
     if intent.amount != order.total or intent.currency != CURRENCY:
         _raise(
             result,

@@ -22,9 +22,10 @@ from core.db import utcnow
 from core.errors import ValidationError
 from core.extensions import db
 from market.messages import CANCEL_REFUND_IS_FULL, REFUND_REASON_UNKNOWN, REFUND_REFERENCE_NEEDED
-from market.models import FlagKind, Order, OrderStatus, Payment, PaymentFlag, Refund, RefundReason, RefundStatus
+from market.models import FlagKind, Order, OrderStatus, Payment, Refund, RefundReason, RefundStatus
 from market.payments.stripe_gateway import GatewayError, StripeGateway
 from market.services import ledger, transitions
+from market.services.flags import raise_flag
 from market.services.orders import visible_order
 
 MAX_REFERENCE = 100
@@ -85,21 +86,13 @@ def refund_order(
 
 
 def _flag_failure(refund: Refund, reason: str | None) -> None:
-    reference = refund.provider_refund_id or f"refund-{refund.id}"
-    exists = db.session.scalar(
-        select(PaymentFlag.id).where(
-            PaymentFlag.kind == FlagKind.REFUND_FAILED, PaymentFlag.provider_reference == reference
-        )
+    raise_flag(
+        FlagKind.REFUND_FAILED,
+        refund.provider_refund_id or f"refund-{refund.id}",
+        order_id=refund.order_id,
+        amount=refund.amount,
+        reason=reason,
     )
-    if exists is None:
-        db.session.add(
-            PaymentFlag(
-                kind=FlagKind.REFUND_FAILED,
-                provider_reference=reference,
-                order_id=refund.order_id,
-                details={"amount": refund.amount, "reason": reason},
-            )
-        )
 
 
 def refund_failed(refund: Refund, reason: str | None) -> None:

@@ -45,13 +45,13 @@ from market.models import (
     Order,
     OrderStatus,
     OrderStatusChange,
-    Payment,
     PaymentStatus,
     Refund,
     RefundReason,
     RefundStatus,
 )
 from market.payments import method_of
+from market.payments.records import payment_of
 from market.quantities import grams_to_kg
 from market.services import ledger, lots, stock
 from market.services.orders import visible_order
@@ -79,7 +79,7 @@ def _target(value: str) -> OrderStatus:
 
 
 def _money_taken(order: Order) -> bool:
-    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    payment = payment_of(order)
     return payment is not None and payment.status is PaymentStatus.CONFIRMED
 
 
@@ -278,7 +278,7 @@ def transition(
 
 def _end_open_attempt(order: Order) -> None:
     """An unpaid card order that ends: its open attempt is over here, and cancelled at Stripe after the commit."""
-    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    payment = payment_of(order)
     if (
         order.payment_method == states.CARD_PAYMENT
         and payment is not None
@@ -290,7 +290,7 @@ def _end_open_attempt(order: Order) -> None:
 
 def open_intents(order: Order) -> list[str]:
     """The PaymentIntent of a card attempt still open (3-D Secure waiting), read before the order ends."""
-    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    payment = payment_of(order)
     if (
         order.payment_method == states.CARD_PAYMENT
         and payment is not None

@@ -28,7 +28,6 @@ from market.models import (
     Order,
     OrderStatus,
     Payment,
-    PaymentFlag,
     PaymentStatus,
     Refund,
     RefundReason,
@@ -36,8 +35,10 @@ from market.models import (
 )
 from market.payments import method_of
 from market.payments.card import CURRENCY
+from market.payments.records import payment_of
 from market.payments.stripe_gateway import SignatureError, StripeGateway
 from market.services import refunds, transitions
+from market.services.flags import raise_flag
 
 APPLIED, DUPLICATE, IGNORED, FLAGGED = "applied", "duplicate", "ignored", "flagged"
 PAID_NOTE = "Paid by card."
@@ -54,14 +55,7 @@ class BadSignature(ValidationError):
 
 
 def flag(kind: FlagKind, reference: str, order: Order | None, **details) -> None:
-    """Raise a difference for review, once per kind and provider reference (in the caller's transaction)."""
-    found = db.session.scalar(
-        select(PaymentFlag).where(PaymentFlag.kind == kind, PaymentFlag.provider_reference == reference)
-    )
-    if found is None:
-        db.session.add(
-            PaymentFlag(kind=kind, provider_reference=reference, order_id=order.id if order else None, details=details)
-        )
+    raise_flag(kind, reference, order_id=order.id if order else None, **details)
 
 
 def _order_of(intent: dict) -> Order | None:
@@ -74,12 +68,6 @@ def _order_of(intent: dict) -> Order | None:
             select(Payment.order_id).where(Payment.method == "card", Payment.reference == intent["id"])
         )
     return transitions.lock_order(order_id) if order_id is not None else None
-
-
-def _payment(order: Order) -> Payment:
-    return db.session.scalar(
-        select(Payment).where(Payment.order_id == order.id).execution_options(populate_existing=True)
-    )
 
 
 def _attempt(intent: dict) -> int | None:
@@ -106,7 +94,7 @@ def _succeeded(intent: dict) -> tuple[str, AfterCommit | None]:
             order_currency=CURRENCY,
         )
         return FLAGGED, None
-    payment = _payment(order)
+    payment = payment_of(order, fresh=True)
     if payment.status is PaymentStatus.CONFIRMED:
         if payment.reference != intent["id"]:  # a second PaymentIntent succeeded for a paid order
             flag(FlagKind.PAID_THERE_NOT_HERE, intent["id"], order, amount=amount, paid_by=payment.reference)
@@ -130,7 +118,7 @@ def _failed(intent: dict) -> tuple[str, AfterCommit | None]:
     order = _order_of(intent)
     if order is None:
         return IGNORED, None
-    payment = _payment(order)
+    payment = payment_of(order, fresh=True)
     current_attempt = _attempt(intent) == payment.attempt and payment.reference in (None, intent["id"])
     if (
         order.status is not OrderStatus.PENDING_PAYMENT

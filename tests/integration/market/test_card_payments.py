@@ -338,18 +338,7 @@ def localstripe_post(stripe_site, path: str, data: dict, query: str = "") -> dic
 def test_a_card_that_needs_3d_secure_answers_the_client_secret_and_is_paid_once_authenticated(shop, world, stripe_site):
     client, offer = shop
     order = card_order(client, world, offer)
-    card = localstripe_post(
-        stripe_site,
-        "/v1/payment_methods",
-        {
-            "type": "card",
-            "card[number]": "4000002500003155",
-            "card[exp_month]": "12",
-            "card[exp_year]": "2034",
-            "card[cvc]": "123",
-        },
-    )
-    answer = pay(client, world, order["id"], card["id"])
+    answer = pay(client, world, order["id"], three_d_secure_card(stripe_site))
     assert answer.status_code == 200 and answer.json["status"] == "requires_action"
     secret = answer.json["client_secret"]
     assert secret.startswith(answer.json["payment_intent_id"] + "_secret_")
