@@ -12,7 +12,6 @@ var SHELL = "nongsan-shell-v1";
 var PAGES = "nongsan-pages";
 var OFFLINE = "/offline";
 var PRODUCER = /^\/(batches|plots|start|shipments)(\/|$)/;
-var START = ["/start", "/batches", "/plots", "/batches/new"];
 
 function keep(cacheName, request, response) {
   if (response.ok && !response.redirected && response.type === "basic") {
@@ -23,13 +22,27 @@ function keep(cacheName, request, response) {
 }
 
 function fetchAndKeep(url) {
-  return fetch(url, {credentials: "same-origin"}).then(function (r) { return keep(PAGES, url, r); }, function () {});
+  // Resolves once the page is in the cache (or was not worth keeping), so that a serial step ends with it.
+  return fetch(url, {credentials: "same-origin"}).then(function (r) {
+    if (!(r.ok && !r.redirected && r.type === "basic")) return null;
+    return caches.open(PAGES).then(function (cache) { return cache.put(url, r); });
+  }, function () {});
+}
+
+// Messages change the kept pages one after another: a page's "forget unless owned by" and its "keep these"
+// arrive together, and run at once they race (a page kept, then the cache deleted under it).
+var pending = Promise.resolve();
+function serially(step) {
+  pending = pending.then(step, step).catch(function () {});
+  return pending;
 }
 
 self.addEventListener("install", function (event) {
+  // A producer's own pages are kept by the page's "warm" message once signed in, not here: whoever the
+  // worker is installed for is not known yet.
   event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.add(OFFLINE); }).then(function () {
-    return Promise.all(START.map(fetchAndKeep));
-  }).then(function () { return self.skipWaiting(); }));
+    return self.skipWaiting();
+  }));
 });
 
 self.addEventListener("activate", function (event) {
@@ -81,12 +94,16 @@ function forgetUnlessOwnedBy(owner) {
 
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  if (typeof data.owner === "string") event.waitUntil(forgetUnlessOwnedBy(data.owner));
+  if (typeof data.owner === "string") {
+    event.waitUntil(serially(function () { return forgetUnlessOwnedBy(data.owner); }));
+  }
   if (data.warm) {
-    event.waitUntil(caches.open(PAGES).then(function (cache) {
-      return Promise.all(data.warm.filter(function (u) { return PRODUCER.test(u); }).map(function (u) {
-        return cache.match(u, {ignoreVary: true}).then(function (hit) { return hit || fetchAndKeep(u); });
-      }));
+    event.waitUntil(serially(function () {
+      return caches.open(PAGES).then(function (cache) {
+        return Promise.all(data.warm.filter(function (u) { return PRODUCER.test(u); }).map(function (u) {
+          return cache.match(u, {ignoreVary: true}).then(function (hit) { return hit || fetchAndKeep(u); });
+        }));
+      });
     }));
   }
 });

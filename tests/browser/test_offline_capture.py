@@ -62,11 +62,22 @@ def lots_made_from(app, code: str) -> int:
 KEPT_PATHS = "caches.open('nongsan-pages').then((c) => c.keys()).then((k) => k.map((r) => new URL(r.url).pathname))"
 
 
+def wait_for_kept(page, done, what: str) -> None:
+    """Wait until the pages the phone keeps satisfy `done` (the service worker keeps and forgets a moment later).
+
+    Polled from here: `wait_for_function` takes the promise a cache query returns as a truthy answer at once.
+    """
+    kept: list[str] = []
+    for _ in range(150):
+        kept = page.evaluate(KEPT_PATHS)
+        if done(kept):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the phone kept {sorted(kept)}, expected {what}")
+
+
 def wait_until_kept(page, *paths: str) -> None:
-    """The service worker keeps a page a moment after answering with it: wait until it has."""
-    page.wait_for_function(
-        f"(paths) => {KEPT_PATHS}.then((kept) => paths.every((p) => kept.includes(p)))", arg=list(paths)
-    )
+    wait_for_kept(page, lambda kept: all(path in kept for path in paths), f"all of {list(paths)}")
 
 
 def ready_offline(page, live_server: str, code: str) -> None:
@@ -238,7 +249,7 @@ def test_signing_out_forgets_the_pages_kept_on_the_phone(live_server, phone, far
     page.locator(".nav-more summary").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_function(f"{kept}.then((paths) => paths.length === 0)", timeout=10_000)
+    wait_for_kept(page, lambda paths: paths == [], "nothing")
 
 
 def test_on_a_shared_phone_a_queue_waits_for_the_person_who_recorded_it(app, live_server, phone, farmer_lot):
