@@ -16,10 +16,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 import market
+import reports
 import traceability
 from core.app import create_core_app, warm_up
 
-DOMAINS = (traceability, market)
+DOMAINS = (traceability, market, reports)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
