@@ -18,3 +18,5 @@ CERTIFICATION_UNKNOWN = Message(
 )
 GROUP_BY_UNKNOWN = Message("group_by_unknown", N_("Cannot group by %(value)s; choose from %(allowed)s."))
 INTERVAL_UNKNOWN = Message("interval_unknown", N_("Choose month, quarter, year or season."))
+SECTION_UNKNOWN = Message("report_section_unknown", N_("No report section %(value)s."))
+REPORT_UNKNOWN = Message("report_unknown", N_("No report %(value)s."))

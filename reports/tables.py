@@ -8,7 +8,7 @@ lazy English msgids, read in the reader's language where they are shown.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +58,10 @@ class Table:
     def values(self) -> Iterator[list[Any]]:
         for row in self.rows:
             yield [row.get(column.key) for column in self.columns]
+
+    def renamed(self, key: str, title: Any = None) -> Table:
+        """The same figures under another key (and title): one query shown as two reports."""
+        return replace(self, key=key, title=title if title is not None else self.title)
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
