@@ -20,3 +20,6 @@ GROUP_BY_UNKNOWN = Message("group_by_unknown", N_("Cannot group by %(value)s; ch
 INTERVAL_UNKNOWN = Message("interval_unknown", N_("Choose month, quarter, year or season."))
 SECTION_UNKNOWN = Message("report_section_unknown", N_("No report section %(value)s."))
 REPORT_UNKNOWN = Message("report_unknown", N_("No report %(value)s."))
+EUDR_UNKNOWN_ORIGIN = Message(
+    "eudr_unknown_origin", N_("Some of this lot comes from outside the platform, from plots nobody recorded.")
+)

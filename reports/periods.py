@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from reports.messages import PERIOD_INVALID
 
@@ -109,3 +109,27 @@ def between(first: Period, last: Period, kind: str) -> list[Period]:
         found.append(cursor)
         cursor = of_ym(kind, (cursor.end + timedelta(days=1)).year * 100 + (cursor.end + timedelta(days=1)).month)
     return found
+
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def today() -> date:
+    """Today in Vietnam, where the department reads its reports."""
+    return datetime.now(VIETNAM).date()
+
+
+def moments(period: Period) -> tuple[datetime, datetime]:
+    """The period as UTC instants, [first moment, first moment after): its days are Vietnam's days."""
+    start = datetime.combine(period.start, time.min, VIETNAM)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, VIETNAM)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_day(moment: datetime | None) -> date | None:
+    """The day in Vietnam of a stored instant (naive values are UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM).date()

@@ -8,17 +8,20 @@ distinct producers behind each figure. Rows carry codes, names and the period's 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import Numeric, String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 
 from core.errors import ValidationError
 from core.extensions import db
 from reports import names, periods, rollup
-from reports.filters import Filters
+from reports.filters import ANY, CERTIFICATIONS, Filters
 from reports.messages import FILTERS_INVALID, GROUP_BY_UNKNOWN, INTERVAL_UNKNOWN
 from reports.models import HarvestRollup
-from reports.tables import CODE, COUNT, DATE, KG, PERIOD, TEXT, Column, Table
+from reports.tables import CODE, COUNT, DATE, HA, KG, PERIOD, SHARE, TEXT, Column, Table
+from traceability.models import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 
 GROUPS = ("commodity", "product", "commune", "period")
 DEFAULT_GROUPS = ("commodity", "commune", "period")
@@ -51,8 +54,13 @@ def check_grouping(group_by: Sequence[str], interval: str) -> tuple[str, ...]:
     return groups
 
 
-def filtered(query, filters: Filters):
-    query = query.where(R.certification == (filters.certification or ""))
+_EVERY = object()
+
+
+def filtered(query, filters: Filters, *, certification=_EVERY):
+    """``query`` of the rollup narrowed to ``filters``; ``certification=None`` leaves the rollup's copies unfiltered."""
+    if certification is _EVERY:
+        query = query.where(R.certification == (filters.certification or ""))
     if filters.commodity:
         query = query.where(R.commodity == filters.commodity)
     if filters.product:
@@ -123,4 +131,127 @@ def harvested(filters: Filters, group_by: Sequence[str] = DEFAULT_GROUPS, interv
             "A harvest from several plots is shared among them by area; lots declared never harvested are left out."
         ),
         freshness=rollup.freshness(),
+    )
+
+
+def _plots(filters: Filters):
+    """Plots matching the commodity (a crop grown there) and commune filters: the registry as it stands."""
+    query = select(Plot.id).where(Plot.commune_code.is_not(None))
+    if filters.commodity:
+        # ``crops`` is a JSON list of commodity codes on both backends; its text holds the quoted code.
+        query = query.where(cast(Plot.crops, String).like(f'%"{filters.commodity}"%'))
+    if filters.commune_code:
+        query = query.where(Plot.commune_code == filters.commune_code)
+    return query
+
+
+def reference_day(filters: Filters, today) -> date:
+    """The day certificates must be valid on: the period's last day, or today when the period is not over."""
+    if filters.period is None or filters.period.end >= today:
+        return today
+    return filters.period.end
+
+
+def _covered(plot_id, day: date, certification: str | None):
+    link = aliased(CertificatePlot)
+    condition = and_(
+        link.plot_id == plot_id,
+        Certificate.valid_from <= day,
+        Certificate.valid_to >= day,
+        Certificate.verification != VerificationState.REJECTED,
+    )
+    if certification and certification != ANY:
+        condition = and_(condition, Certificate.type == CertificateType(certification))
+    return select(link.id).join(Certificate, Certificate.id == link.certificate_id).where(condition).exists()
+
+
+def plots_by_commune(filters: Filters, *, today: date) -> Table:
+    """Plots, their area and the producers holding them, by commune (certified ones only, with that filter)."""
+    query = select(
+        Plot.commune_code,
+        func.count(Plot.id).label("plots"),
+        func.sum(Plot.area_ha).label("area_ha"),
+        func.count(func.distinct(Plot.organization_id)).label("producers"),
+        func.count(Plot.growing_area_code).label("with_growing_area_code"),
+    ).where(Plot.id.in_(_plots(filters)))
+    if filters.certification:
+        query = query.where(_covered(Plot.id, reference_day(filters, today), filters.certification))
+    query = query.group_by(Plot.commune_code).order_by(Plot.commune_code)
+    rows = [{**row, "commune": names.commune(row["commune_code"])} for row in db.session.execute(query).mappings()]
+    columns = [
+        Column("commune_code", _l("Commune code"), CODE),
+        Column("commune", _l("Commune"), TEXT),
+        Column("plots", _l("Plots"), COUNT),
+        Column("area_ha", _l("Area (ha)"), HA),
+        Column("producers", _l("Producers"), COUNT),
+        Column("with_growing_area_code", _l("With a growing area code"), COUNT),
+    ]
+    note = _l("Plots registered today where the commodity is grown; the period does not apply.")
+    return Table("plots_by_commune", _l("Plots, area and producers by commune"), columns, rows, note=note)
+
+
+def certified_area(filters: Filters, *, today: date) -> Table:
+    """Area covered by a valid certificate of each type (and by any), and its share of all the plots' area."""
+    day = reference_day(filters, today)
+    plots = _plots(filters).subquery("matching")
+    total = select(func.coalesce(func.sum(Plot.area_ha), 0)).where(Plot.id.in_(select(plots.c.id))).scalar_subquery()
+    parts = []
+    for certification in CERTIFICATIONS:
+        area = func.coalesce(func.sum(Plot.area_ha), 0)
+        parts.append(
+            select(
+                literal(certification).label("certification"),
+                area.label("area_ha"),
+                case((total > 0, cast(area, Numeric(18, 6)) / total), else_=None).label("share"),
+            ).where(Plot.id.in_(select(plots.c.id)), _covered(Plot.id, day, certification))
+        )
+    query = union_all(*parts)
+    rows = [
+        {**row, "certification_name": names.certification(row["certification"])}
+        for row in db.session.execute(query).mappings()
+    ]
+    columns = [
+        Column("certification", _l("Certification code"), CODE),
+        Column("certification_name", _l("Certification"), TEXT),
+        Column("area_ha", _l("Certified area (ha)"), HA),
+        Column("share", _l("Share of area"), SHARE),
+    ]
+    note = _l("Certificates valid on %(day)s and not rejected by the department.", day=day.isoformat())
+    return Table("certified_area", _l("Certified share of area"), columns, rows, note=note)
+
+
+def certified_quantity(filters: Filters) -> Table:
+    """Harvested quantity from plots certified on the harvest day, by certificate type, and its share."""
+    every = filters.without(certification=True)
+    total = filtered(select(func.coalesce(func.sum(R.quantity_kg), 0)), every).scalar_subquery()
+    quantity = func.sum(R.quantity_kg)
+    query = (
+        filtered(
+            select(
+                R.certification,
+                quantity.label("quantity_kg"),
+                case((total > 0, cast(quantity, Numeric(18, 6)) / total), else_=None).label("share"),
+            ),
+            every,
+            certification=None,
+        )
+        .where(R.certification != "")
+        .group_by(R.certification)
+        .order_by(R.certification)
+    )
+    if filters.certification:
+        query = query.where(R.certification == filters.certification)
+    rows = [
+        {**row, "certification_name": names.certification(row["certification"])}
+        for row in db.session.execute(query).mappings()
+    ]
+    columns = [
+        Column("certification", _l("Certification code"), CODE),
+        Column("certification_name", _l("Certification"), TEXT),
+        Column("quantity_kg", _l("Certified harvest (kg)"), KG),
+        Column("share", _l("Share of the harvest"), SHARE),
+    ]
+    note = _l("Harvests from plots covered on the harvest day by a certificate not rejected by the department.")
+    return Table(
+        "certified_quantity", _l("Certified share of quantity"), columns, rows, note=note, freshness=rollup.freshness()
     )
