@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from core.geo.services import get_commune
 from core.messages import N_, Message
-from traceability.catalog import PRODUCTS
+from traceability.catalog import PRODUCTS, grade_label
+from traceability.step_names import OPERATION_NAMES
 
 COMMODITY_NAMES = {
     "cashew": Message("commodity_name", N_("cashew")),
@@ -54,3 +55,43 @@ def shown(value: Any) -> str:
     from core.i18n import translate
 
     return translate(value) if isinstance(value, Message) else ("" if value is None else str(value))
+
+
+# The marketplace's own words for its order statuses (the same msgids, so the same translations).
+ORDER_STATUS_NAMES = {
+    "pending_payment": _l("Waiting for the seller"),
+    "paid": _l("Paid"),
+    "accepted": _l("Accepted"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+    "refunded": _l("Refunded"),
+    "partially_refunded": _l("Partly refunded"),
+}
+CORRECTION_REASONS = {
+    "did_not_occur": _l("Did not happen"),
+    "incorrect_data": _l("Wrong details"),
+}
+NO_GRADE = _l("No grade")
+
+
+def order_status(code: str | None) -> Any:
+    return ORDER_STATUS_NAMES.get(code or "", code)
+
+
+def correction_reason(code: str | None) -> Any:
+    return CORRECTION_REASONS.get(code or "", code)
+
+
+OTHER_OPERATIONS = {"transform": _l("Transformed into another product"), "process": _l("Process step")}
+
+
+def operation(code: str | None) -> Any:
+    return OPERATION_NAMES.get(code or "") or OTHER_OPERATIONS.get(code or "", code)
+
+
+def grade(product_code: str | None, code: str | None) -> Any:
+    """A grade as traders write it (W240, SVR 10, 500 g/l); "no grade" when the lot has none."""
+    return (grade_label(product_code, code) if product_code and code else None) or NO_GRADE

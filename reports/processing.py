@@ -156,3 +156,48 @@ def anomalous_transforms(filters: Filters) -> Table:
     ]
     note = _l("Transformations whose yield was outside the usual band for the product, newest first.")
     return Table("anomalous_transforms", _l("Transformations outside the conversion band"), columns, rows, note=note)
+
+
+def corrections(filters: Filters) -> Table:
+    """Records corrected in the period (error declarations), by what was corrected and why."""
+    query = (
+        select(
+            Event.operation,
+            ErrorDeclaration.reason,
+            func.count(ErrorDeclaration.id).label("corrections"),
+            func.count(func.distinct(ErrorDeclaration.organization_id)).label("organizations"),
+        )
+        .join(Event, Event.id == ErrorDeclaration.event_id)
+        .group_by(Event.operation, ErrorDeclaration.reason)
+        .order_by(Event.operation, ErrorDeclaration.reason)
+    )
+    if filters.period:
+        start, end = periods.moments(filters.period)
+        query = query.where(ErrorDeclaration.declared_at >= start, ErrorDeclaration.declared_at < end)
+    if filters.commune_code:
+        query = query.where(Event.location_commune_code == filters.commune_code)
+    if filters.commodity or filters.product:
+        touched = select(EventQuantity.event_id).join(Batch, Batch.id == EventQuantity.batch_id)
+        if filters.commodity:
+            touched = touched.where(Batch.commodity == filters.commodity)
+        if filters.product:
+            touched = touched.where(Batch.product == filters.product)
+        query = query.where(Event.id.in_(touched))
+    rows = [
+        {
+            **row,
+            "operation_name": names.operation(row["operation"]),
+            "reason_name": names.correction_reason(row["reason"]),
+        }
+        for row in db.session.execute(query).mappings()
+    ]
+    columns = [
+        Column("operation", _l("Record code"), CODE),
+        Column("operation_name", _l("Record corrected"), TEXT),
+        Column("reason", _l("Reason code"), CODE),
+        Column("reason_name", _l("Reason"), TEXT),
+        Column("corrections", _l("Corrections"), COUNT),
+        Column("organizations", _l("Organizations"), COUNT),
+    ]
+    note = _l("Corrections declared in the period; the original record stays, marked as corrected.")
+    return Table("corrections", _l("Corrections"), columns, rows, note=note)

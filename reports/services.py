@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from flask_babel import lazy_gettext as _l
+
 from core.accounts.permissions import require_department_officer
 from core.errors import NotFound
-from reports import periods, supply
+from reports import eudr, market, periods, processing, supply
 from reports.filters import Filters
 from reports.messages import REPORT_UNKNOWN, SECTION_UNKNOWN
 from reports.tables import Table
@@ -20,19 +22,42 @@ SECTIONS = ("supply", "market", "eudr", "anomalies")
 
 
 def _supply_tables(filters: Filters) -> dict[str, Callable[[], Table]]:
+    today = periods.today()
     return {
         "harvested_over_time": lambda: supply.harvested(filters, ("commodity", "period"), periods.MONTH).renamed(
-            "harvested_over_time"
+            "harvested_over_time", _l("Harvested quantity by month")
         ),
         "harvested_by_commune": lambda: supply.harvested(filters, ("commodity", "commune")).renamed(
-            "harvested_by_commune"
+            "harvested_by_commune", _l("Harvested quantity by commune")
         ),
         "harvested": lambda: supply.harvested(filters),
+        "processed": lambda: processing.processed(filters),
+        "plots_by_commune": lambda: supply.plots_by_commune(filters, today=today),
+        "certified_area": lambda: supply.certified_area(filters, today=today),
+        "certified_quantity": lambda: supply.certified_quantity(filters),
+    }
+
+
+def _market_tables(filters: Filters) -> dict[str, Callable[[], Table]]:
+    return {"market_sales": lambda: market.sales(filters), "market_orders": lambda: market.orders_by_status(filters)}
+
+
+def _eudr_tables(filters: Filters) -> dict[str, Callable[[], Table]]:
+    return {"eudr_rubber": lambda: eudr.readiness(filters), "eudr_reasons": lambda: eudr.reasons(filters)}
+
+
+def _anomaly_tables(filters: Filters) -> dict[str, Callable[[], Table]]:
+    return {
+        "anomalous_transforms": lambda: processing.anomalous_transforms(filters),
+        "corrections": lambda: processing.corrections(filters),
     }
 
 
 BUILDERS: dict[str, Callable[[Filters], dict[str, Callable[[], Table]]]] = {
     "supply": _supply_tables,
+    "market": _market_tables,
+    "eudr": _eudr_tables,
+    "anomalies": _anomaly_tables,
 }
 
 
@@ -61,3 +86,13 @@ def supply_report(
     """The harvested quantity grouped as the caller asks (the API's supply report)."""
     require_department_officer(user)
     return supply.harvested(filters, group_by, interval)
+
+
+def market_report(user, filters: Filters) -> list[Table]:
+    """Marketplace sales by commodity, product and grade, and orders by status (the API's market report)."""
+    return section(user, "market", filters)
+
+
+def eudr_report(user, filters: Filters) -> list[Table]:
+    """EUDR readiness of rubber and the reasons it fails (the API's EUDR report)."""
+    return section(user, "eudr", filters)
