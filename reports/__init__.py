@@ -21,7 +21,10 @@ BEAT_SCHEDULE = {
 
 def init_app(app: Flask) -> None:
     """Register the reports' tables, API resources, pages and tasks on ``app``."""
+    from core.api import register_api_blueprints
     from core.tasks import register_tasks
+    from reports import api
 
     import_module("reports.models")
+    register_api_blueprints(app, api.blp, api.open_blp)
     register_tasks(app, "reports.tasks", beat=BEAT_SCHEDULE)

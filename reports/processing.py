@@ -159,7 +159,7 @@ def anomalous_transforms(filters: Filters) -> Table:
 
 
 def corrections(filters: Filters) -> Table:
-    """Records corrected in the period (error declarations), by what was corrected and why."""
+    """Records of the period that were corrected (error declarations), by what was corrected and why."""
     query = (
         select(
             Event.operation,
@@ -173,7 +173,7 @@ def corrections(filters: Filters) -> Table:
     )
     if filters.period:
         start, end = periods.moments(filters.period)
-        query = query.where(ErrorDeclaration.declared_at >= start, ErrorDeclaration.declared_at < end)
+        query = query.where(Event.event_time >= start, Event.event_time < end)
     if filters.commune_code:
         query = query.where(Event.location_commune_code == filters.commune_code)
     if filters.commodity or filters.product:
@@ -199,5 +199,5 @@ def corrections(filters: Filters) -> Table:
         Column("corrections", _l("Corrections"), COUNT),
         Column("organizations", _l("Organizations"), COUNT),
     ]
-    note = _l("Corrections declared in the period; the original record stays, marked as corrected.")
+    note = _l("Records of the period declared wrong since; the original record stays, marked as corrected.")
     return Table("corrections", _l("Corrections"), columns, rows, note=note)
