@@ -23,8 +23,9 @@ def init_app(app: Flask) -> None:
     """Register the reports' tables, API resources, pages and tasks on ``app``."""
     from core.api import register_api_blueprints
     from core.tasks import register_tasks
-    from reports import api
+    from reports import api, open_data_views
 
     import_module("reports.models")
     register_api_blueprints(app, api.blp, api.open_blp)
+    app.register_blueprint(open_data_views.bp)
     register_tasks(app, "reports.tasks", beat=BEAT_SCHEDULE)

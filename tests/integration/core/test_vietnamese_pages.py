@@ -139,6 +139,7 @@ NO_PARAMETERS = (
     "market.payouts",
     "market.sales",
     "offline.offline_page",
+    "open_data.catalogue",
     "traceability.batch_list",
     "traceability.certificate_new",
     "traceability.certificate_queue",

@@ -79,3 +79,16 @@ def test_pages_cut_the_records_without_losing_or_repeating_one(client, world):
         for n in range(1, len(whole) // 4 + 2)
     ]
     assert [record for page in pages for record in page] == whole
+
+
+def test_the_catalogue_describes_the_dataset_its_licence_and_update_time(client, world):
+    client.set_cookie("lang", "vi", domain="localhost")
+    page = client.get("/open-data")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Creative Commons" in html or "CC BY 4.0" in html
+    assert "Nguồn cung thu hoạch theo xã/phường và tháng" in html
+    assert "/api/v1/open-data/supply.csv" in html and "/api/v1/open-data/supply" in html
+    assert "Chưa công bố" not in html  # the rollup was refreshed: an update time is shown
+    client.set_cookie("lang", "en", domain="localhost")
+    assert "Harvested supply by commune and month" in client.get("/open-data").get_data(as_text=True)
