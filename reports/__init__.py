@@ -22,10 +22,13 @@ BEAT_SCHEDULE = {
 def init_app(app: Flask) -> None:
     """Register the reports' tables, API resources, pages and tasks on ``app``."""
     from core.api import register_api_blueprints
+    from core.navigation import register_menu_items
     from core.tasks import register_tasks
-    from reports import api, open_data_views
+    from reports import api, open_data_views, views
 
     import_module("reports.models")
     register_api_blueprints(app, api.blp, api.open_blp)
     app.register_blueprint(open_data_views.bp)
+    app.register_blueprint(views.bp)
+    register_menu_items(app, *views.MENU_ITEMS)
     register_tasks(app, "reports.tasks", beat=BEAT_SCHEDULE)

@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from core.accounts.permissions import require_department_officer
 from core.errors import NotFound
+from core.extensions import db
+from core.tasks import send_task
 from reports import eudr, market, periods, processing, supply
 from reports.filters import Filters
 from reports.messages import REPORT_UNKNOWN, SECTION_UNKNOWN
@@ -96,3 +98,11 @@ def market_report(user, filters: Filters) -> list[Table]:
 def eudr_report(user, filters: Filters) -> list[Table]:
     """EUDR readiness of rubber and the reasons it fails (the API's EUDR report)."""
     return section(user, "eudr", filters)
+
+
+def request_refresh(user) -> None:
+    """Rebuild the harvest rollup now (department officers only), in the worker."""
+    require_department_officer(user)
+    # End the read transaction first: the task opens its own, and SQLite lets one writer in at a time.
+    db.session.commit()
+    send_task("reports.refresh_rollup", force=True)
