@@ -38,7 +38,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str,
 def seed_demo_command() -> None:
     """Load the demo season of a cashew co-op, a pepper household, rubber smallholders and a processor.
 
-    Each domain seeds its own part; this composition root runs them in order. Running it
+    Around them, the 2025/26 season of the households growing each crop in five communes, so
+    that the department's dashboard has figures at once (the harvest rollup is refreshed at the
+    end). Each domain seeds its own part; this composition root runs them in order. Running it
     again does nothing. Production refuses: the demo logins share a published password.
     """
     from flask import current_app
@@ -46,7 +48,9 @@ def seed_demo_command() -> None:
     from core import seed
     from core.extensions import db
     from market.demo import seed_market_demo
+    from reports import rollup
     from traceability.demo import seed_traceability
+    from traceability.demo_season import seed_season
 
     if current_app.config["NONGSAN_ENV"] == "production":
         raise click.ClickException("The demo data has published passwords; load it only with NONGSAN_ENV=development.")
@@ -56,10 +60,18 @@ def seed_demo_command() -> None:
     world = seed.seed_accounts()
     db.session.commit()
     lots = seed_traceability(world.users, world.orgs)
+    lots |= seed_season(world.users, world.orgs, world.growers)
     listings = seed_market_demo(world.users, world.orgs, lots)
+    rollup.refresh()
     click.echo(f"Demo season loaded. Every demo login uses the password: {seed.DEMO_PASSWORD}")
     for who, login, organization in world.logins:
         click.echo(f"  {login:<28} {who} — {organization}")
+    growers = [world.users[key].login for _crop, key in world.growers]
+    if growers:
+        click.echo(
+            f"  {growers[0]} … {growers[-1]}  {len(growers)} more households of the season "
+            f"({seed.HOUSEHOLDS_PER_GROWING_AREA} for each crop in each commune growing it)"
+        )
     base = current_app.config["PUBLIC_BASE_URL"]
     click.echo("Trace pages of demo lots:")
     for name, lot in lots.items():

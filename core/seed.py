@@ -1,7 +1,10 @@
 """Demo organizations and people of one season in the former Bình Phước (core part of `flask seed-demo`).
 
 The demo logins share one password and are printed by the command; they exist only
-where ``flask seed-demo`` was run, which production refuses.
+where ``flask seed-demo`` was run, which production refuses. Besides the few people whose
+lots the demo tells in full, the season has households growing each crop in each of the
+communes where it grows (``SEASON_GROWERS``), so that the department's reports have figures
+in every demo commune.
 """
 
 from __future__ import annotations
@@ -25,12 +28,62 @@ PHU_RIENG = "25264"
 DONG_XOAI = "25210"
 BINH_PHUOC = "25195"
 
+# Where the season's households grow what: cashew on the northern and central uplands, pepper on the basalt soils
+# of Lộc Ninh, Phú Riềng and Bù Gia Mập, rubber around the old state plantations. Each crop is grown by
+# ``HOUSEHOLDS_PER_GROWING_AREA`` households in each of its communes: enough producers for every report cell to be
+# published (cells of fewer than 3 producers are suppressed in the open data).
+SEASON_GROWERS = (
+    ("cashew", BU_GIA_MAP),
+    ("cashew", BINH_PHUOC),
+    ("cashew", LOC_NINH),
+    ("pepper", LOC_NINH),
+    ("pepper", PHU_RIENG),
+    ("pepper", BU_GIA_MAP),
+    ("rubber", PHU_RIENG),
+    ("rubber", LOC_NINH),
+    ("rubber", DONG_XOAI),
+)
+HOUSEHOLDS_PER_GROWING_AREA = 4
+_FAMILY_NAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Điểu",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Huỳnh",
+    "Ngô",
+    "Dương",
+    "Lâm",
+    "Trương",
+    "Hồ",
+)
+_GIVEN_NAMES = (
+    "Văn Hùng",
+    "Thị Hoa",
+    "Văn Tâm",
+    "Thị Thu",
+    "Văn Phúc",
+    "Thị Nga",
+    "Minh Dũng",
+    "Thị Hằng",
+    "Văn Lực",
+    "Thị Xuân",
+    "Hữu Sơn",
+    "Thị Yến",
+)
+_VILLAGE = {BINH_PHUOC: "Khu phố", DONG_XOAI: "Khu phố", LOC_NINH: "Ấp"}  # elsewhere "Thôn"
+
 
 @dataclass
 class DemoWorld:
     users: dict[str, User] = field(default_factory=dict)
     orgs: dict[str, Organization] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (who, login, organization)
+    growers: list[tuple[str, str]] = field(default_factory=list)  # (crop, key of the household) of the season
     password_hash: str = ""
 
 
@@ -57,13 +110,16 @@ def _organization(
     street: str | None,
     owner: User,
     role: Role = Role.OWNER,
+    *,
+    printed: bool = True,
 ) -> Organization:
     organization = Organization(name=name, kind=kind, commune_code=commune, street=street)
     db.session.add(organization)
     db.session.flush()
     db.session.add(Membership(user_id=owner.id, organization_id=organization.id, role=role))
     world.orgs[key] = organization
-    world.logins.append((owner.name, owner.phone or owner.email or "", name))
+    if printed:
+        world.logins.append((owner.name, owner.phone or owner.email or "", name))
     return organization
 
 
@@ -146,5 +202,18 @@ def seed_accounts() -> DemoWorld:
         world.orgs[key].verified_at = now
         world.orgs[key].verified_by_id = officer.id
     world.orgs["department"] = department
+    _season_households(world)
     db.session.flush()
     return world
+
+
+def _season_households(world: DemoWorld) -> None:
+    """The households of ``SEASON_GROWERS``: an owner each (a phone login, not printed one by one), none verified."""
+    areas = [(crop, commune, n) for crop, commune in SEASON_GROWERS for n in range(1, HOUSEHOLDS_PER_GROWING_AREA + 1)]
+    for index, (crop, commune, number) in enumerate(areas):
+        key = f"season_{crop}_{commune}_{number}"
+        name = f"{_FAMILY_NAMES[index % len(_FAMILY_NAMES)]} {_GIVEN_NAMES[index % len(_GIVEN_NAMES)]}"
+        owner = _person(world, key, name, phone=f"+84912000{201 + index}")
+        street = f"{_VILLAGE.get(commune, 'Thôn')} {number + index % 3}"
+        _organization(world, key, f"Hộ {name}", OrganizationKind.HOUSEHOLD, commune, street, owner, printed=False)
+        world.growers.append((crop, key))

@@ -13,8 +13,10 @@ Called by the composition root's ``flask seed-demo`` after the traceability demo
   made from those still active with something left: kernels, black pepper, SVR rubber,
   raw nuts... whatever the season left in stock. A lot missing or used up is skipped.
 
-Returns the public ids of the listings made, by lot name. Emails go through the normal
-task (without MAIL_SERVER they are only logged). Orders expired on purpose are backdated.
+Each listing is then bought once more, a tenth of it, and paid for (the department's
+sales by commodity and grade). Returns the public ids of the listings made, by lot name.
+Emails go through the normal task (without MAIL_SERVER they are only logged). Orders
+expired on purpose are backdated.
 """
 
 from __future__ import annotations
@@ -44,6 +46,26 @@ OFFERS = {
     "pepper_fresh": ("Tiêu tươi Lộc Ninh", "Fresh pepper from Lộc Ninh", 48_000, Decimal("0.5")),
     "rubber_svr": ("Cao su SVR 10 đạt EUDR", "EUDR-ready SVR 10 rubber", 48_500, Decimal("0.8")),
     "rubber_latex_other": ("Mủ nước Phú Riềng", "Field latex from Phú Riềng", 17_500, Decimal("0.5")),
+    # The season's other lots (traceability.demo_season), so that sales span the trade's grades.
+    "cashew_w450": ("Nhân điều W450 Bình Phước", "W450 cashew kernels from Bình Phước", 205_000, Decimal("0.8")),
+    "cashew_late_w320": (
+        "Nhân điều W320 Lộc Ninh cuối vụ",
+        "Late-crop W320 kernels, Lộc Ninh",
+        228_000,
+        Decimal("0.8"),
+    ),
+    "pepper_black_550": (
+        "Tiêu đen hữu cơ Lộc Ninh 550 g/l",
+        "Organic black pepper 550 g/l, Lộc Ninh",
+        172_000,
+        Decimal("0.8"),
+    ),
+    "rubber_svr_3l": (
+        "Cao su SVR 3L Đồng Xoài đạt EUDR",
+        "EUDR-ready SVR 3L rubber, Đồng Xoài",
+        52_000,
+        Decimal("0.8"),
+    ),
 }
 # Past orders: the path each one walked (seller and buyer moves), from a fresh cash-on-delivery order.
 STORIES = [
@@ -70,6 +92,8 @@ STORIES = [
     [("buyer", "cancelled")],
     ["expire"],
 ]
+# Then every offer is bought once more and paid for, a tenth of it at a time, so that sales span every grade.
+SALE = STORIES[5]
 
 
 def _seller_of(users: Mapping[str, User], organization_id: int) -> User | None:
@@ -130,25 +154,28 @@ def _walk(order_id: str, story: list, buyer: User, seller: User) -> None:
 def seed_market_demo(
     users: Mapping[str, User], orgs: Mapping[str, Organization], lots: Mapping[str, object]
 ) -> dict[str, str]:
-    """Listings for the lots of all three commodities still in stock, and past orders in each state (see the module
-    doc)."""
-    made: dict[str, tuple[str, int, str, User]] = {}
+    """Listings for the lots of all three commodities still in stock, past orders in each state and a paid sale of
+    each listing (see the module doc)."""
+    made: dict[str, tuple[str, int, str, str, User]] = {}  # public id, seller, minimum order, a tenth, who sells
     for name in OFFERS:
         if name in lots:
             result = _listing(users, name, lots[name])
             if result is not None:
                 listing, seller = result
-                made[name] = (listing.public_id, listing.seller_id, str(listing.min_order_quantity), seller)
+                minimum = listing.min_order_quantity
+                tenth = max(int(listing.quantity) // 10, int(minimum))
+                made[name] = (listing.public_id, listing.seller_id, str(minimum), str(tenth), seller)
     buyers = [(users[key], orgs[key]) for key in ("buyer", "processor") if key in users and key in orgs]
     offers = list(made.values())
-    for index, story in enumerate(STORIES if offers else []):
-        public_id, seller_org, quantity, seller = offers[index % len(offers)]
+    stories = [(offers[index % len(offers)], story, False) for index, story in enumerate(STORIES if offers else [])]
+    stories += [(offer, SALE, True) for offer in offers]
+    for (public_id, seller_org, minimum, tenth, seller), story, large in stories:
         buyer, organization = next(((u, o) for u, o in buyers if not can_act_for(u, seller_org)), (None, None))
         if buyer is None:
             continue
         order = orders.place_orders(
             buyer,
-            items=[{"listing_id": public_id, "quantity": quantity}],
+            items=[{"listing_id": public_id, "quantity": tenth if large else minimum}],
             payment_method="cod",
             delivery={"method": "pickup"},
             buyer_organization_id=organization.id,
