@@ -133,3 +133,9 @@ def local_day(moment: datetime | None) -> date | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VIETNAM).date()
+
+
+def recent_seasons(today: date, count: int) -> list[Period]:
+    """The current crop season and the ``count - 1`` before it, newest first."""
+    current = current_season(today)
+    return [make(SEASON, current.start.year - back, SEASON_START_MONTH) for back in range(count)]

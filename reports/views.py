@@ -71,6 +71,7 @@ def dashboard(section: str):
         query=query,
         given=request.args,
         period_default=periods.current_season(periods.today()).code,
+        seasons=[season.code for season in periods.recent_seasons(periods.today(), 3)],
         all_time=ALL_TIME,
         product_name=product,
         **_choices(),

@@ -42,6 +42,7 @@ SKIPPED_PAGES = {
     "market.order_vietqr_png": "a PNG (the walked order is paid in cash; test_bank_transfer.py decodes one)",
     "traceability.batch_qr": "a PNG or SVG",
     "traceability.label_sheet_download": "a PDF (its Vietnamese is checked in test_labels.py)",
+    "department_reports.download": "a CSV or XLSX file (its Vietnamese is checked in reports/test_dashboard.py)",
 }
 # Forms that change who or where one is rather than refuse: nothing to read on a refusal.
 SKIPPED_ACTIONS = ("/sign-out", "/lang/", "/org/switch")
@@ -114,6 +115,7 @@ class World:
             "market.listing": {"listing_id": self.listing},
             "market.listing_edit": {"listing_id": self.listing},
             "market.order_detail": {"order_id": self.order},
+            "department_reports.dashboard": {"section": "market"},
         }
 
 
@@ -125,6 +127,7 @@ NO_PARAMETERS = (
     "accounts.sign_up",
     "core.home",
     "department.organizations",
+    "department_reports.index",
     "core.trace",
     "geo.address_check",
     "market.bank_account",
