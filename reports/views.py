@@ -9,9 +9,11 @@ from flask_login import current_user, login_required
 from core.accounts.permissions import require_department_officer
 from core.errors import ValidationError
 from core.geo.services import DEFAULT_PROVINCE_CODE, list_communes
+from core.i18n import day
 from core.messages import N_
 from core.navigation import OFFICER, MenuItem
 from reports import exports, periods, services
+from reports import summary_pdf as summary_pdf_module
 from reports.charts import chart_of
 from reports.filters import ALL_TIME, CERTIFICATIONS, Filters, parse
 from reports.names import certification, commodity, product, shown
@@ -91,6 +93,25 @@ def download(key: str, extension: str):
     if extension == "csv":
         return Response(stream_with_context(exports.csv_lines(table)), mimetype=exports.CSV_TYPE, headers=headers)
     return Response(exports.xlsx_bytes(table), mimetype=exports.XLSX_TYPE, headers=headers)
+
+
+@bp.get("/summary.pdf")
+@login_required
+def summary_pdf():
+    """The supply section for the filters chosen, as a PDF to print or send on."""
+    require_department_officer(current_user)
+    filters, errors = _filters()
+    if filters is None:
+        abort(422)
+    tables = services.section(current_user, "supply", filters)
+    period = filters.period
+    period_text = f"{period.code} ({day(period.start)} – {day(period.end)})" if period else _("all time")
+    name = f"supply-summary-{(period.code if period else 'all').replace('/', '-')}.pdf"
+    return Response(
+        summary_pdf_module.render(tables, period_text=period_text),
+        mimetype=summary_pdf_module.CONTENT_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.post("/refresh")

@@ -9,29 +9,24 @@ The text layout is also computed once per sheet; only the bag number changes.
 from __future__ import annotations
 
 import io
-import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from core import pdf_fonts
 from traceability.labels.layout import FORMATS, LabelGeometry
 from traceability.qr import dark_runs, matrix
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
-REGULAR = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
+REGULAR, BOLD = pdf_fonts.REGULAR, pdf_fonts.BOLD
 GREY = Color(0.3, 0.3, 0.3)
 LEADING = 1.22  # line height as a multiple of the font size
 QR_FORM = "batch-qr"
 ELLIPSIS = "…"
-_fonts_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -59,11 +54,7 @@ class LabelContent:
 
 def register_fonts() -> None:
     """Register DejaVu Sans (regular and bold) with reportlab once per process."""
-    with _fonts_lock:
-        known = set(pdfmetrics.getRegisteredFontNames())
-        for name, filename in ((REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
-            if name not in known:
-                pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+    pdf_fonts.register()
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ SKIPPED_PAGES = {
     "traceability.batch_qr": "a PNG or SVG",
     "traceability.label_sheet_download": "a PDF (its Vietnamese is checked in test_labels.py)",
     "department_reports.download": "a CSV or XLSX file (its Vietnamese is checked in reports/test_dashboard.py)",
+    "department_reports.summary_pdf": "a PDF (its Vietnamese is checked in reports/test_dashboard.py)",
 }
 # Forms that change who or where one is rather than refuse: nothing to read on a refusal.
 SKIPPED_ACTIONS = ("/sign-out", "/lang/", "/org/switch")

@@ -109,3 +109,16 @@ def test_refresh_now_brings_new_harvests_into_the_stated_freshness(app, client, 
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/department/reports/supply")
     after = client.get("/department/reports/supply").get_data(as_text=True)
     assert "chưa có trong số liệu" not in after and "Số liệu tính đến" in after
+
+
+def test_the_period_summary_pdf_names_the_period_and_the_communes(client, world):
+    from pypdf import PdfReader
+
+    sign_in(client, world.officer_phone)
+    response = client.get("/department/reports/summary.pdf", query_string=SEASON)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.get_data())).pages)
+    assert "2025/26" in text and "01/10/2025" in text
+    assert "Phường Bình Long" in text and "4.300" in text
+    sign_in(client, world.farmer_phone)
+    assert client.get("/department/reports/summary.pdf").status_code == 403
