@@ -94,6 +94,7 @@ class World:
             "processor_lot": received.code,
             "event": event,
             "plot": plot.id,
+            "farm": market.cashew_org,
         }
 
     def lot_of(self, role: str) -> str:
@@ -114,6 +115,7 @@ class World:
             "market.listing": {"listing_id": self.listing},
             "market.listing_edit": {"listing_id": self.listing},
             "market.order_detail": {"order_id": self.order},
+            "department.organization_review": {"organization_id": self.farm},
         }
 
 
@@ -123,6 +125,7 @@ NO_PARAMETERS = (
     "accounts.organization",
     "accounts.sign_in",
     "accounts.sign_up",
+    "audit.log",
     "core.home",
     "department.organizations",
     "core.trace",
