@@ -99,7 +99,10 @@ def register_blueprints(app: Flask) -> None:
     from core.accounts import api as accounts_api
     from core.accounts import verification_views
     from core.accounts import views as accounts_views
+    from core.accounts.services.organizations import AUDIT_ACTIONS
     from core.api import register_api_blueprints
+    from core.audit import register_actions
+    from core.audit import views as audit_views
     from core.files import api as files_api
     from core.files import views as files_views
     from core.geo import api as geo_api
@@ -119,11 +122,13 @@ def register_blueprints(app: Flask) -> None:
         offline_bp,
         accounts_views.bp,
         verification_views.bp,
+        audit_views.bp,
         files_views.bp,
         geo_views.bp,
     ):
         app.register_blueprint(blueprint)
     register_menu_items(app, *CORE_ITEMS)
+    register_actions(app, AUDIT_ACTIONS)
     register_landing(app, OFFICER, "department.organizations")
 
 

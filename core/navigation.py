@@ -121,7 +121,9 @@ CORE_ITEMS = (
         frozenset({OFFICER}),
         primary=frozenset({OFFICER}),
         order=10,
+        also_current=("department.organization_review",),
     ),
+    MenuItem("audit.log", N_("Audit log"), frozenset({OFFICER}), order=60),
     MenuItem(
         "accounts.organization",
         N_("My organization"),

@@ -48,6 +48,12 @@ class OrderPartySchema(Schema):
     name = fields.Str(allow_none=True)
 
 
+class ListingSellerSchema(OrderPartySchema):
+    verified = fields.Bool(
+        metadata={"description": "Verified by the provincial Department of Agriculture and Environment"}
+    )
+
+
 class PriceTierSchema(Schema):
     min_quantity = Kilograms(required=True, metadata={"description": "From this many kg"})
     price_per_kg = fields.Int(
@@ -161,7 +167,7 @@ class ListingSchema(Schema):
     )
     certifications = fields.List(fields.Str())
     commune_codes = fields.List(fields.Str(), metadata={"description": "Communes of the origin plots"})
-    seller = fields.Nested(OrderPartySchema)
+    seller = fields.Nested(ListingSellerSchema)
     trace_url = fields.Str(metadata={"description": "The lot's public trace page"})
     trace = fields.Nested(TraceSummarySchema, allow_none=True)
     recall = fields.Nested(

@@ -14,11 +14,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register traceability's tables, API resources, pages and Celery tasks on ``app``."""
+    from core.accounts.documents import register_document_source
     from core.api import register_api_blueprints
+    from core.audit import register_actions
     from core.navigation import PRODUCER, register_landing, register_menu_items
     from core.tasks import register_tasks
     from traceability.api import blueprints as api_blueprints
     from traceability.identifiers import BATCH_CODE_EXAMPLE, BATCH_CODE_LENGTH
+    from traceability.services import certificates
     from traceability.views import MENU_ITEMS
     from traceability.views import blueprints as page_blueprints
 
@@ -29,6 +32,9 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_menu_items(app, *MENU_ITEMS)
     register_landing(app, PRODUCER, "traceability.batch_list", welcome="traceability.first_steps")
+    register_actions(app, certificates.AUDIT_ACTIONS)
+    # The officer reviewing an organization sees its certificates and their photos.
+    register_document_source(app, certificates.organization_documents)
     register_tasks(app, "traceability.tasks")
     # Core's lot-code form tells buyers how a code looks; the codes are ours (core.views.lot_code_hint).
     app.config.setdefault("LOT_CODE_LENGTH", BATCH_CODE_LENGTH)

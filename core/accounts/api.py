@@ -14,6 +14,7 @@ from core.accounts.schemas import (
     NewTokenSchema,
     OrganizationSchema,
     OrganizationUpdateSchema,
+    RejectionSchema,
     SignUpResultSchema,
     SignUpSchema,
     TokenRequestSchema,
@@ -175,14 +176,25 @@ class Verification(MethodView):
     @blp.authenticated
     @blp.response(200, OrganizationSchema)
     def post(self, organization_id):
-        """Mark the organization verified (department officers)."""
-        return services.set_verification(api_user(), organization_id, True)
+        """Mark the organization verified (department officers); every decision is in the audit log."""
+        return services.verify_organization(api_user(), organization_id)
 
     @blp.authenticated
     @blp.response(204)
     def delete(self, organization_id):
-        """Withdraw the verification (department officers)."""
-        services.set_verification(api_user(), organization_id, False)
+        """Withdraw the verification (department officers): the organization waits for review again."""
+        services.withdraw_verification(api_user(), organization_id)
+
+
+@blp.route("/organizations/<int:organization_id>/rejection")
+class Rejection(MethodView):
+    @blp.authenticated
+    @blp.arguments(RejectionSchema)
+    @blp.response(200, OrganizationSchema)
+    def post(self, data, organization_id):
+        """Reject the organization with a reason its people see (department officers); a verified one loses
+        the mark. It waits for review again once its people update it."""
+        return services.reject_organization(api_user(), organization_id, data["reason"])
 
 
 @blp.route("/admin/users/<int:user_id>/grants")

@@ -48,3 +48,9 @@ HOUSEHOLD_ALREADY_MEMBER = Message(
 )
 HOUSEHOLD_UNKNOWN = Message("household_unknown", N_("No household with this number that you manage."))
 NOT_A_COOPERATIVE = Message("not_a_cooperative", N_("Only cooperatives have member households."))
+
+# Verification by the department
+REJECTION_NEEDS_REASON = Message("rejection_reason_required", N_("A rejection needs a reason."))
+ORGANIZATION_REJECTION_REASON = Message(
+    "rejection_reason_required", N_("Say why the organization is rejected: its people see your reason.")
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import utcnow
@@ -19,6 +19,14 @@ class OrganizationKind(enum.StrEnum):
     TRADER = "trader"
     BUYER = "buyer"
     DEPARTMENT = "department"
+
+
+class VerificationStatus(enum.StrEnum):
+    """Where an organization stands with the department: waiting for review, verified, or rejected."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
 
 
 class Role(enum.StrEnum):
@@ -72,7 +80,15 @@ class User(db.Model):
 
 
 class Organization(db.Model):
+    """A household, co-op, business, buyer or the department.
+
+    Its standing with the department follows from two columns, so code that sets ``verified_at`` alone keeps
+    working: verified while ``verified_at`` is set, rejected while ``rejection_reason`` is (never both), and
+    waiting for review otherwise. ``reviewed_at``/``reviewed_by_id`` are the officer's last decision of any kind.
+    """
+
     __tablename__ = "organizations"
+    __table_args__ = (CheckConstraint("verified_at IS NULL OR rejection_reason IS NULL", name="verified_or_rejected"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -82,6 +98,10 @@ class Organization(db.Model):
     tax_code: Mapped[str | None] = mapped_column(String(20))
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Why the department rejected the organization, shown to its people; cleared when they update it.
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organization", cascade="all, delete-orphan")
@@ -89,6 +109,14 @@ class Organization(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def verification_state(self) -> VerificationStatus:
+        if self.verified_at is not None:
+            return VerificationStatus.VERIFIED
+        if self.rejection_reason is not None:
+            return VerificationStatus.REJECTED
+        return VerificationStatus.PENDING
 
 
 class Membership(db.Model):

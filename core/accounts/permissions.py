@@ -72,6 +72,17 @@ def is_department_officer(user: User | None) -> bool:
     )
 
 
+def department_id_of(user: User) -> int | None:
+    """The department organization ``user`` is a member of (None for everyone else, administrators included)."""
+    return db.session.scalar(
+        select(Membership.organization_id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.user_id == user.id, Organization.kind == OrganizationKind.DEPARTMENT)
+        .order_by(Membership.organization_id)
+        .limit(1)
+    )
+
+
 def require_department_officer(user: User | None) -> None:
     if not is_department_officer(user):
         raise PermissionDenied("Only officers of the Department of Agriculture and Environment may do this.")

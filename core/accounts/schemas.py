@@ -18,7 +18,19 @@ class OrganizationSchema(Schema):
     street = fields.Str(allow_none=True)
     verified = fields.Bool(attribute="is_verified", dump_only=True)
     verified_at = fields.DateTime(allow_none=True, dump_only=True)
+    verification_state = fields.Function(
+        lambda o: o.verification_state.value,
+        dump_only=True,
+        metadata={"description": "pending | verified | rejected (by the Department of Agriculture and Environment)"},
+    )
+    rejection_reason = fields.Str(
+        allow_none=True, dump_only=True, metadata={"description": "Why the department rejected it, while rejected"}
+    )
     created_at = fields.DateTime(dump_only=True)
+
+
+class RejectionSchema(Schema):
+    reason = fields.Str(load_default="", metadata={"description": "Why: the organization's people see it"})
 
 
 class UserSchema(Schema):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from flask import current_app
 from sqlalchemy import select
 
-from core.accounts.directory import organization_names
+from core.accounts.directory import organization_names, verified_ids
 from core.accounts.models import User
 from core.accounts.permissions import actable_organization_ids
 from core.extensions import db
@@ -31,6 +31,7 @@ def describe_listings(
     listings = list(listings)
     viewer_ids = viewer_ids or set()
     names = organization_names(listing.seller_id for listing in listings)
+    verified = verified_ids(listing.seller_id for listing in listings)
     traces = for_sale.trace_summaries(listing.batch_id for listing in listings) if with_trace else {}
     recalls = for_sale.recalls(listing.batch_id for listing in listings)
     result = []
@@ -67,7 +68,11 @@ def describe_listings(
                 "eudr_ready": listing.eudr_ready if listing.commodity == "rubber" else None,
                 "certifications": sorted(c.type for c in listing.certifications),
                 "commune_codes": sorted(c.commune_code for c in listing.communes),
-                "seller": {"id": listing.seller_id, "name": names.get(listing.seller_id)},
+                "seller": {
+                    "id": listing.seller_id,
+                    "name": names.get(listing.seller_id),
+                    "verified": listing.seller_id in verified,
+                },
                 "is_own": own,
                 "trace_url": trace_url(listing.batch_code),
                 "trace": trace,

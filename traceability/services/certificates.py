@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.accounts.models import User
+from core import audit
+from core.accounts.documents import OrganizationDocument
+from core.accounts.models import Organization, User
 from core.accounts.permissions import (
     actable_organization_ids,
     is_department_officer,
@@ -24,6 +26,7 @@ from core.db import utcnow
 from core.errors import NotFound, ValidationError
 from core.extensions import db
 from core.files.models import StoredFile
+from core.messages import N_
 from core.routing import MAX_ID
 from traceability.messages import (
     AT_MOST_100_CHARACTERS,
@@ -46,6 +49,17 @@ from traceability.messages import (
 from traceability.models import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 
 TOO_LONG = {100: AT_MOST_100_CHARACTERS, 200: AT_MOST_200_CHARACTERS}
+VERIFIED = "certificate.verified"
+REJECTED = "certificate.rejected"
+AUDIT_ACTIONS = {VERIFIED: N_("Certificate verified"), REJECTED: N_("Certificate rejected")}
+TYPE_NAMES = {
+    CertificateType.VIETGAP: "VietGAP",
+    CertificateType.GLOBALGAP: "GlobalGAP",
+    CertificateType.ORGANIC: N_("Organic"),
+    CertificateType.RAINFOREST_ALLIANCE: "Rainforest Alliance",
+    CertificateType.FAIRTRADE: "Fairtrade",
+    CertificateType.OTHER: N_("Other"),
+}
 
 
 def _plots_of(organization_id: int, plot_ids: Iterable[int]) -> list[Plot] | None:
@@ -177,8 +191,45 @@ def verify_certificate(actor: User, certificate_id: int, state: str, note: str |
     certificate.verification_note = note
     certificate.verified_by_id = actor.id
     certificate.verified_at = utcnow()
+    audit.record(
+        actor,
+        VERIFIED if certificate.verification is VerificationState.VERIFIED else REJECTED,
+        certificate,
+        reason=note,
+        details={
+            "number": certificate.number,
+            "type": certificate.type.value,
+            "issuer": certificate.issuer,
+            "organization_id": certificate.organization_id,
+            "organization_name": db.session.scalar(
+                select(Organization.name).where(Organization.id == certificate.organization_id)
+            ),
+        },
+    )
     db.session.commit()
     return certificate
+
+
+def organization_documents(organization_id: int) -> list[OrganizationDocument]:
+    """The organization's certificates, newest first, as the officer's review of it lists them (core's
+    document source: the accounts service calling it has checked that an officer reads)."""
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.organization_id == organization_id).order_by(Certificate.id.desc())
+    )
+    return [
+        OrganizationDocument(
+            title=certificate.type_other or TYPE_NAMES[certificate.type],
+            number=certificate.number,
+            issuer=certificate.issuer,
+            valid_from=certificate.valid_from,
+            valid_to=certificate.valid_to,
+            state=certificate.verification.value,
+            note=certificate.verification_note,
+            file_id=certificate.document_id,
+            review_endpoint="traceability.certificate_queue",
+        )
+        for certificate in certificates
+    ]
 
 
 def certificates_valid_on(plot_ids: Iterable[int], day: date, *, verified_only: bool = False) -> list[Certificate]:

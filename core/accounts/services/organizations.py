@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
+from core import audit
 from core.accounts import messages
+from core.accounts.documents import OrganizationDocument, documents_of
 from core.accounts.logins import LoginError, normalize_login
 from core.accounts.models import CooperativeMember, Membership, Organization, OrganizationKind, Role, User
 from core.accounts.permissions import (
@@ -23,9 +27,11 @@ from core.accounts.services.signup import (
     commit_new_login,
     ensure_login_free,
 )
+from core.audit.models import AuditEntry
 from core.db import utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from core.extensions import db
+from core.messages import N_
 from core.security import hash_password
 
 
@@ -101,6 +107,10 @@ def update_organization(
     if street is not None:
         organization.street = " ".join(street.split())[:300] or None
     organization.commune_code = new_commune
+    if organization.rejection_reason is not None:
+        # The producer answered the rejection: the organization waits for the department's review again.
+        organization.rejection_reason = None
+        audit.record(user, RESUBMITTED, organization, details=_facts(organization), organization_id=organization.id)
     db.session.commit()
     return organization
 
@@ -262,33 +272,125 @@ def create_household(
     return household, owner
 
 
-def set_verification(user: User, organization_id: int, verified: bool) -> Organization:
-    """Mark an organization verified (or no longer) — department officers only."""
+VERIFIED = "organization.verified"
+REJECTED = "organization.rejected"
+WITHDRAWN = "organization.verification_withdrawn"
+RESUBMITTED = "organization.resubmitted"
+AUDIT_ACTIONS = {
+    VERIFIED: N_("Organization verified"),
+    REJECTED: N_("Organization rejected"),
+    WITHDRAWN: N_("Organization's verification withdrawn"),
+    RESUBMITTED: N_("Organization updated after a rejection"),
+}
+
+
+def _facts(organization: Organization) -> dict:
+    """What the audit log keeps of the organization as it was decided on."""
+    return {"name": organization.name, "kind": organization.kind.value, "tax_code": organization.tax_code}
+
+
+def _under_review(user: User, organization_id: int) -> Organization:
+    """The organization an officer decides on: 403 for its own people, 404 for strangers (they learn nothing of
+    it), for the department itself and for none."""
     organization = get_organization(user, organization_id)
     require_department_officer(user)
-    if verified:
-        organization.verified_at = utcnow()
-        organization.verified_by_id = user.id
-    else:
-        organization.verified_at = None
-        organization.verified_by_id = None
+    if organization.kind == OrganizationKind.DEPARTMENT:
+        raise NotFound("Organization not found.")
+    return organization
+
+
+def _reviewed(user: User, organization: Organization, action: str, reason: str | None = None) -> Organization:
+    organization.reviewed_at = utcnow()
+    organization.reviewed_by_id = user.id
+    audit.record(user, action, organization, reason=reason, details=_facts(organization))
     db.session.commit()
     return organization
 
 
-def verification_queue(user: User, *, limit: int = 50) -> tuple[list[Organization], list[Organization]]:
-    """For department officers: organizations waiting to be verified (oldest first) and the latest verified ones."""
+def verify_organization(user: User, organization_id: int) -> Organization:
+    """Mark the organization verified (department officers); verifying it again changes and records nothing."""
+    organization = _under_review(user, organization_id)
+    if organization.is_verified:
+        return organization
+    organization.verified_at = utcnow()
+    organization.verified_by_id = user.id
+    organization.rejection_reason = None
+    return _reviewed(user, organization, VERIFIED)
+
+
+def reject_organization(user: User, organization_id: int, reason: str | None) -> Organization:
+    """Reject the organization with a reason its people see (department officers); a verified one loses the mark."""
+    organization = _under_review(user, organization_id)
+    reason = " ".join((reason or "").split()) or None
+    if reason is None:
+        raise ValidationError(
+            messages.REJECTION_NEEDS_REASON, errors={"reason": [messages.ORGANIZATION_REJECTION_REASON]}
+        )
+    organization.verified_at = None
+    organization.verified_by_id = None
+    organization.rejection_reason = reason
+    return _reviewed(user, organization, REJECTED, reason)
+
+
+def withdraw_verification(user: User, organization_id: int, reason: str | None = None) -> Organization:
+    """Take the verified mark away (department officers): the organization waits for review again.
+
+    Withdrawing from an organization that is not verified changes and records nothing.
+    """
+    organization = _under_review(user, organization_id)
+    if not organization.is_verified:
+        return organization
+    organization.verified_at = None
+    organization.verified_by_id = None
+    return _reviewed(user, organization, WITHDRAWN, " ".join((reason or "").split()) or None)
+
+
+@dataclass(frozen=True)
+class VerificationQueue:
+    waiting: list[Organization]
+    rejected: list[Organization]
+    verified: list[Organization]
+
+
+def verification_queue(user: User, *, limit: int = 50) -> VerificationQueue:
+    """For department officers: organizations waiting for review (oldest first), the latest rejected and the
+    latest verified ones."""
     require_department_officer(user)
     producers = select(Organization).where(Organization.kind != OrganizationKind.DEPARTMENT)
+    not_verified = producers.where(Organization.verified_at.is_(None))
     waiting = db.session.scalars(
-        producers.where(Organization.verified_at.is_(None))
+        not_verified.where(Organization.rejection_reason.is_(None))
         .order_by(Organization.created_at, Organization.id)
+        .limit(limit)
+    ).all()
+    rejected = db.session.scalars(
+        not_verified.where(Organization.rejection_reason.is_not(None))
+        .order_by(Organization.reviewed_at.desc(), Organization.id.desc())
         .limit(limit)
     ).all()
     verified = db.session.scalars(
         producers.where(Organization.verified_at.is_not(None)).order_by(Organization.verified_at.desc()).limit(limit)
     ).all()
-    return list(waiting), list(verified)
+    return VerificationQueue(list(waiting), list(rejected), list(verified))
+
+
+@dataclass(frozen=True)
+class OrganizationReview:
+    """What an officer reads before deciding: the organization, its documents and what was decided before."""
+
+    organization: Organization
+    documents: list[OrganizationDocument]
+    history: list[AuditEntry]
+    people: dict[int, str]
+
+
+def organization_review(user: User, organization_id: int) -> OrganizationReview:
+    """For department officers: the organization, the documents its domains hold for it, and its audit log."""
+    organization = _under_review(user, organization_id)
+    history = audit.entries_about("organization", organization.id)
+    ids = {entry.actor_id for entry in history}
+    people = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    return OrganizationReview(organization, documents_of(organization.id), history, people)
 
 
 def grant(

@@ -96,6 +96,7 @@ class World:
             "processor_lot": received.code,
             "event": event,
             "plot": plot.id,
+            "farm": market.cashew_org,
         }
 
     def lot_of(self, role: str) -> str:
@@ -117,6 +118,7 @@ class World:
             "market.listing_edit": {"listing_id": self.listing},
             "market.order_detail": {"order_id": self.order},
             "department_reports.dashboard": {"section": "market"},
+            "department.organization_review": {"organization_id": self.farm},
         }
 
 
@@ -126,6 +128,7 @@ NO_PARAMETERS = (
     "accounts.organization",
     "accounts.sign_in",
     "accounts.sign_up",
+    "audit.log",
     "core.home",
     "department.organizations",
     "department_reports.index",
