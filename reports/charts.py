@@ -57,7 +57,7 @@ def _config(title: Any) -> dict:
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
-def _svg(chart) -> Markup:
+def svg(chart) -> Markup:
     return Markup(_SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
@@ -73,7 +73,7 @@ def over_time(table: Table) -> Markup | None:
     chart.x_labels = periods
     for name, values in series.items():
         chart.add(name, [values.get(period) for period in periods])
-    return _svg(chart)
+    return svg(chart)
 
 
 def by_commune(table: Table) -> Markup | None:
@@ -88,7 +88,7 @@ def by_commune(table: Table) -> Markup | None:
     chart.x_labels = communes
     for name, values in series.items():
         chart.add(name, [values.get(commune) for commune in communes])
-    return _svg(chart)
+    return svg(chart)
 
 
 def shares(table: Table, label_key: str) -> Markup | None:
@@ -101,7 +101,7 @@ def shares(table: Table, label_key: str) -> Markup | None:
     chart = pygal.HorizontalBar(**config, range=(0, 100))
     for row in rows:
         chart.add(names.shown(row[label_key]), [float(row["share"]) * 100])
-    return _svg(chart)
+    return svg(chart)
 
 
 CHARTS = {

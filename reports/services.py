@@ -16,6 +16,7 @@ from core.errors import NotFound
 from core.extensions import db
 from core.tasks import send_task
 from reports import eudr, market, periods, processing, supply
+from reports import plot_map as plot_map_drawing
 from reports.filters import Filters
 from reports.messages import REPORT_UNKNOWN, SECTION_UNKNOWN
 from reports.tables import Table
@@ -106,3 +107,9 @@ def request_refresh(user) -> None:
     # End the read transaction first: the task opens its own, and SQLite lets one writer in at a time.
     db.session.commit()
     send_task("reports.refresh_rollup", force=True)
+
+
+def plot_map(user, filters: Filters):
+    """The plots' points by commune as an SVG scatter (None when no plot is located), for a department officer."""
+    require_department_officer(user)
+    return plot_map_drawing.chart(filters)

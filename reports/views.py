@@ -62,12 +62,15 @@ def dashboard(section: str):
         abort(404)
     filters, errors = _filters()
     tables = services.section(current_user, section, filters) if filters is not None else []
+    charts = {table.key: chart_of(table) for table in tables}
+    if "plots_by_commune" in charts:
+        charts["plots_by_commune"] = services.plot_map(current_user, filters)
     query = filters.as_query() if filters is not None else request.args.to_dict()
     return render_template(
         "reports/dashboard.html",
         section=section,
         sections=SECTION_NAMES,
-        tables=[(table, chart_of(table)) for table in tables],
+        tables=[(table, charts[table.key]) for table in tables],
         filters=filters,
         errors=errors,
         query=query,

@@ -38,6 +38,9 @@ def test_an_officer_sees_charts_and_their_numbers_in_vietnamese(client, world):
     assert "4.300" in html  # Bình Long's cashew, in Vietnamese number format
     assert "<script" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]  # the chart needs no JavaScript
     assert "01/10/2025" in html  # the season's first day, as Vietnamese write dates
+    # No open commune boundaries: the plots' own points, one colour per commune, stand in for a map.
+    plots = html.split('id="plots_by_commune"', 1)[1].split("</section>", 1)[0]
+    assert "Vị trí các lô đất" in plots and plots.count('class="dot') >= 7 and "Xã Lộc Ninh" in plots
     for section in ("market", "eudr", "anomalies"):
         assert client.get(f"/department/reports/{section}", query_string=SEASON).status_code == 200
 
