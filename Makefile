@@ -3,7 +3,9 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-DEV := NONGSAN_ENV=development
+# GS1's EPCIS 2.0 JSON schema, which capture validates against (not ours to ship): set it, or keep the shared copy.
+EPCIS_SCHEMA_DIR ?= $(abspath $(wildcard ../shared/standards/epcis))
+DEV := NONGSAN_ENV=development EPCIS_SCHEMA_DIR=$(EPCIS_SCHEMA_DIR)
 FLASK := $(BIN)/flask --app wsgi
 # One-off commands skip the old-address matcher's warm-up (it only helps a server).
 CLI := $(DEV) GEO_WARM_UP=0 $(FLASK)

@@ -139,6 +139,9 @@ def _service_settings(
         "CELERY_RESULT_BACKEND": environ.get("CELERY_RESULT_BACKEND") or environ.get("REDIS_URL") or "",
         # No broker (make run): tasks run in the web process, before send_task returns.
         "CELERY_TASK_ALWAYS_EAGER": _bool(environ.get("CELERY_TASK_ALWAYS_EAGER"), default=not broker),
+        # Where GS1's EPCIS 2.0 JSON schema (epcis-json-schema.json) is: EPCIS capture validates against it.
+        # GS1 publishes it (ref.gs1.org/standards/epcis/artefacts); it is not ours to ship in the repository.
+        "EPCIS_SCHEMA_DIR": environ.get("EPCIS_SCHEMA_DIR", ""),
         "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_PUBLISHABLE_KEY": environ.get("STRIPE_PUBLISHABLE_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),

@@ -105,6 +105,17 @@ def instance_path(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("instance")
 
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def epcis_standards_dir() -> Path | None:
+    """GS1's EPCIS 2.0 schema and examples: EPCIS_SCHEMA_DIR, else the shared standards folder beside the repository
+    (GS1's files are never copied into it)."""
+    given = os.environ.get("EPCIS_SCHEMA_DIR")
+    folder = Path(given) if given else REPOSITORY.parent / "shared" / "standards" / "epcis"
+    return folder if (folder / "epcis-json-schema.json").is_file() else None
+
+
 def test_overrides(database_url: str, instance_path: Path, **extra: Any) -> dict[str, Any]:
     overrides = {
         "NONGSAN_ENV": "testing",
@@ -116,6 +127,7 @@ def test_overrides(database_url: str, instance_path: Path, **extra: Any) -> dict
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
         "GEO_WARM_UP": False,
+        "EPCIS_SCHEMA_DIR": str(epcis_standards_dir() or ""),
     }
     overrides.update(extra)
     return overrides

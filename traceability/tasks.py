@@ -11,6 +11,7 @@ from datetime import date
 
 from celery import shared_task
 
+from traceability.epcis import capture
 from traceability.services import labels, scans
 
 
@@ -26,3 +27,11 @@ def render_label_sheet(job_id: int) -> None:
 @shared_task(name="traceability.record_scan")
 def record_scan(batch_id: int, day: str) -> None:
     scans.record_scan(batch_id, date.fromisoformat(day))
+
+
+# Idempotent: the whole document is applied in one transaction that also marks the job
+# finished, and a finished job is never applied again; a worker that dies mid-document
+# leaves nothing behind, so the redelivered task (acknowledged late) starts clean.
+@shared_task(name="traceability.capture_epcis", acks_late=True)
+def capture_epcis(job_id: int) -> None:
+    capture.apply_capture(job_id)

@@ -96,6 +96,8 @@ class Organization(db.Model):
     commune_code: Mapped[str | None] = mapped_column(String(10), index=True)
     street: Mapped[str | None] = mapped_column(String(300))
     tax_code: Mapped[str | None] = mapped_column(String(20))
+    # GS1 Global Location Number (13 digits, check digit validated): EPCIS names its sites and it as a party by it.
+    gln: Mapped[str | None] = mapped_column(String(13), unique=True)
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Why the department rejected the organization, shown to its people; cleared when they update it.

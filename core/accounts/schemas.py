@@ -16,6 +16,7 @@ class OrganizationSchema(Schema):
     kind = fields.Str()
     commune_code = fields.Str(allow_none=True)
     street = fields.Str(allow_none=True)
+    gln = fields.Str(allow_none=True, metadata={"description": "GS1 Global Location Number (13 digits), if it has one"})
     verified = fields.Bool(attribute="is_verified", dump_only=True)
     verified_at = fields.DateTime(allow_none=True, dump_only=True)
     verification_state = fields.Function(
@@ -122,6 +123,10 @@ class OrganizationUpdateSchema(Schema):
     name = fields.Str(validate=validate.Length(min=1, max=200))
     street = fields.Str(allow_none=True, validate=validate.Length(max=300))
     commune_code = fields.Str(allow_none=True)
+    gln = fields.Str(
+        allow_none=True,
+        metadata={"description": "GS1 Global Location Number: 13 digits with a valid check digit; blank clears it"},
+    )
 
 
 class MemberAddSchema(Schema):

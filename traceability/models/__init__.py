@@ -6,6 +6,7 @@ origin-plot sets are written by the same transaction as the event that causes th
 """
 
 from traceability.models.batches import Batch, BatchLink, BatchPlot, BatchStatus, Shipment, ShipmentStatus
+from traceability.models.epcis import CapturedClass, CaptureJob, CaptureStatus
 from traceability.models.events import ErrorDeclaration, Event, EventQuantity, EventType, QuantityRole
 from traceability.models.gtins import GtinRegistration
 from traceability.models.labels import LabelFormat, LabelJob, LabelJobStatus
@@ -19,6 +20,9 @@ __all__ = [
     "BatchPlot",
     "BatchScanDay",
     "BatchStatus",
+    "CaptureJob",
+    "CaptureStatus",
+    "CapturedClass",
     "Certificate",
     "CertificatePlot",
     "CertificateType",

@@ -147,16 +147,17 @@ def append_event(
     note: str | None = None,
     extra: dict | None = None,
     anomaly_reason: str | None = None,
+    event_uuid: str | None = None,
 ) -> Event:
     """Write one event with its quantities, move the batches' remaining quantities, chain the hash.
 
     The caller has locked every batch in ``movements`` (``lock_batches``) and commits.
     An input larger than what a batch has left raises ``MassBalanceError`` and
-    nothing is written.
+    nothing is written. ``event_uuid`` is given only by EPCIS capture, which keeps the sender's eventID.
     """
     movements = _checked(movements)
     event = Event(
-        event_uuid=f"urn:uuid:{uuid.uuid4()}",
+        event_uuid=event_uuid or f"urn:uuid:{uuid.uuid4()}",
         type=type,
         action=action,
         operation=operation,

@@ -83,6 +83,28 @@ def get_organization(user: User | None, organization_id: int) -> Organization:
     raise NotFound("Organization not found.")
 
 
+def _gs1_check_digit(body: str) -> int:
+    """The GS1 mod-10 check digit of the digits before it (the same for GLN, GTIN and SSCC)."""
+    total = sum(int(digit) * (3 if i % 2 == 0 else 1) for i, digit in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def check_gln(gln: str, organization_id: int, errors: dict[str, list[str]]) -> str | None:
+    """A GLN as stored (None when blank): 13 digits, the check digit right, no other organization using it."""
+    gln = "".join(gln.split())
+    if not gln:
+        return None
+    if len(gln) != 13 or not gln.isdigit() or int(gln[-1]) != _gs1_check_digit(gln[:-1]):
+        errors.setdefault("gln", []).append(messages.GLN_INVALID)
+        return None
+    taken = db.session.scalar(
+        select(Organization.id).where(Organization.gln == gln, Organization.id != organization_id)
+    )
+    if taken is not None:
+        errors.setdefault("gln", []).append(messages.GLN_TAKEN)
+    return gln
+
+
 def update_organization(
     user: User,
     organization_id: int,
@@ -90,8 +112,9 @@ def update_organization(
     name: str | None = None,
     street: str | None = None,
     commune_code: str | None = None,
+    gln: str | None = None,
 ) -> Organization:
-    """Change the name, street or commune (owners and managers; None leaves a field as it is)."""
+    """Change the name, street, commune or GLN (owners and managers; None leaves a field as it is)."""
     organization = require_act_for(user, organization_id, MANAGING_ROLES)
     errors: dict[str, list[str]] = {}
     if name is not None:
@@ -100,8 +123,10 @@ def update_organization(
     new_commune = (
         check_commune(commune_code, errors, "commune_code") if commune_code is not None else organization.commune_code
     )
+    new_gln = check_gln(gln, organization.id, errors) if gln is not None else organization.gln
     if errors:
         raise ValidationError("The organization has invalid fields; see errors.", errors=errors)
+    organization.gln = new_gln
     if name is not None:
         organization.name = name
     if street is not None:
