@@ -426,7 +426,7 @@ def _step(item: dict, capture: _Capture, default: str) -> str:
     step = voc.read_biz_step(item.get("bizStep") or default, capture.base_url)
     if not catalog.is_known_biz_step(step):
         raise EventRefused(BIZ_STEP_UNKNOWN(step=item.get("bizStep")), "bizStep")
-    return step
+    return catalog.biz_step_uri(step, capture.base_url)  # stored as the services store it
 
 
 def _disposition(item: dict) -> str | None:

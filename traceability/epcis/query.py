@@ -230,7 +230,9 @@ def _location_organization_ids(locations: tuple[str, ...], base_url: str) -> set
 
 def _filtered(statement: Select, query: EventQuery, base_url: str) -> Select:
     if query.biz_steps:
-        statement = statement.where(Event.biz_step.in_({voc.read_biz_step(s, base_url) for s in query.biz_steps}))
+        statement = statement.where(
+            Event.biz_step.in_(set().union(*(voc.stored_biz_steps(s, base_url) for s in query.biz_steps)))
+        )
     if query.epc_classes:
         ids = _class_batch_ids(query.epc_classes, base_url)
         statement = statement.where(

@@ -93,8 +93,15 @@ def document_uri(base_url: str, kind: str, reference: str) -> str:
     return f"{base_url.rstrip('/')}/id/{kind}/{reference}"
 
 
-def biz_step(step: str, base_url: str) -> str:
-    return catalog.biz_step_uri(step, base_url)
+def biz_step(stored: str, base_url: str) -> str:
+    """The EPCIS bizStep of a stored one: our steps are stored as URIs of our vocabulary already, CBV's as words."""
+    return stored if "://" in stored else catalog.biz_step_uri(stored, base_url)
+
+
+def stored_biz_steps(value: str, base_url: str) -> set[str]:
+    """The stored forms a queried bizStep may have: as given, and as this server stores its word."""
+    word = read_biz_step(value, base_url)
+    return {value, word, catalog.biz_step_uri(word, base_url)}
 
 
 def measurement_type(kind: str, base_url: str) -> str:
