@@ -206,6 +206,8 @@ class _Element:
 class _Capture:
     job: CaptureJob
     base_url: str
+    # The vocabulary the document's @context binds our prefix to (another installation's), read as ours.
+    sender_vocabulary: str | None = None
     master: dict[str, dict[str, Any]] = field(default_factory=dict)
     lots: dict[str, Batch] = field(default_factory=dict)  # class URI -> our lot, as resolved or made
     event_ids: dict[str, int] = field(default_factory=dict)  # document eventID -> our event id
@@ -219,7 +221,7 @@ def apply_capture(job_id: int) -> None:
     if job is None or job.status is not CaptureStatus.PENDING:
         db.session.rollback()
         return
-    capture = _Capture(job, current_app.config["PUBLIC_BASE_URL"])
+    capture = _Capture(job, current_app.config["PUBLIC_BASE_URL"], _sender_vocabulary(job.document))
     capture.master = _master_data(job.document)
     failures: list[dict] = []
     deferred: list[tuple[int, dict, Event]] = []
@@ -268,6 +270,22 @@ def _failure(index: int, item: dict, message: str, where: str | None, errors: di
     if errors:
         failure["errors"] = {key: [str(m) for m in value] for key, value in errors.items()}
     return failure
+
+
+def _sender_vocabulary(document: dict) -> str | None:
+    contexts = document.get("@context")
+    for item in contexts if isinstance(contexts, list) else [contexts]:
+        if isinstance(item, dict) and isinstance(item.get(voc.PREFIX), str):
+            return item[voc.PREFIX]
+    return None
+
+
+def _ours(capture: _Capture, value: str) -> str:
+    """A term of the sender's copy of our vocabulary, written as a term of ours."""
+    sender, own = capture.sender_vocabulary, voc.vocabulary_base(capture.base_url)
+    if sender and sender != own and value.startswith(sender):
+        return own + value[len(sender) :]
+    return value
 
 
 def _master_data(document: dict) -> dict[str, dict[str, Any]]:
@@ -423,7 +441,7 @@ def _new_lot(capture: _Capture, element: _Element, *, inputs: list[Batch] = (), 
 
 
 def _step(item: dict, capture: _Capture, default: str) -> str:
-    step = voc.read_biz_step(item.get("bizStep") or default, capture.base_url)
+    step = voc.read_biz_step(_ours(capture, item.get("bizStep") or default), capture.base_url)
     if not catalog.is_known_biz_step(step):
         raise EventRefused(BIZ_STEP_UNKNOWN(step=item.get("bizStep")), "bizStep")
     return catalog.biz_step_uri(step, capture.base_url)  # stored as the services store it
@@ -440,7 +458,7 @@ def _measurements(item: dict, capture: _Capture) -> list[dict]:
     found = []
     for element in item.get("sensorElementList") or []:
         for report in element.get("sensorReport") or []:
-            kind = voc.read_measurement_type(report["type"], capture.base_url)
+            kind = voc.read_measurement_type(_ours(capture, report["type"]), capture.base_url)
             if kind is None or "value" not in report:
                 raise EventRefused(MEASUREMENT_UNKNOWN(type=report["type"]), "sensorElementList")
             found.append({"type": kind, "value": report["value"]})

@@ -169,21 +169,24 @@ class Exporter:
         found = []
         for item in (event.extra or {}).get("bizTransactionList", []):
             kind, reference = item.get("type"), item.get("reference")
-            if not reference:
+            if item.get("uri"):  # captured from another system: its URI as given
+                uri = item["uri"]
+            elif not reference:
                 continue
-            uri = (
-                voc.order_uri(self.base_url, reference)
-                if kind == SALE_TRANSACTION
-                else voc.document_uri(self.base_url, "delivery-note", reference)
-            )
+            else:
+                uri = (
+                    voc.order_uri(self.base_url, reference)
+                    if kind == SALE_TRANSACTION
+                    else voc.document_uri(self.base_url, "delivery-note", reference)
+                )
             found.append({"type": kind, "bizTransaction": uri} if kind else {"bizTransaction": uri})
         return found
 
     def _parties(self, event: Event, key: str, field: str) -> list[dict]:
         return [
-            {"type": party.get("type", "owning_party"), field: self.party(party["organization_id"])}
+            {"type": party.get("type", "owning_party"), field: party.get("uri") or self.party(party["organization_id"])}
             for party in (event.extra or {}).get(key, [])
-            if party.get("organization_id")
+            if party.get("organization_id") or party.get("uri")
         ]
 
     def _ilmd(self, event: Event) -> dict | None:
@@ -298,7 +301,7 @@ class Exporter:
             if batch.lot_number:
                 attributes["cbvmda:lotNumber"] = batch.lot_number
             if batch.unknown_origin:
-                attributes[voc.term("originUnknown")] = True
+                attributes[voc.term("originUnknown")] = "true"  # an attribute is a number, a string or an object
             elements.append(
                 {
                     "id": self.class_of(batch.id),
