@@ -16,9 +16,9 @@ from core.accounts.models import OrganizationKind
 from core.extensions import db
 from nongsan_app import create_app
 from tests.builders import make_org, make_token
-from tests.integration.traceability.epcis.conftest import schema_problems
 from tests.conftest import fresh_database
 from tests.conftest import test_overrides as settings_for
+from tests.integration.traceability.epcis.conftest import schema_problems
 from tests.traceability_builders import quick_user, seeded
 from traceability.models import Batch, CaptureJob, Event
 from traceability.services import lineage
