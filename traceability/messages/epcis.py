@@ -72,4 +72,3 @@ ERROR_REASON_UNKNOWN = Message(
 )
 MAY_NOT_CAPTURE_FOR = Message("forbidden", N_("You may not record events for this organization."))
 BIZ_STEP_UNKNOWN = Message("biz_step_unsupported", N_("The business step %(step)s is not one kept here."))
-EVENT_REFUSED = Message("event_refused", N_("%(problem)s"))
