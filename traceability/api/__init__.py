@@ -5,6 +5,16 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """Every traceability API blueprint (imported here so that create_app registers them all)."""
-    from traceability.api import batches, certificates, imports, labels, operations, plots, recalls, scans
+    from traceability.api import batches, certificates, eudr, imports, labels, operations, plots, recalls, scans
 
-    return [plots.blp, certificates.blp, imports.blp, batches.blp, operations.blp, labels.blp, recalls.blp, scans.blp]
+    return [
+        plots.blp,
+        certificates.blp,
+        imports.blp,
+        batches.blp,
+        operations.blp,
+        labels.blp,
+        recalls.blp,
+        scans.blp,
+        eudr.blp,
+    ]
