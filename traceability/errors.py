@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 
 from core.errors import Conflict, NotFound, ValidationError
 from traceability.messages import (
@@ -69,9 +69,7 @@ class GeolocationTooLargeError(Conflict):
     code = "eudr_geojson_too_large"
 
     def __init__(self, *, batch_code: str, size_bytes: int, limit_bytes: int):
-        detail = EUDR_GEOJSON_TOO_LARGE(code=batch_code, size=_megabytes(size_bytes), limit=_megabytes(limit_bytes))
+        # Up to the next tenth, so that a file just over the limit never reads as the limit itself.
+        size = (Decimal(size_bytes) / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_UP)
+        detail = EUDR_GEOJSON_TOO_LARGE(code=batch_code, size=size, limit=Decimal(limit_bytes) / 1_000_000)
         super().__init__(detail, size_bytes=size_bytes, limit_bytes=limit_bytes)
-
-
-def _megabytes(size: int) -> Decimal:
-    return (Decimal(size) / 1_000_000).quantize(Decimal("0.1"))

@@ -265,3 +265,16 @@ def test_a_cashew_lot_is_outside_the_regulation(app, client, address):
     assert "covers rubber, not cashew or pepper" in response.json["detail"]
     # Not to someone who may not see the lot: they learn nothing of it.
     assert client.get(f"/api/v1/batches/{code}/{address}", headers=cashew.auth("outsider")).status_code == 404
+
+
+def test_a_lot_over_the_information_systems_25_mb_is_refused(app, client, world):
+    # A boundary of 700,000 corners at full float precision (a GPS track logged every few millimetres): over 25 MB.
+    ring = [[106.6 + i * 1.234567891e-9, 11.8 + i * 2.345678912e-9] for i in range(700_000)]
+    ring.append(ring[0])
+    change_plot(app, world.binh_plot, geometry={"type": "Polygon", "coordinates": [ring]})
+    response = client.get(f"/api/v1/batches/{world.svr}/eudr.geojson", headers=world.auth("processor"))
+    assert response.status_code == 409 and response.mimetype == "application/problem+json"
+    problem = response.json
+    assert problem["code"] == "eudr_geojson_too_large"
+    assert problem["limit_bytes"] == 25_000_000 and problem["size_bytes"] > 25_000_000
+    assert "more than the 25 MB the EU Information System accepts" in problem["detail"]
