@@ -110,7 +110,7 @@ def render(package: DueDiligence) -> bytes:
                     text(_declaration(plot)),
                 ]
             )
-        table = Table(cells, repeatRows=1, colWidths=[38 * mm, 34 * mm, 38 * mm, 16 * mm, 24 * mm, 30 * mm])
+        table = Table(cells, repeatRows=1, colWidths=[36 * mm, 32 * mm, 36 * mm, 20 * mm, 24 * mm, 32 * mm])
         table.setStyle(
             TableStyle(
                 [

@@ -84,7 +84,7 @@ class DueDiligenceSchema(Schema):
     product_name = fields.Str()
     grade = fields.Str(allow_none=True)
     hs_code = fields.Str(metadata={"description": "HS 2022 subheading: 4001.10, 4001.21, 4001.22 or 4001.29"})
-    hs_description = fields.Str()
+    hs_description = fields.Str(metadata={"description": "The subheading's wording, in the caller's language"})
     quantity = DecimalText(metadata={"description": "Net mass the lot holds now, in kg"})
     initial_quantity = DecimalText(metadata={"description": "Net mass the lot was made with, in kg"})
     unit = fields.Str(metadata={"description": "Always kg"})

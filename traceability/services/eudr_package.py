@@ -108,7 +108,9 @@ def package_batch(user: User | None, code: str) -> Batch:
     return batch
 
 
-def _plots(batch: Batch, state: Readiness) -> list[PackagePlot]:
+def _plots(batch: Batch, state: Readiness | None) -> list[PackagePlot]:
+    """The lot's origin plots with their producer and commune, each with its readiness problems (none without
+    ``state``: the GeoJSON needs no verdict, and a large boundary is then decoded once, not twice)."""
     rows = db.session.execute(
         select(Plot, Organization.name)
         .join(BatchPlot, BatchPlot.plot_id == Plot.id)
@@ -121,7 +123,7 @@ def _plots(batch: Batch, state: Readiness) -> list[PackagePlot]:
             plot=plot,
             producer_name=producer,
             commune=commune_label(plot.commune_code),
-            problems=tuple(p for p in state.problems if p.plot_id == plot.id),
+            problems=tuple(p for p in state.problems if p.plot_id == plot.id) if state else (),
         )
         for plot, producer in rows
     ]
@@ -158,7 +160,7 @@ def encode_feature_collection(features: list[dict], *, batch_code: str, max_byte
 def geojson(user: User | None, code: str) -> tuple[Batch, bytes]:
     """The lot and its plots' GeoJSON (RFC 7946), ready to send."""
     batch = package_batch(user, code)
-    features = [f for f in (feature(p) for p in _plots(batch, readiness(batch))) if f is not None]
+    features = [f for f in (feature(p) for p in _plots(batch, None)) if f is not None]
     return batch, encode_feature_collection(features, batch_code=batch.code)
 
 
