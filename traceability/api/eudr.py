@@ -26,7 +26,10 @@ from traceability.services.summaries import product_name
 
 blp = Blueprint("eudr", __name__, description="The EUDR package of a rubber lot: geolocation and due diligence")
 
-WHO = "people acting for the lot's custodian, organizations that received the lot or a lot made from it, officers"
+WHO = (
+    "people acting for the lot's custodian or for the receiver of its open shipment, organizations that received the "
+    "lot or a lot made from it, department officers"
+)
 
 
 NOT_RUBBER = "The lot is cashew or pepper (code eudr_not_applicable)"

@@ -1,10 +1,11 @@
 """The EUDR package of a rubber lot: its plots as GeoJSON for the EU Information System, and the due-diligence
 information (HS code, net mass, harvest period, plots, declarations, verdict) for the operator's statement.
 
-Who may fetch it: people acting for the lot's custodian, organizations that received (by a shipment now received)
-the lot or a lot made from it (a buyer needs the statement of what it bought), and department officers. Anyone
-else is told the lot does not exist (404), as everywhere else. A lot of cashew or pepper is refused (409): the
-regulation does not cover them.
+Who may fetch it: whoever may read the lot (people acting for its custodian, the receiver while it is shipped to
+them, department officers: ``access.Reader``), and organizations that received, by a shipment now received, the
+lot or a lot made from it (a buyer needs the statement of what it bought, and of the lots that went into it). Anyone
+else, a supplier of the lot's inputs included, is told the lot does not exist (404), as everywhere else. A lot of
+cashew or pepper is refused (409): the regulation does not cover them.
 
 The plots are the lot's origin set (``BatchPlot``), which already follows every split, merge and transformation.
 Geometry leaves exactly as stored (``Plot.geometry``, never rounded; JSON numbers written as Python's shortest
@@ -38,8 +39,8 @@ from traceability.services.lineage import ANCESTORS, DESCENDANTS, walk_cte
 from traceability.services.trace_page.origin import commune_label
 
 PRODUCER_COUNTRY = "VN"  # ISO 3166-1 alpha-2: every plot is in a commune of Vietnam's catalogue
-# The EU Information System takes at most 25 MB of geolocation per due diligence statement (TRACES EUDR GeoJSON
-# file description; counted here in decimal megabytes, the stricter reading).
+# The EU Information System (TRACES) takes at most 25 MB of geolocation per due diligence statement, as the
+# Commission's published interface details for it say; counted in decimal megabytes, the stricter reading.
 GEOJSON_MAX_BYTES = 25_000_000
 DEFORESTATION_CUTOFF = date(2020, 12, 31)  # EUDR art. 2(13): no deforestation after this day
 
