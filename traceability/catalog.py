@@ -58,6 +58,7 @@ class Product:
     grades: tuple[str, ...] = ()
     harvested: bool = False  # the form produce has when it leaves a plot
     needs_drc: bool = False  # quantities only mean something with a dry rubber content
+    hs_code: str | None = None  # the HS 2022 subheading a due diligence statement declares (rubber: see HS_CODES)
 
 
 PRODUCTS: dict[str, Product] = {
@@ -92,11 +93,32 @@ PRODUCTS: dict[str, Product] = {
         Product("fresh_pepper", "pepper", _l("Fresh pepper"), harvested=True),
         Product("black_pepper", "pepper", _l("Black pepper"), grades=("500GL", "550GL", "570GL")),
         Product("white_pepper", "pepper", _l("White pepper"), grades=("600GL", "630GL")),
-        Product("field_latex", "rubber", _l("Field latex"), harvested=True, needs_drc=True),
-        Product("cup_lump", "rubber", _l("Cup lump"), harvested=True),
-        Product("svr", "rubber", _l("SVR block rubber"), grades=("3L", "5", "10", "20", "CV50", "CV60")),
-        Product("rss", "rubber", _l("Ribbed smoked sheets (RSS)"), grades=("RSS1", "RSS2", "RSS3", "RSS4", "RSS5")),
+        Product("field_latex", "rubber", _l("Field latex"), harvested=True, needs_drc=True, hs_code="4001.10"),
+        Product("cup_lump", "rubber", _l("Cup lump"), harvested=True, hs_code="4001.29"),
+        Product(
+            "svr", "rubber", _l("SVR block rubber"), grades=("3L", "5", "10", "20", "CV50", "CV60"), hs_code="4001.22"
+        ),
+        Product(
+            "rss",
+            "rubber",
+            _l("Ribbed smoked sheets (RSS)"),
+            grades=("RSS1", "RSS2", "RSS3", "RSS4", "RSS5"),
+            hs_code="4001.21",
+        ),
     )
+}
+
+
+# The rubber subheadings of HS 2022 heading 4001 ("Natural rubber ... in primary forms or in plates, sheets or
+# strip"), the heading Annex I of the EUDR (Regulation (EU) 2023/1115) lists for rubber, as the World Customs
+# Organization's nomenclature and the EU Combined Nomenclature word them: latex (field latex) 4001.10, smoked
+# sheets (RSS) 4001.21, technically specified natural rubber (TSNR: Vietnam's SVR is one) 4001.22, and other
+# primary forms (cup lump, the coagulum sold to factories) 4001.29. Cashew and pepper are outside the EUDR.
+HS_CODES: dict[str, Any] = {
+    "4001.10": _l("Natural rubber latex, whether or not pre-vulcanised"),
+    "4001.21": _l("Smoked sheets of natural rubber"),
+    "4001.22": _l("Technically specified natural rubber (TSNR)"),
+    "4001.29": _l("Natural rubber in other primary forms"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def blueprints() -> list:
     """Every traceability API blueprint (imported here so that create_app registers them all)."""
-    from traceability.api import batches, certificates, epcis, imports, labels, operations, plots, recalls, scans
+    from traceability.api import batches, certificates, epcis, eudr, imports, labels, operations, plots, recalls, scans
 
     return [
         plots.blp,
@@ -17,4 +17,5 @@ def blueprints() -> list:
         recalls.blp,
         scans.blp,
         epcis.blp,
+        eudr.blp,
     ]

@@ -10,6 +10,7 @@ import X`` works whichever submodule holds ``X``.
 from traceability.messages.catalog import *  # noqa: F403
 from traceability.messages.documents import *  # noqa: F403
 from traceability.messages.epcis import *  # noqa: F403
+from traceability.messages.eudr import *  # noqa: F403
 from traceability.messages.events import *  # noqa: F403
 from traceability.messages.identifiers import *  # noqa: F403
 from traceability.messages.operations import *  # noqa: F403
