@@ -33,6 +33,7 @@ def test_api_sign_up_with_each_phone_form_then_token_with_another(ctx, client, p
         "verified_at": None,
         "verification_state": "pending",
         "rejection_reason": None,
+        "gln": None,
         "created_at": "",
     }
     assert client.post("/api/v1/auth/tokens", json={"login": "84 912 345 678", "password": PASSWORD}).status_code == 201
