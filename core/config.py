@@ -188,6 +188,13 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 1 if production else 0),
         "GEO_WARM_UP": _bool(environ.get("GEO_WARM_UP"), default=env == "development"),
         "IMAGE_MAX_BYTES": _int(environ, "IMAGE_MAX_BYTES", 8 * 1024 * 1024),
+        # The trace page (traceability.services.trace_page): how long a process trusts the version it read of a
+        # lot's page before reading it again, how much rendered HTML it keeps, how often it sends its view counts,
+        # and how often the whole ledger's hashes are re-verified.
+        "TRACE_VERSION_TTL": _int(environ, "TRACE_VERSION_TTL", 5),
+        "TRACE_PAGE_CACHE_MB": _int(environ, "TRACE_PAGE_CACHE_MB", 32),
+        "SCAN_FLUSH_SECONDS": _int(environ, "SCAN_FLUSH_SECONDS", 10),
+        "LEDGER_AUDIT_MINUTES": max(1, _int(environ, "LEDGER_AUDIT_MINUTES", 60)),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -127,6 +127,10 @@ def test_overrides(database_url: str, instance_path: Path, **extra: Any) -> dict
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
         "GEO_WARM_UP": False,
+        # Every request reads the trace page's version and sends its view count at once (tests of the memo and
+        # the tally set their own).
+        "TRACE_VERSION_TTL": 0,
+        "SCAN_FLUSH_SECONDS": 0,
         "EPCIS_SCHEMA_DIR": str(epcis_standards_dir() or ""),
     }
     overrides.update(extra)

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from PIL import Image
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -40,6 +41,24 @@ class DeepLot:
     code: str  # the packed lot: 200 ancestors
     ancestors: int
     events: int
+
+
+def counted(app, send):
+    """The response of ``send()`` and the SQL statements it ran."""
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE (core.db) opens a transaction; it asks nothing
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sqlalchemy_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = send()
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", listener)
+    return response, statements
 
 
 def _drying_checks(user: User, batch: Batch, count: int) -> None:

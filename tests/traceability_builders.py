@@ -90,6 +90,13 @@ def seeded(app, build):
             db.session.remove()
 
 
+def audited(app) -> None:
+    """Run the full ledger audit, as beat does every hour: trace pages show its verdict."""
+    from traceability.services import integrity
+
+    seeded(app, integrity.audit_ledger)
+
+
 class PlotWorld:
     """A household, a co-op with a member household, an outsider and a department officer, each with a token."""
 

@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     from core.tasks import register_tasks
     from traceability.api import blueprints as api_blueprints
     from traceability.identifiers import BATCH_CODE_EXAMPLE, BATCH_CODE_LENGTH
-    from traceability.services import certificates
+    from traceability.services import certificates, trace_versions
     from traceability.views import MENU_ITEMS
     from traceability.views import blueprints as page_blueprints
 
@@ -35,7 +35,13 @@ def init_app(app: Flask) -> None:
     register_actions(app, certificates.AUDIT_ACTIONS)
     # The officer reviewing an organization sees its certificates and their photos.
     register_document_source(app, certificates.organization_documents)
-    register_tasks(app, "traceability.tasks")
+    # The full re-verification of the ledger whose verdict trace pages show (integrity.audit_ledger).
+    audit_every = app.config["LEDGER_AUDIT_MINUTES"] * 60.0
+    register_tasks(
+        app, "traceability.tasks", beat={"audit-ledger": {"task": "traceability.audit_ledger", "schedule": audit_every}}
+    )
+    # Every write that changes what a trace page shows raises the version of the lots it touches.
+    trace_versions.install()
     # Core's lot-code form tells buyers how a code looks; the codes are ours (core.views.lot_code_hint).
     app.config.setdefault("LOT_CODE_LENGTH", BATCH_CODE_LENGTH)
     app.config.setdefault("LOT_CODE_EXAMPLE", BATCH_CODE_EXAMPLE)

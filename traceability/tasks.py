@@ -12,7 +12,7 @@ from datetime import date
 from celery import shared_task
 
 from traceability.epcis import capture
-from traceability.services import labels, scans
+from traceability.services import integrity, labels, scans
 
 
 # Idempotent (a rerun redraws the same file under the same key), so a worker that dies
@@ -26,7 +26,20 @@ def render_label_sheet(job_id: int) -> None:
 # task is acknowledged early: a lost view is better than an invented one.
 @shared_task(name="traceability.record_scan")
 def record_scan(batch_id: int, day: str) -> None:
+    """One view (the message of releases before views were sent together; kept for messages still queued)."""
     scans.record_scan(batch_id, date.fromisoformat(day))
+
+
+@shared_task(name="traceability.record_scans")
+def record_scans(counts: list[list]) -> None:
+    """Views a web process added up: [[batch id, "YYYY-MM-DD", views], ...]."""
+    scans.record_scans({(int(batch_id), date.fromisoformat(day)): int(views) for batch_id, day, views in counts})
+
+
+@shared_task(name="traceability.audit_ledger")
+def audit_ledger() -> None:
+    """The full re-verification of every event's hash and link (see integrity.audit_ledger)."""
+    integrity.audit_ledger()
 
 
 # Idempotent: the whole document is applied in one transaction that also marks the job

@@ -9,6 +9,7 @@ from traceability.models.batches import Batch, BatchLink, BatchPlot, BatchStatus
 from traceability.models.epcis import CapturedClass, CaptureJob, CaptureStatus
 from traceability.models.events import ErrorDeclaration, Event, EventQuantity, EventType, QuantityRole
 from traceability.models.gtins import GtinRegistration
+from traceability.models.integrity import LedgerAudit, LedgerFinding
 from traceability.models.labels import LabelFormat, LabelJob, LabelJobStatus
 from traceability.models.plots import Certificate, CertificatePlot, CertificateType, Plot, VerificationState
 from traceability.models.recalls import Recall, RecalledBatch
@@ -34,6 +35,8 @@ __all__ = [
     "LabelFormat",
     "LabelJob",
     "LabelJobStatus",
+    "LedgerAudit",
+    "LedgerFinding",
     "Plot",
     "QuantityRole",
     "Recall",

@@ -56,6 +56,11 @@ class Batch(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by one whenever something the lot's public page shows changes: an event touching the lot, a recall,
+    # a correction, its plots, their certificates, its or its farms' organizations (trace_versions). The
+    # page's version is the sum over the lot and its ancestors, so a change anywhere upstream changes it too.
+    trace_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    trace_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class BatchPlot(db.Model):

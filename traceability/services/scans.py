@@ -4,14 +4,21 @@ What counts: a full page (200) sent to something that is not a robot. A 304
 answer is a browser re-checking a page it already shows, not a new look, so it
 is not counted; nor are HEAD requests, link previewers (Zalo, Facebook, ...)
 or crawlers. Nothing about the visitor is kept: no IP address, no cookie, no
-User-Agent, only a counter per batch and Vietnam calendar day. The count is
-written by a Celery task sent after the response has gone out
-(``traceability.record_scan``), so a page view never waits for it.
+User-Agent, only a counter per batch and Vietnam calendar day. Each process
+adds up its views in memory and, after the response has gone out, sends them at
+most every ``SCAN_FLUSH_SECONDS`` (default 10) as one Celery task
+(``traceability.record_scans``): a page view never waits for the count, and a
+busy page costs one UPSERT per lot and interval instead of one task per view. A
+worker that dies loses at most that interval's views, never a page.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,7 +40,7 @@ from traceability.messages import (
     SCAN_RANGE_TOO_LONG_DETAIL,
     SCANS_HOLDER_ONLY,
 )
-from traceability.models import BatchScanDay
+from traceability.models import Batch, BatchScanDay
 from traceability.services.access import Reader, find_batch
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -61,16 +68,58 @@ def scan_day(moment: datetime | None = None) -> date:
     return (moment or utcnow()).astimezone(VIETNAM).date()
 
 
-def record_scan(batch_id: int, day: date) -> None:
-    """Add one view of batch ``batch_id`` on ``day``: one UPSERT, safe when many workers count the same row."""
+def record_scan(batch_id: int, day: date, count: int = 1) -> None:
+    """Add ``count`` views of batch ``batch_id`` on ``day``: one UPSERT, safe when many workers count the same row."""
+    record_scans({(batch_id, day): count})
+
+
+def record_scans(counts: dict[tuple[int, date], int]) -> None:
+    """Add each (batch id, day) -> views of ``counts`` in one transaction, lots that are gone skipped."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(BatchScanDay).values(batch_id=batch_id, day=day, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["batch_id", "day"], set_={"count": BatchScanDay.count + 1}
-    )
-    db.session.execute(statement)
+    known = set(db.session.scalars(select(Batch.id).where(Batch.id.in_({batch_id for batch_id, _ in counts}))))
+    for (batch_id, day), count in sorted(counts.items()):
+        if batch_id not in known or count <= 0:
+            continue
+        statement = insert(BatchScanDay).values(batch_id=batch_id, day=day, count=count)
+        statement = statement.on_conflict_do_update(
+            index_elements=["batch_id", "day"], set_={"count": BatchScanDay.count + statement.excluded.count}
+        )
+        db.session.execute(statement)
     db.session.commit()
+
+
+class ViewTally:
+    """Views counted in this process, sent together by ``send`` (one task) at most every ``interval`` seconds."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[int, str]] = Counter()
+        self._lock = threading.Lock()
+        self._sent_at = time.monotonic()
+
+    def add(self, batch_id: int, day: date) -> None:
+        with self._lock:
+            self._counts[(batch_id, day.isoformat())] += 1
+
+    def flush(self, send: Callable[[list[list]], None], interval: float, force: bool = False) -> None:
+        """Hand the counts so far to ``send`` as [[batch id, day, views], ...] if ``interval`` has passed; a failed
+        send keeps them for the next flush."""
+        with self._lock:
+            now = time.monotonic()
+            if not self._counts or (not force and now - self._sent_at < interval):
+                return
+            counts, self._counts, self._sent_at = self._counts, Counter(), now
+        try:
+            send([[batch_id, day, views] for (batch_id, day), views in sorted(counts.items())])
+        except Exception:
+            with self._lock:
+                self._counts.update(counts)
+            raise
+
+
+def tally_of(app) -> ViewTally:
+    """The app's tally (one per app, so that views never go to another app's database)."""
+    return app.extensions.setdefault("traceability.view_tally", ViewTally())
 
 
 def scan_counts(user: User | None, code: str, *, start: date | None = None, end: date | None = None) -> dict:

@@ -1,17 +1,20 @@
 """The public trace page (/t/<code>), its full lineage, and a lot's scan counts for its holder.
 
-Opened by scanning a bag on a cheap phone, often on 3G: the browser's copy is
-checked first (ETag and Last-Modified from two queries, 304 when current), the
-page works without JavaScript and sets no cookie for a visitor who has none.
-Every full page sent to a person (not a robot or a link previewer) counts one
-view, recorded by a task sent after the response has gone out.
+Opened by scanning a bag on a cheap phone, often on 3G, by every buyer of a lot:
+the browser's copy is checked first (ETag and Last-Modified from the page's
+version: one query, none while this process's memo of it is fresh; 304 when
+current), then a visitor who is not signed in gets the copy rendered for that
+version, which is built once per version and process. The page works without
+JavaScript and sets no cookie for a visitor who has none. Every full page sent
+to a person (not a robot or a link previewer) counts one view, added up in the
+process and sent after the response has gone out (``scans.ViewTally``).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -82,16 +85,20 @@ def _cache(response: Response, version: trace_page.Version, signed_in: bool) -> 
 def _count_view_after_response(response: Response, batch_id: int) -> None:
     """Count this view once the response is sent: the visitor never waits for it, and nothing about them is kept."""
     app = current_app._get_current_object()
-    day = scans.scan_day().isoformat()
+    tally = scans.tally_of(app)
+    day = scans.scan_day()
 
-    def count() -> None:
-        with app.app_context():
-            try:
-                send_task("traceability.record_scan", batch_id, day)
-            except Exception:  # a lost count must never break a page that was already sent
-                app.logger.warning("could not count a view of batch %s", batch_id, exc_info=True)
+    def send() -> None:
+        tally.add(batch_id, day)  # once the response has gone out in full
+        try:
+            with app.app_context():
+                tally.flush(
+                    lambda counts: send_task("traceability.record_scans", counts), app.config["SCAN_FLUSH_SECONDS"]
+                )
+        except Exception:  # a lost count must never break a page that was already sent; they go with the next
+            app.logger.warning("could not send the trace pages' view counts", exc_info=True)
 
-    response.call_on_close(count)
+    response.call_on_close(send)
 
 
 @bp.get("/t/<code>")
@@ -104,14 +111,22 @@ def page(code: str):
         version = trace_page.page_version(code, f"{get_locale()}|{current_user.get_id() if signed_in else '-'}")
     except BatchNotFoundError:
         return _not_found(code)
-    if not is_resource_modified(request.environ, etag=f'W/"{_etag(version)}"', last_modified=version.last_modified):
+    etag = _etag(version)
+    if not is_resource_modified(request.environ, etag=f'W/"{etag}"', last_modified=version.last_modified):
         return _cache(Response(status=304), version, signed_in)
-    data = trace_page.build_trace_page(version)
-    response = _cache(
-        make_response(render_template("traceability/trace/page.html", **data, **_labels())), version, signed_in
-    )
+
+    def render() -> bytes:
+        data = trace_page.build_trace_page(version)
+        return render_template("traceability/trace/page.html", **data, **_labels()).encode()
+
+    if signed_in or session.get("_flashes"):  # their own menu or message: never anyone else's page
+        body = render()
+    else:
+        cache = trace_page.pages_of(current_app)
+        body = cache.get_or_build(etag, render, current_app.config["TRACE_PAGE_CACHE_MB"] << 20)
+    response = _cache(Response(body, mimetype="text/html"), version, signed_in)
     if request.method == "GET" and not scans.is_robot(request.user_agent.string):
-        _count_view_after_response(response, version.batch.id)
+        _count_view_after_response(response, version.batch_id)
     return response
 
 

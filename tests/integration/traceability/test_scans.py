@@ -10,6 +10,7 @@ from sqlalchemy import inspect, select
 from core.extensions import db
 from tests.traceability_builders import BatchWorld
 from traceability.models import Batch, BatchScanDay
+from traceability.services import scans
 from traceability.services.scans import scan_day
 
 PHONE = (
@@ -117,3 +118,36 @@ def test_the_holder_has_a_page_of_views(app, world):
         with stranger.session_transaction() as session:
             session["_user_id"] = str(world.binh_user)
         assert stranger.get(f"/batches/{code}/scans").status_code == 404
+
+
+def test_a_busy_process_sends_its_views_together(make_app, app, world, monkeypatch):
+    code, other = world.harvest("an"), world.harvest("an")
+    busy = make_app(SCAN_FLUSH_SECONDS=3600)
+    client = busy.test_client()
+    for _ in range(3):
+        open_page(client, code)
+    open_page(client, other)
+    assert views(app, code) == 0 and views(app, other) == 0  # added up in the process, not yet sent
+    later = scans.time.monotonic() + 3601
+    monkeypatch.setattr(scans.time, "monotonic", lambda: later)
+    open_page(client, code)
+    assert views(app, code) == 4 and views(app, other) == 1  # one task with both lots
+
+
+def test_views_that_could_not_be_sent_go_with_the_next_send():
+    tally = scans.ViewTally()
+    day = scan_day()
+    tally.add(7, day)
+    tally.add(7, day)
+
+    def broken(counts):
+        raise ConnectionError("broker down")
+
+    with pytest.raises(ConnectionError):
+        tally.flush(broken, interval=0)
+    sent = []
+    tally.add(8, day)
+    tally.flush(sent.append, interval=0)
+    assert sent == [[[7, day.isoformat(), 2], [8, day.isoformat(), 1]]]
+    tally.flush(sent.append, interval=0)
+    assert len(sent) == 1  # nothing left to send

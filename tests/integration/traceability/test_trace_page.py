@@ -24,7 +24,7 @@ from tests.trace_page_builders import (
     SECRET_STREET,
     build_story,
 )
-from tests.traceability_builders import make_harvest, make_plot, quick_user, seeded
+from tests.traceability_builders import audited, make_harvest, make_plot, quick_user, seeded
 from traceability.services import recalls
 
 
@@ -109,16 +109,22 @@ def test_the_timeline_shows_steps_photos_places_and_corrections(client, story):
 
 
 def test_an_intact_record_and_an_altered_one(app, client, story):
-    assert "✓ Record intact" in page(client, story["kernels"], "en")
+    unchecked = page(client, story["kernels"], "en")
+    assert "Not yet checked" in unchecked and "✓ Record intact" not in unchecked  # no audit has run yet
+    audited(app)
+    intact = page(client, story["kernels"], "en")
+    assert "✓ Record intact" in intact and "The whole ledger was last checked on " in intact
     with app.app_context(), db.engine.begin() as conn:
         altered = '[{"type": "moisture", "value": "9", "unit": "percent"}]'  # it was 10.5
         conn.execute(
             text("UPDATE events SET measurements = :m WHERE operation = 'process' AND biz_step LIKE '%sun_drying'"),
             {"m": altered},
         )
+    audited(app)  # the next full check finds it
     html = page(client, story["kernels"], "en")
     assert "✗ Record altered" in html
     assert "A record was changed after it was written: Sun drying of lot " + story["harvest"] in html
+    assert "Found when the whole ledger was checked on " in html
 
 
 def test_a_recall_shows_at_the_top_of_every_lot_made_from_the_recalled_one(app, client, story):

@@ -7,11 +7,11 @@ their farm lots, a co-op pool and a kernel bulk) with about 2,000 events.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.extensions import db
-from tests.trace_page_builders import build_deep_lot
-from tests.traceability_builders import seeded
+from tests.trace_page_builders import build_deep_lot, counted
+from tests.traceability_builders import audited, seeded
 from traceability.models import Batch, EventType, QuantityRole
 from traceability.services import ledger
 
@@ -24,26 +24,9 @@ def deep(app):
     return seeded(app, build_deep_lot)
 
 
-def counted(app, send):
-    """The response of ``send()`` and the SQL statements it ran."""
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE (core.db) opens a transaction; it asks nothing
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = send()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return response, statements
-
-
 def test_a_lot_of_200_ancestors_and_2000_events_fits_the_budget(app, client, deep):
     assert deep.ancestors == 200 and deep.events >= 2000
+    audited(app)
     response, statements = counted(app, lambda: client.get(f"/t/{deep.code}", headers={"Accept-Language": "en"}))
     assert response.status_code == 200
     assert len(statements) <= MAX_QUERIES, "\n\n".join(statements)

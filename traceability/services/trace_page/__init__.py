@@ -5,12 +5,16 @@ organization names, communes, dates, measurements, certificates, the recall
 state and the tamper check, never a phone number, a street, a person's name or
 a plot's exact shape.
 
-The view first asks ``page_version`` (two queries) and answers 304 when the
-browser's copy is current; only then ``build_trace_page`` loads the rest: the
-recall state, the ancestors (one recursive query), their events with error
+The view first asks ``page_version`` (one query, or none while the process's
+memo of it is fresh) and answers 304 when the browser's copy is current, or
+sends the copy it rendered for that version (``trace_page.rendered``). Only a
+new version is built by ``build_trace_page``: the lot and its holder, the recall
+state, the ancestors (one recursive query), their events with error
 declarations, the events' quantity lines, the origin plots with their farms,
-the certificates, the shipments and the photos: ten queries at most in all,
-whether the lot was made of one lot or of hundreds.
+the certificates, the shipments, the photos and the latest ledger audit's
+verdict on the lineage: a dozen queries at most in all, whether the lot was made
+of one lot or of hundreds. Nothing is hashed here: hashes are checked when the
+ledger audit runs (``integrity.audit_ledger``), and the page says when that was.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from core.files.models import StoredFile
 from traceability import catalog
 from traceability.models import Batch, QuantityRole, Recall
 from traceability.services.event_input import step_word
-from traceability.services.integrity import check_chain
+from traceability.services.integrity import lineage_verdict
 from traceability.services.lineage import ANCESTORS, Edge, Node, lineage_nodes
 from traceability.services.recalls import recall_statuses
 from traceability.services.scans import VIETNAM
@@ -39,9 +43,10 @@ from traceability.services.trace_page.origin import (
     load_farms,
     map_shapes,
 )
+from traceability.services.trace_page.rendered import pages_of
 from traceability.services.trace_page.version import RENDER_VERSION, Version, load_batch, page_version
 
-__all__ = ["RENDER_VERSION", "Version", "build_trace_page", "lineage_listing", "page_version"]
+__all__ = ["RENDER_VERSION", "Version", "build_trace_page", "lineage_listing", "page_version", "pages_of"]
 
 FARMS_MAX = 12
 INPUTS_MAX = 12
@@ -143,8 +148,8 @@ def _plot_farms(farms: list, plots: list) -> dict[int, tuple[str, str]]:
 
 
 def build_trace_page(version: Version) -> dict:
-    """Everything the page shows about ``version.batch`` (see the module's docstring for the queries)."""
-    batch, custodian = version.batch, version.custodian
+    """Everything the page shows about the lot of ``version`` (see the module's docstring for the queries)."""
+    batch, custodian = load_batch(version.code)
     recall = recall_statuses([batch.id]).get(batch.id)
     ancestors, edges = lineage_nodes(batch, ANCESTORS)
     lineage = {batch.id: batch, **{node.batch.id: node.batch for node in ancestors}}
@@ -179,8 +184,8 @@ def build_trace_page(version: Version) -> dict:
     for step in early + late:
         step.photos = [photos[pid] for pid in step.photo_ids if pid in photos]
 
-    chain = check_chain([item.event for item in loaded], lines, lineage)
-    bad = chain.first_bad_event
+    chain = lineage_verdict(version.audit, events, lineage)
+    bad = events[chain.first_bad_event_id].event if chain.first_bad_event_id in events else None
     direct = {edge.parent_code: edge for edge in edges if edge.child_code == batch.code}
     inputs = [node for node in ancestors if node.depth == 1]
     has_parents = {edge.child_code for edge in edges}
@@ -206,8 +211,10 @@ def build_trace_page(version: Version) -> dict:
         "eudr": eudr_status(batch, plots),
         "verification": {
             "ok": chain.ok,
+            "audited_at": chain.audited_at,
             "checked": chain.checked,
-            "mismatches": chain.remaining_mismatches,
+            "newer": chain.newer,
+            "mismatches": chain.mismatches,
             "reason": chain.reason,
             "event": {
                 "operation": bad.operation,

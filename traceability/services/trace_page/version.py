@@ -1,49 +1,80 @@
-"""The trace page's version: what a browser's cached copy is compared with before anything is built.
+"""The trace page's version: what a browser's copy and the server's rendered copy are compared with.
 
-Two queries: the batch (with its holder), then one statement of scalar
-subqueries over the lot's lineage that changes whenever anything the page shows
-changes through the application: an event on the lot or on any lot it was made
-from (recalls, shipments and corrective events are events too), an error
-declaration, its plots, the certificates covering them and the verification of
-its producers. The current hour is part of it as well: the tamper check is run
-again at least once an hour, so a record altered behind the application's back
-cannot hide behind a cached "record intact" for longer.
+The version of a lot's page is the sum of ``trace_version`` over the lot and its ancestors (every change a page
+shows raises the version of the lots it names: ``trace_versions``), with the id of the latest full ledger
+audit (its verdict is on the page). One query computes it, whatever the lineage's size; nothing that grows with
+the lot's history is read or hashed.
+
+Each process keeps what it learnt in a small memo for ``TRACE_VERSION_TTL`` seconds (default 5): while an entry is
+fresh a conditional request is answered 304, and a cached page is sent, without touching the database. A change
+made by this process clears the memo at once; a change made by another worker or host is seen when the entry
+expires. The pages carry ``Cache-Control: max-age=60`` anyway, so a visitor never waits longer for news than a
+shared cache would make them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from core.accounts.models import Organization
-from core.db import utcnow
 from core.extensions import db
 from traceability.errors import BatchNotFoundError
-from traceability.models import (
-    Batch,
-    BatchPlot,
-    Certificate,
-    CertificatePlot,
-    ErrorDeclaration,
-    Event,
-    EventQuantity,
-    Plot,
-)
+from traceability.models import Batch, LedgerAudit
+from traceability.services import trace_versions
+from traceability.services.integrity import AuditMark
 from traceability.services.lineage import ANCESTORS, walk_cte
 
 # Change when the page's markup changes, so that no browser keeps an old layout for a new one.
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
+MEMO_SIZE = 4096  # lots x languages remembered per process
 
 
 @dataclass(frozen=True)
 class Version:
-    batch: Batch
-    custodian: Organization
+    code: str
+    batch_id: int
+    audit: AuditMark | None  # the latest finished full audit, whose verdict the page shows
     etag: str  # a weak entity tag, unquoted: the view sets it with weak=True
     last_modified: datetime
+
+
+class _Memo:
+    """Versions by (code, variant), each for a few seconds; thread-safe, bounded, least recently used out first."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[str, str], tuple[float, Version]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str], now: float) -> Version | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] <= now:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple[str, str], version: Version, until: float) -> None:
+        with self._lock:
+            self._entries[key] = (until, version)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MEMO_SIZE:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+memo = _Memo()
+trace_versions.on_commit(memo.clear)
 
 
 def load_batch(code: str) -> tuple[Batch, Organization]:
@@ -55,41 +86,49 @@ def load_batch(code: str) -> tuple[Batch, Organization]:
     return row[0], row[1]
 
 
-def _stamps(batch: Batch) -> tuple:
-    walk = walk_cte(batch.id, ANCESTORS)
-    touching = select(EventQuantity.event_id).where(
-        or_(EventQuantity.batch_id == batch.id, EventQuantity.batch_id.in_(select(walk.c.batch_id)))
+def _read(code: str) -> tuple | None:
+    """(batch id, lots, sum of versions, last change, audit id, audit finished, audit's last event) in one statement;
+    None if the code is unknown."""
+    start = select(Batch.id).where(Batch.code == code).scalar_subquery()
+    walk = walk_cte(start, ANCESTORS)
+    audit = (
+        select(LedgerAudit.id, LedgerAudit.finished_at, LedgerAudit.last_event_id)
+        .where(LedgerAudit.finished_at.is_not(None))
+        .order_by(LedgerAudit.id.desc())
+        .limit(1)
+        .subquery()
     )
-    plot_ids = select(BatchPlot.plot_id).where(BatchPlot.batch_id == batch.id)
-    certificate_ids = select(CertificatePlot.certificate_id).where(CertificatePlot.plot_id.in_(plot_ids))
-    organizations = or_(
-        Organization.id == batch.custodian_id,
-        Organization.id.in_(select(Plot.organization_id).where(Plot.id.in_(plot_ids))),
-    )
-    certificate_changed = func.coalesce(Certificate.verified_at, Certificate.created_at)
-    columns = (
-        select(func.max(Event.id)).where(Event.id.in_(touching)),
-        select(func.max(Event.record_time)).where(Event.id.in_(touching)),
-        select(func.count(ErrorDeclaration.id)).where(ErrorDeclaration.event_id.in_(touching)),
-        select(func.max(ErrorDeclaration.declared_at)).where(ErrorDeclaration.event_id.in_(touching)),
-        select(func.max(Plot.updated_at)).where(Plot.id.in_(plot_ids)),
-        select(func.count(Certificate.id)).where(Certificate.id.in_(certificate_ids)),
-        select(func.max(certificate_changed)).where(Certificate.id.in_(certificate_ids)),
-        select(func.count(Organization.verified_at)).where(organizations),
-        select(func.max(Organization.verified_at)).where(organizations),
-    )
-    return tuple(db.session.execute(select(*(column.scalar_subquery() for column in columns))).one())
+    row = db.session.execute(
+        select(
+            start,
+            func.count(Batch.id),
+            func.sum(Batch.trace_version),
+            func.max(Batch.trace_changed_at),
+            select(audit.c.id).scalar_subquery(),
+            select(audit.c.finished_at).scalar_subquery(),
+            select(audit.c.last_event_id).scalar_subquery(),
+        ).where(or_(Batch.id == start, Batch.id.in_(select(walk.c.batch_id))))
+    ).one()
+    return None if row[0] is None else tuple(row)
 
 
 def page_version(code: str, variant: str) -> Version:
-    """The batch ``code`` and the validators of its page as ``variant`` (language, viewer) sees it; 404 if unknown."""
-    batch, custodian = load_batch(code)
-    stamps = _stamps(batch)
-    hour = utcnow().replace(minute=0, second=0, microsecond=0)
-    changed = [value for value in stamps if isinstance(value, datetime)]
-    last_modified = max([*changed, hour])
-    key = "|".join(
-        str(part)
-        for part in (RENDER_VERSION, batch.id, batch.status, batch.custodian_id, *stamps, variant, hour.isoformat())
-    )
-    return Version(batch, custodian, hashlib.sha256(key.encode()).hexdigest()[:32], last_modified)
+    """The validators of the page of lot ``code`` as ``variant`` (language, viewer) sees it; 404 if unknown."""
+    now = time.monotonic()
+    key = (code, variant)
+    known = memo.get(key, now)
+    if known is not None:
+        return known
+    row = _read(code)
+    if row is None:
+        raise BatchNotFoundError(code)
+    batch_id, lots, versions, changed_at, audit_id, audited_at, audited_through = row
+    last_modified = max(moment for moment in (changed_at, audited_at) if moment is not None)
+    parts = (RENDER_VERSION, code, batch_id, lots, versions, audit_id, variant)
+    etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+    audit = AuditMark(audit_id, audited_at, audited_through) if audit_id is not None else None
+    version = Version(code, batch_id, audit, etag, last_modified.replace(microsecond=0))
+    ttl = float(current_app.config.get("TRACE_VERSION_TTL", 5))
+    if ttl > 0:
+        memo.put(key, version, now + ttl)
+    return version
