@@ -193,6 +193,7 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         # and how often the whole ledger's hashes are re-verified.
         "TRACE_VERSION_TTL": _int(environ, "TRACE_VERSION_TTL", 5),
         "TRACE_PAGE_CACHE_MB": _int(environ, "TRACE_PAGE_CACHE_MB", 32),
+        "TRACE_BUILDS_PER_MINUTE": max(1, _int(environ, "TRACE_BUILDS_PER_MINUTE", 120)),
         "SCAN_FLUSH_SECONDS": _int(environ, "SCAN_FLUSH_SECONDS", 10),
         "LEDGER_AUDIT_MINUTES": max(1, _int(environ, "LEDGER_AUDIT_MINUTES", 60)),
         "SESSION_COOKIE_SECURE": production,

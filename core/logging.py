@@ -27,6 +27,27 @@ def json_formatter() -> JsonFormatter:
     return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
+def request_id(given: str) -> str:
+    """The proxy's X-Request-ID if it looks like one, else a fresh id."""
+    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def log_request(*, request_id: str, method: str, path: str, endpoint: str | None, status: int, started: float | None):
+    """The one line a request leaves (also written by code that answers before Flask, see traceability's replay)."""
+    duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    request_logger.info(
+        "request",
+        extra={
+            "request_id": request_id,
+            "method": method,
+            "path": path,  # without the query string
+            "endpoint": endpoint,
+            "status": status,
+            "duration_ms": duration_ms,
+        },
+    )
+
+
 def init_logging(app: Flask) -> None:
     if not app.testing and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
@@ -37,23 +58,17 @@ def init_logging(app: Flask) -> None:
     @app.before_request
     def _start_timer() -> None:
         g.request_started = time.perf_counter()
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        g.request_id = request_id(request.headers.get("X-Request-ID", ""))
 
     @app.after_request
     def _log_request(response):
-        started = g.pop("request_started", None)
-        duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        request_logger.info(
-            "request",
-            extra={
-                "request_id": g.get("request_id"),
-                "method": request.method,
-                "path": request.path,  # without the query string
-                "endpoint": request.endpoint,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-            },
+        log_request(
+            request_id=g.get("request_id"),
+            method=request.method,
+            path=request.path,
+            endpoint=request.endpoint,
+            status=response.status_code,
+            started=g.pop("request_started", None),
         )
         return response

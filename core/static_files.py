@@ -108,7 +108,12 @@ def _fingerprint(folder: str, versions: StaticVersions) -> str:
 def static_fingerprint() -> str:
     """The static files' version, for the ETag of a page that names them: a page cached before a deploy must not
     keep pointing at the old stylesheet and scripts once the files changed."""
-    return current_app.extensions.get(_FINGERPRINT, "")
+    return fingerprint_of(current_app)
+
+
+def fingerprint_of(app: Flask) -> str:
+    """``static_fingerprint`` of ``app``, outside a request (the trace page's replay answers before Flask)."""
+    return app.extensions.get(_FINGERPRINT, "")
 
 
 def init_static_files(app: Flask) -> None:

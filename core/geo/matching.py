@@ -59,8 +59,9 @@ def ensure_loaded() -> None:
 def warm_up(background: bool = True) -> threading.Thread | None:
     """Load both packages' data now, in a daemon thread unless ``background`` is False.
 
-    Call it once per worker process at start-up (after the fork, if the server forks):
-    the data does not survive in a thread started before a fork.
+    Call it once per process at start-up. A forking server loads it synchronously in
+    its master instead (``ensure_loaded``, gunicorn.conf.py ``when_ready``), so that the
+    workers inherit the built tables; a thread still running at a fork would not carry over.
     """
     if not background:
         ensure_loaded()

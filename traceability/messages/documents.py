@@ -19,6 +19,9 @@ LABEL_SHEET_GONE = Message("label_sheet_gone", N_("This label sheet's file is go
 SCANS_HOLDER_ONLY = Message(
     "scans_holder_only", N_("Only the holder of lot %(code)s sees how often its page was opened.")
 )
+TRACE_PAGES_TOO_FAST = Message(
+    "trace_pages_too_fast", N_("Too many different lots opened in a short time. Please wait %(seconds)d seconds.")
+)
 SCAN_DAY_OUT_OF_RANGE_DETAIL = Message("day_out_of_range", N_("The day is out of range."))
 SCAN_DAY_OUT_OF_RANGE = Message("day_out_of_range", N_("Give a day between %(first)s and %(last)s."))
 SCAN_RANGE_REVERSED_DETAIL = Message("range_reversed", N_("The range ends before it starts."))

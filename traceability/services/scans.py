@@ -14,6 +14,7 @@ worker that dies loses at most that interval's views, never a page.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -58,6 +59,7 @@ _ROBOT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=2048)  # phones send a few hundred distinct User-Agents, each scan one of them
 def is_robot(user_agent: str | None) -> bool:
     """Whether a User-Agent is a robot or a link previewer; a missing one counts as a robot."""
     return not user_agent or _ROBOT.search(user_agent) is not None
@@ -100,6 +102,10 @@ class ViewTally:
     def add(self, batch_id: int, day: date) -> None:
         with self._lock:
             self._counts[(batch_id, day.isoformat())] += 1
+
+    def due(self, interval: float) -> bool:
+        """Whether there are views to send and ``interval`` seconds have passed since the last send."""
+        return bool(self._counts) and time.monotonic() - self._sent_at >= interval
 
     def flush(self, send: Callable[[list[list]], None], interval: float, force: bool = False) -> None:
         """Hand the counts so far to ``send`` as [[batch id, day, views], ...] if ``interval`` has passed; a failed

@@ -12,23 +12,28 @@ process and sent after the response has gone out (``scans.ViewTally``).
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
+from limits import parse
 from werkzeug.http import is_resource_modified
 
 from core.dates import parse_day
-from core.errors import ValidationError
+from core.errors import TooManyAttempts, ValidationError
+from core.extensions import limiter
 from core.static_files import static_fingerprint
-from core.tasks import send_task
 from traceability.errors import BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
+from traceability.messages import TRACE_PAGES_TOO_FAST
 from traceability.services import illustrations, scans, trace_page
 from traceability.step_names import OPERATION_NAMES, STEP_NAMES
 from traceability.views.batches import MEASUREMENT_LABELS
+from traceability.views.trace_replay import REPLAYABLE, count_view, page_etag
 
 bp = Blueprint("trace", __name__)
 
@@ -70,8 +75,7 @@ def _not_found(code: str):
 
 
 def _etag(version: trace_page.Version) -> str:
-    """The page's version and the static files' (the page names them by their versioned URLs)."""
-    return f"{version.etag}-{static_fingerprint()}"
+    return page_etag(version.etag, static_fingerprint())
 
 
 def _cache(response: Response, version: trace_page.Version, signed_in: bool) -> Response:
@@ -85,41 +89,56 @@ def _cache(response: Response, version: trace_page.Version, signed_in: bool) -> 
 def _count_view_after_response(response: Response, batch_id: int) -> None:
     """Count this view once the response is sent: the visitor never waits for it, and nothing about them is kept."""
     app = current_app._get_current_object()
-    tally = scans.tally_of(app)
     day = scans.scan_day()
-
-    def send() -> None:
-        tally.add(batch_id, day)  # once the response has gone out in full
-        try:
-            with app.app_context():
-                tally.flush(
-                    lambda counts: send_task("traceability.record_scans", counts), app.config["SCAN_FLUSH_SECONDS"]
-                )
-        except Exception:  # a lost count must never break a page that was already sent; they go with the next
-            app.logger.warning("could not send the trace pages' view counts", exc_info=True)
-
-    response.call_on_close(send)
+    response.call_on_close(lambda: count_view(app, batch_id, day))
 
 
+def _limit_builds() -> None:
+    """Building a page reads the lot's whole story: a client may make ``TRACE_BUILDS_PER_MINUTE`` of them (new
+    versions, unknown codes, signed-in pages) a minute. Copies already built and 304s are not limited: they cost
+    less than counting them would."""
+    limit = parse(f"{current_app.config['TRACE_BUILDS_PER_MINUTE']} per minute")
+    if not limiter.limiter.hit(limit, "trace-build", get_remote_address()):
+        reset = int(limiter.limiter.get_window_stats(limit, "trace-build", get_remote_address()).reset_time)
+        seconds = max(1, reset - int(time.time()))
+        raise TooManyAttempts(TRACE_PAGES_TOO_FAST(seconds=seconds), retry_after=seconds)
+
+
+def _signed_in() -> bool:
+    """Whether the visitor is signed in; a visitor without a session cookie is not, and loads no user."""
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies and "Authorization" not in request.headers:
+        return False
+    return current_user.is_authenticated
+
+
+# The default per-client limit is left to _limit_builds: a page sent from its built copy costs less than the check.
 @bp.get("/t/<code>")
+@limiter.exempt
 def page(code: str):
     moved = _canonical(code, "trace.page")
     if moved is not None:
         return moved
-    signed_in = current_user.is_authenticated
+    signed_in = _signed_in()
     try:
-        version = trace_page.page_version(code, f"{get_locale()}|{current_user.get_id() if signed_in else '-'}")
+        variant = f"{get_locale()}|{current_user.get_id() if signed_in else '-'}"
+        version = trace_page.page_version(code, variant)
     except BatchNotFoundError:
+        _limit_builds()
         return _not_found(code)
     etag = _etag(version)
+    # Anonymous answers depend only on the request's language and encoding: the replay layer may send them again.
+    shared = not signed_in and not session.get("_flashes")  # no menu or message of the visitor's own
+    if shared:
+        request.environ[REPLAYABLE] = (code, variant, etag, version.batch_id)
     if not is_resource_modified(request.environ, etag=f'W/"{etag}"', last_modified=version.last_modified):
         return _cache(Response(status=304), version, signed_in)
 
     def render() -> bytes:
+        _limit_builds()
         data = trace_page.build_trace_page(version)
         return render_template("traceability/trace/page.html", **data, **_labels()).encode()
 
-    if signed_in or session.get("_flashes"):  # their own menu or message: never anyone else's page
+    if not shared:
         body = render()
     else:
         cache = trace_page.pages_of(current_app)

@@ -139,6 +139,7 @@ def test_beat_schedules_the_purges_every_fifteen_minutes_and_hourly(app):
         "market.resend_stuck_refunds": 600,
         "market.reconcile_card_payments": 86400,
         "reports.refresh_rollup": 600,
+        "traceability.audit_ledger": 60 * 60,  # LEDGER_AUDIT_MINUTES: the full re-verification trace pages show
     }
     # Beat sends by name: every scheduled name must be a task the worker knows.
     assert set(schedule) <= set(celery_app.tasks)

@@ -8,6 +8,7 @@ a change made elsewhere once the memo expires.
 from __future__ import annotations
 
 import pytest
+from flask import request_started
 from sqlalchemy import select, text
 
 from core.accounts.models import Organization, OrganizationKind, User
@@ -17,7 +18,7 @@ from tests.builders import make_org
 from tests.trace_page_builders import build_story, counted
 from tests.traceability_builders import audited, make_certificate, make_plot, quick_user, seeded
 from traceability.models import Batch, Certificate, Plot, VerificationState
-from traceability.services import recalls
+from traceability.services import recalls, scans
 from traceability.services.trace_page import version as page_versions
 
 
@@ -170,3 +171,55 @@ def test_a_signed_in_reader_never_gets_a_visitors_copy(app, client, story):
     assert reader.status_code == 200 and reader.data != visitor.data
     assert reader.headers["Cache-Control"].startswith("private")
     assert 'data-user="' in reader.get_data(as_text=True) and 'data-user="' not in visitor.get_data(as_text=True)
+
+
+PHONE = "Mozilla/5.0 (Linux; Android 11; SM-A105F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari"
+
+
+def _without_request_id(response) -> list[tuple[str, str]]:
+    return sorted((name, value) for name, value in response.headers if name not in ("X-Request-ID", "Date"))
+
+
+def test_a_visitors_page_is_replayed_exactly_as_flask_sent_it(remembering, story, caplog):
+    client = remembering.test_client()
+    headers = {"Accept-Encoding": "gzip", "User-Agent": PHONE}
+    first = fetch(client, story["kernels"], **headers)
+    assert first.headers["Content-Encoding"] == "gzip"
+    caplog.set_level("INFO", "nongsan.request")
+    again, statements = counted(remembering, lambda: fetch(client, story["kernels"], **headers))
+    assert statements == []
+    assert again.data == first.data and _without_request_id(again) == _without_request_id(first)
+    assert again.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+    logged = [record for record in caplog.records if record.name == "nongsan.request"]
+    assert [(r.endpoint, r.status, r.path) for r in logged] == [("trace.page", 200, f"/t/{story['kernels']}")]
+    check = fetch(client, story["kernels"], **headers, **{"If-None-Match": first.headers["ETag"]})
+    assert check.status_code == 304 and check.data == b"" and "Content-Encoding" not in check.headers
+    assert check.headers["ETag"] == first.headers["ETag"] and check.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_replayed_views_count_like_the_others(remembering, story):
+    client = remembering.test_client()
+    for _ in range(3):
+        fetch(client, story["kernels"], **{"User-Agent": PHONE})
+    fetch(client, story["kernels"], **{"User-Agent": "facebookexternalhit/1.1"})
+    tally = scans.tally_of(remembering)
+    assert sum(tally._counts.values()) == 3  # the first built by Flask, two replayed; the previewer not counted
+
+
+def test_what_is_not_a_plain_visitors_request_goes_to_flask(remembering, story):
+    client = remembering.test_client()
+    fetch(client, story["kernels"])
+    flask_answers = []
+
+    def answered(sender, **extra):
+        flask_answers.append(1)
+
+    with request_started.connected_to(answered, remembering):
+        fetch(client, story["kernels"])
+        assert flask_answers == []  # replayed
+        fetch(client, story["kernels"], **{"Authorization": "Bearer x"})
+        client.set_cookie("session", "abc")
+        fetch(client, story["kernels"])
+        client.delete_cookie("session")
+        client.get(f"/t/{story['kernels']}?utm=1").close()
+    assert len(flask_answers) == 3
