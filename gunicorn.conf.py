@@ -23,9 +23,11 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak never takes the site down; jitter avoids all at once.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never takes the site down; jitter avoids all at once. Each new worker
+# starts with empty trace-page caches (it rebuilds a deep lot's page once), so not too often: at 2,000 a busy worker
+# recycled every few seconds.
+max_requests = 20000
+max_requests_jitter = 2000
 preload_app = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 

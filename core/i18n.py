@@ -21,6 +21,14 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 _CLDR_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 
+def may_be_signed_in() -> bool:
+    """False when the request carries neither a session nor a remember-me cookie: then nobody is signed in, and
+    the user need not be loaded (most trace-page visitors scan a bag and have neither)."""
+    cookies = request.cookies
+    config = current_app.config
+    return config["SESSION_COOKIE_NAME"] in cookies or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
+
+
 def select_locale() -> str:
     """``?lang=``, then the ``lang`` cookie, then the signed-in user's choice, then Accept-Language, else vi."""
     languages = current_app.config["LANGUAGES"]
@@ -30,7 +38,7 @@ def select_locale() -> str:
     for chosen in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if chosen in languages:
             return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
+    if may_be_signed_in() and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     # By primary subtag in the browser's order: werkzeug's best_match would prefer an exact
     # "en;q=0.5" to "vi-VN" listed first, and answer a Vietnamese phone in English.

@@ -26,6 +26,7 @@ from werkzeug.http import is_resource_modified
 from core.dates import parse_day
 from core.errors import TooManyAttempts, ValidationError
 from core.extensions import limiter
+from core.i18n import may_be_signed_in
 from core.static_files import static_fingerprint
 from traceability.errors import BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
@@ -106,9 +107,7 @@ def _limit_builds() -> None:
 
 def _signed_in() -> bool:
     """Whether the visitor is signed in; a visitor without a session cookie is not, and loads no user."""
-    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies and "Authorization" not in request.headers:
-        return False
-    return current_user.is_authenticated
+    return may_be_signed_in() and current_user.is_authenticated
 
 
 # The default per-client limit is left to _limit_builds: a page sent from its built copy costs less than the check.
