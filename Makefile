@@ -55,7 +55,10 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# PostgreSQL and Redis as in CI (TEST_POSTGRES_URL, TEST_REDIS_URL); wrk drives the trace page under gunicorn.
 bench: install-test
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk could not be installed: trace_page is skipped"
 	$(BIN)/python -m benchmarks
 
 clean:
