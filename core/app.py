@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 
+from core import replay
 from core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,8 @@ def create_core_app(overrides: Mapping[str, Any] | None = None, environ: Mapping
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Outermost: a replayed public page needs nothing of the proxy fix's (core.replay).
+    replay.install(app)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)

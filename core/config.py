@@ -195,6 +195,10 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         "TRACE_PAGE_CACHE_MB": _int(environ, "TRACE_PAGE_CACHE_MB", 32),
         "TRACE_BUILDS_PER_MINUTE": max(1, _int(environ, "TRACE_BUILDS_PER_MINUTE", 120)),
         "SCAN_FLUSH_SECONDS": _int(environ, "SCAN_FLUSH_SECONDS", 10),
+        # Visitors' public pages sent again from the copy Flask made (core.replay): its memory per process, and
+        # how long a marketplace search stays as it was.
+        "REPLAY_CACHE_MB": _int(environ, "REPLAY_CACHE_MB", 32),
+        "MARKET_SEARCH_SECONDS": _int(environ, "MARKET_SEARCH_SECONDS", 5),
         "LEDGER_AUDIT_MINUTES": max(1, _int(environ, "LEDGER_AUDIT_MINUTES", 60)),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

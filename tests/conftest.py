@@ -131,6 +131,7 @@ def test_overrides(database_url: str, instance_path: Path, **extra: Any) -> dict
         # the tally set their own).
         "TRACE_VERSION_TTL": 0,
         "SCAN_FLUSH_SECONDS": 0,
+        "MARKET_SEARCH_SECONDS": 0,
         "EPCIS_SCHEMA_DIR": str(epcis_standards_dir() or ""),
     }
     overrides.update(extra)

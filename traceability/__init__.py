@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     from traceability.services import certificates, trace_versions
     from traceability.views import MENU_ITEMS
     from traceability.views import blueprints as page_blueprints
-    from traceability.views.trace_replay import TraceReplay
+    from traceability.views.trace import register_replay
 
     # Importing the models puts the domain's tables in the metadata that Alembic and the tests compare.
     import_module("traceability.models")
@@ -43,9 +43,8 @@ def init_app(app: Flask) -> None:
     )
     # Every write that changes what a trace page shows raises the version of the lots it touches.
     trace_versions.install()
-    # Anonymous trace pages are answered again from what Flask sent, while their version holds.
-    if app.config.get("TRACE_REPLAY", True):
-        app.wsgi_app = TraceReplay(app.wsgi_app, app)
+    # A visitor's trace page is sent again from what Flask sent while its version holds (core.replay).
+    register_replay(app)
     # Core's lot-code form tells buyers how a code looks; the codes are ours (core.views.lot_code_hint).
     app.config.setdefault("LOT_CODE_LENGTH", BATCH_CODE_LENGTH)
     app.config.setdefault("LOT_CODE_EXAMPLE", BATCH_CODE_EXAMPLE)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from core import replay
 from core.accounts.current import current_organization
 from core.errors import Conflict, ValidationError
 from core.geo.picker import new_address_picker, read_address_picker
-from core.i18n import money
+from core.i18n import may_be_signed_in, money
 from market.errors import LotNotSaleableError
 from market.pricing import MAX_AMOUNT
 from market.services import cart, orders, search
@@ -86,6 +87,10 @@ def browse():
         flash(_("Check the price range: the lowest price is above the highest."), "error")
         found, total = [], 0
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    if not errors and not may_be_signed_in():
+        # The same search by any visitor gets the same page: it may be sent again for a few seconds (core.replay);
+        # the stock it shows may be that old, checkout always counts the real stock.
+        replay.mark("market_search", seconds=current_app.config["MARKET_SEARCH_SECONDS"])
     return render_template(
         "market/browse.html",
         listings=describe_listings(found, _viewer_ids()),

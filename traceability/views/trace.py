@@ -15,7 +15,18 @@ from __future__ import annotations
 import time
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
@@ -23,18 +34,20 @@ from flask_login import current_user, login_required
 from limits import parse
 from werkzeug.http import is_resource_modified
 
+from core import replay
 from core.dates import parse_day
 from core.errors import TooManyAttempts, ValidationError
 from core.extensions import limiter
 from core.i18n import may_be_signed_in
-from core.static_files import static_fingerprint
+from core.static_files import fingerprint_of, static_fingerprint
+from core.tasks import send_task
 from traceability.errors import BatchNotFoundError
 from traceability.identifiers import normalize_batch_code
 from traceability.messages import TRACE_PAGES_TOO_FAST
 from traceability.services import illustrations, scans, trace_page
+from traceability.services.trace_page.version import memo as version_memo
 from traceability.step_names import OPERATION_NAMES, STEP_NAMES
 from traceability.views.batches import MEASUREMENT_LABELS
-from traceability.views.trace_replay import REPLAYABLE, count_view, page_etag
 
 bp = Blueprint("trace", __name__)
 
@@ -75,8 +88,44 @@ def _not_found(code: str):
     return response
 
 
+def page_etag(version_etag: str, fingerprint: str) -> str:
+    """The trace page's entity tag: its version and the static files' (the page names them by versioned URLs)."""
+    return f"{version_etag}-{fingerprint}"
+
+
 def _etag(version: trace_page.Version) -> str:
     return page_etag(version.etag, static_fingerprint())
+
+
+def count_view(app: Flask, batch_id: int, day) -> None:
+    """Add one view to the app's tally and send the tally when it is due (one task for many views)."""
+    tally = scans.tally_of(app)
+    tally.add(batch_id, day)
+    interval = app.config["SCAN_FLUSH_SECONDS"]
+    if not tally.due(interval):
+        return
+    try:
+        with app.app_context():
+            tally.flush(lambda counts: send_task("traceability.record_scans", counts), interval)
+    except Exception:  # a lost count must never break a page already sent; they go with the next send
+        app.logger.warning("could not send the trace pages' view counts", exc_info=True)
+
+
+def register_replay(app: Flask) -> None:
+    """Let core.replay send a visitor's page again while this process knows its version has not moved."""
+
+    def current(subject: tuple):
+        code, variant, _batch_id = subject
+        version = version_memo.get((code, variant), time.monotonic())
+        if version is None:
+            return None
+        return page_etag(version.etag, fingerprint_of(app)), version.last_modified
+
+    def sent(app: Flask, environ: dict, subject: tuple) -> None:
+        if not scans.is_robot(environ.get("HTTP_USER_AGENT")):
+            count_view(app, subject[2], scans.scan_day())
+
+    replay.register_kind(app, "trace", current=current, sent=sent)
 
 
 def _cache(response: Response, version: trace_page.Version, signed_in: bool) -> Response:
@@ -128,7 +177,7 @@ def page(code: str):
     # Anonymous answers depend only on the request's language and encoding: the replay layer may send them again.
     shared = not signed_in and not session.get("_flashes")  # no menu or message of the visitor's own
     if shared:
-        request.environ[REPLAYABLE] = (code, variant, etag, version.batch_id)
+        replay.mark("trace", (code, variant, version.batch_id), etag=etag)
     if not is_resource_modified(request.environ, etag=f'W/"{etag}"', last_modified=version.last_modified):
         return _cache(Response(status=304), version, signed_in)
 

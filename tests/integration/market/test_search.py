@@ -106,3 +106,27 @@ def test_sorted_by_price_and_paged(client, catalog):
     assert [item["id"] for item in page.json] == [catalog["pepper"]]
     assert '"total": 4' in page.headers["X-Pagination"]
     assert client.get("/api/v1/listings?sort=cheapest").status_code == 422
+
+
+def test_a_visitors_search_is_sent_again_for_a_few_seconds_then_searched_anew(make_app, client, world, monkeypatch):
+    from core import replay
+    from tests.trace_page_builders import counted
+
+    create_listing(client, world, "cashew", world.harvest("cashew", "2000"), quantity="500", price_per_kg=35000)
+    quick = make_app(MARKET_SEARCH_SECONDS=30)
+    visitor = quick.test_client()
+    first = visitor.get("/market?commodity=cashew", headers={"Accept-Language": "en"})
+    assert first.status_code == 200 and first.get_data(as_text=True).count("/market/listings/") >= 1
+    again, statements = counted(
+        quick, lambda: visitor.get("/market?commodity=cashew", headers={"Accept-Language": "en"})
+    )
+    assert again.data == first.data and statements == []  # the same page, without the database
+    create_listing(
+        client, world, "cashew", world.harvest("cashew", "900"), title="Điều mới", quantity="300", price_per_kg=36000
+    )
+    later = replay.time.monotonic() + 31
+    monkeypatch.setattr(replay.time, "monotonic", lambda: later)
+    fresh = visitor.get("/market?commodity=cashew", headers={"Accept-Language": "en"})
+    assert "Điều mới" in fresh.get_data(as_text=True)  # once the few seconds passed, searched again
+    other = visitor.get("/market?commodity=pepper", headers={"Accept-Language": "en"})
+    assert other.data != fresh.data  # another search is another page
