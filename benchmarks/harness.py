@@ -1,4 +1,4 @@
-"""What every benchmark shares: timing by repeated runs, SQL round-trip counts, databases made for the run, result files.
+"""What every benchmark shares: timing by repeated runs, SQL round trips, databases made for the run, result files.
 
 A benchmark is a module of this package with ``NAME`` and ``run(options) -> dict``; ``python -m benchmarks`` runs
 them in turn. Each result file, ``benchmarks/results/<NAME>.json``, carries the machine, the commit and the date of
