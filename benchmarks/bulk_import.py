@@ -21,7 +21,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from benchmarks.harness import Options, backends, bench_app
+from benchmarks.harness import Options, backends, before_fix, bench_app
 
 NAME = "bulk_import"
 ROWS = 10_000
@@ -218,6 +218,7 @@ def run(options: Options) -> dict:
         f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
     ]
     return {
+        "before": before_fix(NAME),
         "what": (
             "run_import of 10,000 harvest rows (two CSV sheets of 5,000, the sheet limit) over a plain executemany "
             "insert of every row the import wrote, to the same tables, in one transaction"

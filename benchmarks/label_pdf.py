@@ -22,7 +22,7 @@ import sys
 import time
 from decimal import Decimal
 
-from benchmarks.harness import ROOT, Options, backends, bench_app
+from benchmarks.harness import ROOT, Options, backends, before_fix, bench_app
 
 NAME = "label_pdf"
 TIME_COUNT = 1000
@@ -201,6 +201,7 @@ def run(options: Options) -> dict:
         f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
     ]
     return {
+        "before": before_fix(NAME),
         "what": (
             "render_label_job (lot read, layout, PDF, file storage) for 1,000 labels on PostgreSQL; peak memory of the "
             "drawing for 100/1,000/3,000 labels, each in a fresh process"
