@@ -178,3 +178,13 @@ def write_result(name: str, figures: dict) -> Path:
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
     return path
+
+
+def before_fix(name: str) -> dict | None:
+    """The figures of ``benchmarks/results/<name>.before.json``, a run of this benchmark on the app code as it was
+    before a fix (with its own commit and date), so that a result shows before and after side by side."""
+    path = RESULTS / f"{name}.before.json"
+    if not path.is_file():
+        return None
+    document = json.loads(path.read_text())
+    return {key: document.get(key) for key in ("commit", "run_at", "targets", "summary")}

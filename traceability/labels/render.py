@@ -3,7 +3,8 @@
 Every label of a sheet carries the same QR code, so the code is drawn once as a
 PDF form XObject and placed on each label by reference: a 500-label sheet stays
 a few hundred kilobytes and renders in well under a second per hundred labels.
-The text layout is also computed once per sheet; only the bag number changes.
+The text every label shares is laid out once and drawn once as a second form;
+only the bag number is drawn label by label.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ REGULAR, BOLD = pdf_fonts.REGULAR, pdf_fonts.BOLD
 GREY = Color(0.3, 0.3, 0.3)
 LEADING = 1.22  # line height as a multiple of the font size
 QR_FORM = "batch-qr"
+TEXT_FORM = "label-text"
 ELLIPSIS = "…"
 
 
@@ -145,8 +147,23 @@ def _define_qr_form(pdf: canvas.Canvas, content: str) -> int:
     return size
 
 
+def _draw_lines(pdf: canvas.Canvas, x: float, y: float, placed: list[_Placed]) -> None:
+    for item in placed:
+        pdf.setFillColor(GREY if item.grey else black)
+        pdf.setFont(item.font, item.size)
+        pdf.drawString(x + item.dx, y + item.dy, item.text)
+
+
+def _define_text_form(pdf: canvas.Canvas, geometry: LabelGeometry, placed: list[_Placed]) -> None:
+    """The lines every label shares, drawn once: each label places them by reference, like the QR code, so that a
+    label adds a few bytes to the page instead of its whole text (and the sheet's memory grows that much less)."""
+    pdf.beginForm(TEXT_FORM, 0, 0, geometry.label_width, geometry.label_height)
+    _draw_lines(pdf, 0, 0, placed)
+    pdf.endForm()
+
+
 def _draw_label(
-    pdf: canvas.Canvas, geometry: LabelGeometry, x: float, y: float, modules: int, placed: list[_Placed]
+    pdf: canvas.Canvas, geometry: LabelGeometry, x: float, y: float, modules: int, own: list[_Placed]
 ) -> None:
     g = geometry
     if g.qr_on_top:
@@ -158,10 +175,11 @@ def _draw_label(
     pdf.scale(g.qr_size / modules, g.qr_size / modules)
     pdf.doForm(QR_FORM)
     pdf.restoreState()
-    for item in placed:
-        pdf.setFillColor(GREY if item.grey else black)
-        pdf.setFont(item.font, item.size)
-        pdf.drawString(x + item.dx, y + item.dy, item.text)
+    pdf.saveState()
+    pdf.translate(x, y)
+    pdf.doForm(TEXT_FORM)
+    pdf.restoreState()
+    _draw_lines(pdf, x, y, own)  # the bag number, the one line that differs from label to label
 
 
 def render_labels(
@@ -183,20 +201,20 @@ def render_labels(
     pdf.setTitle(content.title or content.qr_content)
     pdf.setCreator("nongsan")
     modules = _define_qr_form(pdf, content.qr_content)
+    _define_text_form(pdf, geometry, placed[:-1] if bag_template else placed)
     per_page = geometry.per_page
     for number in range(1, count + 1):
         index = (number - 1) % per_page
         x, y = geometry.origin(index)
-        label_lines = placed
+        own = []
         if bag_template:
             last = placed[-1]
-            label_lines = [
-                *placed[:-1],
+            own = [
                 _Placed(
                     bag_template.format(number=number, count=count), last.font, last.size, last.grey, last.dx, last.dy
-                ),
+                )
             ]
-        _draw_label(pdf, geometry, x, y, modules, label_lines)
+        _draw_label(pdf, geometry, x, y, modules, own)
         if index == per_page - 1 or number == count:
             pdf.showPage()
             if progress is not None:

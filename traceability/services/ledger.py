@@ -156,8 +156,7 @@ def append_event(
     nothing is written. ``event_uuid`` is given only by EPCIS capture, which keeps the sender's eventID.
     """
     movements = _checked(movements)
-    event = Event(
-        event_uuid=event_uuid or f"urn:uuid:{uuid.uuid4()}",
+    event = _new_event(
         type=type,
         action=action,
         operation=operation,
@@ -170,18 +169,62 @@ def append_event(
         location_commune_code=location_commune_code,
         organization_id=organization_id,
         user_id=user_id,
+        measurements=measurements,
+        photos=photos,
+        note=note,
+        extra=extra,
+        anomaly_reason=anomaly_reason,
+        event_uuid=event_uuid,
+    )
+    return _write([(event, movements)], latest_hashes({movement.batch.id for movement in movements}))[0]
+
+
+def append_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]]) -> list[Event]:
+    """``append_event`` for many events at once (each a mapping of its fields and its movements), in two flushes.
+
+    For bulk writes such as a sheet import: the events go in one batched INSERT and
+    their quantity lines in another, instead of a round trip or three each. No two
+    of them may touch the same batch (each links to the hash of its batches' newest
+    event before this call, so a second one would break the chain); the caller
+    locks and commits as for ``append_event``.
+    """
+    checked = [(_new_event(**fields), _checked(movements)) for fields, movements in events]
+    # Each event's distinct batches: one event may name a batch twice (an input and an output).
+    touched = [m.batch.id for _event, movements in checked for m in {m.batch.id: m for m in movements}.values()]
+    if len(touched) != len(set(touched)):
+        raise ValueError("append_events takes at most one event per batch; append them one by one instead")
+    return _write(checked, latest_hashes(touched))
+
+
+def _new_event(
+    *,
+    event_uuid: str | None = None,
+    measurements: list[dict] | None = None,
+    photos: list[str] | None = None,
+    extra: dict | None = None,
+    event_time_zone_offset: str = "+07:00",
+    **fields: Any,
+) -> Event:
+    return Event(
+        event_uuid=event_uuid or f"urn:uuid:{uuid.uuid4()}",
+        event_time_zone_offset=event_time_zone_offset,
         measurements=measurements or [],
         photos=photos or [],
-        note=note,
         extra=extra or {},
-        anomaly_reason=anomaly_reason,
+        **fields,
     )
-    _chain(event, movements)
-    db.session.add(event)
+
+
+def _write(events: list[tuple[Event, list[Movement]]], previous: dict[int, str | None]) -> list[Event]:
+    """Chain, add and flush the events, then their quantity lines (two flushes, however many events)."""
+    for event, movements in events:
+        _chain(event, movements, previous)
+        db.session.add(event)
     db.session.flush()
-    _move(event, movements)
+    for event, movements in events:
+        _move(event, movements)
     db.session.flush()
-    return event
+    return [event for event, _movements in events]
 
 
 def _checked(movements: Sequence[Movement]) -> list[Movement]:
@@ -206,10 +249,10 @@ def _checked(movements: Sequence[Movement]) -> list[Movement]:
     return movements
 
 
-def _chain(event: Event, movements: list[Movement]) -> None:
+def _chain(event: Event, movements: list[Movement], latest: dict[int, str | None]) -> None:
     """Stamp the event's times, link it to the newest event of each batch it touches and hash its content."""
     batches = {movement.batch.id: movement.batch for movement in movements}
-    previous = latest_hashes(batches)
+    previous = {batch_id: latest.get(batch_id) for batch_id in batches}
     event.record_time = utcnow()
     event.event_time = event.event_time or event.record_time
     event.prev_hashes = {batches[batch_id].code: digest for batch_id, digest in sorted(previous.items())}

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from core.accounts.models import Organization
 from core.extensions import db
 from tests.traceability_builders import PlotWorld, make_plot, seeded
-from traceability.models import Batch, Event, Plot
+from traceability.models import Batch, Event, EventQuantity, Plot
 
 PLOT_HEADER = [
     "tên lô",
@@ -245,3 +245,56 @@ def test_many_harvest_rows_land_whole(app, client, world, plots):
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["created"] == 200
     assert count(app, Batch) == 200 and count(app, Event) == 200
+
+
+def test_imported_harvests_are_hash_chained_like_harvests_recorded_one_by_one(app, client, world, plots):
+    """The import writes its lots and events in batched INSERTs; each lot's history still verifies."""
+    from core.accounts.models import User
+    from traceability.services import integrity
+
+    yesterday = (date.today() - timedelta(days=1)).strftime("%d/%m/%Y")
+    rows = [["Vườn điều HTX", "", "hạt điều thô", f"{100 + i},5", "kg", "", yesterday] for i in range(5)]
+    response = upload(client, world, "harvests", csv_bytes(HARVEST_HEADER, rows))
+    assert response.status_code == 201, response.get_json()
+    codes = response.get_json()["batch_codes"]
+    assert len(set(codes)) == 5
+
+    def check():
+        manager = db.session.get(User, world.manager_id)
+        for index, code in enumerate(codes):
+            batch = db.session.scalar(select(Batch).where(Batch.code == code))
+            assert batch.quantity_remaining == batch.initial_quantity == Decimal(f"{100 + index}.5")
+            touching = select(EventQuantity.event_id).where(EventQuantity.batch_id == batch.id)
+            (event,) = db.session.scalars(select(Event).where(Event.id.in_(touching))).all()
+            assert event.prev_hashes == {code: None} and event.biz_step == "commissioning"
+            verified = integrity.verify(manager, code)
+            assert verified["ok"] and verified["checked"] == 1
+
+    seeded(app, check)
+
+
+def test_bulk_events_refuse_two_events_on_one_batch(app, world, plots):
+    """The bulk ledger write links each event to its batches' newest hash before the call: two on one lot would
+    break the chain, so it refuses them."""
+    from core.accounts.models import User
+    from tests.traceability_builders import make_harvest
+    from traceability.models import EventType, QuantityRole
+    from traceability.services import ledger
+
+    def attempt():
+        manager = db.session.get(User, world.manager_id)
+        plot = db.session.scalar(select(Plot).where(Plot.organization_id == world.coop))
+        batch = make_harvest(manager, [plot], quantity="100")
+        fields = {
+            "type": EventType.OBJECT,
+            "operation": "observation",
+            "biz_step": "inspecting",
+            "organization_id": world.coop,
+            "user_id": manager.id,
+        }
+        moves = [ledger.Movement(batch, QuantityRole.OUTPUT, Decimal("0"))]
+        with pytest.raises(ValueError, match="one event per batch"):
+            ledger.append_events([(fields, moves), (fields, moves)])
+        db.session.rollback()
+
+    seeded(app, attempt)

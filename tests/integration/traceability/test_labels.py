@@ -214,3 +214,23 @@ def test_a_long_producer_name_is_broken_over_two_lines_never_cut():
     lines = PdfReader(io.BytesIO(render_labels(content, "a4", 3))).pages[0].extract_text().splitlines()
     assert "…" not in "".join(lines)
     assert lines[:4] == ["Hạt điều thô", "Hợp tác xã Nông nghiệp", "Dịch vụ Điều Bù Gia Mập", "Bao 1/3"]
+
+
+def test_the_text_all_labels_share_is_in_the_sheet_once_not_once_a_label():
+    """A co-op prints hundreds of bags: each further label adds its bag number, not the whole text again."""
+    from traceability.labels import LabelContent, Line, render_labels
+
+    content = LabelContent(
+        "http://localhost/t/7KQ2MXPA",
+        (
+            Line("Hạt điều thô", "title"),
+            Line("Hợp tác xã Nông nghiệp Dịch vụ Điều Bù Gia Mập", "body"),
+            Line("Raw cashew nuts", "english"),
+            Line("Khối lượng tịnh 80 kg · Net weight 80 kg", "caption"),
+        ),
+        bag_line="Bao {number}/{count} · Bag {number}/{count}",
+    )
+    small, large = len(render_labels(content, "a4", 240)), len(render_labels(content, "a4", 2400))
+    assert (large - small) / 2160 < 70  # bytes a label; drawing the text on every label took about 90
+    lines = PdfReader(io.BytesIO(render_labels(content, "a4", 30))).pages[1].extract_text().splitlines()
+    assert lines.count("Raw cashew nuts") == 6 and "Bao 30/30 · Bag 30/30" in lines

@@ -9,7 +9,13 @@ never adds (``steps.py``). ``lots.py`` makes lots and reads them.
 
 from __future__ import annotations
 
-from traceability.services.batches.harvest import build_harvest, record_harvest
+from traceability.services.batches.harvest import (
+    CheckedHarvest,
+    build_harvest,
+    check_harvest,
+    commission_harvests,
+    record_harvest,
+)
 from traceability.services.batches.lots import (
     CODE_ATTEMPTS,
     add_plots,
@@ -27,9 +33,12 @@ from traceability.services.batches.steps import record_step, record_step_with_ph
 
 __all__ = [
     "CODE_ATTEMPTS",
+    "CheckedHarvest",
     "add_plots",
     "batch_events",
     "build_harvest",
+    "check_harvest",
+    "commission_harvests",
     "get_batch",
     "list_batches",
     "mark_consumed_if_empty",

@@ -26,14 +26,18 @@ from traceability.messages import (
 from traceability.models import Batch, EventType, Plot, QuantityRole
 from traceability.services import event_input, gtins, ledger
 from traceability.services.access import Reader
-from traceability.services.batches.lots import add_plots, new_batch
+from traceability.services.batches.lots import add_plots, new_batch, new_batches
 from traceability.services.event_input import Errors
 
 
 def _harvest_plots(reader: Reader, plot_ids: list[int], commodity: str | None, errors: Errors) -> list[Plot]:
     # A larger id names no plot, and the database could not even compare it.
     known = [i for i in plot_ids if 0 < i <= MAX_ID]
-    plots = {p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(known)))} if known else {}
+    # Plots this session already holds (a sheet import's index of them) are not asked for again, row after row.
+    plots = {i: found for i in known if (found := db.session.identity_map.get(db.session.identity_key(Plot, i)))}
+    missing = [i for i in known if i not in plots]
+    if missing:
+        plots.update({p.id: p for p in db.session.scalars(select(Plot).where(Plot.id.in_(missing)))})
     for plot_id in plot_ids:
         plot = plots.get(plot_id)
         if plot is None or plot.organization_id not in reader.organization_ids:
@@ -103,7 +107,19 @@ def _harvest_holder(
     return organization_id
 
 
-def build_harvest(
+@dataclass(frozen=True)
+class CheckedHarvest:
+    """A harvest that passed every check, ready to be commissioned: nothing of it is written yet."""
+
+    harvest: _Harvest
+    organization_id: int
+    plots: list[Plot]
+    plot_ids: list[int]
+    origin_unknown: bool
+    note: str | None
+
+
+def check_harvest(
     user: User,
     *,
     product: str,
@@ -124,11 +140,10 @@ def build_harvest(
     measurements: list[dict] | None = None,
     origin_unknown: bool = False,
     reader: Reader | None = None,
-) -> Batch:
-    """Commission a batch from plots: checked, added and flushed, NOT committed (bulk imports commit once).
+) -> CheckedHarvest:
+    """Check a harvest's every field, raising all field errors together; nothing is written.
 
-    Every field is checked and all field errors are raised together. ``origin_unknown``
-    registers produce bought from outside the platform (no plots): it is never EUDR-ready.
+    ``origin_unknown`` registers produce bought from outside the platform (no plots): it is never EUDR-ready.
     """
     reader = reader or Reader(user)
     errors = Errors()
@@ -158,61 +173,89 @@ def build_harvest(
     plots = _harvest_plots(reader, plot_ids, harvest.form.commodity if harvest.form else None, errors)
     organization_id = _harvest_holder(reader, plots, organization_id, harvest, errors)
     errors.raise_if_any()
-    if harvest.gtin:
-        gtins.register(harvest.gtin, organization_id)
-    return _commission(user, harvest, organization_id, plots, plot_ids, origin_unknown, note)
+    return CheckedHarvest(harvest, organization_id, plots, plot_ids, origin_unknown, note)
 
 
-def _commission(
-    user: User,
-    harvest: _Harvest,
-    organization_id: int,
-    plots: list[Plot],
-    plot_ids: list[int],
-    origin_unknown: bool,
-    note: str | None,
-) -> Batch:
-    """The new lot and the ObjectEvent ADD that brings its quantity into being, naming its plots and period."""
-    start, end = harvest.period
-    batch = new_batch(
-        commodity=harvest.form.commodity,
-        product=harvest.form.code,
-        grade=harvest.grade,
-        unit=harvest.unit,
-        initial_quantity=harvest.amount,
-        drc_percent=harvest.drc,
-        custodian_id=organization_id,
-        harvest_start=start,
-        harvest_end=end,
-        gtin=harvest.gtin,
-        lot_number=harvest.lot_number,
-        unknown_origin=origin_unknown,
-        note=(note or "").strip() or None,
-        created_by_id=user.id,
+def build_harvest(user: User, **fields) -> Batch:
+    """Commission a batch from plots (``check_harvest``'s fields): checked, added and flushed, NOT committed."""
+    checked = check_harvest(user, **fields)
+    if checked.harvest.gtin:
+        gtins.register(checked.harvest.gtin, checked.organization_id)
+    batch = new_batch(**_batch_fields(user, checked))
+    add_plots(batch, checked.plot_ids)
+    ledger.append_event(**_event_fields(user, checked), movements=_movements(batch, checked))
+    return batch
+
+
+def commission_harvests(user: User, harvests: list[CheckedHarvest]) -> list[Batch]:
+    """``build_harvest`` of many checked harvests at once (a sheet import): batched INSERTs, not a few per harvest.
+
+    The lots in one flush, their plots and events in the next two; NOT committed.
+    """
+    for checked in harvests:
+        if checked.harvest.gtin:
+            gtins.register(checked.harvest.gtin, checked.organization_id)
+    batches = new_batches([_batch_fields(user, checked) for checked in harvests])
+    for batch, checked in zip(batches, harvests, strict=True):
+        add_plots(batch, checked.plot_ids)
+    ledger.append_events(
+        [
+            (_event_fields(user, checked), _movements(batch, checked))
+            for batch, checked in zip(batches, harvests, strict=True)
+        ]
     )
-    add_plots(batch, plot_ids)
+    return batches
+
+
+def _batch_fields(user: User, checked: CheckedHarvest) -> dict:
+    harvest = checked.harvest
+    start, end = harvest.period
+    return {
+        "commodity": harvest.form.commodity,
+        "product": harvest.form.code,
+        "grade": harvest.grade,
+        "unit": harvest.unit,
+        "initial_quantity": harvest.amount,
+        "drc_percent": harvest.drc,
+        "custodian_id": checked.organization_id,
+        "harvest_start": start,
+        "harvest_end": end,
+        "gtin": harvest.gtin,
+        "lot_number": harvest.lot_number,
+        "unknown_origin": checked.origin_unknown,
+        "note": (checked.note or "").strip() or None,
+        "created_by_id": user.id,
+    }
+
+
+def _movements(batch: Batch, checked: CheckedHarvest) -> list[ledger.Movement]:
+    return [ledger.Movement(batch, QuantityRole.OUTPUT, checked.harvest.amount)]
+
+
+def _event_fields(user: User, checked: CheckedHarvest) -> dict:
+    """The ObjectEvent ADD that brings the lot's quantity into being, naming its plots and period."""
+    harvest, plots, plot_ids = checked.harvest, checked.plots, checked.plot_ids
+    start, end = harvest.period
     single = plots[0] if len(plots) == 1 else None
     ilmd = {"harvest_start": start.isoformat(), "harvest_end": end.isoformat(), "plot_ids": sorted(plot_ids)}
     if harvest.drc is not None:
         ilmd["drc_percent"] = catalog.decimal_text(harvest.drc)
-    ledger.append_event(
-        type=EventType.OBJECT,
-        action="ADD",
-        operation="harvest",
-        biz_step="commissioning",
-        disposition="active",
-        organization_id=organization_id,
-        user_id=user.id,
-        movements=[ledger.Movement(batch, QuantityRole.OUTPUT, harvest.amount)],
-        event_time=harvest.when.at,
-        event_time_zone_offset=harvest.when.zone_offset,
-        plot_id=single.id if single else None,
-        location_commune_code=single.commune_code if single else None,
-        measurements=harvest.measured,
-        note=batch.note,
-        extra={"ilmd": ilmd, **({"origin_unknown": True} if origin_unknown else {})},
-    )
-    return batch
+    return {
+        "type": EventType.OBJECT,
+        "action": "ADD",
+        "operation": "harvest",
+        "biz_step": "commissioning",
+        "disposition": "active",
+        "organization_id": checked.organization_id,
+        "user_id": user.id,
+        "event_time": harvest.when.at,
+        "event_time_zone_offset": harvest.when.zone_offset,
+        "plot_id": single.id if single else None,
+        "location_commune_code": single.commune_code if single else None,
+        "measurements": harvest.measured,
+        "note": (checked.note or "").strip() or None,
+        "extra": {"ilmd": ilmd, **({"origin_unknown": True} if checked.origin_unknown else {})},
+    }
 
 
 def record_harvest(user: User, **fields) -> Batch:

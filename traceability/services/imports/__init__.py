@@ -23,6 +23,7 @@ from traceability.messages import (
     TEMPLATE_CHOICES,
     TEMPLATE_UNKNOWN,
 )
+from traceability.services import batches as batch_service
 from traceability.services.access import Reader
 from traceability.services.imports.columns import COLUMNS, RowProblem, column_by_header, header_key
 from traceability.services.imports.rows import PlotIndex, RowContext, harvest_row, plot_row
@@ -103,6 +104,8 @@ def run_import(actor: User, organization_id: int, kind: str, filename: str, data
                 made.append(harvest_row(context, row, cells, columns, plots, reader))
         if context.problems:
             raise SheetRejected(sorted(context.problems, key=lambda p: p.row))
+        if kind == "harvests":
+            made = batch_service.commission_harvests(actor, made)
         db.session.flush()
         if kind == "plots":
             result.plot_ids = [plot.id for plot in made]

@@ -14,7 +14,7 @@ from core.geo.names import fold, name_key
 from core.geo.units import registry
 from core.numbers import parse_decimal
 from traceability import catalog
-from traceability.models import Batch, Plot
+from traceability.models import Plot
 from traceability.services import batches as batch_service
 from traceability.services import plots as plot_service
 from traceability.services.access import Reader
@@ -257,8 +257,9 @@ def _harvest_plots(
 
 def harvest_row(
     context: RowContext, row: int, cells: dict[str, Any], columns: dict[str, Column], plots: PlotIndex, reader: Reader
-) -> Batch | None:
-    """One harvest batch from one row through the batch service (added, not committed); None if the row is wrong."""
+) -> batch_service.CheckedHarvest | None:
+    """One row's harvest, checked by the batch service (nothing written: the import commissions every row's lot at
+    once); None if the row is wrong."""
     before = len(context.problems)
     household_text = _cell(cells, "household")
     organization_id = context.household(household_text, row, columns["household"]) if household_text else None
@@ -295,7 +296,7 @@ def harvest_row(
     if len(context.problems) > before:
         return None
     try:
-        return batch_service.build_harvest(
+        return batch_service.check_harvest(
             context.actor,
             product=product if product in catalog.PRODUCTS else product_text,
             quantity=quantity,
