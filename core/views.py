@@ -104,6 +104,17 @@ def switch_language(code: str):
     return response
 
 
+@bp.get("/lang/<code>")
+def switch_language_link(code: str):
+    """The same switch as a link, for visitors' pages that carry no form (and so set no session cookie): it sets the
+    language cookie only, never a signed-in user's stored choice (a link can be followed from anywhere)."""
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    response = redirect(_safe_next(request.args.get("next")), code=303)
+    set_language_cookie(response, code)
+    return response
+
+
 @bp.get(SWAGGER_UI_ASSETS + "<path:filename>")
 def swagger_ui_asset(filename: str):
     """Swagger UI's scripts from the pinned ``swagger-ui-bundle`` wheel: the docs work without a CDN."""

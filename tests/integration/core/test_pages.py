@@ -247,3 +247,18 @@ def test_form_macros_keep_values_and_show_translated_errors(app):
     assert '<label for="name">Your name</label>' in html and "Vui lòng đăng nhập để tiếp tục." in html
     assert "Không được phép" in html
     assert '<button type="submit" class="button button-primary">Save</button>' in html
+
+
+def test_a_visitors_language_link_sets_the_cookie_and_comes_back_to_a_same_site_page(client):
+    response = client.get("/lang/en?next=/market?commodity=cashew")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/market?commodity=cashew")
+    assert "lang=en" in response.headers["Set-Cookie"]
+    page = client.get("/market?commodity=cashew")
+    assert page.get_data(as_text=True).startswith('<!doctype html>\n<html lang="en">')
+    assert client.get("/lang/vi?next=https://evil.example/").headers["Location"].endswith("/")  # no open redirect
+
+
+def test_a_visitor_browses_the_market_without_a_session_cookie(client):
+    page = client.get("/market", headers={"Accept-Language": "vi"})
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    assert 'href="/lang/en?next=/market"' in page.get_data(as_text=True)
