@@ -660,7 +660,7 @@ def _people(rng: random.Random, scale: float) -> People:
     member_of = {}
     for household in by_kind[OrganizationKind.HOUSEHOLD]:
         # A household joins a co-op of its commune where there is one, else one nearby (by code order).
-        near = coops_in.get(household["commune_code"]) or [coops[hash(household["commune_code"]) % len(coops)]]
+        near = coops_in.get(household["commune_code"]) or [coops[int(household["commune_code"]) % len(coops)]]
         member_of[household["id"]] = rng.choice(near)
     write(
         CooperativeMember,
@@ -1098,3 +1098,64 @@ def generate(scale: float = 1.0, seed: int = 75, today: date | None = None, orde
         largest_fan_in=p.counts.largest_fan_in,
         rollup=refreshed,
     )
+
+
+def build_ancestry(ancestors: int = 2000, seed: int = 2075) -> str:
+    """A cashew lot with exactly ``ancestors`` ancestors, written like the province (call on an empty database).
+
+    A processor's pool of 8 kernel lots, each shelled from a co-op's warehouse lot of 5 collection pools, each
+    pooling about 49 members' harvests (delivered, received): returns the pool's code."""
+    rng = random.Random(seed)
+    people = _people(rng, 0.01)
+    plots = [plot for plot in _plots(rng, people, 0.01) if plot["crops"] == ["cashew"]]
+    db.session.commit()
+    p = Province(rng)
+    coop, processor = people.coops[0], people.processors["cashew"][0]
+    coop_user, processor_user = people.owner[coop["id"]], people.owner[processor["id"]]
+    kernels, warehouses_count, pools_per_warehouse = 8, 8, 5
+    pools_count = warehouses_count * pools_per_warehouse
+    harvests = ancestors - kernels - warehouses_count - pools_count
+    if harvests < 2 * pools_count:
+        raise ValueError(f"at least {2 * pools_count + kernels + warehouses_count + pools_count} ancestors")
+    sizes = [harvests // pools_count + (1 if i < harvests % pools_count else 0) for i in range(pools_count)]
+    start = date(periods.today().year - 1, 2, 1)
+    pools = []
+    for number, size in enumerate(sizes):
+        day = start + timedelta(days=number // 4)
+        lots = []
+        for _ in range(size):
+            plot = rng.choice(plots)
+            user = people.owner[plot["organization_id"]]
+            lot = p.harvest(plots=[plot], quantity=_d(rng.randint(200, 900)), day=day, user_id=user)
+            p.ship(
+                lot,
+                to=coop["id"],
+                at=_at(day, 15),
+                sender_user=user,
+                receiver_user=coop_user,
+                reference=f"PN-{lot.id}",
+            )
+            lots.append(lot)
+        pools.append(p.merge(lots, at=_at(day, 18), user_id=coop_user))
+    made = []
+    for number in range(warehouses_count):
+        group = pools[number * pools_per_warehouse : (number + 1) * pools_per_warehouse]
+        day = start + timedelta(days=15 + number)
+        warehouse = p.merge(group, at=_at(day, 8), user_id=coop_user)
+        p.ship(
+            warehouse,
+            to=processor["id"],
+            at=_at(day, 10),
+            sender_user=coop_user,
+            receiver_user=processor_user,
+            reference=f"HD-{number}",
+        )
+        output = ledger.quantize(warehouse.row["quantity_remaining"] * Decimal("0.24"))
+        made += p.transform(
+            [warehouse], [("cashew_kernels", "W320", output)], word="shelling", at=_at(day, 14), user_id=processor_user
+        )
+    pool = p.merge(made, at=_at(start + timedelta(days=30), 9), user_id=processor_user)
+    p.flush()
+    reset_sequences()
+    db.session.commit()
+    return pool.code
