@@ -578,7 +578,7 @@ class People:
 
 def communes() -> list[str]:
     """The communes of province 75; those of the former Bình Phước (codes below 26000) three times as likely."""
-    units = registry().communes_by_province[PROVINCE]
+    units = sorted(registry().communes_by_province[PROVINCE], key=lambda unit: unit.code)
     return [u.code for u in units for _ in range(3 if u.code < "26000" else 1)]
 
 
