@@ -81,16 +81,26 @@ def harvested(filters: Filters, group_by: Sequence[str] = DEFAULT_GROUPS, interv
         "commune": R.commune_code,
         "period": period_start(interval).label("period_ym"),
     }
-    selected = [keys[g].label(f"g_{g}") for g in groups]
+    # Producers are counted by summing per producer first, then counting those rows: a hash aggregate twice,
+    # where COUNT(DISTINCT producer_id) made PostgreSQL sort the whole season's cells.
+    per_producer = filtered(
+        select(
+            *[keys[g].label(f"g_{g}") for g in groups],
+            func.sum(R.quantity_kg).label("quantity_kg"),
+            func.sum(R.lots).label("lots"),
+        ),
+        filters,
+    )
+    per_producer = per_producer.group_by(*[keys[g] for g in groups], R.producer_id).subquery("per_producer")
+    selected = [per_producer.c[f"g_{g}"] for g in groups]
     query = select(
         *selected,
-        func.sum(R.quantity_kg).label("quantity_kg"),
-        func.sum(R.lots).label("lots"),
-        func.count(func.distinct(R.producer_id)).label("producers"),
+        func.sum(per_producer.c.quantity_kg).label("quantity_kg"),
+        func.sum(per_producer.c.lots).label("lots"),
+        func.count().label("producers"),
     )
-    query = filtered(query, filters)
     if selected:
-        query = query.group_by(*[keys[g] for g in groups]).order_by(*[keys[g] for g in groups])
+        query = query.group_by(*selected).order_by(*selected)
     columns: list[Column] = []
     if "period" in groups:
         columns += [

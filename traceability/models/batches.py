@@ -81,8 +81,10 @@ class BatchLink(db.Model):
     __table_args__ = (
         UniqueConstraint("parent_id", "child_id", "event_id"),
         CheckConstraint("parent_id <> child_id", name="not_self"),
-        Index("ix_batch_links_child_parent", "child_id", "parent_id"),
-        Index("ix_batch_links_parent_child", "parent_id", "child_id"),
+        # Lineage walks (services.lineage) read every column but the id from these: index-only scans, so that each
+        # recursive step is an index lookup per lot reached, not a scan of all the links.
+        Index("ix_batch_links_child_walk", "child_id", "parent_id", "event_id", "quantity"),
+        Index("ix_batch_links_parent_walk", "parent_id", "child_id", "event_id", "quantity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

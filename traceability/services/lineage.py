@@ -77,24 +77,31 @@ def related_ids(start_id: int, direction: str) -> set[int]:
 
 
 def lineage_nodes(start: Batch, direction: str) -> tuple[list[Node], list[Edge]]:
-    """The batches reached from ``start`` in ``direction`` with their depth, and the edges walked (one query)."""
+    """The batches reached from ``start`` in ``direction`` with their depth, and the edges walked (one query).
+
+    The batches are also restricted to ``IN (SELECT batch_id FROM walk)``: PostgreSQL cannot estimate how many
+    rows a recursive walk gives (it guesses thousands of times too many), and without the restriction it read
+    every batch to join them; with it, it looks each one up by primary key. The code of the batch one step nearer
+    the start is taken from the rows themselves (it is the start or another batch reached), not joined again.
+    """
     walk = walk_cte(start.id, direction)
-    via = Batch.__table__.alias("via")
     rows = db.session.execute(
-        select(Batch, Organization.name, walk.c.depth, walk.c.event_id, walk.c.quantity, via.c.code)
+        select(Batch, Organization.name, walk.c.depth, walk.c.event_id, walk.c.quantity, walk.c.via_id)
         .join(walk, walk.c.batch_id == Batch.id)
         .join(Organization, Organization.id == Batch.custodian_id)
-        .join(via, via.c.id == walk.c.via_id)
+        .where(Batch.id.in_(select(walk.c.batch_id)))
     ).all()
+    codes = {start.id: start.code}
+    codes.update((batch.id, batch.code) for batch, *_ in rows)
     nearest: dict[int, Node] = {}
     edges: set[Edge] = set()
-    for batch, custodian_name, depth, event_id, quantity, via_code in rows:
+    for batch, custodian_name, depth, event_id, quantity, via_id in rows:
         if batch.id not in nearest or depth < nearest[batch.id].depth:
             nearest[batch.id] = Node(batch, depth, custodian_name)
         if direction == ANCESTORS:
-            edges.add(Edge(batch.code, via_code, event_id, quantity))
+            edges.add(Edge(batch.code, codes[via_id], event_id, quantity))
         else:
-            edges.add(Edge(via_code, batch.code, event_id, quantity))
+            edges.add(Edge(codes[via_id], batch.code, event_id, quantity))
     nodes = sorted(nearest.values(), key=lambda node: (node.depth, node.batch.id))
     return nodes, sorted(edges, key=lambda edge: (edge.event_id, edge.parent_code, edge.child_code))
 
