@@ -38,6 +38,7 @@ SKIPPED_PAGES = {
     "health.readyz": "JSON for the load balancer",
     "resolver.description": "JSON for GS1 resolvers",
     "resolver.resolve": "redirects to the trace page, which is walked",
+    "core.switch_language_link": "sets the language cookie and redirects (test_pages.py follows it)",
     "trace.illustration": "a PNG",
     "market.order_vietqr_png": "a PNG (the walked order is paid in cash; test_bank_transfer.py decodes one)",
     "traceability.batch_qr": "a PNG or SVG",
