@@ -43,12 +43,19 @@ def _memberships(user: User) -> dict:
     if memo is not None and user.id in memo:
         return memo[user.id]
     rows = db.session.execute(
-        select(Membership.organization_id, Membership.role, Organization.kind)
+        select(Membership.role, Organization)
         .join(Organization, Organization.id == Membership.organization_id)
         .where(Membership.user_id == user.id)
         .order_by(Membership.id)
     ).all()
-    found = {"rows": [tuple(row) for row in rows], "households": None}
+    # The organizations are held too, so that the session's identity map (weak) still has them: the caller who
+    # acts for one of them (checkout's buyer) gets it without another round trip.
+    organizations = [organization for _role, organization in rows]
+    found = {
+        "rows": [(organization.id, role, organization.kind) for role, organization in rows],
+        "households": None,
+        "organizations": organizations,
+    }
     if memo is not None:
         memo[user.id] = found
     return found
