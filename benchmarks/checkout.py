@@ -21,7 +21,7 @@ import random
 import time
 from collections import Counter
 
-from benchmarks.harness import Options, backends, bench_app
+from benchmarks.harness import Options, backends, before_fix, bench_app
 
 NAME = "checkout"
 BUYERS, LISTINGS, SELLERS = 200, 20, 5
@@ -132,15 +132,23 @@ def _serve(database_url: str, instance: str, settings: dict, jobs, results, read
     import queue
     from pathlib import Path
 
+    from sqlalchemy import event
+
     from core.extensions import db
     from nongsan_app import create_app
     from tests.conftest import test_overrides
 
     app = create_app(test_overrides(database_url, Path(instance), **settings), environ={})
     client = app.test_client()
+    statements = [0]
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements[0] += 1
+
     with app.app_context():
         db.session.execute(db.text("SELECT 1"))  # connect before the clock starts, as a warm worker would be
         db.session.remove()
+        event.listen(db.engine, "before_cursor_execute", count)
     ready.release()
     go.wait()
     outcomes = []
@@ -154,11 +162,11 @@ def _serve(database_url: str, instance: str, settings: dict, jobs, results, read
             "payment_method": "vietqr",
             "delivery": {"method": "pickup"},
         }
-        started = time.perf_counter()
+        started, cpu, sent = time.perf_counter(), time.process_time(), statements[0]
         answer = client.post("/api/v1/orders", json=body, headers={"Authorization": f"Bearer {job['token']}"})
         elapsed = (time.perf_counter() - started) * 1000
         code = "placed" if answer.status_code == 201 else f"{answer.status_code} {answer.json.get('code')}"
-        outcomes.append((code, elapsed))
+        outcomes.append((code, elapsed, (time.process_time() - cpu) * 1000, statements[0] - sent))
     results.put((outcomes, time.monotonic()))
     with app.app_context():
         db.engine.dispose()
@@ -228,6 +236,58 @@ def _audit(app) -> dict:
     }
 
 
+def _library(filename: str) -> str:
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
+    for package in ("core", "market", "traceability", "reports"):
+        if f"/{package}/" in filename:
+            return f"nongsan {package}"
+    return "python (stdlib, builtins)"
+
+
+def _profile(app, checkouts: int) -> dict:
+    """Where one checkout's CPU goes, in this process (no contention): cProfile on CPU time, by library, over
+    ``checkouts`` placed on listings of their own after the run; with the ceiling that CPU sets on 2 x cores."""
+    import cProfile
+    import pstats
+
+    requests = _seed(app, checkouts + 5, 3, 3)
+    client = app.test_client()
+
+    def place(job):
+        body = {
+            "items": [{"listing_id": job["listing_id"], "quantity": job["quantity"]}],
+            "payment_method": "vietqr",
+            "delivery": {"method": "pickup"},
+        }
+        client.post("/api/v1/orders", json=body, headers={"Authorization": f"Bearer {job['token']}"})
+
+    for job in requests[:5]:  # warm the statement caches, as a worker that has served a few is
+        place(job)
+    profiler = cProfile.Profile(time.process_time)
+    started = time.process_time()
+    profiler.enable()
+    for job in requests[5:]:
+        place(job)
+    profiler.disable()
+    cpu_ms = (time.process_time() - started) * 1000 / checkouts
+    spent: Counter = Counter()
+    for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in pstats.Stats(profiler).stats.items():
+        spent[_library(filename)] += own
+    total = sum(spent.values()) or 1
+    cores = os.cpu_count() or 1
+    return {
+        "checkouts": checkouts,
+        "cpu_ms_per_checkout_profiled": round(cpu_ms, 1),
+        "share_of_cpu_by_library_pct": {name: round(own / total * 100, 1) for name, own in spent.most_common(10)},
+        "note": (
+            "the CPU is statement-bound: SQLAlchemy (building, caching and reading each statement) and psycopg make "
+            "most of it, so it falls with the round trips; the database server's CPU comes on top, on the same "
+            f"{cores} cores"
+        ),
+    }
+
+
 def _measure(backend: str, database_url: str, options: Options) -> dict:
     import tempfile
 
@@ -240,8 +300,13 @@ def _measure(backend: str, database_url: str, options: Options) -> dict:
         run = _contend(database_url, instance, settings, requests, workers)
         queued = _purge_broker(settings)
         audit = _audit(app)
-    codes = Counter(code for code, _ms in run["outcomes"])
-    latencies = sorted(ms for _code, ms in run["outcomes"])
+        profile = _profile(app, 10 if options.quick else 40) if backend == "postgresql" else None
+        _purge_broker(settings)
+    codes = Counter(code for code, *_rest in run["outcomes"])
+    latencies = sorted(ms for _code, ms, _cpu, _sql in run["outcomes"])
+    placed_costs = [(cpu, sql) for code, _ms, cpu, sql in run["outcomes"] if code == "placed"]
+    cpu_ms = sorted(cpu for cpu, _sql in placed_costs)
+    sql = sorted(sql for _cpu, sql in placed_costs)
     placed = codes.pop("placed", 0)
     return {
         "backend": backend,
@@ -255,12 +320,18 @@ def _measure(backend: str, database_url: str, options: Options) -> dict:
         "refusals_by_code": dict(codes),
         "orders_per_s": round(placed / run["seconds"], 1),
         "checkouts_per_s": round(len(latencies) / run["seconds"], 1),
+        # What one placed order costs its worker: the app's own CPU (the database's is on top) and its statements.
+        "per_placed_order": {
+            "worker_cpu_ms_median": round(cpu_ms[len(cpu_ms) // 2], 1) if cpu_ms else None,
+            "sql_statements_median": sql[len(sql) // 2] if sql else None,
+        },
         "latency_ms": {
             "median": round(latencies[len(latencies) // 2], 1),
             "p95": round(latencies[int(len(latencies) * 0.95) - 1], 1),
             "max": round(latencies[-1], 1),
         },
         **audit,
+        **({"profile": profile} if profile else {}),
     }
 
 
@@ -283,16 +354,33 @@ def run(options: Options) -> dict:
         },
         "oversold_units": {"target": 0, "measured": pg["oversold_units_kg"], "met": pg["oversold_units_kg"] == 0},
     }
+    cpu = pg["per_placed_order"]["worker_cpu_ms_median"]
+    if cpu:
+        # Orders per second the workers' own CPU allows if it had every core to itself (the database's excluded):
+        # an upper bound on what this machine can reach with checkout as it is.
+        placed_share = pg["orders_placed"] / (pg["orders_placed"] + pg["orders_refused"])
+        pg["ceiling_orders_per_s_from_worker_cpu"] = round((os.cpu_count() or 1) * 1000 / cpu * placed_share, 1)
     summary = [
         f"{name}: {m['orders_placed']} placed / {m['orders_refused']} refused {m['refusals_by_code']} in "
         f"{m['seconds']} s = {m['orders_per_s']} orders/s ({m['checkouts_per_s']} checkouts/s, "
-        f"{m['worker_processes']} workers, p95 {m['latency_ms']['p95']} ms); oversold {m['oversold_units_kg']} kg"
+        f"{m['worker_processes']} workers, p95 {m['latency_ms']['p95']} ms, per order "
+        f"{m['per_placed_order']['sql_statements_median']} statements and "
+        f"{m['per_placed_order']['worker_cpu_ms_median']} ms worker CPU); oversold {m['oversold_units_kg']} kg"
         for name, m in measured.items()
     ]
+    if "ceiling_orders_per_s_from_worker_cpu" in pg:
+        summary.append(
+            f"postgresql: the workers' CPU alone ({cpu} ms per placed order, {os.cpu_count()} cores) caps this "
+            f"machine at {pg['ceiling_orders_per_s_from_worker_cpu']} orders/s; profile: "
+            + ", ".join(
+                f"{name} {pct}%" for name, pct in list(pg["profile"]["share_of_cpu_by_library_pct"].items())[:4]
+            )
+        )
     summary += [
         f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
     ]
     return {
+        "before": before_fix(NAME),
         "what": (
             f"{BUYERS} buyers each POST /api/v1/orders (VietQR, pickup) for one of {LISTINGS} listings at once, "
             f"stock {int(SUPPLY_SHARE * 100)}% of demand; worker processes with their own app and connection"

@@ -10,7 +10,7 @@ transfer back, recorded with its bank reference.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from core.accounts.models import User
 from core.errors import ValidationError
@@ -32,7 +32,18 @@ from market.payments.references import check_reference
 
 
 def bank_account_of(seller_id: int | None) -> SellerBankAccount | None:
-    return db.session.get(SellerBankAccount, seller_id) if seller_id is not None else None
+    """The seller's account, from the session (``get``: no round trip while the session holds it unexpired).
+
+    Within a request the accounts read are held on the request, so that the session's identity map (which
+    holds its objects weakly) still has them when the same request asks again: checkout checks each seller's
+    account, then its answer shows it.
+    """
+    if seller_id is None:
+        return None
+    account = db.session.get(SellerBankAccount, seller_id)
+    if account is not None and has_request_context():
+        request.environ.setdefault("nongsan.bank_accounts", {})[seller_id] = account
+    return account
 
 
 def transfer_note(order: Order) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.util import identity_key
 
 from core.accounts.directory import organization_names, verified_ids
 from core.accounts.models import User
@@ -95,6 +96,17 @@ def _commune_name(code: str | None) -> str | None:
     return f"{commune.name}, {commune.province_name}" if commune else code
 
 
+def _loaded_names(user_ids: set[int]) -> dict[int, str]:
+    """The names of those users the session holds loaded (not expired), without a round trip."""
+    names = {}
+    for user_id in user_ids:
+        user = db.session.identity_map.get(identity_key(User, user_id))
+        loaded = inspect(user).dict if user is not None else {}
+        if "name" in loaded:
+            names[user_id] = loaded["name"]
+    return names
+
+
 def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[dict]:
     orders = list(orders)
     viewer_ids = actable_organization_ids(user) if user is not None else set()
@@ -107,7 +119,10 @@ def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[d
         ).all()
     )
     by_ids = {change.by_user_id for o in orders for change in o.history if change.by_user_id}
-    people = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(by_ids))).all()) if by_ids else {}
+    people = _loaded_names(by_ids)  # the caller, who just placed the order, is loaded already
+    unknown = by_ids - people.keys()
+    if unknown:
+        people.update(db.session.execute(select(User.id, User.name).where(User.id.in_(unknown))).all())
     result = []
     for order in orders:
         roles = {

@@ -15,12 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import func, or_, select
 
 from core.accounts.models import Organization, User
-from core.accounts.permissions import actable_organization_ids
-from core.accounts.services import memberships_of
+from core.accounts.permissions import actable_organization_ids, first_organization_id
 from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
@@ -53,7 +52,17 @@ from market.messages import (
     UNKNOWN_DELIVERY,
     YOU_DO_NOT_ACT_FOR,
 )
-from market.models import Listing, ListingStatus, Order, OrderLine, OrderStatus, OrderStatusChange, Payment, Reservation
+from market.models import (
+    Listing,
+    ListingStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    Payment,
+    Reservation,
+    SellerBankAccount,
+)
 from market.payments import PaymentMethod, require_method
 from market.pricing import delivery_fee, line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
@@ -77,10 +86,10 @@ def buyer_organization(user: User, organization_id: int | None) -> Organization:
         if organization_id not in actable_organization_ids(user):
             raise ValidationError(NOT_YOUR_ORGANIZATION, errors={"buyer_organization_id": [YOU_DO_NOT_ACT_FOR]})
         return db.session.get(Organization, organization_id)
-    memberships = memberships_of(user)
-    if not memberships:
+    first = first_organization_id(user)  # the memberships read once per request, which the answer asks again
+    if first is None:
         raise ValidationError(NO_ORGANIZATION, errors={"buyer_organization_id": [JOIN_AN_ORGANIZATION]})
-    return memberships[0].organization
+    return db.session.get(Organization, first)
 
 
 def _items(raw: list[dict]) -> dict[str, object]:
@@ -301,6 +310,42 @@ def _keep_offers_fitted(listing_ids: list[int]) -> None:
     db.session.commit()
 
 
+def _commit_keeping(user: User, placed: list[Order]) -> None:
+    """Commit the checkout, keeping loaded, until the request's answer is made, what the answer shows of it.
+
+    A commit normally expires everything in the session, and the answer would read back each order, its lines and
+    history, the caller and the sellers' bank accounts (one round trip each). Those are kept as this transaction
+    wrote or read them and committed them (the orders are new; the accounts were read in it to accept the payment
+    method), held until the request's answer is made and expired then; everything else is expired at the commit,
+    as usual. Outside a request (a CLI command) the commit is a plain one.
+    """
+    session = db.session()
+    if not has_request_context():
+        session.commit()
+        return
+    kept = {user, *placed}
+    for order in placed:
+        kept.update(order.lines)
+        kept.update(order.history)
+    kept.update(instance for instance in session.identity_map.values() if isinstance(instance, SellerBankAccount))
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+    for instance in list(session.identity_map.values()):
+        if instance not in kept:
+            session.expire(instance)
+
+    @after_this_request
+    def _expire_kept(response):
+        for instance in kept:
+            if instance in session:
+                session.expire(instance)
+        return response
+
+
 def place_orders(
     user: User,
     *,
@@ -326,7 +371,7 @@ def place_orders(
             _keep_offers_fitted(listing_ids)
         raise
     placed_ids = [order.id for order in placed]
-    db.session.commit()
+    _commit_keeping(user, placed)
     # By id, read before the commit: touching the orders now would open a new transaction (on SQLite,
     # the write lock) while an eager task runs in its own session.
     for order_id in placed_ids:

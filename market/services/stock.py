@@ -68,14 +68,18 @@ def reserve(wanted: dict[int, int]) -> None:
         changed = _update(
             update(Listing)
             .where(Listing.id == listing_id, Listing.status == ListingStatus.ACTIVE, grams <= AVAILABLE)
-            .values(reserved_g=Listing.reserved_g + grams)
+            # The same statement turns the listing sold out when this takes its last gram (what ``_sold_out_or_back``
+            # did after it): the row is written once. SET reads the row as it was: what is left is AVAILABLE - grams.
+            .values(
+                reserved_g=Listing.reserved_g + grams,
+                status=case((AVAILABLE - grams > 0, ListingStatus.ACTIVE.value), else_=ListingStatus.SOLD_OUT.value),
+            )
         )
         if changed != 1:
             public_id, available, status = db.session.execute(
                 select(Listing.public_id, AVAILABLE, Listing.status).where(Listing.id == listing_id)
             ).one()
             raise too_little(public_id, available if status is ListingStatus.ACTIVE else 0, grams)
-    _sold_out_or_back(sorted(wanted))
 
 
 def _active_reservations(order: Order) -> list[Reservation]:
