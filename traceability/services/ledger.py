@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 
 from core.db import utcnow
 from core.extensions import db
@@ -194,6 +195,97 @@ def append_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]]) -
     if len(touched) != len(set(touched)):
         raise ValueError("append_events takes at most one event per batch; append them one by one instead")
     return _write(checked, latest_hashes(touched))
+
+
+_EVENT_COLUMNS = tuple(column.key for column in Event.__table__.columns if column.key != "id")
+_IDS_PER_QUERY = 2000
+
+
+def insert_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]], *, new_lots: bool = False) -> list[int]:
+    """``append_events`` written with SQLAlchemy Core: an executemany of the events, one of their quantity lines and
+    one of the batches' remaining quantities, no ORM object per row; the new events' ids, in order.
+
+    The same checks, chaining and hashes as ``append_events`` (its own functions), for bulk writers such as a sheet
+    import, with the same rule of one event per batch. The movements' batches are plain ``Batch`` objects, not in
+    the session (the caller wrote their rows with Core too): their remaining quantities move here, on the objects
+    and in the table. With ``new_lots`` every batch is a lot the caller has just inserted already holding what
+    these events leave it (outputs less inputs, from nothing): that is checked, and nothing more is written to it.
+    Nothing flushes, so ``trace_versions``' listener does not raise these lots' versions: the caller does what it
+    needs (a lot it has just inserted starts at version 0).
+    """
+    checked = [(SimpleNamespace(**_event_values(**fields)), _checked(movements)) for fields, movements in events]
+    touched = [m.batch.id for _event, movements in checked for m in {m.batch.id: m for m in movements}.values()]
+    if len(touched) != len(set(touched)):
+        raise ValueError("insert_events takes at most one event per batch; append them one by one instead")
+    previous = dict.fromkeys(touched) if new_lots else latest_hashes(touched)
+    for event, movements in checked:
+        _chain(event, movements, previous)
+    db.session.execute(insert(Event.__table__), [vars(event) for event, _movements in checked])
+    ids = _event_ids([event.event_uuid for event, _movements in checked])
+    lines, moved = [], {}
+    for event_id, (_event, movements) in zip(ids, checked, strict=True):
+        for movement in movements:
+            batch = movement.batch
+            lines.append(
+                {
+                    "event_id": event_id,
+                    "batch_id": batch.id,
+                    "role": movement.role,
+                    "quantity": movement.quantity,
+                    "unit": batch.unit,
+                }
+            )
+            change = {QuantityRole.INPUT: -movement.quantity, QuantityRole.OUTPUT: movement.quantity}.get(movement.role)
+            if change is not None:
+                moved[batch.id] = (batch, moved.get(batch.id, (batch, Decimal(0)))[1] + change)
+    db.session.execute(insert(EventQuantity.__table__), lines)
+    if new_lots:
+        if any(batch.quantity_remaining != change for batch, change in moved.values()):
+            raise ValueError("a new lot should hold what its events leave it")
+    elif moved:
+        for batch, change in moved.values():
+            batch.quantity_remaining += change
+        table = Batch.__table__
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("moved_id")).values(quantity_remaining=bindparam("remaining")),
+            [{"moved_id": batch.id, "remaining": batch.quantity_remaining} for batch, _change in moved.values()],
+        )
+    return ids
+
+
+def _event_ids(uuids: list[str]) -> list[int]:
+    """The ids of the events with these uuids, in the same order (read back instead of an INSERT ... RETURNING,
+    whose one long statement per thousand rows costs more to send than the plain executemany)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(uuids), _IDS_PER_QUERY):
+        chunk = uuids[start : start + _IDS_PER_QUERY]
+        found.update(db.session.execute(select(Event.event_uuid, Event.id).where(Event.event_uuid.in_(chunk))).all())
+    return [found[uuid] for uuid in uuids]
+
+
+def _event_values(
+    *,
+    event_uuid: str | None = None,
+    measurements: list[dict] | None = None,
+    photos: list[str] | None = None,
+    extra: dict | None = None,
+    event_time_zone_offset: str = "+07:00",
+    **fields: Any,
+) -> dict[str, Any]:
+    """``_new_event``'s fields as a row of the events table (every column but the id)."""
+    unknown = set(fields) - set(_EVENT_COLUMNS)
+    if unknown:
+        raise TypeError(f"not a field of an event: {', '.join(sorted(unknown))}")
+    values = dict.fromkeys(_EVENT_COLUMNS)
+    values.update(
+        event_uuid=event_uuid or f"urn:uuid:{uuid.uuid4()}",
+        event_time_zone_offset=event_time_zone_offset,
+        measurements=measurements or [],
+        photos=photos or [],
+        extra=extra or {},
+        **fields,
+    )
+    return values
 
 
 def _new_event(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 
 from core.accounts.models import User
 from core.errors import ValidationError
@@ -13,7 +13,7 @@ from core.extensions import db
 from traceability import identifiers
 from traceability.messages import DIFFERENT_HOLDERS, SAME_HOLDER_NEEDED
 from traceability.models import Batch, BatchPlot, BatchStatus, Event, EventQuantity, Plot
-from traceability.services import gtins
+from traceability.services import gtins, trace_versions
 from traceability.services.access import Reader, readable_batch
 
 CODE_ATTEMPTS = 5
@@ -68,16 +68,37 @@ def unique_batch_codes(count: int) -> list[str]:
     raise RuntimeError("could not draw unused batch codes")
 
 
-def new_batches(values: list[dict]) -> list[Batch]:
-    """``new_batch`` (without a template) for many lots, added in one flush: one batched INSERT instead of one each."""
-    batches = [
-        Batch(code=code, quantity_remaining=Decimal(0), status=BatchStatus.ACTIVE, **fields)
-        for code, fields in zip(unique_batch_codes(len(values)), values, strict=True)
+def insert_new_batches(values: list[dict], plot_ids: list[list[int]]) -> list[Batch]:
+    """``new_batch`` and ``add_plots`` written with Core statements (executemany of each table), for a sheet
+    import's thousands of lots: the same rows, no ORM object in the session for each.
+
+    A lot holds nothing unless ``values`` say what (``quantity_remaining``: what its first events will leave it).
+    The lots come back as plain ``Batch`` objects holding what was inserted and their ids, not in the session (so
+    ``ledger.insert_events`` can write their harvest events). Nothing is flushed, so ``trace_versions`` does not
+    raise their versions: a new lot starts at version 0, and the commit still tells the trace pages' memo.
+    """
+    codes = unique_batch_codes(len(values))
+    rows = [
+        {"code": code, "quantity_remaining": Decimal(0), "status": BatchStatus.ACTIVE, **fields}
+        for code, fields in zip(codes, values, strict=True)
     ]
-    db.session.add_all(batches)
     with gtins.unique_lot_number("lot_number"):
-        db.session.flush()
-    return batches
+        db.session.execute(insert(Batch.__table__), rows)
+    # Read back by code rather than INSERT ... RETURNING, whose long statements cost more to send than the rows.
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), 2000):
+        chunk = codes[start : start + 2000]
+        found.update(db.session.execute(select(Batch.code, Batch.id).where(Batch.code.in_(chunk))).all())
+    ids = [found[code] for code in codes]
+    links = [
+        {"batch_id": batch_id, "plot_id": plot_id}
+        for batch_id, plots in zip(ids, plot_ids, strict=True)
+        for plot_id in sorted(set(plots))
+    ]
+    if links:
+        db.session.execute(insert(BatchPlot.__table__), links)
+    trace_versions.mark_changed(db.session)
+    return [Batch(id=batch_id, **row) for batch_id, row in zip(ids, rows, strict=True)]
 
 
 def add_plots(batch: Batch, plot_ids) -> None:
