@@ -206,10 +206,11 @@ def insert_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]], *
     one of the batches' remaining quantities, no ORM object per row; the new events' ids, in order.
 
     The same checks, chaining and hashes as ``append_events`` (its own functions), for bulk writers such as a sheet
-    import, with the same rule of one event per batch. The movements' batches are plain ``Batch`` objects, not in
-    the session (the caller wrote their rows with Core too): their remaining quantities move here, on the objects
-    and in the table. With ``new_lots`` every batch is a lot the caller has just inserted already holding what
-    these events leave it (outputs less inputs, from nothing): that is checked, and nothing more is written to it.
+    import, with the same rule of one event per batch. The movements' batches are plain records (or ``Batch``
+    objects) not in the session (the caller wrote their rows with Core too): their remaining quantities move here,
+    on the objects and in the table. With ``new_lots`` every batch is a lot the caller has just inserted already
+    holding what these events leave it (outputs less inputs, from nothing): that is checked, and nothing more is
+    written to it.
     Nothing flushes, so ``trace_versions``' listener does not raise these lots' versions: the caller does what it
     needs (a lot it has just inserted starts at version 0).
     """

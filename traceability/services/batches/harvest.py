@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -187,11 +188,12 @@ def build_harvest(user: User, **fields) -> Batch:
     return batch
 
 
-def commission_harvests(user: User, harvests: list[CheckedHarvest]) -> list[Batch]:
+def commission_harvests(user: User, harvests: list[CheckedHarvest]) -> list[SimpleNamespace]:
     """``build_harvest`` of many checked harvests at once (a sheet import): batched INSERTs, not a few per harvest.
 
     The lots, their plots, their events and the events' quantity lines each in one executemany of SQLAlchemy Core
-    (no ORM object per row); NOT committed. The lots come back as plain ``Batch`` objects, not in the session.
+    (no ORM object per row); NOT committed. The lots come back as plain records (``insert_new_batches``), not ORM
+    objects.
     """
     for checked in harvests:
         if checked.harvest.gtin:
