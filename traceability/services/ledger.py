@@ -20,7 +20,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select
 
 from core.db import utcnow
 from core.extensions import db
@@ -201,56 +201,48 @@ _EVENT_COLUMNS = tuple(column.key for column in Event.__table__.columns if colum
 _IDS_PER_QUERY = 2000
 
 
-def insert_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]], *, new_lots: bool = False) -> list[int]:
-    """``append_events`` written with SQLAlchemy Core: an executemany of the events, one of their quantity lines and
-    one of the batches' remaining quantities, no ORM object per row; the new events' ids, in order.
+def insert_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]]) -> list[int]:
+    """``append_events`` for the first events of lots the caller has just inserted, written with SQLAlchemy Core:
+    an executemany of the events and one of their quantity lines, no ORM object per row; the events' ids, in order.
 
-    The same checks, chaining and hashes as ``append_events`` (its own functions), for bulk writers such as a sheet
-    import, with the same rule of one event per batch. The movements' batches are plain records (or ``Batch``
-    objects) not in the session (the caller wrote their rows with Core too): their remaining quantities move here,
-    on the objects and in the table. With ``new_lots`` every batch is a lot the caller has just inserted already
-    holding what these events leave it (outputs less inputs, from nothing): that is checked, and nothing more is
-    written to it.
-    Nothing flushes, so ``trace_versions``' listener does not raise these lots' versions: the caller does what it
-    needs (a lot it has just inserted starts at version 0).
+    The same checks, chaining and hashes as ``append_events`` (its own functions), with the same rule of one event
+    per batch, for bulk writers such as a sheet import. The movements' batches are plain records (attributes named
+    as ``Batch``'s) of lots inserted with Core in this transaction, each already holding what these events leave it
+    (outputs less inputs, from nothing): that is checked, and nothing more is written to them. Having no events yet,
+    each links to no previous hash. Nothing flushes, so ``trace_versions``' listener does not raise the lots'
+    versions: a new lot starts at version 0.
     """
     checked = [(SimpleNamespace(**_event_values(**fields)), _checked(movements)) for fields, movements in events]
     touched = [m.batch.id for _event, movements in checked for m in {m.batch.id: m for m in movements}.values()]
     if len(touched) != len(set(touched)):
         raise ValueError("insert_events takes at most one event per batch; append them one by one instead")
-    previous = dict.fromkeys(touched) if new_lots else latest_hashes(touched)
+    held: dict[int, tuple[Any, Decimal]] = {}
+    for _event, movements in checked:
+        for movement in movements:
+            change = {QuantityRole.INPUT: -movement.quantity, QuantityRole.OUTPUT: movement.quantity}.get(movement.role)
+            held[movement.batch.id] = (
+                movement.batch,
+                held.get(movement.batch.id, (None, Decimal(0)))[1] + (change or 0),
+            )
+    if any(batch.quantity_remaining != quantity for batch, quantity in held.values()):
+        raise ValueError("a new lot should be inserted holding what its first events leave it")
+    previous = dict.fromkeys(touched)  # new lots: no event before these
     for event, movements in checked:
         _chain(event, movements, previous)
     db.session.execute(insert(Event.__table__), [vars(event) for event, _movements in checked])
     ids = _event_ids([event.event_uuid for event, _movements in checked])
-    lines, moved = [], {}
-    for event_id, (_event, movements) in zip(ids, checked, strict=True):
-        for movement in movements:
-            batch = movement.batch
-            lines.append(
-                {
-                    "event_id": event_id,
-                    "batch_id": batch.id,
-                    "role": movement.role,
-                    "quantity": movement.quantity,
-                    "unit": batch.unit,
-                }
-            )
-            change = {QuantityRole.INPUT: -movement.quantity, QuantityRole.OUTPUT: movement.quantity}.get(movement.role)
-            if change is not None:
-                moved[batch.id] = (batch, moved.get(batch.id, (batch, Decimal(0)))[1] + change)
+    lines = [
+        {
+            "event_id": event_id,
+            "batch_id": movement.batch.id,
+            "role": movement.role,
+            "quantity": movement.quantity,
+            "unit": movement.batch.unit,
+        }
+        for event_id, (_event, movements) in zip(ids, checked, strict=True)
+        for movement in movements
+    ]
     db.session.execute(insert(EventQuantity.__table__), lines)
-    if new_lots:
-        if any(batch.quantity_remaining != change for batch, change in moved.values()):
-            raise ValueError("a new lot should hold what its events leave it")
-    elif moved:
-        for batch, change in moved.values():
-            batch.quantity_remaining += change
-        table = Batch.__table__
-        db.session.execute(
-            update(table).where(table.c.id == bindparam("moved_id")).values(quantity_remaining=bindparam("remaining")),
-            [{"moved_id": batch.id, "remaining": batch.quantity_remaining} for batch, _change in moved.values()],
-        )
     return ids
 
 

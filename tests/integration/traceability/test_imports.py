@@ -336,3 +336,30 @@ def test_imported_lots_carry_on_like_lots_recorded_one_by_one(app, client, world
         assert verified["ok"] and verified["checked"] == 2  # the imported harvest, then the split
 
     seeded(app, check)
+
+
+def test_bulk_events_of_new_lots_refuse_a_lot_not_holding_what_they_leave_it(app, world, plots):
+    """The Core writer of an import's events moves no quantity: each lot must be inserted holding its harvest."""
+    from types import SimpleNamespace
+
+    from traceability.models import EventType, QuantityRole
+    from traceability.services import ledger
+
+    def attempt():
+        fields = {
+            "type": EventType.OBJECT,
+            "operation": "harvest",
+            "biz_step": "commissioning",
+            "organization_id": world.coop,
+            "user_id": world.manager_id,
+        }
+        lot = SimpleNamespace(id=10**6, code="ABCD2345", unit="kg", quantity_remaining=Decimal("0"))
+        moves = [ledger.Movement(lot, QuantityRole.OUTPUT, Decimal("80"))]
+        with pytest.raises(ValueError, match="holding what its first events leave it"):
+            ledger.insert_events([(fields, moves)])
+        with pytest.raises(ValueError, match="one event per batch"):
+            ledger.insert_events([(fields, moves), (fields, moves)])
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+        db.session.rollback()
+
+    seeded(app, attempt)

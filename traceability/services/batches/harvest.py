@@ -210,8 +210,7 @@ def commission_harvests(user: User, harvests: list[CheckedHarvest]) -> list[Simp
         [
             (_event_fields(user, checked), _movements(batch, checked))
             for batch, checked in zip(batches, harvests, strict=True)
-        ],
-        new_lots=True,
+        ]
     )
     return batches
 
