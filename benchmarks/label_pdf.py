@@ -7,7 +7,7 @@ The job's count is set directly: the request form caps a sheet at 500 labels,
 a cap the worker path does not depend on.
 
 Memory: for each count (100, 1,000 and 3,000 labels) a fresh Python process
-draws the sheet with the same content (``traceability.labels.render_labels``, the
+draws the sheet with the same content into a temporary file (``traceability.labels.write_labels``, the
 job's drawing) and reports the tracemalloc peak of the drawing and the growth of
 its resident memory. The slope (bytes per label, least squares over the counts)
 says whether the rendering holds the sheet in memory as it goes.
@@ -32,9 +32,9 @@ TARGET_SECONDS = 10
 FLAT_BYTES_PER_LABEL = 100
 
 _CHILD = r"""
-import json, resource, sys, tracemalloc
+import json, resource, sys, tempfile, tracemalloc
 sys.path.insert(0, sys.argv[1])
-from traceability.labels import LabelContent, Line, render_labels
+from traceability.labels import LabelContent, Line, render_labels, write_labels
 from traceability.labels.render import register_fonts
 
 given = json.loads(sys.argv[2])
@@ -47,10 +47,10 @@ content = LabelContent(
 register_fonts()
 render_labels(content, given["format"], 2)  # fonts and caches loaded before measuring, as in a warm worker
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-tracemalloc.start()
-pdf = render_labels(content, given["format"], given["count"])
-size = len(pdf)
-del pdf
+with tempfile.TemporaryFile() as out:
+    tracemalloc.start()
+    write_labels(content, given["format"], given["count"], out)  # to a file, as the job does
+    size = out.tell()
 _current, peak = tracemalloc.get_traced_memory()
 tracemalloc.stop()
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -19,6 +19,8 @@ from traceability.messages import (
 # No 0/O, 1/I/L: a code read aloud over the phone or copied from a smudged label stays unambiguous.
 BATCH_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 BATCH_CODE_LENGTH = 8
+_ALPHABET_SIZE = len(BATCH_CODE_ALPHABET)
+_CODE_SPACE = _ALPHABET_SIZE**BATCH_CODE_LENGTH
 # What the code hints show a buyer: a code as ``new_batch_code`` makes them (tests/unit keeps the two in step).
 BATCH_CODE_EXAMPLE = "7KQ4M9XT"
 
@@ -28,8 +30,16 @@ LOT_NUMBER_MAX = 20
 
 
 def new_batch_code() -> str:
-    """A fresh random public code: cryptographically random, never derived from a sequence."""
-    return "".join(secrets.choice(BATCH_CODE_ALPHABET) for _ in range(BATCH_CODE_LENGTH))
+    """A fresh random public code: cryptographically random, never derived from a sequence.
+
+    One uniform draw below 31⁸, written in the alphabet's digits: the same distribution as a ``secrets.choice`` a
+    character, at an eighth of the calls (a sheet import draws thousands at once)."""
+    value = secrets.randbelow(_CODE_SPACE)
+    characters = []
+    for _ in range(BATCH_CODE_LENGTH):
+        value, digit = divmod(value, _ALPHABET_SIZE)
+        characters.append(BATCH_CODE_ALPHABET[digit])
+    return "".join(characters)
 
 
 def normalize_batch_code(text: str) -> str:

@@ -67,6 +67,9 @@ class Storage(Protocol):
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Store ``data`` under ``key``, replacing what was there."""
 
+    def put_file(self, key: str, stream: BinaryIO, content_type: str) -> None:
+        """Store what is left to read of the binary file ``stream`` under ``key``, without reading it whole."""
+
     def get(self, key: str) -> bytes:
         """The bytes under ``key``; ``ObjectNotFound`` if there are none."""
 

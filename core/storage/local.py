@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
-from core.storage.base import InvalidKey, ObjectNotFound, StoredObject, check_key
+from core.storage.base import CHUNK_SIZE, InvalidKey, ObjectNotFound, StoredObject, check_key
 
 # Kept beside the objects; no key can name it, since key segments never start with a dot.
 META_DIR = ".meta"
@@ -28,12 +30,15 @@ class LocalStorage:
         return path
 
     @staticmethod
-    def _write_atomically(path: Path, data: bytes) -> None:
+    def _write_atomically(path: Path, data: bytes | BinaryIO) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes | bytearray | memoryview):
+                    handle.write(data)
+                else:
+                    shutil.copyfileobj(data, handle, CHUNK_SIZE)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -43,6 +48,11 @@ class LocalStorage:
         path, meta = self._path(key), self._path(key, meta=True)
         self._write_atomically(meta, json.dumps({"content_type": content_type}).encode())
         self._write_atomically(path, data)
+
+    def put_file(self, key: str, stream: BinaryIO, content_type: str) -> None:
+        path, meta = self._path(key), self._path(key, meta=True)
+        self._write_atomically(meta, json.dumps({"content_type": content_type}).encode())
+        self._write_atomically(path, stream)
 
     def _content_type(self, key: str) -> str:
         try:

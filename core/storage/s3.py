@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 import boto3
 from botocore.config import Config
@@ -46,6 +46,10 @@ class S3Storage:
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type)
+
+    def put_file(self, key: str, stream: BinaryIO, content_type: str) -> None:
+        # boto3 sends a large file in parts, reading the stream as it goes.
+        self.client.upload_fileobj(stream, self.bucket, check_key(key), ExtraArgs={"ContentType": content_type})
 
     def open(self, key: str) -> StoredObject:
         try:

@@ -8,6 +8,15 @@ downloaded at run time.
 """
 
 from traceability.labels.layout import FORMATS, LabelGeometry, labels_per_page, page_count
-from traceability.labels.render import LabelContent, Line, render_labels
+from traceability.labels.render import LabelContent, Line, render_labels, write_labels
 
-__all__ = ["FORMATS", "LabelContent", "LabelGeometry", "Line", "labels_per_page", "page_count", "render_labels"]
+__all__ = [
+    "FORMATS",
+    "LabelContent",
+    "LabelGeometry",
+    "Line",
+    "labels_per_page",
+    "page_count",
+    "render_labels",
+    "write_labels",
+]

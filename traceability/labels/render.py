@@ -13,6 +13,7 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
@@ -21,6 +22,7 @@ from reportlab.pdfgen import canvas
 
 from core import pdf_fonts
 from traceability.labels.layout import FORMATS, LabelGeometry
+from traceability.labels.stream import PageSpool
 from traceability.qr import dark_runs, matrix
 
 REGULAR, BOLD = pdf_fonts.REGULAR, pdf_fonts.BOLD
@@ -186,6 +188,16 @@ def render_labels(
     content: LabelContent, fmt: str, count: int, *, progress: Callable[[int], None] | None = None
 ) -> bytes:
     """A PDF of ``count`` labels in format ``fmt`` ("a4" or "thermal"); ``progress(done)`` is called after each page."""
+    buffer = io.BytesIO()
+    write_labels(content, fmt, count, buffer, progress=progress)
+    return buffer.getvalue()
+
+
+def write_labels(
+    content: LabelContent, fmt: str, count: int, out: BinaryIO, *, progress: Callable[[int], None] | None = None
+) -> None:
+    """``render_labels`` written to the binary file ``out`` as the pages are drawn: memory stays the same whatever
+    the count (the pages after the first wait in a temporary file, not in reportlab's document)."""
     geometry = FORMATS[fmt]
     if count < 1:
         raise ValueError("a label sheet has at least one label")
@@ -196,12 +208,31 @@ def render_labels(
     widest = bag_template.format(number=count, count=count) if bag_template else ""
     placed = _layout(lines + ([Line(widest, "small")] if widest else []), geometry)
 
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(geometry.page_width, geometry.page_height), invariant=1, pageCompression=1)
+    pdf = canvas.Canvas(
+        io.BytesIO(), pagesize=(geometry.page_width, geometry.page_height), invariant=1, pageCompression=1
+    )
     pdf.setTitle(content.title or content.qr_content)
     pdf.setCreator("nongsan")
     modules = _define_qr_form(pdf, content.qr_content)
     _define_text_form(pdf, geometry, placed[:-1] if bag_template else placed)
+    spool = PageSpool(pdf)
+    try:
+        _draw_sheet(pdf, spool, geometry, bag_template, placed, modules, count, progress)
+        spool.finish(out)
+    finally:
+        spool.close()
+
+
+def _draw_sheet(
+    pdf: canvas.Canvas,
+    spool: PageSpool,
+    geometry: LabelGeometry,
+    bag_template: str,
+    placed: list[_Placed],
+    modules: int,
+    count: int,
+    progress: Callable[[int], None] | None,
+) -> None:
     per_page = geometry.per_page
     for number in range(1, count + 1):
         index = (number - 1) % per_page
@@ -216,8 +247,9 @@ def render_labels(
             ]
         _draw_label(pdf, geometry, x, y, modules, own)
         if index == per_page - 1 or number == count:
-            pdf.showPage()
+            if number <= per_page:
+                pdf.showPage()  # the first page stays in reportlab's document, with the forms and the fonts
+            else:
+                spool.take_page()
             if progress is not None:
                 progress(number)
-    pdf.save()
-    return buffer.getvalue()

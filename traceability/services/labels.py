@@ -14,6 +14,7 @@ language: a bag travels to buyers of both.
 from __future__ import annotations
 
 import secrets
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,7 @@ from traceability import qr
 from traceability.catalog import PRODUCTS, to_kg
 from traceability.digital_link import lot_for
 from traceability.errors import BatchNotFoundError
-from traceability.labels import LabelContent, Line, render_labels
+from traceability.labels import LabelContent, Line, write_labels
 from traceability.messages import (
     LABEL_COUNT,
     LABEL_FORMAT,
@@ -215,11 +216,13 @@ def render_label_job(job_id: int) -> None:
             db.session.commit()
 
     try:
-        pdf = render_labels(
-            label_content(batch, job.net_weight_kg), job.label_format.value, job.label_count, progress=progress
-        )
-        key = file_key(job)
-        get_storage().put(key, pdf, CONTENT_TYPE)
+        # Drawn into a temporary file and stored from it: the sheet is never whole in memory.
+        with tempfile.TemporaryFile() as pdf:
+            content = label_content(batch, job.net_weight_kg)
+            write_labels(content, job.label_format.value, job.label_count, pdf, progress=progress)
+            pdf.seek(0)
+            key = file_key(job)
+            get_storage().put_file(key, pdf, CONTENT_TYPE)
     except Exception as exc:
         db.session.rollback()
         current_app.logger.exception("label sheet %s failed", job_id)

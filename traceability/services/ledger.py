@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 
 from core.db import utcnow
 from core.extensions import db
@@ -194,6 +195,92 @@ def append_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]]) -
     if len(touched) != len(set(touched)):
         raise ValueError("append_events takes at most one event per batch; append them one by one instead")
     return _write(checked, latest_hashes(touched))
+
+
+_EVENT_COLUMNS = tuple(column.key for column in Event.__table__.columns if column.key != "id")
+_IDS_PER_QUERY = 2000
+
+
+def insert_events(events: Sequence[tuple[dict[str, Any], Sequence[Movement]]]) -> list[int]:
+    """``append_events`` for the first events of lots the caller has just inserted, written with SQLAlchemy Core:
+    an executemany of the events and one of their quantity lines, no ORM object per row; the events' ids, in order.
+
+    The same checks, chaining and hashes as ``append_events`` (its own functions), with the same rule of one event
+    per batch, for bulk writers such as a sheet import. The movements' batches are plain records (attributes named
+    as ``Batch``'s) of lots inserted with Core in this transaction, each already holding what these events leave it
+    (outputs less inputs, from nothing): that is checked, and nothing more is written to them. Having no events yet,
+    each links to no previous hash. Nothing flushes, so ``trace_versions``' listener does not raise the lots'
+    versions: a new lot starts at version 0.
+    """
+    checked = [(SimpleNamespace(**_event_values(**fields)), _checked(movements)) for fields, movements in events]
+    touched = [m.batch.id for _event, movements in checked for m in {m.batch.id: m for m in movements}.values()]
+    if len(touched) != len(set(touched)):
+        raise ValueError("insert_events takes at most one event per batch; append them one by one instead")
+    held: dict[int, tuple[Any, Decimal]] = {}
+    for _event, movements in checked:
+        for movement in movements:
+            change = {QuantityRole.INPUT: -movement.quantity, QuantityRole.OUTPUT: movement.quantity}.get(movement.role)
+            held[movement.batch.id] = (
+                movement.batch,
+                held.get(movement.batch.id, (None, Decimal(0)))[1] + (change or 0),
+            )
+    if any(batch.quantity_remaining != quantity for batch, quantity in held.values()):
+        raise ValueError("a new lot should be inserted holding what its first events leave it")
+    previous = dict.fromkeys(touched)  # new lots: no event before these
+    for event, movements in checked:
+        _chain(event, movements, previous)
+    db.session.execute(insert(Event.__table__), [vars(event) for event, _movements in checked])
+    ids = _event_ids([event.event_uuid for event, _movements in checked])
+    lines = [
+        {
+            "event_id": event_id,
+            "batch_id": movement.batch.id,
+            "role": movement.role,
+            "quantity": movement.quantity,
+            "unit": movement.batch.unit,
+        }
+        for event_id, (_event, movements) in zip(ids, checked, strict=True)
+        for movement in movements
+    ]
+    db.session.execute(insert(EventQuantity.__table__), lines)
+    return ids
+
+
+def _event_ids(uuids: list[str]) -> list[int]:
+    """The ids of the events with these uuids, in the same order (read back instead of an INSERT ... RETURNING,
+    whose one long statement per thousand rows costs more to send than the plain executemany)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(uuids), _IDS_PER_QUERY):
+        chunk = uuids[start : start + _IDS_PER_QUERY]
+        # Written into the statement (uuids we drew): thousands of placeholders cost more to send than the values.
+        listed = bindparam("uuids", chunk, expanding=True, literal_execute=True)
+        found.update(db.session.execute(select(Event.event_uuid, Event.id).where(Event.event_uuid.in_(listed))).all())
+    return [found[uuid] for uuid in uuids]
+
+
+def _event_values(
+    *,
+    event_uuid: str | None = None,
+    measurements: list[dict] | None = None,
+    photos: list[str] | None = None,
+    extra: dict | None = None,
+    event_time_zone_offset: str = "+07:00",
+    **fields: Any,
+) -> dict[str, Any]:
+    """``_new_event``'s fields as a row of the events table (every column but the id)."""
+    unknown = set(fields) - set(_EVENT_COLUMNS)
+    if unknown:
+        raise TypeError(f"not a field of an event: {', '.join(sorted(unknown))}")
+    values = dict.fromkeys(_EVENT_COLUMNS)
+    values.update(
+        event_uuid=event_uuid or f"urn:uuid:{uuid.uuid4()}",
+        event_time_zone_offset=event_time_zone_offset,
+        measurements=measurements or [],
+        photos=photos or [],
+        extra=extra or {},
+        **fields,
+    )
+    return values
 
 
 def _new_event(

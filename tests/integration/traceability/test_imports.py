@@ -298,3 +298,68 @@ def test_bulk_events_refuse_two_events_on_one_batch(app, world, plots):
         db.session.rollback()
 
     seeded(app, attempt)
+
+
+def test_imported_lots_carry_on_like_lots_recorded_one_by_one(app, client, world, plots):
+    """The import writes its rows with Core statements, past the ORM and its flush listener: what it stores still
+    chains, moves quantities, names the plots and versions the trace page like any other harvest."""
+    from core.accounts.models import User
+    from traceability.services import integrity, operations
+    from traceability.services.lineage import lineage
+
+    yesterday = (date.today() - timedelta(days=1)).strftime("%d/%m/%Y")
+    rows = [["Vườn điều HTX", "", "hạt điều thô", f"{100 + i},5", "kg", "", yesterday] for i in range(3)]
+    response = upload(client, world, "harvests", csv_bytes(HARVEST_HEADER, rows))
+    assert response.status_code == 201, response.get_json()
+    codes = response.get_json()["batch_codes"]
+
+    def check():
+        manager = db.session.get(User, world.manager_id)
+        lots = {b.code: b for b in db.session.scalars(select(Batch).where(Batch.code.in_(codes)))}
+        assert [lots[code].quantity_remaining for code in codes] == [
+            Decimal("100.5"),
+            Decimal("101.5"),
+            Decimal("102.5"),
+        ]
+        assert {lot.trace_version for lot in lots.values()} == {0}  # a new lot's page starts at version 0
+        lines = db.session.execute(select(EventQuantity.batch_id, EventQuantity.role, EventQuantity.quantity)).all()
+        assert sorted(lines) == sorted((lot.id, "output", lot.initial_quantity) for lot in lots.values())
+
+        _parent, (part,) = operations.split(manager, codes[0], parts=[{"quantity": Decimal("40")}])
+        db.session.expire_all()
+        parent = db.session.scalar(select(Batch).where(Batch.code == codes[0]))
+        assert parent.quantity_remaining == Decimal("60.5") and parent.trace_version > 0
+        found = lineage(manager, part.code)
+        assert [node.batch.code for node in found.ancestors] == [codes[0]]
+        assert [plot.name for plot in lineage(manager, codes[0]).plots] == ["Vườn điều HTX"]
+        verified = integrity.verify(manager, part.code)
+        assert verified["ok"] and verified["checked"] == 2  # the imported harvest, then the split
+
+    seeded(app, check)
+
+
+def test_bulk_events_of_new_lots_refuse_a_lot_not_holding_what_they_leave_it(app, world, plots):
+    """The Core writer of an import's events moves no quantity: each lot must be inserted holding its harvest."""
+    from types import SimpleNamespace
+
+    from traceability.models import EventType, QuantityRole
+    from traceability.services import ledger
+
+    def attempt():
+        fields = {
+            "type": EventType.OBJECT,
+            "operation": "harvest",
+            "biz_step": "commissioning",
+            "organization_id": world.coop,
+            "user_id": world.manager_id,
+        }
+        lot = SimpleNamespace(id=10**6, code="ABCD2345", unit="kg", quantity_remaining=Decimal("0"))
+        moves = [ledger.Movement(lot, QuantityRole.OUTPUT, Decimal("80"))]
+        with pytest.raises(ValueError, match="holding what its first events leave it"):
+            ledger.insert_events([(fields, moves)])
+        with pytest.raises(ValueError, match="one event per batch"):
+            ledger.insert_events([(fields, moves), (fields, moves)])
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+        db.session.rollback()
+
+    seeded(app, attempt)

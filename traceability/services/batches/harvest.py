@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ from traceability.messages import (
 from traceability.models import Batch, EventType, Plot, QuantityRole
 from traceability.services import event_input, gtins, ledger
 from traceability.services.access import Reader
-from traceability.services.batches.lots import add_plots, new_batch, new_batches
+from traceability.services.batches.lots import add_plots, insert_new_batches, new_batch
 from traceability.services.event_input import Errors
 
 
@@ -187,18 +188,25 @@ def build_harvest(user: User, **fields) -> Batch:
     return batch
 
 
-def commission_harvests(user: User, harvests: list[CheckedHarvest]) -> list[Batch]:
+def commission_harvests(user: User, harvests: list[CheckedHarvest]) -> list[SimpleNamespace]:
     """``build_harvest`` of many checked harvests at once (a sheet import): batched INSERTs, not a few per harvest.
 
-    The lots in one flush, their plots and events in the next two; NOT committed.
+    The lots, their plots, their events and the events' quantity lines each in one executemany of SQLAlchemy Core
+    (no ORM object per row); NOT committed. The lots come back as plain records (``insert_new_batches``), not ORM
+    objects.
     """
     for checked in harvests:
         if checked.harvest.gtin:
             gtins.register(checked.harvest.gtin, checked.organization_id)
-    batches = new_batches([_batch_fields(user, checked) for checked in harvests])
-    for batch, checked in zip(batches, harvests, strict=True):
-        add_plots(batch, checked.plot_ids)
-    ledger.append_events(
+    # Each lot is inserted holding its harvest, what its one event leaves it (checked by the ledger).
+    batches = insert_new_batches(
+        [
+            {**_batch_fields(user, checked), "quantity_remaining": ledger.quantize(checked.harvest.amount)}
+            for checked in harvests
+        ],
+        [checked.plot_ids for checked in harvests],
+    )
+    ledger.insert_events(
         [
             (_event_fields(user, checked), _movements(batch, checked))
             for batch, checked in zip(batches, harvests, strict=True)
