@@ -5,7 +5,8 @@ local counter = 0
 
 request = function()
   counter = counter + 1
-  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", (counter >> 16) % 256, (counter >> 8) % 256, counter % 256)
+  wrk.headers["X-Forwarded-For"] = string.format(
+    "10.%d.%d.%d", math.floor(counter / 65536) % 256, math.floor(counter / 256) % 256, counter % 256)
   return wrk.format(nil)
 end
 
