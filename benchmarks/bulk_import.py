@@ -21,7 +21,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from benchmarks.harness import Options, backends, before_fix, bench_app
+from benchmarks.harness import Options, before_fix, bench_app, on_each_backend, target_lines
 
 NAME = "bulk_import"
 ROWS = 10_000
@@ -191,15 +191,7 @@ def _measure(backend: str, database_url: str, options: Options) -> dict:
 
 
 def run(options: Options) -> dict:
-    from benchmarks.__main__ import Skipped
-
-    chosen = backends(options)
-    if not any(name == "postgresql" for name, _ in chosen):
-        raise Skipped("PostgreSQL is needed (the import is measured where production runs)")
-    measured = {}
-    for name, database in chosen:
-        with database() as url:
-            measured[name] = _measure(name, url, options)
+    measured = on_each_backend(options, _measure, "the import is measured where production runs")
     pg = measured["postgresql"]
     targets = {
         "import_over_executemany": {
@@ -214,9 +206,7 @@ def run(options: Options) -> dict:
         f"({m['baseline_inserts']}); ratio {m['ratio']}"
         for name, m in measured.items()
     ]
-    summary += [
-        f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
-    ]
+    summary += target_lines(targets)
     return {
         "before": before_fix(NAME),
         "what": (

@@ -21,7 +21,7 @@ import random
 import time
 from collections import Counter
 
-from benchmarks.harness import Options, backends, before_fix, bench_app
+from benchmarks.harness import Options, before_fix, bench_app, on_each_backend, target_lines
 
 NAME = "checkout"
 BUYERS, LISTINGS, SELLERS = 200, 20, 5
@@ -336,15 +336,7 @@ def _measure(backend: str, database_url: str, options: Options) -> dict:
 
 
 def run(options: Options) -> dict:
-    from benchmarks.__main__ import Skipped
-
-    chosen = backends(options)
-    if not any(name == "postgresql" for name, _ in chosen):
-        raise Skipped("PostgreSQL is needed (checkout's row locks are measured where production runs)")
-    measured = {}
-    for name, database in chosen:
-        with database() as url:
-            measured[name] = _measure(name, url, options)
+    measured = on_each_backend(options, _measure, "checkout's row locks are measured where production runs")
     pg = measured["postgresql"]
     targets = {
         "orders_per_s": {
@@ -376,9 +368,7 @@ def run(options: Options) -> dict:
                 f"{name} {pct}%" for name, pct in list(pg["profile"]["share_of_cpu_by_library_pct"].items())[:4]
             )
         )
-    summary += [
-        f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
-    ]
+    summary += target_lines(targets)
     return {
         "before": before_fix(NAME),
         "what": (

@@ -188,3 +188,25 @@ def before_fix(name: str) -> dict | None:
         return None
     document = json.loads(path.read_text())
     return {key: document.get(key) for key in ("commit", "run_at", "targets", "summary")}
+
+
+def on_each_backend(options: Options, measure: Callable[[str, str, Options], dict], why_postgres: str) -> dict:
+    """``measure(backend, database_url, options)`` on each database of the run, PostgreSQL required (``why_postgres``
+    says why in the skip message)."""
+    from benchmarks.__main__ import Skipped
+
+    chosen = backends(options)
+    if not any(name == "postgresql" for name, _ in chosen):
+        raise Skipped(f"PostgreSQL is needed ({why_postgres})")
+    measured = {}
+    for name, database in chosen:
+        with database() as url:
+            measured[name] = measure(name, url, options)
+    return measured
+
+
+def target_lines(targets: dict) -> list[str]:
+    """One summary line per target: what it is, what was measured, met or MISSED."""
+    return [
+        f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
+    ]

@@ -22,7 +22,7 @@ import sys
 import time
 from decimal import Decimal
 
-from benchmarks.harness import ROOT, Options, backends, before_fix, bench_app
+from benchmarks.harness import ROOT, Options, backends, before_fix, bench_app, target_lines
 
 NAME = "label_pdf"
 TIME_COUNT = 1000
@@ -197,9 +197,7 @@ def run(options: Options) -> dict:
     for fmt, m in measured["memory"].items():
         peaks = ", ".join(f"{n}: {v['tracemalloc_peak_mb']} MB" for n, v in m["by_count"].items())
         summary.append(f"{fmt} peak memory by labels {peaks}; slope {m['peak_slope_bytes_per_label']} B/label")
-    summary += [
-        f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
-    ]
+    summary += target_lines(targets)
     return {
         "before": before_fix(NAME),
         "what": (

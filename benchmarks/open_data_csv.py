@@ -21,7 +21,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from benchmarks.harness import ROOT, Options, backends, bench_app
+from benchmarks.harness import ROOT, Options, bench_app, on_each_backend, target_lines
 
 NAME = "open_data_csv"
 CELLS = 5_000
@@ -146,15 +146,7 @@ def _measure(backend: str, database_url: str, options: Options) -> dict:
 
 
 def run(options: Options) -> dict:
-    from benchmarks.__main__ import Skipped
-
-    chosen = backends(options)
-    if not any(name == "postgresql" for name, _ in chosen):
-        raise Skipped("PostgreSQL is needed (the server-side cursor is measured where production runs)")
-    measured = {}
-    for name, database in chosen:
-        with database() as url:
-            measured[name] = _measure(name, url, options)
+    measured = on_each_backend(options, _measure, "the server-side cursor is measured where production runs")
     pg = measured["postgresql"]
     targets = {
         "peak_memory_flat_in_rows": {
@@ -171,9 +163,7 @@ def run(options: Options) -> dict:
             for label, s in m["by_size"].items()
         )
         summary.append(f"{name}: {sizes}; ratio {m['peak_ratio_10n_to_n']}")
-    summary += [
-        f"target {key} {t['target']}: {t['measured']} {'met' if t['met'] else 'MISSED'}" for key, t in targets.items()
-    ]
+    summary += target_lines(targets)
     return {
         "what": (
             "GET /api/v1/open-data/supply.csv streamed through the Flask test client in a fresh serving process; "
