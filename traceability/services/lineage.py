@@ -11,22 +11,51 @@ does not multiply rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import literal, select
 
 from core.accounts.models import Organization, User
 from core.extensions import db
-from traceability.models import Batch, BatchLink, BatchPlot, Plot, Shipment, ShipmentStatus
+from traceability.models import Batch, BatchLink, BatchPlot, BatchStatus, Plot, Shipment, ShipmentStatus
 from traceability.services.access import readable_batch
 
 ANCESTORS = "ancestors"
 DESCENDANTS = "descendants"
 
 
+class BatchRow(NamedTuple):
+    """The columns of a lot that lineage's callers show, read-only and not attached to the session.
+
+    A lineage can hold thousands of lots; making each an ORM ``Batch`` (identity map, instance state) cost four
+    times the query itself, so ancestors and descendants come back as plain rows with the same attribute names.
+    """
+
+    id: int
+    code: str
+    commodity: str
+    product: str
+    grade: str | None
+    unit: str
+    initial_quantity: Decimal
+    quantity_remaining: Decimal
+    gtin: str | None
+    lot_number: str | None
+    status: BatchStatus
+    custodian_id: int
+    harvest_start: date | None
+    harvest_end: date | None
+    created_at: datetime
+
+
+BATCH_ROW_COLUMNS = tuple(getattr(Batch, name) for name in BatchRow._fields)
+
+
 @dataclass(frozen=True)
 class Node:
-    batch: Batch
+    batch: Batch | BatchRow  # the start of a lineage is the caller's Batch; the lots reached are BatchRows
     depth: int  # 1 = a direct parent (or child)
     custodian_name: str
 
@@ -85,23 +114,26 @@ def lineage_nodes(start: Batch, direction: str) -> tuple[list[Node], list[Edge]]
     the start is taken from the rows themselves (it is the start or another batch reached), not joined again.
     """
     walk = walk_cte(start.id, direction)
+    width = len(BATCH_ROW_COLUMNS)
     rows = db.session.execute(
-        select(Batch, Organization.name, walk.c.depth, walk.c.event_id, walk.c.quantity, walk.c.via_id)
+        select(*BATCH_ROW_COLUMNS, Organization.name, walk.c.depth, walk.c.event_id, walk.c.quantity, walk.c.via_id)
         .join(walk, walk.c.batch_id == Batch.id)
         .join(Organization, Organization.id == Batch.custodian_id)
         .where(Batch.id.in_(select(walk.c.batch_id)))
     ).all()
     codes = {start.id: start.code}
-    codes.update((batch.id, batch.code) for batch, *_ in rows)
+    codes.update((row[0], row[1]) for row in rows)
     nearest: dict[int, Node] = {}
     edges: set[Edge] = set()
-    for batch, custodian_name, depth, event_id, quantity, via_id in rows:
-        if batch.id not in nearest or depth < nearest[batch.id].depth:
-            nearest[batch.id] = Node(batch, depth, custodian_name)
+    for row in rows:
+        batch_id, code = row[0], row[1]
+        custodian_name, depth, event_id, quantity, via_id = row[width:]
+        if batch_id not in nearest or depth < nearest[batch_id].depth:
+            nearest[batch_id] = Node(BatchRow(*row[:width]), depth, custodian_name)
         if direction == ANCESTORS:
-            edges.add(Edge(batch.code, codes[via_id], event_id, quantity))
+            edges.add(Edge(code, codes[via_id], event_id, quantity))
         else:
-            edges.add(Edge(codes[via_id], batch.code, event_id, quantity))
+            edges.add(Edge(codes[via_id], code, event_id, quantity))
     nodes = sorted(nearest.values(), key=lambda node: (node.depth, node.batch.id))
     return nodes, sorted(edges, key=lambda edge: (edge.event_id, edge.parent_code, edge.child_code))
 
