@@ -11,7 +11,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import request
 from flask_login import current_user
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, Row, or_, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from core.accounts.models import ApiToken, User
 from core.db import utcnow
@@ -60,24 +62,43 @@ def user_from_bearer() -> User | None:
     # request's session holds a transaction (the caller resolved late), a second connection would wait on SQLite
     # for that one's write lock: then the last use rides on the request's transaction, kept if it commits.
     if db.session().in_transaction():
-        user_id = _check_token(db.session.connection(), token_hash)
+        row = _check_token(db.session.connection(), token_hash)
     else:
         with db.engine.begin() as connection:
-            user_id = _check_token(connection, token_hash)
-    user = db.session.get(User, user_id) if user_id is not None else None
+            row = _check_token(connection, token_hash)
+    user = _session_user(row) if row is not None else None
     if user is None or not user.is_active:
         raise AuthenticationError("The API token is unknown or revoked.")
     return user
 
 
-def _check_token(connection: Connection, token_hash: str) -> int | None:
-    """The id of the active user the token belongs to (None if unknown or revoked); stamps its last use when stale.
+USER_COLUMNS = tuple(User.__table__.c)
+
+
+def _session_user(row: Row) -> User | None:
+    """The token's user as an instance of the request's session, made from the columns the token check read.
+
+    The check already joined the user's row; reading it again through the session would cost every API call a
+    round trip. A user the session holds already is that instance (refreshed if expired), never a second copy.
+    """
+    user_id = row.user_id
+    if db.session.identity_map.get(identity_key(User, user_id)) is not None:
+        return db.session.get(User, user_id)
+    user = User(**{column.key: row._mapping[column] for column in USER_COLUMNS})
+    make_transient_to_detached(user)  # as if loaded: nothing pending, so adding it writes nothing
+    db.session.add(user)
+    return user
+
+
+def _check_token(connection: Connection, token_hash: str) -> Row | None:
+    """The token's id, last use and its active user's columns (None if unknown or revoked); stamps its last use
+    when stale.
 
     The last use is a minute's resolution: writing it on every call would make every read a write (on SQLite, a
     turn at the one write lock). The UPDATE repeats the staleness test, so two calls racing write it once.
     """
     row = connection.execute(
-        select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+        select(ApiToken.id.label("token_id"), ApiToken.user_id, ApiToken.last_used_at, *USER_COLUMNS)
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.is_active.is_(True))
     ).first()
@@ -88,10 +109,10 @@ def _check_token(connection: Connection, token_hash: str) -> int | None:
     if row.last_used_at is None or row.last_used_at < cutoff:
         connection.execute(
             update(ApiToken)
-            .where(ApiToken.id == row.id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff))
+            .where(ApiToken.id == row.token_id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff))
             .values(last_used_at=now)
         )
-    return row.user_id
+    return row
 
 
 def api_user() -> User | None:

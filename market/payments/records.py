@@ -6,14 +6,28 @@ here once (in the caller's transaction, never committed).
 
 from __future__ import annotations
 
+from flask import has_request_context, request
+
 from core.accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from market.models import Order, Payment, PaymentStatus, Refund, RefundStatus
 
+_MADE = "nongsan.payments_made"
+
+
+def remember_payment(payment: Payment) -> None:
+    """Hold a payment this request wrote, so that ``payment_of`` finds it without a round trip (checkout's answer
+    shows the payment it just made)."""
+    if has_request_context():
+        request.environ.setdefault(_MADE, {})[payment.order_id] = payment
+
 
 def payment_of(order: Order, *, fresh: bool = False) -> Payment | None:
     """The order's payment; ``fresh`` reads it again from the database (after another transaction changed it)."""
+    made = request.environ.get(_MADE) if has_request_context() and not fresh else None
+    if made and order.id in made and made[order.id] in db.session:
+        return made[order.id]
     statement = db.select(Payment).where(Payment.order_id == order.id)
     if fresh:
         statement = statement.execution_options(populate_existing=True)

@@ -96,30 +96,29 @@ def _commune_name(code: str | None) -> str | None:
     return f"{commune.name}, {commune.province_name}" if commune else code
 
 
-def _loaded_names(user_ids: set[int]) -> dict[int, str]:
-    """The names of those users the session holds loaded (not expired), without a round trip."""
-    names = {}
-    for user_id in user_ids:
-        user = db.session.identity_map.get(identity_key(User, user_id))
-        loaded = inspect(user).dict if user is not None else {}
-        if "name" in loaded:
-            names[user_id] = loaded["name"]
-    return names
+def _loaded_values(model: type, ids: set[int], attribute: str) -> dict:
+    """``attribute`` of those ``model`` rows the session holds loaded (not expired), by id, without a round trip."""
+    values = {}
+    for key in ids:
+        instance = db.session.identity_map.get(identity_key(model, key))
+        loaded = inspect(instance).dict if instance is not None else {}
+        if attribute in loaded:
+            values[key] = loaded[attribute]
+    return values
 
 
 def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[dict]:
     orders = list(orders)
     viewer_ids = actable_organization_ids(user) if user is not None else set()
     names = organization_names([o.buyer_id for o in orders] + [o.seller_id for o in orders])
-    listing_ids = dict(
-        db.session.execute(
-            select(Listing.id, Listing.public_id).where(
-                Listing.id.in_({line.listing_id for o in orders for line in o.lines})
-            )
-        ).all()
-    )
+    listing_ids = _loaded_values(Listing, {line.listing_id for o in orders for line in o.lines}, "public_id")
+    unknown_listings = {line.listing_id for o in orders for line in o.lines} - listing_ids.keys()
+    if unknown_listings:
+        listing_ids.update(
+            db.session.execute(select(Listing.id, Listing.public_id).where(Listing.id.in_(unknown_listings))).all()
+        )
     by_ids = {change.by_user_id for o in orders for change in o.history if change.by_user_id}
-    people = _loaded_names(by_ids)  # the caller, who just placed the order, is loaded already
+    people = _loaded_values(User, by_ids, "name")  # the caller, who just placed the order, is loaded already
     unknown = by_ids - people.keys()
     if unknown:
         people.update(db.session.execute(select(User.id, User.name).where(User.id.in_(unknown))).all())

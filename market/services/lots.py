@@ -78,7 +78,9 @@ def _listings_of(batch_ids: Iterable[int]) -> dict[int, list[Listing]]:
     return found
 
 
-def _fit(lot: LotForSale, listings: list[Listing]) -> None:
+def _fit(lot: LotForSale, listings: list[Listing]) -> bool:
+    """Pause, shrink or mark sold out the listings of ``lot`` to fit what it now is; whether any of them changed."""
+    before = [(listing.status, listing.quantity_g) for listing in listings]
     for listing in listings:
         if lot.problem(listing.seller_id) in (RECALLED, NOT_HELD) and listing.status in ON_OFFER:
             listing.status = ListingStatus.PAUSED
@@ -92,19 +94,34 @@ def _fit(lot: LotForSale, listings: list[Listing]) -> None:
     for listing in listings:
         if listing.status in ON_OFFER:
             listing.status = ListingStatus.ACTIVE if listing.available_g > 0 else ListingStatus.SOLD_OUT
+    return before != [(listing.status, listing.quantity_g) for listing in listings]
+
+
+# In the session's ``info``: a ``fit_offers`` of its current transaction changed an offer (see ``take_refitted``).
+_REFITTED = "market.offers_refitted"
 
 
 def fit_offers(listings: Iterable[Listing]) -> dict[int, LotForSale]:
     """Lock the listings' lots and fit every listing of them to what its lot now is; the lots by id. No commit.
 
     The listings given are refreshed in place. The fitted offers are true whatever
-    becomes of the order that looked: a refused checkout records them on their own.
+    becomes of the order that looked: a refused checkout records them on their own
+    (when ``take_refitted`` says that any changed).
     """
     lots = for_sale.lock_for_sale({listing.batch_id for listing in listings})
+    changed = False
     for batch_id, group in _listings_of(lots).items():
-        _fit(lots[batch_id], group)
-    db.session.flush()
+        changed |= _fit(lots[batch_id], group)
+    if changed:
+        db.session.flush()
+        db.session.info[_REFITTED] = True
     return lots
+
+
+def take_refitted() -> bool:
+    """Whether ``fit_offers`` changed an offer since the last call (which clears it): a refused checkout that changed
+    none has nothing of its own to keep."""
+    return bool(db.session.info.pop(_REFITTED, False))
 
 
 def fit_to_lots(listings: Iterable[Listing]) -> None:

@@ -64,6 +64,7 @@ from market.models import (
     SellerBankAccount,
 )
 from market.payments import PaymentMethod, require_method
+from market.payments.records import remember_payment
 from market.pricing import delivery_fee, line_total, unit_price
 from market.quantities import grams_to_kg, parse_kg
 from market.services import lots, stock
@@ -284,7 +285,9 @@ def _order(user: User, checkout: _Checkout, seller_id: int, checkout_id: str, no
     )
     db.session.add(order)
     db.session.flush()
-    db.session.add(Payment(order_id=order.id, method=method.name, amount=order.total))
+    payment = Payment(order_id=order.id, method=method.name, amount=order.total)
+    db.session.add(payment)
+    remember_payment(payment)
     for line in order.lines:
         db.session.add(
             Reservation(
@@ -310,20 +313,27 @@ def _keep_offers_fitted(listing_ids: list[int]) -> None:
     db.session.commit()
 
 
-def _commit_keeping(user: User, placed: list[Order]) -> None:
+def _commit_keeping(user: User, placed: list[Order], listings: list[Listing]) -> None:
     """Commit the checkout, keeping loaded, until the request's answer is made, what the answer shows of it.
 
-    A commit normally expires everything in the session, and the answer would read back each order, its lines and
-    history, the caller and the sellers' bank accounts (one round trip each). Those are kept as this transaction
-    wrote or read them and committed them (the orders are new; the accounts were read in it to accept the payment
-    method), held until the request's answer is made and expired then; everything else is expired at the commit,
-    as usual. Outside a request (a CLI command) the commit is a plain one.
+    A commit normally expires everything in the session, and the answer would read back each order, its lines,
+    history and payment, the caller, the listings' public ids and the sellers' bank accounts (one round trip each).
+    Those are kept as this transaction wrote or read them and committed them (the orders are new; the accounts were
+    read in it to accept the payment method; a listing's public id never changes, and the answer reads nothing
+    else of the listings), held until the request's answer is made and expired then; everything else is expired
+    at the commit, as usual. Outside a request (a CLI command) the commit is a plain one.
     """
     session = db.session()
     if not has_request_context():
         session.commit()
         return
-    kept = {user, *placed}
+    kept = {user, *placed, *listings}
+    placed_ids = {order.id for order in placed}
+    kept.update(
+        instance
+        for instance in (*session.new, *session.identity_map.values())
+        if isinstance(instance, Payment) and instance.order_id in placed_ids
+    )
     for order in placed:
         kept.update(order.lines)
         kept.update(order.history)
@@ -360,18 +370,20 @@ def place_orders(
     raw = _items(items)
     listings = _load_listings(list(raw))
     listing_ids = [listing.id for listing in listings.values()]
+    lots.take_refitted()  # only what this checkout's fitting changes counts below
     try:
         checkout = _check(raw, listings, method, buyer, delivery)
         stock.reserve({listings[public_id].id: amount for public_id, amount in checkout.grams.items()})
         checkout_id, now = str(uuid.uuid4()), utcnow()
         placed = [_order(user, checkout, seller_id, checkout_id, now) for seller_id in sorted(checkout.sellers)]
     except Exception as error:
+        refitted = lots.take_refitted()
         db.session.rollback()  # reservations and fitted offers alike: nothing of this checkout stays
-        if isinstance(error, DomainError):
+        if isinstance(error, DomainError) and refitted:
             _keep_offers_fitted(listing_ids)
         raise
     placed_ids = [order.id for order in placed]
-    _commit_keeping(user, placed)
+    _commit_keeping(user, placed, list(listings.values()))
     # By id, read before the commit: touching the orders now would open a new transaction (on SQLite,
     # the write lock) while an eager task runs in its own session.
     for order_id in placed_ids:
