@@ -15,7 +15,7 @@ import time
 from benchmarks.harness import Options, write_result
 
 # In the order they run; each is benchmarks/<name>.py with NAME and run(options) -> dict.
-BENCHMARKS = ["trace_page", "lineage", "supply_report", "checkout", "bulk_import", "label_pdf", "open_data_csv"]
+BENCHMARKS = ["trace_page", "lineage", "supply_report", "checkout", "bulk_import", "label_pdf", "open_data_csv", "soak"]
 
 
 class Skipped(Exception):
