@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm.util import identity_key
 
 from core.accounts.directory import organization_names, verified_ids
-from core.accounts.models import User
+from core.accounts.models import Organization, User
 from core.accounts.permissions import actable_organization_ids
 from core.extensions import db
 from core.geo.services import format_address, get_commune
@@ -110,7 +110,10 @@ def _loaded_values(model: type, ids: set[int], attribute: str) -> dict:
 def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[dict]:
     orders = list(orders)
     viewer_ids = actable_organization_ids(user) if user is not None else set()
-    names = organization_names([o.buyer_id for o in orders] + [o.seller_id for o in orders])
+    organization_ids = {o.buyer_id for o in orders} | {o.seller_id for o in orders}
+    names = _loaded_values(Organization, organization_ids, "name")  # checkout's buyer and sellers are loaded
+    if organization_ids - names.keys():
+        names.update(organization_names(organization_ids - names.keys()))
     listing_ids = _loaded_values(Listing, {line.listing_id for o in orders for line in o.lines}, "public_id")
     unknown_listings = {line.listing_id for o in orders for line in o.lines} - listing_ids.keys()
     if unknown_listings:

@@ -101,15 +101,26 @@ def _items(raw: list[dict]) -> dict[str, object]:
     return {str(item.get("listing_id") or ""): item.get("quantity") for item in raw}
 
 
-def _load_listings(ids: list[str]) -> dict[str, Listing]:
-    found = {
-        listing.public_id: listing for listing in db.session.scalars(select(Listing).where(Listing.public_id.in_(ids)))
-    }
+def _load_listings(ids: list[str]) -> tuple[dict[str, Listing], list[object]]:
+    """The listings by public id (404 for one unknown or a draft), and their sellers and bank accounts, read with them.
+
+    The sellers (whose names the answer shows) and their bank accounts (which decide whether VietQR is accepted)
+    come in the same statement: the caller holds them, so that the session's identity map (weak) still has them
+    when they are asked for, without a round trip each.
+    """
+    rows = db.session.execute(
+        select(Listing, Organization, SellerBankAccount)
+        .join(Organization, Organization.id == Listing.seller_id)
+        .outerjoin(SellerBankAccount, SellerBankAccount.organization_id == Listing.seller_id)
+        .where(Listing.public_id.in_(ids))
+    ).all()
+    found = {listing.public_id: listing for listing, _seller, _account in rows}
     for public_id in ids:
         listing = found.get(public_id)
         if listing is None or listing.status is ListingStatus.DRAFT:
             raise ListingNotFoundError(public_id)
-    return found
+    related = [entity for _listing, *entities in rows for entity in entities if entity is not None]
+    return found, related
 
 
 def _check_on_offer(listings: dict[str, Listing]) -> None:
@@ -313,21 +324,21 @@ def _keep_offers_fitted(listing_ids: list[int]) -> None:
     db.session.commit()
 
 
-def _commit_keeping(user: User, placed: list[Order], listings: list[Listing]) -> None:
+def _commit_keeping(user: User, placed: list[Order], read: list[object]) -> None:
     """Commit the checkout, keeping loaded, until the request's answer is made, what the answer shows of it.
 
     A commit normally expires everything in the session, and the answer would read back each order, its lines,
-    history and payment, the caller, the listings' public ids and the sellers' bank accounts (one round trip each).
-    Those are kept as this transaction wrote or read them and committed them (the orders are new; the accounts were
-    read in it to accept the payment method; a listing's public id never changes, and the answer reads nothing
-    else of the listings), held until the request's answer is made and expired then; everything else is expired
-    at the commit, as usual. Outside a request (a CLI command) the commit is a plain one.
+    history and payment, the caller, the listings' public ids, the sellers' names and bank accounts (one round trip
+    each). Those are kept as this transaction wrote or read them and committed them (the orders are new; the
+    sellers and accounts were read in it to accept the payment method; a listing's public id never changes, and the
+    answer reads nothing else of the listings), held until the request's answer is made and expired then;
+    everything else is expired at the commit, as usual. Outside a request (a CLI command) the commit is a plain one.
     """
     session = db.session()
     if not has_request_context():
         session.commit()
         return
-    kept = {user, *placed, *listings}
+    kept = {user, *placed, *read}
     placed_ids = {order.id for order in placed}
     kept.update(
         instance
@@ -368,7 +379,7 @@ def place_orders(
     method = require_method(payment_method)
     buyer = buyer_organization(user, buyer_organization_id)
     raw = _items(items)
-    listings = _load_listings(list(raw))
+    listings, related = _load_listings(list(raw))
     listing_ids = [listing.id for listing in listings.values()]
     lots.take_refitted()  # only what this checkout's fitting changes counts below
     try:
@@ -383,7 +394,7 @@ def place_orders(
             _keep_offers_fitted(listing_ids)
         raise
     placed_ids = [order.id for order in placed]
-    _commit_keeping(user, placed, list(listings.values()))
+    _commit_keeping(user, placed, [buyer, *listings.values(), *related])
     # By id, read before the commit: touching the orders now would open a new transaction (on SQLite,
     # the write lock) while an eager task runs in its own session.
     for order_id in placed_ids:
