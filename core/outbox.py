@@ -6,9 +6,9 @@ commit: the message becomes a row of ``task_outbox`` in the same transaction, so
 exists exactly when the work does. After the commit, ``send_queued`` hands the rows
 to the broker and deletes them. When the broker (Redis) is down, the rows stay and
 the request still succeeds; ``core.send_outbox`` (Celery beat, every minute) sends
-every row older than ``GRACE`` once the broker answers again. Nothing is lost, but a message may be delivered twice (a
-process that dies between the send and the delete): every task sent this way is
-idempotent.
+every row older than ``OUTBOX_GRACE_SECONDS`` once the broker answers again.
+Nothing is lost, but a message may be delivered twice (a process that dies between
+the send and the delete): every task sent this way is idempotent.
 
 Without a broker (``make run``, the tests) ``send_queued`` deletes the rows and runs
 the tasks in this process, as ``core.tasks.send_task`` does.
@@ -28,8 +28,6 @@ from core.db import utcnow
 from core.extensions import db
 from core.tasks import publish, run_eagerly
 
-# How old a row must be before the drain takes it (a younger one is still being sent by the process that wrote it).
-GRACE = timedelta(seconds=30)
 BATCH = 500
 
 
@@ -117,9 +115,9 @@ def _send(messages: list[tuple[int, str, list, dict]]) -> int:
     return len(sent)
 
 
-def send_outbox(now: datetime | None = None, grace: timedelta = GRACE) -> int:
-    """Send every outbox row older than ``grace`` (what a broker outage left behind), oldest first."""
-    cutoff = (now or utcnow()) - grace
+def send_outbox(now: datetime | None = None) -> int:
+    """Send every outbox row older than OUTBOX_GRACE_SECONDS (what a broker outage left behind), oldest first."""
+    cutoff = (now or utcnow()) - timedelta(seconds=current_app.config["OUTBOX_GRACE_SECONDS"])
     total = 0
     while True:
         messages = _read(OUTBOX.c.created_at <= cutoff)

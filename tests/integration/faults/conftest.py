@@ -186,7 +186,7 @@ def fault_app(private_postgres, tmp_path) -> Iterator[Callable[..., Flask]]:
 class Worker:
     """A Celery worker process (the production entry point, prefork with one child) on the private Redis."""
 
-    def __init__(self, database_url: str, broker_url: str, instance_path: Path, log: Path):
+    def __init__(self, database_url: str, broker_url: str, instance_path: Path, log: Path, **settings: str):
         self.log = log
         environ = {
             "PATH": os.environ.get("PATH", ""),
@@ -200,6 +200,7 @@ class Worker:
             "CELERY_BROKER_URL": broker_url,
             "RATELIMIT_STORAGE_URI": "memory://",
             "GEO_WARM_UP": "0",
+            **settings,
         }
         command = [str(CELERY), "-A", "wsgi:celery_app", "worker", "--pool=prefork", "--concurrency=1"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
@@ -229,8 +230,9 @@ class Worker:
 def start_worker(tmp_path) -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
 
-    def start(database_url: str, broker_url: str, instance_path: Path) -> Worker:
-        started.append(Worker(database_url, broker_url, instance_path, tmp_path / f"worker{len(started)}.log"))
+    def start(database_url: str, broker_url: str, instance_path: Path, **settings: str) -> Worker:
+        log = tmp_path / f"worker{len(started)}.log"
+        started.append(Worker(database_url, broker_url, instance_path, log, **settings))
         return started[-1]
 
     yield start
