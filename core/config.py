@@ -166,6 +166,8 @@ def _service_settings(
         "STORAGE_S3_ACCESS_KEY_ID": environ.get("STORAGE_S3_ACCESS_KEY_ID", ""),
         "STORAGE_S3_SECRET_ACCESS_KEY": environ.get("STORAGE_S3_SECRET_ACCESS_KEY", ""),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://",
+        # With Redis gone, limits are counted in each process's memory instead of failing every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     }
 
 
@@ -200,6 +202,9 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         "REPLAY_CACHE_MB": _int(environ, "REPLAY_CACHE_MB", 32),
         "MARKET_SEARCH_SECONDS": _int(environ, "MARKET_SEARCH_SECONDS", 5),
         "LEDGER_AUDIT_MINUTES": max(1, _int(environ, "LEDGER_AUDIT_MINUTES", 60)),
+        # How old a task of the outbox must be before the drain sends it (core/outbox.py): a younger one is still
+        # being sent by the process that wrote it.
+        "OUTBOX_GRACE_SECONDS": max(0, _int(environ, "OUTBOX_GRACE_SECONDS", 30)),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

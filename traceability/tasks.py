@@ -16,8 +16,9 @@ from traceability.services import integrity, labels, scans
 
 
 # Idempotent (a rerun redraws the same file under the same key), so a worker that dies
-# mid-sheet may have the task delivered again: acknowledge late.
-@shared_task(name="traceability.render_label_sheet", acks_late=True)
+# mid-sheet may have the task delivered again: acknowledge late, and put the message back
+# when the process running it is killed (Celery would otherwise acknowledge it as failed).
+@shared_task(name="traceability.render_label_sheet", acks_late=True, reject_on_worker_lost=True)
 def render_label_sheet(job_id: int) -> None:
     labels.render_label_job(job_id)
 
@@ -44,7 +45,8 @@ def audit_ledger() -> None:
 
 # Idempotent: the whole document is applied in one transaction that also marks the job
 # finished, and a finished job is never applied again; a worker that dies mid-document
-# leaves nothing behind, so the redelivered task (acknowledged late) starts clean.
-@shared_task(name="traceability.capture_epcis", acks_late=True)
+# leaves nothing behind, so the redelivered task (acknowledged late, put back when its
+# process is killed) starts clean.
+@shared_task(name="traceability.capture_epcis", acks_late=True, reject_on_worker_lost=True)
 def capture_epcis(job_id: int) -> None:
     capture.apply_capture(job_id)

@@ -24,7 +24,7 @@ from core.db import utcnow
 from core.errors import DomainError, ValidationError
 from core.extensions import db
 from core.geo.services import require_commune
-from core.tasks import send_task
+from core.outbox import queue_task, send_queued
 from market import states
 from market.errors import ListingNotFoundError, ListingUnavailableError, OrderNotFoundError
 from market.messages import (
@@ -393,12 +393,12 @@ def place_orders(
         if isinstance(error, DomainError) and refitted:
             _keep_offers_fitted(listing_ids)
         raise
-    placed_ids = [order.id for order in placed]
-    _commit_keeping(user, placed, [buyer, *listings.values(), *related])
     # By id, read before the commit: touching the orders now would open a new transaction (on SQLite,
-    # the write lock) while an eager task runs in its own session.
-    for order_id in placed_ids:
-        send_task("market.send_order_email", order_id, "placed")
+    # the write lock) while an eager task runs in its own session. Queued in the checkout's transaction, so
+    # the emails go out even when the broker was down at the time.
+    queued = [queue_task("market.send_order_email", order.id, "placed") for order in placed]
+    _commit_keeping(user, placed, [buyer, *listings.values(), *related])
+    send_queued(queued)
     return placed
 
 

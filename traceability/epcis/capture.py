@@ -43,7 +43,7 @@ from core.accounts.permissions import actable_organization_ids, is_department_of
 from core.db import utcnow
 from core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from core.extensions import db
-from core.tasks import send_task
+from core.outbox import queue_task, send_queued
 from traceability import catalog
 from traceability.epcis import schema
 from traceability.epcis import vocabulary as voc
@@ -167,9 +167,11 @@ def request_capture(user: User, document: Any, organization_id: int | None = Non
     db.session.add(job)
     db.session.flush()
     job_id, public_id = job.id, job.public_id
-    # Commit first: the worker loads the job by id, so it must be there when the task arrives.
+    # The task is queued in the job's transaction (nothing is lost while the broker is down) and sent after the
+    # commit: the worker loads the job by id, so it must be there when the task arrives.
+    queued = queue_task(TASK, job_id)
     db.session.commit()
-    send_task(TASK, job_id)
+    send_queued([queued])
     return get_capture(user, public_id)
 
 

@@ -32,8 +32,8 @@ from core.extensions import db
 from core.geo.services import get_commune
 from core.i18n import day, number
 from core.numbers import parse_decimal, request_locale
+from core.outbox import queue_task, send_queued
 from core.storage import ObjectNotFound, StoredObject, get_storage
-from core.tasks import send_task
 from traceability import qr
 from traceability.catalog import PRODUCTS, to_kg
 from traceability.digital_link import lot_for
@@ -119,11 +119,13 @@ def request_label_sheet(user: User | None, code: str, *, count: Any, label_forma
     db.session.add(job)
     db.session.flush()
     job_id = job.id
+    # In the job's own transaction: a sheet recorded while the broker is down is still drawn once it is back.
+    queued = [] if wanted.count <= INLINE_MAX else [queue_task(TASK, job_id)]
     db.session.commit()
     if wanted.count <= INLINE_MAX:
         render_label_job(job_id)
     else:
-        send_task(TASK, job_id)
+        send_queued(queued)
     return db.session.get(LabelJob, job_id, populate_existing=True)
 
 

@@ -135,6 +135,7 @@ def test_beat_schedules_the_purges_every_fifteen_minutes_and_hourly(app):
     assert schedule == {
         "core.purge_login_failures": 15 * 60,
         "core.purge_idempotency_records": 60 * 60,
+        "core.send_outbox": 60,
         "market.release_expired_reservations": 60,
         "market.resend_stuck_refunds": 600,
         "market.reconcile_card_payments": 86400,
