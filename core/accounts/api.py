@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_limiter.util import get_remote_address
 
 from core.accounts import services
 from core.accounts.schemas import (
@@ -58,7 +59,9 @@ class Tokens(MethodView):
     @blp.response(201, NewTokenSchema)
     def post(self, data):
         """Get a personal API token for a phone number or email and password (shown once)."""
-        token, secret = services.issue_token(data["login"], data["password"], data["name"])
+        token, secret = services.issue_token(
+            data["login"], data["password"], data["name"], address=get_remote_address()
+        )
         # The secret is shown once: no cache (and no Idempotency-Key replay store) may keep it.
         body = {
             "token": secret,

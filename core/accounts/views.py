@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -174,7 +175,7 @@ def sign_in():
     headers = {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.login.data, form.password.data)
+            user = services.authenticate(form.login.data, form.password.data, get_remote_address())
         except TooManyAttempts as error:
             # The refusal says how long to wait, in the reader's numbers ("3.600 giây").
             form.form_errors.append(translate(error.detail))
