@@ -23,6 +23,7 @@ from core.accounts.schemas import (
     UserGrantsSchema,
 )
 from core.api import Blueprint
+from core.extensions import limiter, sign_in_limit
 from core.security import api_user
 
 blp = Blueprint("accounts_api", __name__, description="Accounts, organizations and API tokens")
@@ -55,6 +56,7 @@ class Accounts(MethodView):
 
 @blp.route("/auth/tokens")
 class Tokens(MethodView):
+    @limiter.shared_limit(sign_in_limit, scope="sign-in")  # shares the sign-in page's count
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, NewTokenSchema)
     def post(self, data):

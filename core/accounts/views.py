@@ -30,6 +30,7 @@ from core.accounts.logins import is_email
 from core.accounts.models import Organization, OrganizationKind, Role
 from core.accounts.permissions import MANAGING_ROLES, can_act_for
 from core.errors import Conflict, DomainError, PermissionDenied, TooManyAttempts, ValidationError
+from core.extensions import limiter, sign_in_limit
 from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
 from core.geo.services import format_address, get_commune
 from core.i18n import translate
@@ -168,6 +169,7 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.shared_limit(sign_in_limit, scope="sign-in", methods=["POST"])
 def sign_in():
     form = SignInForm()
     # Without a ?next=, each reader starts from their own pages (a farmer's lots, a buyer's marketplace...).
