@@ -183,6 +183,10 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         # Stripe refuses charges under about US$0.50; in đồng, with room for the exchange rate.
         "STRIPE_MIN_AMOUNT_VND": _int(environ, "STRIPE_MIN_AMOUNT_VND", 15000),
         "LOGIN_FAILURE_LIMIT": _int(environ, "LOGIN_FAILURE_LIMIT", 5),
+        "LOGIN_ADDRESS_FAILURE_LIMIT": _int(environ, "LOGIN_ADDRESS_FAILURE_LIMIT", 20),
+        # Requests a client address may make a minute: sign-in and token requests (right or wrong), Digital Links.
+        "SIGN_IN_REQUESTS_PER_MINUTE": max(1, _int(environ, "SIGN_IN_REQUESTS_PER_MINUTE", 30)),
+        "RESOLVER_REQUESTS_PER_MINUTE": max(1, _int(environ, "RESOLVER_REQUESTS_PER_MINUTE", 300)),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int(environ, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
         "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         # Production runs behind one reverse proxy (gunicorn binds 127.0.0.1): without trusting it, every

@@ -21,3 +21,16 @@ login_manager = LoginManager()
 api = ProblemApi()
 # Per-IP limits stay generous: a whole co-op office may share one address.
 limiter = Limiter(key_func=get_remote_address, default_limits=["600 per minute"])
+
+
+def sign_in_limit() -> str:
+    """Sign-in and token requests a client address may make a minute, whatever their outcome."""
+    from flask import current_app
+
+    return f"{current_app.config['SIGN_IN_REQUESTS_PER_MINUTE']} per minute"
+
+
+def resolver_limit() -> str:
+    from flask import current_app
+
+    return f"{current_app.config['RESOLVER_REQUESTS_PER_MINUTE']} per minute"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_limiter.util import get_remote_address
 
 from core.accounts import services
 from core.accounts.schemas import (
@@ -22,6 +23,7 @@ from core.accounts.schemas import (
     UserGrantsSchema,
 )
 from core.api import Blueprint
+from core.extensions import limiter, sign_in_limit
 from core.security import api_user
 
 blp = Blueprint("accounts_api", __name__, description="Accounts, organizations and API tokens")
@@ -54,11 +56,14 @@ class Accounts(MethodView):
 
 @blp.route("/auth/tokens")
 class Tokens(MethodView):
+    @limiter.shared_limit(sign_in_limit, scope="sign-in")  # shares the sign-in page's count
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, NewTokenSchema)
     def post(self, data):
         """Get a personal API token for a phone number or email and password (shown once)."""
-        token, secret = services.issue_token(data["login"], data["password"], data["name"])
+        token, secret = services.issue_token(
+            data["login"], data["password"], data["name"], address=get_remote_address()
+        )
         # The secret is shown once: no cache (and no Idempotency-Key replay store) may keep it.
         body = {
             "token": secret,

@@ -36,6 +36,10 @@ TOO_MANY_ATTEMPTS_FOR_LOGIN = Message(
     "too_many_attempts",
     N_("Too many failed sign-in attempts for this login. Try again in %(seconds)s seconds."),
 )
+TOO_MANY_ATTEMPTS_FROM_ADDRESS = Message(
+    "too_many_attempts",
+    N_("Too many failed sign-in attempts from your network. Try again in %(seconds)s seconds."),
+)
 
 # Memberships and households
 USER_UNKNOWN = Message("user_unknown", N_("No account uses this phone number or email address."))

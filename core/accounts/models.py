@@ -168,11 +168,16 @@ class ApiToken(db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed sign-in or token request for a login, counted for the per-login limit."""
+    """One failed sign-in or token request: counted per login and client address, and per address."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_login_at", "login", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_login_at", "login", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(254))
+    # The client's address (IPv6 at most 45 characters); None for failures recorded before it was kept.
+    address: Mapped[str | None] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(default=utcnow)

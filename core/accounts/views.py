@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -29,6 +30,7 @@ from core.accounts.logins import is_email
 from core.accounts.models import Organization, OrganizationKind, Role
 from core.accounts.permissions import MANAGING_ROLES, can_act_for
 from core.errors import Conflict, DomainError, PermissionDenied, TooManyAttempts, ValidationError
+from core.extensions import limiter, sign_in_limit
 from core.geo.picker import AddressPicker, new_address_picker, read_address_picker
 from core.geo.services import format_address, get_commune
 from core.i18n import translate
@@ -167,6 +169,7 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.shared_limit(sign_in_limit, scope="sign-in", methods=["POST"])
 def sign_in():
     form = SignInForm()
     # Without a ?next=, each reader starts from their own pages (a farmer's lots, a buyer's marketplace...).
@@ -174,7 +177,7 @@ def sign_in():
     headers = {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.login.data, form.password.data)
+            user = services.authenticate(form.login.data, form.password.data, get_remote_address())
         except TooManyAttempts as error:
             # The refusal says how long to wait, in the reader's numbers ("3.600 giây").
             form.form_errors.append(translate(error.detail))

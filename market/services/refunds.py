@@ -19,9 +19,10 @@ from sqlalchemy import select
 
 from core.accounts.models import User
 from core.db import utcnow
-from core.errors import ValidationError
+from core.errors import PermissionDenied, ValidationError
 from core.extensions import db
-from market.messages import CANCEL_REFUND_IS_FULL, REFUND_REASON_UNKNOWN, REFUND_REFERENCE_NEEDED
+from market import states
+from market.messages import CANCEL_REFUND_IS_FULL, ONLY_ROLES_MAY, REFUND_REASON_UNKNOWN, REFUND_REFERENCE_NEEDED
 from market.models import FlagKind, Order, OrderStatus, Payment, Refund, RefundReason, RefundStatus
 from market.payments.stripe_gateway import GatewayError, StripeGateway
 from market.services import ledger, transitions
@@ -44,6 +45,10 @@ def _reason(code: str | None) -> RefundReason:
         ) from None
 
 
+def _refund_target(code: RefundReason) -> OrderStatus:
+    return OrderStatus.CANCELLED if code is RefundReason.CANCELLED else OrderStatus.REFUNDED
+
+
 def refund_order(
     user: User,
     public_id: str,
@@ -58,7 +63,10 @@ def refund_order(
     stock back on offer; any other reason refunds in full (``refunded``) or in part (``partially_refunded``)."""
     code = _reason(reason_code)
     reference = (reference or "").strip() or None
-    order, _roles = visible_order(user, public_id)
+    order, roles = visible_order(user, public_id)
+    # Only the seller gives money back: the buyer is refused before any question about the refund's details.
+    if states.SELLER not in roles:
+        raise PermissionDenied(ONLY_ROLES_MAY(roles=states.SELLER, target=_refund_target(code).value))
     remaining = order.total - order.refunded_amount
     if order.payment_method == "vietqr" and not reference:
         raise ValidationError(REFUND_REFERENCE_NEEDED, errors={"reference": [REFUND_REFERENCE_NEEDED]})

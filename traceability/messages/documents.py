@@ -22,6 +22,9 @@ SCANS_HOLDER_ONLY = Message(
 TRACE_PAGES_TOO_FAST = Message(
     "trace_pages_too_fast", N_("Too many different lots opened in a short time. Please wait %(seconds)d seconds.")
 )
+RESOLVER_TOO_FAST = Message(
+    "too_many_requests", N_("Too many product links looked up in a short time. Please wait a little and try again.")
+)
 SCAN_DAY_OUT_OF_RANGE_DETAIL = Message("day_out_of_range", N_("The day is out of range."))
 SCAN_DAY_OUT_OF_RANGE = Message("day_out_of_range", N_("Give a day between %(first)s and %(last)s."))
 SCAN_RANGE_REVERSED_DETAIL = Message("range_reversed", N_("The range ends before it starts."))

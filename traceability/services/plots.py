@@ -256,10 +256,16 @@ def get_plot(actor: User | None, plot_id: int) -> Plot:
     return plot
 
 
-def update_plot(actor: User, plot_id: int, data: dict[str, Any]) -> Plot:
+def editable_plot(actor: User | None, plot_id: int) -> Plot:
+    """The plot if ``actor`` may change it: 404 unseen, 403 for those who only read it (department officers)."""
     plot = get_plot(actor, plot_id)
     if plot.organization_id not in actable_organization_ids(actor):
         raise PermissionDenied(PLOT_READ_ONLY)
+    return plot
+
+
+def update_plot(actor: User, plot_id: int, data: dict[str, Any]) -> Plot:
+    plot = editable_plot(actor, plot_id)
     cleaned = clean_plot_fields({key: data[key] for key in PLOT_FIELDS if key in data}, partial=True)
     _apply(plot, actor, cleaned)
     db.session.commit()

@@ -20,7 +20,7 @@ from core.errors import Conflict, ValidationError
 from core.offline import form_done, form_refused, wants_json
 from traceability import catalog, step_names
 from traceability.messages import DATE_INVALID
-from traceability.services import batches, custody, operations, summaries
+from traceability.services import batches, custody, operation_forms, operations, summaries
 from traceability.services.event_input import today
 from traceability.views import bp
 from traceability.views.plots import CROP_LABELS
@@ -169,7 +169,8 @@ def batch_detail(code):
 def _step_context(code):
     """The lot, and only the steps and measurements of its commodity and product (no tapping or DRC on a cashew lot,
     no KOR on its kernels)."""
-    batch = summaries.describe_batch(batches.get_batch(current_user, code))
+    # Only those who may act on the lot get its form (officers read lots, they never record on them).
+    batch = operation_forms.actable_lot(current_user, code)
     commodity = batch["commodity"]
     return {
         "batch": batch,
@@ -215,7 +216,7 @@ def step_new(code):
 @login_required
 def split(code):
     template = "traceability/batches/split.html"
-    context = {"batch": summaries.describe_batch(batches.get_batch(current_user, code)), "rows": range(4)}
+    context = {"batch": operation_forms.actable_lot(current_user, code), "rows": range(4)}
     if request.method == "GET":
         return render_template(template, values=request.form, errors={}, **context)
     form = request.form

@@ -209,7 +209,8 @@ def _plot_values(plot) -> MultiDict:
 @login_required
 def plot_edit(plot_id):
     organization = organization_or_404()
-    plot = plot_service.get_plot(current_user, plot_id)
+    # Checked before the form is read: someone who only reads the plot gets no form, filled in or sent.
+    plot = plot_service.editable_plot(current_user, plot_id)
     if request.method == "GET":
         picker = new_address_picker(plot.commune_code, plot.street or "")
         return _plot_form(organization=organization, plot=plot, values=_plot_values(plot), picker=picker)

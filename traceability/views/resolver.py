@@ -15,8 +15,10 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
-from core.errors import DomainError, problem_response
+from core.errors import DomainError, TooManyAttempts, problem_response
+from core.extensions import limiter, resolver_limit
 from traceability import digital_link
+from traceability.messages import RESOLVER_TOO_FAST
 from traceability.services import resolver
 
 bp = Blueprint("resolver", __name__)
@@ -52,7 +54,9 @@ def _json(body: dict, content_type: str):
 def _error(error: DomainError):
     wanted = request.accept_mimetypes.best_match(["application/problem+json", "application/json", "text/html"])
     if wanted == "text/html":
-        if error.status == 404:
+        if error.status == 429:
+            title, message = (_("Please wait a little"), _("Too many attempts. Please wait a little and try again."))
+        elif error.status == 404:
             title, message = (
                 _("Product lot not found"),
                 _("We could not find this product lot. Check the code printed on the label."),
@@ -69,11 +73,21 @@ def _error(error: DomainError):
         response = problem_response(
             error.status, error.title, error.detail, code=error.code, errors=error.errors or None
         )
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after)
     response.vary.add("Accept")
     return response
 
 
+@bp.errorhandler(429)
+def _too_many(error):
+    """Past RESOLVER_REQUESTS_PER_MINUTE: a page for people, problem JSON for machines, as every other refusal."""
+    retry = {"Retry-After": error.get_response().headers.get("Retry-After", "60")}
+    return _error(TooManyAttempts(RESOLVER_TOO_FAST, retry_after=int(retry["Retry-After"])))
+
+
 @bp.get("/01/<path:rest>")
+@limiter.shared_limit(resolver_limit, scope="resolver")
 def resolve(rest: str):
     link = digital_link.parse(_raw_path(), request.args.to_dict())
     link_type = request.args.get("linkType")
@@ -88,6 +102,7 @@ def resolve(rest: str):
 
 
 @bp.get("/.well-known/gs1resolver")
+@limiter.shared_limit(resolver_limit, scope="resolver")
 def description():
     response = _json(resolver.description(), "application/json")
     response.headers["Cache-Control"] = "public, max-age=86400"

@@ -1,4 +1,4 @@
-"""Signing in, the per-login failure limit, and personal API tokens."""
+"""Signing in, the failure limits (per login and address, per address), and personal API tokens."""
 
 from __future__ import annotations
 
@@ -31,45 +31,56 @@ def _window() -> timedelta:
     return timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
 
 
-def check_login_allowed(key: str) -> None:
-    """``TooManyAttempts`` while ``key`` has reached its failure limit inside the window."""
-    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
+def _blocked_for(where, limit: int) -> int | None:
+    """Seconds until the failures matching ``where`` inside the window drop below ``limit``; None if they are below."""
     now = utcnow()
     since = now - _window()
-    count, oldest = db.session.execute(
-        select(func.count(LoginFailure.id), func.min(LoginFailure.at)).where(
-            LoginFailure.login == key, LoginFailure.at > since
-        )
-    ).one()
+    count = db.session.scalar(select(func.count(LoginFailure.id)).where(where, LoginFailure.at > since)) or 0
     if count < limit:
-        return
+        return None
     # The block lifts when enough failures have aged out to drop below the limit.
     ages = db.session.scalars(
-        select(LoginFailure.at)
-        .where(LoginFailure.login == key, LoginFailure.at > since)
-        .order_by(LoginFailure.at)
-        .limit(count - limit + 1)
+        select(LoginFailure.at).where(where, LoginFailure.at > since).order_by(LoginFailure.at).limit(count - limit + 1)
     ).all()
-    expires = (ages[-1] if ages else oldest) + _window()
-    retry_after = max(1, math.ceil((expires - now).total_seconds()))
-    raise TooManyAttempts(messages.TOO_MANY_ATTEMPTS_FOR_LOGIN(seconds=retry_after), retry_after=retry_after)
+    return max(1, math.ceil((ages[-1] + _window() - now).total_seconds()))
 
 
-def _record_failure(key: str) -> None:
-    db.session.execute(delete(LoginFailure).where(LoginFailure.login == key, LoginFailure.at <= utcnow() - _window()))
-    db.session.add(LoginFailure(login=key))
+def check_login_allowed(key: str, address: str | None = None) -> None:
+    """``TooManyAttempts`` while ``key`` has reached its failure limit from ``address`` inside the window, or
+    ``address`` its limit across every login.
+
+    A login's failures count per client address, so that someone guessing from elsewhere cannot lock its owner out;
+    an address's failures count across logins, so that it cannot try a few passwords on each of many logins.
+    """
+    config = current_app.config
+    seconds = _blocked_for((LoginFailure.login == key) & _same_address(address), config["LOGIN_FAILURE_LIMIT"])
+    if seconds is not None:
+        raise TooManyAttempts(messages.TOO_MANY_ATTEMPTS_FOR_LOGIN(seconds=seconds), retry_after=seconds)
+    if address is not None:
+        seconds = _blocked_for(LoginFailure.address == address, config["LOGIN_ADDRESS_FAILURE_LIMIT"])
+        if seconds is not None:
+            raise TooManyAttempts(messages.TOO_MANY_ATTEMPTS_FROM_ADDRESS(seconds=seconds), retry_after=seconds)
+
+
+def _same_address(address: str | None):
+    return LoginFailure.address.is_(None) if address is None else LoginFailure.address == address
+
+
+def _record_failure(key: str, address: str | None) -> None:
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at <= utcnow() - _window()))
+    db.session.add(LoginFailure(login=key, address=address))
     db.session.commit()
 
 
-def authenticate(login: str, password: str) -> User:
-    """The active user with this login and password.
+def authenticate(login: str, password: str, address: str | None = None) -> User:
+    """The active user with this login and password, asked from the client ``address``.
 
     Unknown logins and wrong passwords fail alike (same error, similar time) and
-    both count toward the login's limit; a blocked login stays blocked even when
-    the right password is given, until its failures age out.
+    both count toward the limits; a blocked login (from this address) stays blocked
+    even when the right password is given, until its failures age out.
     """
     key = login_key(login)
-    check_login_allowed(key)
+    check_login_allowed(key, address)
     user = None
     try:
         stored = normalize_login(login)
@@ -80,17 +91,17 @@ def authenticate(login: str, password: str) -> User:
         user = db.session.scalar(select(User).where(column == stored))
     if user is None or not user.is_active:
         _spend_password_time(password or "")
-        _record_failure(key)
+        _record_failure(key, address)
         raise AuthenticationError(messages.BAD_CREDENTIALS)
     if not verify_password(user.password_hash, password or ""):
-        _record_failure(key)
+        _record_failure(key, address)
         raise AuthenticationError(messages.BAD_CREDENTIALS)
     return user
 
 
-def issue_token(login: str, password: str, name: str = "") -> tuple[ApiToken, str]:
+def issue_token(login: str, password: str, name: str = "", address: str | None = None) -> tuple[ApiToken, str]:
     """A new API token for the user with these credentials, and its secret (shown once, stored hashed)."""
-    user = authenticate(login, password)
+    user = authenticate(login, password, address)
     secret, digest = new_token()
     token = ApiToken(user_id=user.id, name=(name or "").strip()[:100], token_hash=digest, prefix=secret[:8])
     db.session.add(token)
