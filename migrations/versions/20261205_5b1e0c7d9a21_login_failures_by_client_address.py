@@ -1,7 +1,7 @@
 """login failures by client address
 
 Revision ID: 5b1e0c7d9a21
-Revises: c3a8d5e1f902
+Revises: 5f0e2b7c9a41
 Create Date: 2026-12-05 00:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5b1e0c7d9a21"
-down_revision = "c3a8d5e1f902"
+down_revision = "5f0e2b7c9a41"
 branch_labels = None
 depends_on = None
 
