@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     from core import i18n
     from core.extensions import api, csrf, db, limiter, login_manager, migrate
     from core.idempotency import init_idempotency, keep_keyed_bodies
+    from core.request_bodies import init_request_bodies
     from core.security import load_session_user
     from core.static_files import init_static_files
     from core.storage import init_storage
@@ -94,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
     init_celery(app)
+    init_request_bodies(app)  # before init_idempotency: a refused body claims no key
     init_idempotency(app)
     init_storage(app)
 
