@@ -78,8 +78,10 @@ def register_extensions(app: Flask) -> None:
     from core.static_files import init_static_files
     from core.storage import init_storage
     from core.tasks import init_celery
+    from core.web_security import init_web_security
 
     init_static_files(app)  # first: its compression then runs after every other after_request hook
+    init_web_security(app)  # next: its headers are on every response, errors and idempotent replays included
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     i18n.init_app(app)
