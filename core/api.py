@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import flask_smorest
 from flask import Flask
-from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from core.extensions import api, csrf
+from core.request_bodies import JsonBodyParser
 from core.security import BEARER, auth_required
 
 API_PREFIX = "/api/v1"
@@ -21,11 +21,14 @@ class Blueprint(flask_smorest.Blueprint):
     ``bearerAuth`` security of the operation: one decorator, so the document cannot say what the code does not do.
     """
 
+    # JSON bodies are loaded by core.request_bodies (depth, number and NaN limits), as problem JSON when refused.
+    ARGUMENTS_PARSER = JsonBodyParser()
+
     def authenticated(self, view):
         return self.doc(security=BEARER)(auth_required(view))
 
 
-class _MultipartParser(FlaskParser):
+class _MultipartParser(JsonBodyParser):
     """Reads a multipart form's fields and files as one set of arguments."""
 
     def load_form(self, req, schema):

@@ -73,12 +73,15 @@ def register_extensions(app: Flask) -> None:
     from core import i18n
     from core.extensions import api, csrf, db, limiter, login_manager, migrate
     from core.idempotency import init_idempotency, keep_keyed_bodies
+    from core.request_bodies import init_request_bodies
     from core.security import load_session_user
     from core.static_files import init_static_files
     from core.storage import init_storage
     from core.tasks import init_celery
+    from core.web_security import init_web_security
 
     init_static_files(app)  # first: its compression then runs after every other after_request hook
+    init_web_security(app)  # next: its headers are on every response, errors and idempotent replays included
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     i18n.init_app(app)
@@ -94,6 +97,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
     init_celery(app)
+    init_request_bodies(app)  # before init_idempotency: a refused body claims no key
     init_idempotency(app)
     init_storage(app)
 

@@ -216,6 +216,10 @@ def _policy_settings(environ: Mapping[str, str], env: str) -> dict[str, Any]:
         # for hours still go out under the same session (core/offline.py).
         "PERMANENT_SESSION_LIFETIME": max(1, _int(environ, "SESSION_DAYS", 30)) * 86400,
         "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Strict-Transport-Security's max-age, sent in production over HTTPS only (core.web_security); 0 sends none.
+        "HSTS_SECONDS": _int(environ, "HSTS_SECONDS", 365 * 86400),
     }
 
 

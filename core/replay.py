@@ -171,6 +171,8 @@ class Replay:
         headers = captured["headers"]
         if any(name.lower() == "set-cookie" for name, _ in headers):
             return result
+        if any(name.lower() == "content-security-policy" and "'nonce-" in value for name, value in headers):
+            return result  # a nonce is for one response: sent again it would let the next page's styles through
         body = b"".join(result)  # a page of a few dozen kilobytes; the original stays open until sent
         kind, subject, etag, seconds, endpoint = marked
         answer = Answer(

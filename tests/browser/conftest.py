@@ -51,8 +51,47 @@ def browser() -> Iterator:
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched_context = chromium.new_context
+
+        def new_context(*args, **kwargs):
+            context = launched_context(*args, **kwargs)
+            watch_content_security_policy(context)
+            return context
+
+        chromium.new_context = new_context
         yield chromium
         chromium.close()
+
+
+# Every page of every browser test runs under the site's Content-Security-Policy; a refusal is a failure of the test
+# (``_no_csp_violations``). Chromium says "Refused to ..." on the console for each refused script, style, frame or
+# image, and the page's securitypolicyviolation event names the directive as well. A context without JavaScript
+# reports neither: tests of such pages check that the inline styles took effect instead.
+CSP_VIOLATIONS: list[str] = []
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " refused " + (e.blockedURI || "inline") + " on " +
+                e.documentURI);
+});
+"""
+
+
+def watch_content_security_policy(context) -> None:
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def seen(message) -> None:
+        text = message.text
+        if text.startswith("CSP violation") or ("Refused to" in text and "Content Security Policy" in text):
+            CSP_VIOLATIONS.append(text)
+
+    context.on("console", seen)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations() -> Iterator[list[str]]:
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    assert CSP_VIOLATIONS == [], "the Content-Security-Policy refused part of a page"
 
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-screenshots"))

@@ -29,6 +29,9 @@ def test_an_officer_sees_the_supply_charts_drawn_with_their_tables(app, browser,
         assert box and box["width"] > 200 and box["height"] > 100, key
         # pygal draws each value as a rect (bars) inside the plot: the chart shows figures, not an empty frame.
         assert section.locator("figure.chart svg .plot .rect").count() > 0, key
+        # pygal's stylesheet (inline, allowed by the response's nonce) colours the bars: refused, they are black.
+        fill = section.locator("figure.chart svg .plot .rect").first.evaluate("(bar) => getComputedStyle(bar).fill")
+        assert fill != "rgb(0, 0, 0)", key
         assert section.locator("table tbody tr").count() > 0, key
     communes = page.locator("section#harvested_by_commune")
     assert "Phường Bình Long" in communes.locator("svg").text_content()

@@ -72,7 +72,7 @@ def test_a_farmer_signs_up_adds_a_plot_harvests_records_a_step_offline_and_print
         page.fill("#f-area_ha", "1,2")
         page.check("#crop-cashew")
         page.get_by_role("button", name="Dùng vị trí của tôi").click()
-        page.wait_for_function("document.getElementById('f-latitude').value !== ''")
+        page.wait_for_function("() => document.getElementById('f-latitude').value !== ''")
         screenshots(page, "plot-located")
         with page.expect_navigation():
             page.get_by_role("button", name="Lưu lô đất").click()
@@ -90,7 +90,7 @@ def test_a_farmer_signs_up_adds_a_plot_harvests_records_a_step_offline_and_print
         page.wait_for_url(re.compile(r".*/batches/[A-Z0-9]+$"))
         code = page.url.rsplit("/", 1)[1]
         assert "Đã ghi nhận thu hoạch" in page.content()
-        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
         page.reload()  # the lot page, now kept, warms its step form for offline use
         wait_until_kept(page, f"/batches/{code}", f"/batches/{code}/steps/new")
         screenshots(page, "lot")
@@ -108,7 +108,7 @@ def test_a_farmer_signs_up_adds_a_plot_harvests_records_a_step_offline_and_print
 
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
-        page.wait_for_function("document.getElementById('offline-note').textContent.includes('Đã gửi')")
+        page.wait_for_function("() => document.getElementById('offline-note').textContent.includes('Đã gửi')")
         screenshots(page, "step-synced")
         assert events_named(app, "process") == 1  # synced once
 

@@ -83,7 +83,7 @@ def wait_until_kept(page, *paths: str) -> None:
 def ready_offline(page, live_server: str, code: str) -> None:
     """Open the lot's pages once online, the service worker in control, so that they are kept."""
     page.goto(live_server + "/batches")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
     paths = (f"/batches/{code}/steps/new", f"/batches/{code}/split")
     for path in paths:
         page.goto(live_server + path)
@@ -129,10 +129,12 @@ def test_a_step_with_a_photo_recorded_offline_is_sent_once_when_the_signal_retur
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('offline-note').textContent.includes('Đã gửi')", timeout=15_000)
+    page.wait_for_function(
+        "() => document.getElementById('offline-note').textContent.includes('Đã gửi')", timeout=15_000
+    )
     # The note says it is sent a moment before the list is drawn again without it (the phone's database is
     # asynchronous): wait for the list, then check it stays empty.
-    page.wait_for_function("document.querySelectorAll('#offline-queue li.queued').length === 0", timeout=5_000)
+    page.wait_for_function("() => document.querySelectorAll('#offline-queue li.queued').length === 0", timeout=5_000)
     assert queued_items(page) == 0
     [step] = steps_of(app, code)
     assert step.biz_step.endswith("drying")
@@ -188,7 +190,7 @@ def test_a_refused_split_stays_on_the_phone_with_what_was_typed_to_correct(app, 
     assert lots_made_from(app, code) == 0
 
     refused.get_by_role("link", name="Sửa").click()
-    page.wait_for_function("document.querySelector('input[name=part_quantity]').value === '80'")
+    page.wait_for_function("() => document.querySelector('input[name=part_quantity]').value === '80'")
     assert inputs.nth(1).input_value() == "40"  # nothing typed is lost
     inputs.nth(1).fill("20")
     with page.expect_navigation():
@@ -298,7 +300,7 @@ def test_a_producers_own_pages_are_kept_once_signed_in_and_open_without_signal(l
     context, page = phone
     login, _code = farmer_lot
     sign_in(page, live_server, login)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
     page.reload()  # now under the worker's control, the page asks it to keep the producer's pages
     wait_until_kept(page, "/start", "/batches", "/plots", "/batches/new")
     context.set_offline(True)

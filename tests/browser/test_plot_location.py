@@ -51,7 +51,7 @@ def test_use_my_location_fills_the_point_and_its_accuracy(app, live_server, brow
         page.goto(live_server + "/plots/new")
         fill_plot(page, "Vườn điều sau nhà")
         page.get_by_role("button", name="Dùng vị trí của tôi").click()
-        page.wait_for_function("document.getElementById('f-latitude').value !== ''")
+        page.wait_for_function("() => document.getElementById('f-latitude').value !== ''")
         assert "sai số khoảng" in page.locator("#position-status").inner_text()
         with page.expect_navigation():
             page.get_by_role("button", name="Lưu lô đất").click()
@@ -73,7 +73,7 @@ def test_walking_the_corners_draws_the_boundary(app, live_server, browser, farme
         for count, (lat, lng) in enumerate(corners, start=1):
             context.set_geolocation({"latitude": lat, "longitude": lng, "accuracy": 6})
             page.get_by_role("button", name="Thêm điểm này làm góc").click()
-            page.wait_for_function(f"document.getElementById('corner-count').textContent.includes('{count}')")
+            page.wait_for_function(f"() => document.getElementById('corner-count').textContent.includes('{count}')")
         with page.expect_navigation():
             page.get_by_role("button", name="Lưu lô đất").click()
         plot = stored(app, "Vườn cao su")
@@ -93,7 +93,7 @@ def test_a_refused_location_says_to_type_the_coordinates(live_server, browser, f
         page.goto(live_server + "/plots/new")
         assert not page.locator("#f-latitude").is_visible()  # the coordinates are an advanced option
         page.get_by_role("button", name="Dùng vị trí của tôi").click()
-        page.wait_for_function("document.getElementById('position-status').textContent.includes('nhập tọa độ')")
+        page.wait_for_function("() => document.getElementById('position-status').textContent.includes('nhập tọa độ')")
         page.locator("details.advanced summary").click()
         assert page.locator("#f-latitude").is_visible()
     finally:

@@ -50,7 +50,7 @@ def test_api_docs_work_offline(client):
         assert asset.startswith("/") and not asset.startswith("//"), f"{asset} is not served by this app"
         with client.get(asset) as served:  # a file response: closed, or its file handle leaks
             assert served.status_code == 200, asset
-            assert len(served.data) > 1000, asset
+            assert len(served.data) > (100 if asset.startswith("/static/") else 1000), asset
     assert '"/api/openapi.json"' in page
     # Swagger UI's default validator badge would load an image from the internet.
     assert '"validatorUrl": null' in page
