@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 # One-off commands skip the old-address matcher's warm-up (it only helps a server).
 CLI := $(DEV) GEO_WARM_UP=0 $(FLASK)
 
-.PHONY: run test install install-test translations openapi catalogs bench worker clean format
+.PHONY: run test install install-test translations openapi catalogs bench worker clean format audit
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,20 @@ bench: install-test
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk could not be installed: trace_page is skipped"
 	$(BIN)/python -m benchmarks
+
+# pip-audit --strict over the pins of pyproject.toml's dependencies, asking PyPI's JSON API for known vulnerabilities.
+# --strict fails when a package could not be checked (no answer from the vulnerability source), so an audit that
+# checked nothing never passes. Not part of .ci/run: CI cannot reach a vulnerability database.
+$(VENV)/.audit: $(VENV)/.runtime pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[audit]'
+	touch $@
+
+audit: $(VENV)/.audit
+	$(BIN)/python -c "import tomllib; print('\\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+		> $(VENV)/audit-requirements.txt
+	$(BIN)/pip-audit --strict --vulnerability-service pypi --progress-spinner off --disable-pip --no-deps \
+		-r $(VENV)/audit-requirements.txt || \
+		{ echo "make audit FAILED: a known vulnerability, or a package that could not be checked (is PyPI's JSON API reachable?)"; exit 1; }
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from core.accounts import api as accounts_api
     from core.accounts import verification_views
     from core.accounts import views as accounts_views
+    from core.accounts.services.auth import AUDIT_ACTIONS as SIGN_IN_ACTIONS
     from core.accounts.services.organizations import AUDIT_ACTIONS
     from core.api import register_api_blueprints
     from core.audit import register_actions
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_menu_items(app, *CORE_ITEMS)
     register_actions(app, AUDIT_ACTIONS)
+    register_actions(app, SIGN_IN_ACTIONS)
     register_landing(app, OFFICER, "department.organizations")
 
 

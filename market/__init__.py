@@ -22,11 +22,13 @@ BEAT_SCHEDULE = {
 def init_app(app: Flask) -> None:
     """Register the market's tables, API resources, pages, tasks and its claims on lots on ``app``."""
     from core.api import register_api_blueprints
+    from core.audit import register_actions
     from core.claims import register_claims_provider
     from core.navigation import BUYER, register_landing, register_menu_items
     from core.tasks import register_tasks
     from market.api import blueprints as api_blueprints
     from market.api import webhooks as stripe_webhooks
+    from market.services import ledger
     from market.services.claims import claimed_kg
     from market.views import MENU_ITEMS
     from market.views import blueprints as page_blueprints
@@ -42,3 +44,4 @@ def init_app(app: Flask) -> None:
     register_tasks(app, "market.tasks", beat=BEAT_SCHEDULE)
     # The ledger leaves in each lot what the market reserved or sold and has not shipped.
     register_claims_provider(app, claimed_kg)
+    register_actions(app, ledger.AUDIT_ACTIONS)

@@ -15,8 +15,10 @@ Details = JSON().with_variant(JSONB(), "postgresql")
 
 
 class AuditEntry(db.Model):
-    """A decision: ``actor`` (acting for ``actor_organization``) did ``action`` to the subject, for ``reason``.
+    """A decision: ``actor`` (acting for ``actor_organization``) did ``action`` to the subject, for ``reason``,
+    from ``ip_address`` (the client's address as the app sees it, behind ``TRUSTED_PROXIES``).
 
+    A failed sign-in under a login nobody has has no actor and no subject id (``details`` names the login).
     ``details`` keeps what the subject looked like at the time (a name, a certificate number), so the log
     still reads right after the subject changes.
     """
@@ -29,10 +31,11 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     actor_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[int]
+    subject_id: Mapped[int | None]
+    ip_address: Mapped[str | None] = mapped_column(String(45))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict | None] = mapped_column(Details)

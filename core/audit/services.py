@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import func, select
 
 from core.accounts.models import Organization, User
@@ -25,9 +25,9 @@ def subject_type_of(subject: Any) -> str:
 
 
 def record(
-    actor: User,
+    actor: User | None,
     action: str,
-    subject: Any,
+    subject: Any | None,
     *,
     reason: str | None = None,
     details: Mapping[str, Any] | None = None,
@@ -35,20 +35,25 @@ def record(
 ) -> AuditEntry:
     """Add the entry "``actor`` did ``action`` to ``subject`` because ``reason``" to the session, uncommitted.
 
-    ``subject`` is a mapped row with an ``id``; ``details`` is JSON of what the subject was at the time.
+    ``subject`` is a mapped row with an ``id`` (``None`` with no actor either: a sign-in under an unknown
+    login, an "account" without id); ``details`` is JSON of what the subject was at the time.
     ``organization_id`` is the organization the actor acted for; by default their department's (none for an
-    administrator outside it). The caller's single commit writes the entry together with its decision.
+    administrator outside it). The request's client address is kept with it. The caller's single commit writes
+    the entry together with its decision.
     """
-    if subject.id is None:
+    if subject is not None and subject.id is None:
         db.session.flush()
+    if organization_id is None and actor is not None:
+        organization_id = department_id_of(actor)
     entry = AuditEntry(
-        actor_id=actor.id,
-        actor_organization_id=organization_id if organization_id is not None else department_id_of(actor),
+        actor_id=actor.id if actor is not None else None,
+        actor_organization_id=organization_id,
         action=action,
-        subject_type=subject_type_of(subject),
-        subject_id=subject.id,
+        subject_type=subject_type_of(subject) if subject is not None else "user",
+        subject_id=subject.id if subject is not None else None,
         reason=reason,
         details=dict(details) if details is not None else None,
+        ip_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(entry)
     return entry
@@ -67,7 +72,7 @@ def action_labels() -> dict[str, str]:
 @dataclass(frozen=True)
 class AuditRow:
     entry: AuditEntry
-    actor_name: str
+    actor_name: str | None
     organization_name: str | None
 
 
@@ -86,7 +91,7 @@ def list_entries(user: User, *, action: str | None = None, offset: int = 0, limi
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     found = db.session.execute(
         statement.add_columns(User.name, Organization.name)
-        .join(User, User.id == AuditEntry.actor_id)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
         .outerjoin(Organization, Organization.id == AuditEntry.actor_organization_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .offset(offset)

@@ -13,7 +13,7 @@ columns were decimals. Services and schemas speak kilograms as ``Decimal``.
 
 from market.models.ledger import EntryKind, LedgerEntry, Payout, SellerBankAccount
 from market.models.listings import Listing, ListingCertification, ListingCommune, ListingStatus
-from market.models.orders import Order, OrderLine, OrderStatus, OrderStatusChange
+from market.models.orders import Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
 from market.models.payments import (
     FlagKind,
     Payment,
@@ -36,6 +36,7 @@ __all__ = [
     "ListingCommune",
     "ListingStatus",
     "Order",
+    "OrderEmail",
     "OrderLine",
     "OrderStatus",
     "OrderStatusChange",

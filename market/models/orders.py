@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import utcnow
@@ -111,3 +111,21 @@ class OrderStatusChange(db.Model):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class OrderEmail(db.Model):
+    """An order email the mail server accepted: one per order, event and recipient.
+
+    Each is committed as soon as the server says 250, so a retry of the sending task after a partial failure
+    (one recipient refused, the connection dropped) sends only what was not accepted.
+    """
+
+    __tablename__ = "market_order_emails"
+    __table_args__ = (UniqueConstraint("order_id", "event", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("market_orders.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

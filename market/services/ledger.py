@@ -16,12 +16,14 @@ from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
+from core import audit
 from core.accounts.directory import organization_names
 from core.accounts.models import Membership, Organization, OrganizationKind, User
 from core.accounts.permissions import MANAGING_ROLES, require_act_for
 from core.config import platform_fee_percent
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.extensions import db
+from core.messages import N_
 from market.ledger_shares import Part, platform_fee, refund_shares
 from market.messages import (
     BANK_REFERENCE_REQUIRED,
@@ -293,6 +295,10 @@ def _account(account: SellerBankAccount | None) -> dict | None:
     }
 
 
+PAYOUT_RECORDED = "payout.recorded"
+AUDIT_ACTIONS = {PAYOUT_RECORDED: N_("Payout recorded")}
+
+
 def _payout_problems(amount, bank_reference: str, note: str | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
@@ -351,6 +357,17 @@ def record_payout(
                 net=-amount,
                 description=bank_reference,
             )
+        )
+        audit.record(
+            admin,
+            PAYOUT_RECORDED,
+            payout,
+            details={
+                "seller_id": seller_id,
+                "organization_name": organization.name,
+                "amount": amount,
+                "number": bank_reference,
+            },
         )
         db.session.commit()
     except IntegrityError:

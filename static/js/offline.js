@@ -119,6 +119,8 @@
       if (r.status === 403 && r.headers.get("X-Queued-For-Other")) return {outcome: "later", signedOut: true};
       if (r.status >= 400 && r.status < 500) {
         return r.json().catch(function () { return {}; }).then(function (j) {
+          // Recorded by an earlier send whose answer was lost: it is in, so it must not be shown as refused.
+          if (j.code === "idempotency_answer_lost") return {outcome: "sent", answer: {url: item.page}};
           return {outcome: "refused", message: j.detail || T.refused, errors: j.errors || {}};
         });
       }

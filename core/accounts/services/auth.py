@@ -8,12 +8,14 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from core import audit
 from core.accounts import messages
 from core.accounts.logins import LoginError, login_key, normalize_login
 from core.accounts.models import ApiToken, LoginFailure, User
 from core.db import utcnow
 from core.errors import AuthenticationError, NotFound, TooManyAttempts
 from core.extensions import db
+from core.messages import N_
 from core.security import hash_password, new_token, verify_password
 
 _dummy_hash: str | None = None
@@ -29,6 +31,20 @@ def _spend_password_time(password: str) -> None:
 
 def _window() -> timedelta:
     return timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+
+
+# The audit log's codes for signing in (labels in AUDIT_ACTIONS).
+SIGNED_IN = "account.signed_in"
+SIGN_IN_FAILED = "account.sign_in_failed"
+AUDIT_ACTIONS = {
+    SIGNED_IN: N_("Signed in"),
+    SIGN_IN_FAILED: N_("Sign-in failed"),
+}
+
+
+def _audit_failure(key: str, user: User | None, reason: str) -> None:
+    """The failed attempt in the log: the account tried when there is one, the login as typed either way."""
+    audit.record(user, SIGN_IN_FAILED, user, details={"login": key, "reason": reason}, organization_id=None)
 
 
 def _blocked_for(where, limit: int) -> int | None:
@@ -55,29 +71,41 @@ def check_login_allowed(key: str, address: str | None = None) -> None:
     config = current_app.config
     seconds = _blocked_for((LoginFailure.login == key) & _same_address(address), config["LOGIN_FAILURE_LIMIT"])
     if seconds is not None:
-        raise TooManyAttempts(messages.TOO_MANY_ATTEMPTS_FOR_LOGIN(seconds=seconds), retry_after=seconds)
+        _refuse(key, messages.TOO_MANY_ATTEMPTS_FOR_LOGIN(seconds=seconds), seconds)
     if address is not None:
         seconds = _blocked_for(LoginFailure.address == address, config["LOGIN_ADDRESS_FAILURE_LIMIT"])
         if seconds is not None:
-            raise TooManyAttempts(messages.TOO_MANY_ATTEMPTS_FROM_ADDRESS(seconds=seconds), retry_after=seconds)
+            _refuse(key, messages.TOO_MANY_ATTEMPTS_FROM_ADDRESS(seconds=seconds), seconds)
+
+
+def _refuse(key: str, message, seconds: int) -> None:
+    """Log the blocked attempt (committed: the refusal must not take it back) and refuse it."""
+    _audit_failure(key, None, "blocked")
+    db.session.commit()
+    raise TooManyAttempts(message, retry_after=seconds)
 
 
 def _same_address(address: str | None):
     return LoginFailure.address.is_(None) if address is None else LoginFailure.address == address
 
 
-def _record_failure(key: str, address: str | None) -> None:
+def _record_failure(key: str, address: str | None, user: User | None) -> None:
     db.session.execute(delete(LoginFailure).where(LoginFailure.at <= utcnow() - _window()))
     db.session.add(LoginFailure(login=key, address=address))
+    _audit_failure(key, user, "bad_credentials")
     db.session.commit()
 
 
-def authenticate(login: str, password: str, address: str | None = None) -> User:
+def authenticate(
+    login: str, password: str, address: str | None = None, *, via: str = "password", commit: bool = True
+) -> User:
     """The active user with this login and password, asked from the client ``address``.
 
     Unknown logins and wrong passwords fail alike (same error, similar time) and
     both count toward the limits; a blocked login (from this address) stays blocked
-    even when the right password is given, until its failures age out.
+    even when the right password is given, until its failures age out. Every attempt is in the
+    audit log with the client's address; a success is committed here unless
+    ``commit`` is false (the caller's commit then writes it with its own work).
     """
     key = login_key(login)
     check_login_allowed(key, address)
@@ -91,17 +119,20 @@ def authenticate(login: str, password: str, address: str | None = None) -> User:
         user = db.session.scalar(select(User).where(column == stored))
     if user is None or not user.is_active:
         _spend_password_time(password or "")
-        _record_failure(key, address)
+        _record_failure(key, address, user)
         raise AuthenticationError(messages.BAD_CREDENTIALS)
     if not verify_password(user.password_hash, password or ""):
-        _record_failure(key, address)
+        _record_failure(key, address, user)
         raise AuthenticationError(messages.BAD_CREDENTIALS)
+    audit.record(user, SIGNED_IN, user, details={"login": key, "via": via}, organization_id=None)
+    if commit:
+        db.session.commit()
     return user
 
 
 def issue_token(login: str, password: str, name: str = "", address: str | None = None) -> tuple[ApiToken, str]:
     """A new API token for the user with these credentials, and its secret (shown once, stored hashed)."""
-    user = authenticate(login, password, address)
+    user = authenticate(login, password, address, via="api_token", commit=False)
     secret, digest = new_token()
     token = ApiToken(user_id=user.id, name=(name or "").strip()[:100], token_hash=digest, prefix=secret[:8])
     db.session.add(token)

@@ -177,6 +177,7 @@ def add_member(user: User, organization_id: int, login: str, role: str = Role.ME
         raise Conflict("This person is already a member.", errors={"login": [messages.ALREADY_MEMBER]})
     membership = Membership(user_id=member.id, organization_id=organization_id, role=role)
     db.session.add(membership)
+    _audit_role(user, MEMBER_ADDED, member, organization, None, role)
     db.session.commit()
     return membership
 
@@ -199,6 +200,7 @@ def remove_member(user: User, organization_id: int, member_id: int) -> None:
         )
         if owners <= 1:
             raise Conflict(messages.LAST_OWNER)
+    _audit_role(user, MEMBER_REMOVED, db.session.get(User, member_id), organization, membership.role, None)
     db.session.delete(membership)
     db.session.commit()
 
@@ -297,11 +299,18 @@ def create_household(
     return household, owner
 
 
+# Role changes, in the audit log with the role before and after.
+MEMBER_ADDED = "membership.added"
+MEMBER_REMOVED = "membership.removed"
+ROLE_GRANTED = "membership.granted"
 VERIFIED = "organization.verified"
 REJECTED = "organization.rejected"
 WITHDRAWN = "organization.verification_withdrawn"
 RESUBMITTED = "organization.resubmitted"
 AUDIT_ACTIONS = {
+    MEMBER_ADDED: N_("Member added"),
+    MEMBER_REMOVED: N_("Member removed"),
+    ROLE_GRANTED: N_("Role granted"),
     VERIFIED: N_("Organization verified"),
     REJECTED: N_("Organization rejected"),
     WITHDRAWN: N_("Organization's verification withdrawn"),
@@ -427,8 +436,9 @@ def grant(
     target = db.session.get(User, user_id)
     if target is None:
         raise NotFound("User not found.")
-    if make_admin:
+    if make_admin and not target.is_admin:
         target.is_admin = True
+        audit.record(admin, ROLE_GRANTED, target, details={"name": target.name, "admin": True}, organization_id=None)
     if organization_id is not None:
         organization = db.session.get(Organization, organization_id)
         if organization is None:
@@ -442,9 +452,28 @@ def grant(
         membership = db.session.scalar(
             select(Membership).where(Membership.user_id == target.id, Membership.organization_id == organization.id)
         )
+        before = membership.role if membership is not None else None
         if membership is None:
             db.session.add(Membership(user_id=target.id, organization_id=organization.id, role=granted))
         else:
             membership.role = granted
+        if before != granted:
+            _audit_role(admin, ROLE_GRANTED, target, organization, before, granted)
     db.session.commit()
     return target
+
+
+def _audit_role(actor: User, action: str, member: User, organization: Organization, before, after) -> None:
+    audit.record(
+        actor,
+        action,
+        member,
+        details={
+            "name": member.name,
+            "organization_id": organization.id,
+            "organization_name": organization.name,
+            "role_before": before.value if before is not None else None,
+            "role": after.value if after is not None else None,
+        },
+        organization_id=organization.id,
+    )

@@ -32,6 +32,7 @@ class Switches:
     def __init__(self) -> None:
         self.unavailable = False
         self.explode = False
+        self.explode_after_write = False
         self.hold = False
         self.entered = threading.Event()
         self.release = threading.Event()
@@ -62,6 +63,8 @@ def api(app, make_app, switches):
         organization = Organization(name=data["name"], kind=kind)
         db.session.add(organization)
         db.session.commit()
+        if switches.explode_after_write:
+            raise RuntimeError("crashed after the service's commit")
         return (
             jsonify(id=organization.id, name=organization.name),
             201,
@@ -222,10 +225,82 @@ def test_a_claim_left_by_a_dead_process_is_taken_over(ctx, api):
     # As if the process died mid-request ten minutes ago: claimed, never answered.
     record = db.session.scalar(select(IdempotencyRecord))
     record.status, record.response_body, record.created_at = None, None, utcnow() - timedelta(minutes=10)
+    record.committed_at = None  # it died before its write committed
     db.session.commit()
     retry = api.post(PATH, json={"name": "Hộ A"}, headers=headers)
     assert retry.status_code == 201
     assert "Idempotent-Replayed" not in retry.headers
+
+
+def test_a_crash_after_the_write_committed_never_runs_the_request_again(ctx, api, switches):
+    headers = key()
+    switches.explode_after_write = True
+    with pytest.raises(RuntimeError):
+        api.post(PATH, json={"name": "Hộ A"}, headers=headers)
+    switches.explode_after_write = False
+    retry = api.post(PATH, json={"name": "Hộ A"}, headers=headers)
+    assert retry.status_code == 409
+    assert retry.get_json()["code"] == "idempotency_answer_lost"
+    assert "Retry-After" not in retry.headers  # retrying will not help: look the result up
+    assert organizations() == ["Hộ A"]
+
+
+def test_a_500_after_the_write_committed_keeps_the_key(ctx, make_app, api, switches):
+    # In production an exception after the commit becomes a 500 page, which goes through the answer hook.
+    application = api.application
+    application.config["PROPAGATE_EXCEPTIONS"] = False
+    headers = key()
+    switches.explode_after_write = True
+    assert api.post(PATH, json={"name": "Hộ A"}, headers=headers).status_code == 500
+    switches.explode_after_write = False
+    retry = api.post(PATH, json={"name": "Hộ A"}, headers=headers)
+    assert retry.status_code == 409
+    assert retry.get_json()["code"] == "idempotency_answer_lost"
+    assert organizations() == ["Hộ A"]
+
+
+def test_a_process_dead_between_the_write_and_the_answer_never_runs_twice(ctx, api, monkeypatch):
+    # The write and the claim's mark commit together; keeping the answer, the step after, never happens.
+    headers = key()
+
+    def die(*_args):
+        raise SystemExit("the worker was killed")
+
+    monkeypatch.setattr("core.idempotency._store", die)
+    with pytest.raises(SystemExit):
+        api.post(PATH, json={"name": "Hộ A"}, headers=headers)
+    monkeypatch.undo()
+    record = db.session.scalar(select(IdempotencyRecord))
+    assert record.status is None and record.committed_at is not None
+    db.session.rollback()  # SQLite: a reading transaction here would hold the write lock the request needs
+    soon = api.post(PATH, json={"name": "Hộ A"}, headers=headers)
+    assert soon.status_code == 409 and soon.headers["Retry-After"] == "1"  # its answer may still be coming
+    # Long after, when a claim without a write would be taken over, this one is not run again.
+    record = db.session.scalar(select(IdempotencyRecord))
+    record.created_at = record.committed_at = utcnow() - timedelta(minutes=10)
+    db.session.commit()
+    later = api.post(PATH, json={"name": "Hộ A"}, headers=headers)
+    assert later.status_code == 409
+    assert later.get_json()["code"] == "idempotency_answer_lost"
+    assert organizations() == ["Hộ A"]
+
+
+def test_racing_requests_with_one_key_write_once(ctx, api):
+    headers = key()
+    answers = []
+
+    def send():
+        answers.append(api.post(PATH, json={"name": "Hộ A"}, headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(answers) == 4 and {a.status_code for a in answers} <= {201, 409}
+    created = [a.get_json() for a in answers if a.status_code == 201]
+    assert created and all(answer == created[0] for answer in created)
+    assert organizations() == ["Hộ A"]
 
 
 @pytest.mark.parametrize("bad", ["", "x" * 256, "khóa-tiếng-việt", "two words"])

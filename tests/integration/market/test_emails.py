@@ -9,6 +9,7 @@ from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from core.accounts.models import User
 from core.extensions import db
@@ -76,3 +77,60 @@ def test_order_emails_arrive_at_the_smtp_server_in_each_recipients_language(app,
     assert "accepted" in accepted["Subject"] and "on its way" in shipped["Subject"]
     assert "/t/" in body(shipped)  # the buyer's own lot and its trace page
     assert len(inbox.to(seller_email)) == 1  # the seller is not told about their own acceptance and shipping
+
+
+class FailingOnce(Inbox):
+    """An SMTP server that fails once for one address, at the step given: its RCPT refused (550), or the message's
+    DATA answered 421 and the connection closed (the rest of the session is lost)."""
+
+    def __init__(self, address: str, step: str):
+        super().__init__()
+        self.address, self.step, self.failed = address, step, False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.step == "rcpt" and address == self.address and not self.failed:
+            self.failed = True
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.step == "data" and self.address in envelope.rcpt_tos and not self.failed:
+            self.failed = True
+            return "421 4.3.0 Closing the connection"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("step", ["rcpt", "data"])
+def test_a_retry_after_a_partial_smtp_failure_sends_each_email_once(app, make_app, world, step):
+    from market.services.notifications import send_order_emails
+
+    buyer_email, seller_email = seeded(
+        app, lambda: (db.session.get(User, world.buyer_user).email, db.session.get(User, world.cashew_user).email)
+    )
+    # The buyer's message goes first; the seller's fails: refused alone, or with the connection closed under it.
+    inbox = FailingOnce(seller_email, step)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        mail_app = make_app(
+            MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, MAIL_DEFAULT_SENDER="cho@nongsan.test"
+        )
+        client = mail_app.test_client()
+        listing = create_listing(client, world, "cashew", world.harvest("cashew"), quantity="100", price_per_kg=35000)
+        placed = place(client, world, "buyer", [(listing["id"], "10")])
+        assert placed.status_code == 201  # the order stands; its email task failed and will be retried
+        assert inbox.failed
+        assert len(inbox.to(buyer_email)) == 1 and inbox.to(seller_email) == []
+
+        with mail_app.app_context():
+            from market.models import Order
+
+            order_id = db.session.scalar(select(Order.id))
+            assert send_order_emails(order_id, "placed") == 1  # the task's retry
+            assert send_order_emails(order_id, "placed") == 0  # and another: everything was sent
+    finally:
+        controller.stop()
+    [to_buyer] = inbox.to(buyer_email)
+    [to_seller] = inbox.to(seller_email)
+    assert to_buyer["Message-ID"] != to_seller["Message-ID"]

@@ -199,6 +199,25 @@ def test_a_payout_reduces_the_balance_and_cannot_exceed_it(client, world, card_o
     ]
 
 
+def test_a_payout_is_in_the_audit_log_with_who_recorded_it_and_from_where(app, client, world, card_order, admin):
+    from core.audit.models import AuditEntry
+
+    owed = balance_of(client, world)["balance"]
+    body = {"organization_id": world.cashew_org, "amount": owed, "bank_reference": "FT24102", "note": None}
+    paid = client.post(
+        "/api/v1/payouts", json=body, headers=auth(admin["token"]), environ_base={"REMOTE_ADDR": "198.51.100.4"}
+    )
+    assert paid.status_code == 201, paid.json
+    refused = client.post("/api/v1/payouts", json={**body, "amount": 1}, headers=auth(admin["token"]))
+    assert refused.status_code == 422  # nothing owed any more: no payout, no entry
+    with app.app_context():
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "payout.recorded")).all()
+        assert (entry.actor_id, entry.subject_type, entry.subject_id) == (admin["id"], "payout", paid.json["id"])
+        assert entry.ip_address == "198.51.100.4" and entry.at is not None
+        assert entry.details["amount"] == owed and entry.details["number"] == "FT24102"
+        assert entry.details["seller_id"] == world.cashew_org
+
+
 def test_a_payout_needs_an_amount_and_a_bank_reference(client, world, card_order, admin):
     body = {"organization_id": world.cashew_org, "amount": 0, "bank_reference": "  "}
     refused = client.post("/api/v1/payouts", json=body, headers=auth(admin["token"]))
