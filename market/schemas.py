@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
+from core.openapi import DecimalField
 from market.pricing import MAX_AMOUNT
 
 LISTING_STATUSES = ("draft", "active", "paused", "sold_out")
@@ -29,7 +30,7 @@ ORDER_STATUSES = (
 PAYMENT_METHODS = ("card", "vietqr", "cod")
 
 
-class Kilograms(fields.Field):
+class Kilograms(DecimalField):
     """Kilograms in, as a number or text with a dot for decimals; text out ("12.5")."""
 
     default_error_messages = {"invalid": "Enter a quantity in kg."}
@@ -149,11 +150,13 @@ class ListingSchema(Schema):
     description_en = fields.Str(allow_none=True)
     price_per_kg = fields.Int()
     price_tiers = fields.List(fields.Nested(PriceTierSchema))
-    quantity = Kilograms(metadata={"description": "kg offered"})
-    available = Kilograms(metadata={"description": "kg that can still be ordered"})
-    reserved = Kilograms(allow_none=True, metadata={"description": "kg held by unpaid orders (the seller only)"})
-    sold = Kilograms(allow_none=True, metadata={"description": "kg sold (the seller only)"})
-    min_order_quantity = Kilograms()
+    quantity = Kilograms(dump_only=True, metadata={"description": "kg offered"})
+    available = Kilograms(dump_only=True, metadata={"description": "kg that can still be ordered"})
+    reserved = Kilograms(
+        dump_only=True, allow_none=True, metadata={"description": "kg held by unpaid orders (the seller only)"}
+    )
+    sold = Kilograms(dump_only=True, allow_none=True, metadata={"description": "kg sold (the seller only)"})
+    min_order_quantity = Kilograms(dump_only=True)
     payment_methods = fields.List(fields.Str(validate=validate.OneOf(PAYMENT_METHODS)))
     photos = fields.List(fields.Str())
     pickup = fields.Bool()
@@ -224,7 +227,7 @@ class OrderLineSchema(Schema):
     listing_id = fields.Str(allow_none=True)
     batch_code = fields.Str()
     title = fields.Str()
-    quantity = Kilograms()
+    quantity = Kilograms(dump_only=True)
     unit_price = fields.Int(metadata={"description": "VND per kg, volume price applied"})
     line_total = fields.Int(metadata={"description": "unit_price × quantity in VND, rounded half up"})
     buyer_batch_code = fields.Str(allow_none=True, metadata={"description": "The buyer's own lot, once shipped"})
@@ -311,7 +314,11 @@ class OrderQuerySchema(Schema):
 
 
 class TransitionSchema(Schema):
-    to = fields.Str(required=True, metadata={"description": " | ".join(ORDER_STATUSES)})
+    # The service refuses any other value with its own code (unknown_order_status); the document names them.
+    to = fields.Str(
+        required=True,
+        metadata={"description": "The status to move the order to", "enum": list(ORDER_STATUSES)},
+    )
     amount = fields.Int(
         load_default=None,
         strict=True,

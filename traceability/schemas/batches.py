@@ -79,10 +79,10 @@ class BatchSchema(Schema):
     product = fields.Str()
     product_name = fields.Str()
     grade = fields.Str(allow_none=True)
-    quantity = DecimalText(metadata={"description": "Initial quantity"})
+    quantity = DecimalText(dump_only=True, metadata={"description": "Initial quantity"})
     unit = fields.Str()
-    remaining = DecimalText()
-    drc_percent = DecimalText(allow_none=True)
+    remaining = DecimalText(dump_only=True)
+    drc_percent = DecimalText(dump_only=True, allow_none=True)
     status = fields.Str(metadata={"description": "active | in_transit | consumed"})
     custodian_id = fields.Int()
     custodian_name = fields.Str(allow_none=True)
@@ -138,7 +138,7 @@ class EventCreateSchema(Schema):
 class QuantityLineSchema(Schema):
     batch_code = fields.Str()
     role = fields.Str(metadata={"description": "input | output | observed"})
-    quantity = DecimalText()
+    quantity = DecimalText(dump_only=True)
     unit = fields.Str()
 
 
@@ -203,7 +203,11 @@ class MergeSchema(Schema):
         fields.Str(),
         required=True,
         validate=validate.Length(max=MAX_INPUTS),
-        metadata={"description": f"Codes of the lots to merge (at most {MAX_INPUTS})"},
+        # The service refuses fewer than two different lots with its own code (merge_needs_two): documented here.
+        metadata={
+            "description": f"Codes of the lots to merge: at least two different lots, at most {MAX_INPUTS}",
+            "minItems": 2,
+        },
     )
     note = fields.Str(load_default=None, validate=validate.Length(max=2000))
     event_time = _event_time()
@@ -319,14 +323,16 @@ class EdgeSchema(Schema):
     parent = fields.Str(attribute="parent_code")
     child = fields.Str(attribute="child_code")
     event_id = fields.Int()
-    quantity = DecimalText(allow_none=True, metadata={"description": "Taken from the parent, in its unit"})
+    quantity = DecimalText(
+        dump_only=True, allow_none=True, metadata={"description": "Taken from the parent, in its unit"}
+    )
 
 
 class LineagePlotSchema(Schema):
     id = fields.Int()
     name = fields.Str()
     commune_code = fields.Str()
-    area_ha = DecimalText()
+    area_ha = DecimalText(dump_only=True)
     organization_id = fields.Int()
 
 

@@ -60,7 +60,7 @@ class DueDiligencePlotSchema(Schema):
     commune_code = fields.Str()
     commune = fields.Str(allow_none=True, metadata={"description": "Commune and province; null when unknown"})
     production_place = fields.Str(metadata={"description": "ProductionPlace in the GeoJSON"})
-    area_ha = DecimalText()
+    area_ha = DecimalText(dump_only=True)
     geometry_type = fields.Str(
         allow_none=True, metadata={"description": "Point, Polygon or MultiPolygon; null without geolocation"}
     )
@@ -85,10 +85,10 @@ class DueDiligenceSchema(Schema):
     grade = fields.Str(allow_none=True)
     hs_code = fields.Str(metadata={"description": "HS 2022 subheading: 4001.10, 4001.21, 4001.22 or 4001.29"})
     hs_description = fields.Str(metadata={"description": "The subheading's wording, in the caller's language"})
-    quantity = DecimalText(metadata={"description": "Net mass the lot holds now, in kg"})
-    initial_quantity = DecimalText(metadata={"description": "Net mass the lot was made with, in kg"})
+    quantity = DecimalText(dump_only=True, metadata={"description": "Net mass the lot holds now, in kg"})
+    initial_quantity = DecimalText(dump_only=True, metadata={"description": "Net mass the lot was made with, in kg"})
     unit = fields.Str(metadata={"description": "Always kg"})
-    drc_percent = DecimalText(allow_none=True, metadata={"description": "Dry rubber content of latex"})
+    drc_percent = DecimalText(dump_only=True, allow_none=True, metadata={"description": "Dry rubber content of latex"})
     harvest_start = fields.Date(
         allow_none=True, metadata={"description": "Earliest harvest of the lot and every lot it came from"}
     )

@@ -7,11 +7,12 @@ from decimal import Decimal
 from marshmallow import fields, validate
 
 from core.numbers import API, parse_decimal
+from core.openapi import DecimalField
 from core.routing import MAX_ID
 from traceability import catalog
 
 
-class DecimalText(fields.Field):
+class DecimalText(DecimalField):
     """A decimal given as a JSON number or as text with a dot as the decimal mark ("2.5"); dumped as text."""
 
     default_error_messages = {

@@ -30,7 +30,7 @@ class LabelSheetSchema(Schema):
     batch_code = fields.Str()
     format = fields.Str()
     count = fields.Int()
-    net_weight_kg = DecimalText()
+    net_weight_kg = DecimalText(dump_only=True)
     status = fields.Str(metadata={"description": "pending, running, done or failed"})
     progress = fields.Int(metadata={"description": "Labels drawn so far"})
     created_at = fields.AwareDateTime()

@@ -28,7 +28,7 @@ class PlotSchema(Schema):
     name = fields.Str()
     commune_code = fields.Str()
     street = fields.Str(allow_none=True)
-    area_ha = DecimalText(metadata={"description": "Declared area in hectares, as a decimal string."})
+    area_ha = DecimalText(dump_only=True, metadata={"description": "Declared area in hectares, as a decimal string."})
     polygon_area_ha = fields.Function(
         lambda plot: None if (area := geometry.area_ha(plot.geometry)) is None else catalog.decimal_text(area),
         metadata={"description": "Area of the polygon in hectares (none for a point)."},
@@ -39,6 +39,7 @@ class PlotSchema(Schema):
     )
     geometry_type = fields.Str(allow_none=True)
     gps_accuracy_m = DecimalText(
+        dump_only=True,
         allow_none=True,
         metadata={"description": "How far off the GPS point may be, in metres, as the phone reported it."},
     )
