@@ -132,3 +132,12 @@ def init_static_files(app: Flask) -> None:
         app.extensions[_FINGERPRINT] = _fingerprint(app.static_folder, versions)
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     compress.init_app(app)
+
+    # Registered after Flask-Compress, so it runs before it. Other blueprints' files (the API docs' Swagger UI
+    # bundle) are sent in chunks too, and Flask-Compress's streaming path never closes the file it read: each
+    # such answer leaked a descriptor. Read whole like our own static files.
+    @app.after_request
+    def _read_files_whole(response: Response) -> Response:
+        if response.direct_passthrough and response.status_code in (200, 304) and response.mimetype in COMPRESSED_TYPES:
+            _read_whole(response)
+        return response
