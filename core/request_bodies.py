@@ -6,6 +6,8 @@
   level: a few thousand ``[`` were a ``RecursionError``), an integer of more digits than Python converts
   (``ValueError``), ``NaN``/``Infinity`` (not JSON, RFC 8259) and numbers too large for a float (``1e999`` is
   infinity). ``request.get_json(silent=True)`` still answers None for any of these.
+- **No NUL character** (U+0000) in any text the request carries, JSON strings, the path, the query and form
+  fields (``refuse_nul_characters``): no field means one, and PostgreSQL cannot store one in text (it was a 500).
 - **A body must be of a type the endpoint reads** (``refuse_unreadable_body``): a JSON body sent as
   ``text/plain`` or form-encoded used to be read as no body at all ("missing field"). An API request with a body
   whose ``Content-Type`` the endpoint does not read gets 415 naming the types it does. What an endpoint reads is
@@ -42,6 +44,7 @@ JSON_TOO_DEEP = Message("json_too_deep", N_("The JSON body is nested more than %
 JSON_NOT_UTF8 = Message("invalid_json", N_("The JSON body is not UTF-8 text."))
 JSON_NUMBER_TOO_LARGE = Message("json_number_too_large", N_("A number in the JSON body is too large."))
 JSON_NOT_A_NUMBER = Message("json_not_a_number", N_("NaN and Infinity are not JSON numbers."))
+NUL_CHARACTER = Message("nul_character", N_("Text may not contain the NUL character (U+0000)."))
 UNSUPPORTED_TYPE = Message(
     "unsupported_media_type", N_("This endpoint reads a body of type %(expected)s, not %(given)s.")
 )
@@ -51,6 +54,12 @@ class InvalidJson(DomainError):
     status = 400
     title = "Bad request"
     code = "invalid_json"
+
+
+class NulCharacter(DomainError):
+    status = 400
+    title = "Bad request"
+    code = "nul_character"
 
 
 class UnsupportedMediaType(DomainError):
@@ -104,15 +113,22 @@ def load_json(data: bytes | str) -> Any:
 
 
 def _check_depth(value: Any) -> None:
-    """Refuse nesting past ``MAX_DEPTH`` (without recursing: the walk itself must not overflow the stack)."""
+    """Refuse nesting past ``MAX_DEPTH`` and NUL characters in strings and keys (without recursing: the walk itself
+    must not overflow the stack)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise JsonRefused(NUL_CHARACTER)
     stack = [(value, 1)] if isinstance(value, (dict, list)) else []
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise JsonRefused(JSON_TOO_DEEP(limit=MAX_DEPTH))
+        if isinstance(node, dict) and any("\x00" in key for key in node):
+            raise JsonRefused(NUL_CHARACTER)
         for child in node.values() if isinstance(node, dict) else node:
             if isinstance(child, (dict, list)):
                 stack.append((child, depth + 1))
+            elif isinstance(child, str) and "\x00" in child:
+                raise JsonRefused(NUL_CHARACTER)
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -189,9 +205,25 @@ def refuse_unreadable_body() -> None:
     )
 
 
+def _has_nul(pairs) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in pairs)
+
+
+def refuse_nul_characters() -> None:
+    """``before_request``: 400 for a NUL character in the path, the query or form fields (JSON: ``load_json``)."""
+    form = request.method in _BODY_METHODS and request.mimetype in (_LOCATION_TYPES["form"], _LOCATION_TYPES["files"])
+    if (
+        "\x00" in request.path
+        or _has_nul(request.args.items(multi=True))
+        or (form and _has_nul(request.form.items(multi=True)))
+    ):
+        raise NulCharacter(NUL_CHARACTER)
+
+
 def init_request_bodies(app: Flask) -> None:
     """Load JSON through ``load_json`` and refuse unreadable API bodies; before the Idempotency-Key is claimed, so a
     refused body never holds a key."""
     app.json = JSONProvider(app)
     app.request_class = ApiRequest
+    app.before_request(refuse_nul_characters)
     app.before_request(refuse_unreadable_body)

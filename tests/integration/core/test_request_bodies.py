@@ -139,3 +139,16 @@ def test_epcis_capture_still_takes_json_ld(client, token):
 def test_an_endpoint_without_a_body_ignores_one(client, token):
     response = client.get("/api/v1/me", data="hello", content_type="text/plain", headers=bearer(token))
     assert response.status_code == 200
+
+
+def test_a_nul_character_anywhere_is_a_coded_400_and_nothing_is_written(client, token):
+    """PostgreSQL cannot store U+0000 in text: it was a 500 there (found by the API fuzz test)."""
+    listing = {"batch_code": "\u0000", "price_per_kg": 1000, "quantity": "1", "title": "Điều"}
+    problem(client.post("/api/v1/listings", json=listing, headers=bearer(token)), 400, "nul_character")
+    plot = {"name": "Vườn", "commune_code": "25270", "crops": ["cashew"], "geometry": None, "n\u0000": 1}
+    problem(client.post("/api/v1/plots", json=plot, headers=bearer(token)), 400, "nul_character")
+    problem(client.get("/api/v1/batches?q=a%00b", headers=bearer(token)), 400, "nul_character")
+    problem(client.get("/api/v1/batches/AB%00CD", headers=bearer(token)), 400, "nul_character")
+    page = client.post("/sign-in", data={"login": "09\u000012", "password": "x"})
+    assert page.status_code == 400 and page.mimetype == "text/html"  # the translated "check what you entered" page
+    assert client.get("/api/v1/plots", headers=bearer(token)).json == []
