@@ -8,8 +8,10 @@ to the broker and deletes them. When the broker (Redis) is down, the rows stay a
 the request still succeeds; ``core.send_outbox`` (Celery beat, every minute) sends
 every row older than ``OUTBOX_GRACE_SECONDS`` once the broker answers again.
 Nothing is lost, but a message may be delivered twice (a process that dies between
-the send and the delete): label sheets and captures are idempotent; an order email
-would then go out twice, which is the lesser harm than none.
+the send and the delete): label sheets and captures are idempotent, and an order
+email's task records each recipient the mail server accepted, so a second delivery
+sends only what the first did not (two running at the very same moment could both
+send, the lesser harm than none).
 
 Without a broker (``make run``, the tests) ``send_queued`` deletes the rows and runs
 the tasks in this process, as ``core.tasks.send_task`` does.
