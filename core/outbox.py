@@ -20,7 +20,7 @@ the tasks in this process, as ``core.tasks.send_task`` does.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery import shared_task
 from flask import current_app
@@ -48,24 +48,34 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
-def queue_task(name: str, *args: Any, **kwargs: Any) -> int:
-    """Write task ``name`` into the current transaction; call ``send_queued`` with the id after the commit."""
+class Queued(NamedTuple):
+    """An outbox row as ``queue_task`` wrote it: what ``send_queued`` sends, without reading it back."""
+
+    id: int
+    name: str
+    args: list
+    kwargs: dict
+
+
+def queue_task(name: str, *args: Any, **kwargs: Any) -> Queued:
+    """Write task ``name`` into the current transaction; call ``send_queued`` with the result after the commit."""
     message = OutboxMessage(name=name, args=list(args), kwargs=dict(kwargs))
     db.session.add(message)
     db.session.flush()
-    return message.id
+    return Queued(message.id, name, list(args), dict(kwargs))
 
 
-def send_queued(ids: list[int]) -> int:
-    """Send the committed outbox rows ``ids`` now; those the broker does not take stay for the drain.
+def send_queued(queued: list[Queued]) -> int:
+    """Send the committed outbox rows ``queued`` now; those the broker does not take stay for the drain.
 
     Returns how many were sent. Never raises for a broker that is down: the work is recorded, and the drain
-    sends it when the broker is back. The rows are read and deleted on a connection of their own, so the
-    caller's session (and what it keeps loaded for its answer) is left as it was.
+    sends it when the broker is back. The rows are deleted on a connection of their own, so the caller's session
+    (and what it keeps loaded for its answer) is left as it was; they are not read back (the caller's commit
+    wrote them as given).
     """
-    if not ids:
+    if not queued:
         return 0
-    messages = _read(OUTBOX.c.id.in_(ids))
+    messages = [tuple(message) for message in queued]
     if current_app.extensions["celery"].conf.task_always_eager:
         # Deleted before any task runs: an eager task has its own session, and on SQLite an open
         # transaction here would hold the write lock it needs.
