@@ -81,14 +81,14 @@ def _buyer(server, job: dict, address: str, stop: threading.Event, outcomes: Cou
         "delivery": {"method": "pickup"},
     }
     while not stop.is_set():
+        started = time.monotonic()
         try:
-            status, answer = _call(server.url("/api/v1/orders"), body, job["token"])
+            status, answer = _call(server.url("/api/v1/orders"), body, job["token"], address)
             outcome = [f"checkout {status}"]
             if status == 201:
                 order = answer["orders"][0]["id"]
-                cancelled, _ = _call(
-                    server.url(f"/api/v1/orders/{order}/transitions"), {"to": "cancelled"}, job["token"]
-                )
+                transition = server.url(f"/api/v1/orders/{order}/transitions")
+                cancelled, _ = _call(transition, {"to": "cancelled"}, job["token"], address)
                 outcome.append(f"cancel {cancelled}")
         except OSError as error:
             outcome = [f"checkout {error.__class__.__name__}"]
