@@ -150,7 +150,8 @@ class ProblemApi(Api):
 
     def register_blueprint(self, blp, *, parameters=None, **options):
         """Register as smorest does, then document the Idempotency-Key header on every POST (core.idempotency honours
-        it), and the problem JSON of every error response that a view described in words only."""
+        it), the 415 of every operation that reads a body (core.request_bodies refuses a body of another type), and
+        the problem JSON of every error response that a view described in words only."""
         super().register_blueprint(blp, parameters=parameters, **options)
         reference = {"$ref": "#/components/parameters/IdempotencyKey"}
         problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
@@ -161,6 +162,8 @@ class ProblemApi(Api):
             for name, operation in operations.items():
                 if name == "parameters":
                     continue
+                if "requestBody" in operation and "415" not in operation.setdefault("responses", {}):
+                    operation["responses"]["415"] = self.spec.components.get_ref("response", "UNSUPPORTED_MEDIA_TYPE")
                 for status, response in operation.get("responses", {}).items():
                     if (
                         str(status)[0] in "45"

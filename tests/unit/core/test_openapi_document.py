@@ -70,3 +70,16 @@ def test_no_quantity_has_an_empty_schema(name):
             nullable = schema.get("nullable") or any(option.get("nullable") for option in schema.get("oneOf", []))
             if schema.get("default", 0) is None:  # optional, None when absent: null must be stated as valid
                 assert nullable, f"{name}.{prop} defaults to null but does not say it may be null"
+
+
+def test_every_operation_reading_a_body_documents_its_415():
+    reading = [
+        (path, method, operation)
+        for path, methods in DOCUMENT["paths"].items()
+        for method, operation in methods.items()
+        if isinstance(operation, dict) and "requestBody" in operation
+    ]
+    assert len(reading) > 20
+    for path, method, operation in reading:
+        response = _resolve(operation["responses"].get("415", {}))
+        assert "application/problem+json" in response.get("content", {}), f"{method.upper()} {path}"
