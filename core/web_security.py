@@ -93,7 +93,8 @@ def content_security_policy() -> str:
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy()
+    # A view may send a stricter policy of its own (the QR code's SVG: nothing at all, sandboxed): it stays.
+    headers.setdefault("Content-Security-Policy", content_security_policy())
     headers["X-Frame-Options"] = "DENY"  # frame-ancestors' older spelling, for browsers without CSP 2
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

@@ -12,7 +12,7 @@ def test_core_alone_serves_no_domain(database_url, instance_path):
     assert not {"traceability", "trace", "resolver", "market"} & set(app.blueprints)
     celery_app = app.extensions["celery"]
     # (shared tasks join every Celery app of the process once imported: look at what this app's worker imports.)
-    assert celery_app.conf.imports == ("core.maintenance",)
+    assert celery_app.conf.imports == ("core.maintenance", "core.outbox")
     assert all(entry["task"].startswith("core.") for entry in celery_app.conf.beat_schedule.values())
     assert "seed-demo" not in app.cli.commands
 
