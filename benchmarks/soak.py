@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import tempfile
@@ -100,7 +99,7 @@ def _buyer(server, job: dict, address: str, stop: threading.Event, outcomes: Cou
 def run(options: Options) -> dict:
     from benchmarks import checkout
     from benchmarks.__main__ import Skipped
-    from benchmarks.trace_page import PHONE, REDIS_URL, Server, _fetch, _prepare
+    from benchmarks.trace_page import PHONE, Server, _fetch, _prepare, production_environ
 
     problem = postgres_problem()
     if problem:
@@ -115,18 +114,8 @@ def run(options: Options) -> dict:
         prepared = _prepare(database_url)
         with bench_app(database_url) as app:
             jobs = checkout._seed(app, CHECKOUT_THREADS, CHECKOUT_THREADS, 2)
-        environ = {
-            "NONGSAN_ENV": "production",
-            "SECRET_KEY": secrets.token_hex(32),
-            "DATABASE_URL": database_url,
-            "PUBLIC_BASE_URL": "http://localhost",
-            "CELERY_BROKER_URL": REDIS_URL,
-            "STORAGE_BACKEND": "local",
-            "STORAGE_LOCAL_PATH": str(folder / "files"),
-            "INSTANCE_PATH": str(folder / "instance"),
-            "LOG_LEVEL": "warning",
-            "GUNICORN_CMD_ARGS": "--max-requests 0",  # no recycling: a leak must show
-        }
+        # No recycling: a leak must show.
+        environ = {**production_environ(database_url, folder), "GUNICORN_CMD_ARGS": "--max-requests 0"}
         with Server("wsgi:app", environ, folder / "app.log") as server:
             page = f"/t/{prepared['code']}"
             browser = {"Accept-Language": "vi", "User-Agent": PHONE}

@@ -93,6 +93,21 @@ def _prepare(database_url: str) -> dict:
     }
 
 
+def production_environ(database_url: str, folder: Path) -> dict[str, str]:
+    """The settings of the app under gunicorn in production mode, its files and instance in ``folder``."""
+    return {
+        "NONGSAN_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": "http://localhost",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "STORAGE_BACKEND": "local",
+        "STORAGE_LOCAL_PATH": str(folder / "files"),
+        "INSTANCE_PATH": str(folder / "instance"),
+        "LOG_LEVEL": "warning",
+    }
+
+
 class Server:
     """A gunicorn on a free loopback port, stopped with the context."""
 
@@ -181,17 +196,7 @@ def run(options) -> dict:
         folder = Path(folder)
         print("  seeding the demo season and a lot of 200 lots and 2,000 events ...", flush=True)
         prepared = _prepare(database_url)
-        app_environ = {
-            "NONGSAN_ENV": "production",
-            "SECRET_KEY": secrets.token_hex(32),
-            "DATABASE_URL": database_url,
-            "PUBLIC_BASE_URL": "http://localhost",
-            "CELERY_BROKER_URL": REDIS_URL,
-            "STORAGE_BACKEND": "local",
-            "STORAGE_LOCAL_PATH": str(folder / "files"),
-            "INSTANCE_PATH": str(folder / "instance"),
-            "LOG_LEVEL": "warning",
-        }
+        app_environ = production_environ(database_url, folder)
         baseline_environ = {"BASELINE_BODY": str(folder / "page.html"), "GEO_WARM_UP": "0", "LOG_LEVEL": "warning"}
         with Server("wsgi:app", app_environ, folder / "app.log") as server:
             page = f"/t/{prepared['code']}"

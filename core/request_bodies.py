@@ -50,16 +50,13 @@ UNSUPPORTED_TYPE = Message(
 )
 
 
-class InvalidJson(DomainError):
+class UnreadableRequest(DomainError):
+    """400: a request the API cannot read; its message gives the code (``invalid_json``, ``json_too_deep``,
+    ``nul_character``, ...)."""
+
     status = 400
     title = "Bad request"
     code = "invalid_json"
-
-
-class NulCharacter(DomainError):
-    status = 400
-    title = "Bad request"
-    code = "nul_character"
 
 
 class UnsupportedMediaType(DomainError):
@@ -141,7 +138,7 @@ class JSONProvider(DefaultJSONProvider):
 class ApiRequest(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if isinstance(e, JsonRefused):
-            raise InvalidJson(e.message)
+            raise UnreadableRequest(e.message)
         return super().on_json_loading_failed(e)
 
 
@@ -157,7 +154,7 @@ class JsonBodyParser(FlaskParser):
         try:
             return load_json(data)
         except JsonRefused as refused:
-            raise InvalidJson(refused.message) from None
+            raise UnreadableRequest(refused.message) from None
 
 
 def _is_json(mimetype: str) -> bool:
@@ -217,7 +214,7 @@ def refuse_nul_characters() -> None:
         or _has_nul(request.args.items(multi=True))
         or (form and _has_nul(request.form.items(multi=True)))
     ):
-        raise NulCharacter(NUL_CHARACTER)
+        raise UnreadableRequest(NUL_CHARACTER)
 
 
 def init_request_bodies(app: Flask) -> None:

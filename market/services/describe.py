@@ -114,8 +114,9 @@ def describe_orders(orders: Iterable[Order], user: User | None = None) -> list[d
     names = _loaded_values(Organization, organization_ids, "name")  # checkout's buyer and sellers are loaded
     if organization_ids - names.keys():
         names.update(organization_names(organization_ids - names.keys()))
-    listing_ids = _loaded_values(Listing, {line.listing_id for o in orders for line in o.lines}, "public_id")
-    unknown_listings = {line.listing_id for o in orders for line in o.lines} - listing_ids.keys()
+    line_listings = {line.listing_id for o in orders for line in o.lines}
+    listing_ids = _loaded_values(Listing, line_listings, "public_id")  # checkout's listings are loaded
+    unknown_listings = line_listings - listing_ids.keys()
     if unknown_listings:
         listing_ids.update(
             db.session.execute(select(Listing.id, Listing.public_id).where(Listing.id.in_(unknown_listings))).all()

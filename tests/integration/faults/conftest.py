@@ -50,6 +50,18 @@ def wait_until(check: Callable[[], object], seconds: float, what: str | Callable
         time.sleep(interval)
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate ``process`` and wait for it; killed if it is still there after 10 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class PrivateRedis:
     """redis-server on a free port, nothing written to disk; ``stop()`` and ``start()`` keep the port."""
 
@@ -81,9 +93,8 @@ class PrivateRedis:
         client.close()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
 
     def client(self):
@@ -218,12 +229,7 @@ class Worker:
         return self.log.read_text(errors="replace")[-4000:]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from core.accounts.models import Organization
 from core.app import ROOT
 from core.extensions import db
-from tests.integration.faults.conftest import wait_until
+from tests.integration.faults.conftest import stop_process, wait_until
 from tests.integration.faults.test_worker_killed import waiting_on_a_lock
 from tests.integration.traceability.test_imports import HARVEST_HEADER, csv_bytes
 from tests.localstripe import free_port
@@ -109,12 +109,7 @@ class Server:
             return error.code, error.read().decode()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def counts(app) -> tuple[int, int, int]:
